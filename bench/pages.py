@@ -1,0 +1,289 @@
+"""Server time and SQL queries of the main pages, measured with Django's test client in this
+process (no network, no browser): each request runs the whole stack, middleware, view,
+selectors, templates, against the benchmark database.
+
+For each page and size: three warm-up requests, one request whose SQL queries are counted (by
+a wrapper around the database cursor's execute, as `CaptureQueriesContext` would, but not timed,
+so that counting slows no timed request), then fifteen timed requests, of which the median
+counts. The bare page is the About page, which has the same layout (navigation by role,
+messages, footer) and nothing else. It is requested by the same person right after each timed
+request of a page, so that both see the machine in the same state (other processes come and
+go); each page is compared with the median of its own bare requests. Wall time is what counts;
+the process's CPU time is kept beside it, being less disturbed by other processes.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from dataclasses import asdict, dataclass
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+WARM_UPS = 3
+RUNS = 15
+# A page at national size may take this many times the bare page, at most.
+TIME_TARGET = 3.0
+
+
+@dataclass
+class Timing:
+    page: str
+    size: str  # "small" or "national"
+    viewer: str
+    url: str
+    status: int
+    queries: int
+    median_ms: float
+    min_ms: float
+    p90_ms: float
+    cpu_median_ms: float
+    kib: float
+    bare_median_ms: float | None = None  # the bare page, requested between this page's runs
+    bare_cpu_median_ms: float | None = None
+
+
+class QueryCounter:
+    """Counts the SQL statements run while it wraps the connection. (CaptureQueriesContext
+    relies on the connection's query log, which every request empties as it starts.)"""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def count(client: Client, url: str) -> tuple[int, int, int]:
+    """(status, SQL queries, bytes) of one GET `url`."""
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        response = client.get(url)
+    return response.status_code, counter.count, len(response.content)
+
+
+def sample(client: Client, url: str) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process) of one GET `url`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    client.get(url)
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def summary(samples: list[tuple[float, float]]) -> dict:
+    walls = sorted(w for w, _ in samples)
+    return {
+        "median_ms": round(statistics.median(walls), 2),
+        "min_ms": round(walls[0], 2),
+        "p90_ms": round(walls[max(0, round(0.9 * len(walls)) - 1)], 2),
+        "cpu_median_ms": round(statistics.median(c for _, c in samples), 2),
+    }
+
+
+def pages_of(built, leader) -> list[tuple[str, str, object, str]]:
+    """(page, viewer name, viewer, address) of the main pages of one measured round."""
+    round_slug = built.round.slug
+    return [
+        (
+            "round dashboard",
+            "project leader",
+            leader,
+            reverse("rounds:round_detail", kwargs={"slug": round_slug}),
+        ),
+        (
+            "group page",
+            "strategist",
+            built.strategist,
+            reverse("rounds:group_detail", kwargs={"round_slug": round_slug, "pk": built.group.pk}),
+        ),
+        (
+            "organisation page",
+            "strategist",
+            built.strategist,
+            reverse(
+                "participants:participation_detail",
+                kwargs={"round_slug": round_slug, "code": built.measured.organisation.code},
+            ),
+        ),
+        (
+            "self-assessment page",
+            "strategist",
+            built.strategist,
+            reverse("checklist:assessment", kwargs={"pk": built.draft.pk}),
+        ),
+        ("mentor workspace", "mentor", built.mentor, reverse("rounds:mentor_workspace")),
+    ]
+
+
+def dashboard_layout(html: str) -> dict:
+    """What the project leader's round page shows at once: the dashboard's rows on this page,
+    whether it is paginated, and how many group cards and meetings the page lists."""
+    section = html.split('id="dashboard-heading"', 1)[-1].split("</section>", 1)[0]
+    groups = html.split('id="groups-heading"', 1)[-1].split("</section>", 1)[0]
+    meetings = html.split('id="meetings-heading"', 1)[-1].split("</section>", 1)[0]
+    return {
+        "dashboard_rows_on_page": section.count('<th scope="row">'),
+        "dashboard_paginated": bool(re.search(r'class="[^"]*pagination', section)),
+        "group_cards": groups.count("<article"),
+        "meetings_listed": meetings.count("<li"),
+    }
+
+
+def run(rounds: dict, leader, *, runs: int = RUNS, warm_ups: int = WARM_UPS) -> dict:
+    """Measure every page at both sizes, each with the bare page between its runs."""
+    timings: list[Timing] = []
+    bare_samples: dict[tuple[str, str], list] = {}
+    bare_counts: dict[tuple[str, str], tuple] = {}
+    clients: dict[int, Client] = {}
+    bare_url = reverse("about")
+
+    def client_for(person) -> Client:
+        if person.pk not in clients:
+            clients[person.pk] = Client()
+            clients[person.pk].force_login(person)
+        return clients[person.pk]
+
+    layout = {}
+    for size in ("small", "national"):
+        for page, viewer_name, viewer, url in pages_of(rounds[size], leader):
+            client = client_for(viewer)
+            for _ in range(warm_ups):
+                client.get(url)
+                client.get(bare_url)
+            status, queries, size_bytes = count(client, url)
+            bare_counts[viewer_name, size] = count(client, bare_url)
+            page_runs, bare_runs = [], []
+            for _ in range(runs):
+                page_runs.append(sample(client, url))
+                bare_runs.append(sample(client, bare_url))
+            bare_samples.setdefault((viewer_name, size), []).extend(bare_runs)
+            bare = summary(bare_runs)
+            timings.append(
+                Timing(
+                    page=page,
+                    size=size,
+                    viewer=viewer_name,
+                    url=url,
+                    status=status,
+                    queries=queries,
+                    kib=round(size_bytes / 1024, 1),
+                    bare_median_ms=bare["median_ms"],
+                    bare_cpu_median_ms=bare["cpu_median_ms"],
+                    **summary(page_runs),
+                )
+            )
+            if page == "round dashboard":
+                layout[size] = dashboard_layout(client.get(url).content.decode())
+    bare = [
+        Timing(
+            page="bare page (About)",
+            size=size,
+            viewer=viewer,
+            url=bare_url,
+            status=bare_counts[viewer, size][0],
+            queries=bare_counts[viewer, size][1],
+            kib=round(bare_counts[viewer, size][2] / 1024, 1),
+            **summary(samples),
+        )
+        for (viewer, size), samples in bare_samples.items()
+    ]
+    layout["national"]["organisations"] = rounds["national"].counts["organisations"]
+    return {
+        "pages": [asdict(t) for t in timings],
+        "bare": [asdict(t) for t in bare],
+        "round_page_layout": layout,
+        "targets": targets(timings, bare, layout),
+    }
+
+
+def targets(timings: list[Timing], bare: list[Timing], layout: dict) -> dict:
+    """The issue's targets, each with the figures it was judged on."""
+    by = {(t.page, t.size): t for t in timings}
+    same_queries, within_time = {}, {}
+    for page in dict.fromkeys(t.page for t in timings):
+        small, national = by[page, "small"], by[page, "national"]
+        same_queries[page] = {
+            "small": small.queries,
+            "national": national.queries,
+            "met": small.queries == national.queries,
+        }
+        ratio = national.median_ms / national.bare_median_ms
+        within_time[page] = {
+            "national_ms": national.median_ms,
+            "bare_ms": national.bare_median_ms,
+            "ratio": round(ratio, 2),
+            "cpu_ratio": round(national.cpu_median_ms / national.bare_cpu_median_ms, 2),
+            "growth_small_to_national": round(national.median_ms / small.median_ms, 2),
+            "met": ratio <= TIME_TARGET,
+        }
+    national_layout = layout["national"]
+    readable = {
+        **national_layout,
+        "met": national_layout["dashboard_paginated"]
+        and national_layout["dashboard_rows_on_page"] < national_layout["organisations"],
+    }
+    return {
+        "same_query_count_at_both_sizes": same_queries,
+        "national_within_3x_bare_page": within_time,
+        "round_dashboard_readable_at_national_size": readable,
+        "all_met": all(v["met"] for v in same_queries.values())
+        and all(v["met"] for v in within_time.values())
+        and readable["met"],
+    }
+
+
+def markdown(result: dict) -> str:
+    """The figures as Markdown tables."""
+    pages = result["pages"]
+    by = {(t["page"], t["size"]): t for t in pages["pages"]}
+    bare = {(t["viewer"], t["size"]): t for t in pages["bare"]}
+    target = pages["targets"]
+    data = result["data"]
+    lines = [
+        f"Pages, median server time of {result['method']['runs']} requests after "
+        f"{result['method']['warm_ups']} warm-ups ({result['machine']['database']}, "
+        f"{result['machine']['cpus']} CPUs, Python {result['machine']['python']}); "
+        f"small = {data['small']['organisations']} organisations, national = "
+        f"{data['national']['organisations']}; × bare = national ÷ the bare page requested "
+        "between its runs:",
+        "",
+        "| page | viewer | queries (small) | queries (national) | ms (small) | ms (national) "
+        "| × bare | targets |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page in dict.fromkeys(t["page"] for t in pages["pages"]):
+        small, national = by[page, "small"], by[page, "national"]
+        same = target["same_query_count_at_both_sizes"][page]["met"]
+        within = target["national_within_3x_bare_page"][page]
+        verdict = ", ".join(
+            [
+                "same queries" if same else "**queries grow**",
+                f"≤ {TIME_TARGET:g}× bare" if within["met"] else f"**> {TIME_TARGET:g}× bare**",
+            ]
+        )
+        lines.append(
+            f"| {page} | {small['viewer']} | {small['queries']} | {national['queries']} | "
+            f"{small['median_ms']:.1f} | {national['median_ms']:.1f} | {within['ratio']:.1f} | "
+            f"{verdict} |"
+        )
+    for viewer in dict.fromkeys(t["viewer"] for t in pages["bare"]):
+        small, national = bare[viewer, "small"], bare[viewer, "national"]
+        lines.append(
+            f"| bare page (About) | {viewer} | {small['queries']} | {national['queries']} | "
+            f"{small['median_ms']:.1f} | {national['median_ms']:.1f} | 1.0 | |"
+        )
+    layout = target["round_dashboard_readable_at_national_size"]
+    lines += [
+        "",
+        f"Round page at national size: the dashboard shows {layout['dashboard_rows_on_page']} of "
+        f"{layout['organisations']} organisations a page "
+        f"({'paginated' if layout['dashboard_paginated'] else '**not paginated**'}); the page "
+        f"also lists {layout['group_cards']} group cards and {layout['meetings_listed']} "
+        "meetings.",
+        "",
+        f"All targets met: {'yes' if target['all_met'] else '**no**'}.",
+    ]
+    return "\n".join(lines)

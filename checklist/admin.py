@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from checklist.models import Answer, ChecklistItem, ChecklistVersion, ScaleStep, SelfAssessment
+
+
+class ScaleStepInline(admin.TabularInline):
+    model = ScaleStep
+    extra = 0
+
+
+class ChecklistItemInline(admin.StackedInline):
+    model = ChecklistItem
+    extra = 0
+
+
+@admin.register(ChecklistVersion)
+class ChecklistVersionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_sv", "level", "scale_min", "scale_max"]
+    inlines = [ScaleStepInline, ChecklistItemInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["participation", "meeting", "status", "submitted_at", "locked_at"]
+    list_filter = ["status", "meeting__round"]
+    list_select_related = ["participation__organisation", "meeting"]
+    inlines = [AnswerInline]

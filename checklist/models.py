@@ -1,0 +1,330 @@
+"""The self-assessment instrument (versioned) and the assessments made with it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from modellkoncept.i18n import localized
+from modellkoncept.models import TimeStampedModel
+
+DEFAULT_CHECKLIST_SLUG = "skr-10-1-3"
+
+
+class ChecklistVersion(TimeStampedModel):
+    """A version of SKR's checklist: its items, their order and grouping, the scale and its
+    labels, and the level it is meant for. Results are only ever compared within one version."""
+
+    class Level(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation-wide")
+        COMMITTEE = "committee", _("committee/board and department")
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level, default=Level.ORGANISATION)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=3)
+
+    class Meta:
+        verbose_name = _("checklist version")
+        verbose_name_plural = _("checklist versions")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")),
+                name="checklist_scale_has_steps",
+                violation_error_message=_("The highest score must be above the lowest."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def clean(self):
+        super().clean()
+        if (
+            self.scale_min is not None
+            and self.scale_max is not None
+            and self.scale_max <= self.scale_min
+        ):
+            raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
+
+    @property
+    def scale(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+
+class ScaleStep(models.Model):
+    """The label of one step of a version's scale, e.g. 2 = “finns men behöver utvecklas”."""
+
+    version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="scale_steps",
+        verbose_name=_("checklist version"),
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    label_sv = models.CharField(_("label (Swedish)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scale step")
+        verbose_name_plural = _("scale steps")
+        ordering = ["version", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "value"], name="scale_step_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.value} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+    def clean(self):
+        super().clean()
+        if self.version_id and self.value not in self.version.scale:
+            raise ValidationError({"value": _("The score lies outside the version's scale.")})
+
+
+class ChecklistItem(models.Model):
+    """One item (moment) of a checklist version."""
+
+    version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("checklist version"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    part_sv = models.CharField(_("part (Swedish)"), max_length=200, blank=True)
+    part_en = models.CharField(_("part (English)"), max_length=200, blank=True)
+    text_sv = models.TextField(_("text (Swedish)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    guidance_sv = models.TextField(_("guidance (Swedish)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="checklist_item_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="checklist_item_number_pos",
+                violation_error_message=_("Items are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def part(self) -> str:
+        return localized(self, "part")
+
+    @property
+    def guidance(self) -> str:
+        return localized(self, "guidance")
+
+
+class SelfAssessment(TimeStampedModel):
+    """An organisation's rating of the checklist before one meeting of its round."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("organisation"),
+    )
+    meeting = models.ForeignKey(
+        "rounds.Meeting",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("meeting"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        help_text=_("Goes up with every save, so that a save made on old data is refused."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["meeting__starts_at", "participation__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "meeting"], name="assessment_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="assessment_submitted_has_time",
+                violation_error_message=_(
+                    "A submitted self-assessment has the time it was submitted."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Self-assessment of %(organisation)s before %(meeting)s") % {
+            "organisation": self.participation.organisation,
+            "meeting": self.meeting,
+        }
+
+    def clean(self):
+        super().clean()
+        if (
+            self.participation_id
+            and self.meeting_id
+            and self.participation.round_id != self.meeting.round_id
+        ):
+            raise ValidationError(_("The meeting belongs to another round."))
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_locked(self) -> bool:
+        """Closed by a project leader, or its meeting is over (unless a project leader has
+        reopened it since)."""
+        if self.locked_at is not None:
+            return True
+        ends_at = self.meeting.ends_at
+        if ends_at > timezone.now():
+            return False
+        # Over: locked, unless a project leader reopened it after the meeting.
+        return self.reopened_at is None or self.reopened_at < ends_at
+
+    @property
+    def opens_on(self):
+        return self.meeting.assessment_opens_on
+
+    @property
+    def is_open_yet(self) -> bool:
+        opens = self.meeting.assessment_opens_on
+        return opens is None or opens <= timezone.localdate()
+
+
+class Answer(models.Model):
+    """The score and comment for one item of one self-assessment."""
+
+    assessment = models.ForeignKey(
+        SelfAssessment,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("self-assessment"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["assessment", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.number}: {self.score if self.score is not None else '–'}"
+
+    def clean(self):
+        super().clean()
+        if self.score is None or not self.item_id:
+            return
+        version = self.item.version
+        if self.score not in version.scale:
+            raise ValidationError(
+                {
+                    "score": _("Item %(number)s: the score must be between %(min)s and %(max)s.")
+                    % {
+                        "number": self.item.number,
+                        "min": version.scale_min,
+                        "max": version.scale_max,
+                    }
+                }
+            )
+
+
+class AssessmentComment(models.Model):
+    """A remark on an assessment from someone of the organisation (the politician or the
+    manager, say), on one item or on the whole."""
+
+    assessment = models.ForeignKey(
+        SelfAssessment,
+        on_delete=models.CASCADE,
+        related_name="remarks",
+        verbose_name=_("self-assessment"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remark")
+        verbose_name_plural = _("remarks")
+        ordering = ["assessment", "created_at"]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:40]}"

@@ -1,0 +1,269 @@
+"""Reads for the checklist's pages; each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext, gettext_lazy
+
+from checklist.charts import Series, line_chart, paired_bar_chart
+from checklist.models import Answer, AssessmentComment, ScaleStep, SelfAssessment
+from checklist.statistics import OrganisationScores, assessment_points, round_scores
+from participants.models import Participation
+from rounds.models import Meeting
+
+# The reasons services give for the history entries they write, as shown to people.
+CHANGE_REASONS = {
+    "recorded": gettext_lazy("recorded from earlier data"),
+    "closed": gettext_lazy("closed by a project leader"),
+    "reopened": gettext_lazy("reopened by a project leader"),
+}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: object
+    answer: Answer
+    previous_score: int | None
+    remarks: list
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    assessment: SelfAssessment
+    rows: list[ItemRow]
+    scale_steps: list[ScaleStep]
+    previous: SelfAssessment | None
+    general_remarks: list
+    may_edit: bool
+    may_comment: bool
+
+
+def assessment_for_page(*, pk: int):
+    """The queryset a page fetches its assessment from (then through the policy)."""
+    return SelfAssessment.objects.select_related(
+        "meeting",
+        "meeting__round",
+        "participation__organisation",
+        "participation__round__checklist_version",
+        "submitted_by",
+    ).filter(pk=pk)
+
+
+def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
+    """The organisation's last submitted assessment before this one's meeting."""
+    return (
+        SelfAssessment.objects.filter(
+            participation_id=assessment.participation_id,
+            status=SelfAssessment.Status.SUBMITTED,
+            meeting__starts_at__lt=assessment.meeting.starts_at,
+        )
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+
+
+def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
+    answers = list(assessment.answers.select_related("item").order_by("item__number"))
+    previous = previous_submitted(assessment)
+    previous_scores = (
+        dict(previous.answers.values_list("item__number", "score")) if previous else {}
+    )
+    remarks = list(
+        AssessmentComment.objects.filter(assessment=assessment).select_related("author", "item")
+    )
+    by_item: dict[int | None, list] = {}
+    for remark in remarks:
+        by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
+    version = assessment.participation.round.checklist_version
+    return AssessmentPage(
+        assessment=assessment,
+        rows=[
+            ItemRow(
+                item=answer.item,
+                answer=answer,
+                previous_score=previous_scores.get(answer.item.number),
+                remarks=by_item.get(answer.item.number, []),
+            )
+            for answer in answers
+        ],
+        scale_steps=list(ScaleStep.objects.filter(version=version)),
+        previous=previous,
+        general_remarks=by_item.get(None, []),
+        may_edit=user.has_perm("checklist.edit_assessment", assessment)
+        and not assessment.is_locked
+        and assessment.is_open_yet,
+        may_comment=user.has_perm("checklist.comment_assessment", assessment),
+    )
+
+
+@dataclass(frozen=True)
+class Difference:
+    number: int
+    text: str
+    theirs_score: int | None
+    mine_score: int | None
+    theirs_comment: str
+    mine_comment: str
+
+
+def differences(
+    assessment: SelfAssessment, scores: dict[int, int | None], comments: dict[int, str]
+) -> list[Difference]:
+    """Where the user's input differs from what is stored now (after someone else saved)."""
+    result = []
+    for answer in assessment.answers.select_related("item").order_by("item__number"):
+        number = answer.item.number
+        mine_score, mine_comment = scores.get(number), comments.get(number, "").strip()
+        if (mine_score, mine_comment) != (answer.score, answer.comment):
+            result.append(
+                Difference(
+                    number, answer.item.text, answer.score, mine_score, answer.comment, mine_comment
+                )
+            )
+    return result
+
+
+def assessment_history(*, assessment: SelfAssessment) -> list[dict]:
+    """Every recorded change of the assessment and its answers: who, when, what."""
+    entries = []
+    for record in assessment.history.select_related("history_user").order_by("history_date"):
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "revision"])
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": CHANGE_REASONS.get(record.history_change_reason)
+                or record.get_history_type_display(),
+                "item": None,
+                "changes": changes,
+            }
+        )
+    answer_history = Answer.history.filter(assessment_id=assessment.pk).select_related(
+        "history_user"
+    )
+    items = {a.pk: a.item.number for a in assessment.answers.select_related("item")}
+    last: dict[int, tuple] = {}
+    for record in answer_history.order_by("history_date", "history_id"):
+        before = last.get(record.id)
+        now = (record.score, record.comment)
+        last[record.id] = now
+        if before is None or before == now:
+            continue
+        changes = []
+        if before[0] != now[0]:
+            changes.append(("score", before[0], now[0]))
+        if before[1] != now[1]:
+            changes.append(("comment", before[1], now[1]))
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": gettext("changed"),
+                "item": items.get(record.id),
+                "changes": changes,
+            }
+        )
+    return sorted(entries, key=lambda e: e["when"])
+
+
+@dataclass(frozen=True)
+class RoundHistory:
+    round: object
+    organisation: OrganisationScores
+    points: list[int]
+    rows: list[tuple]  # (item, [score at each point])
+    totals: list[int | None]  # total at each point
+    meetings: dict[int, object]  # point → meeting title
+    chart_totals: str
+    chart_items: str | None
+    movement: object  # Movement or None
+    item_movement: list[tuple]  # (item, first, latest, delta)
+
+
+def organisation_history(*, participation) -> list[RoundHistory]:
+    """The organisation's scores over every assessment of the round, its movement from the
+    first to the latest, and earlier rounds it took part in with the same checklist version."""
+    rounds = list(
+        Participation.objects.filter(
+            organisation_id=participation.organisation_id,
+            role=Participation.Role.PARTICIPANT,
+            round__checklist_version_id=participation.round.checklist_version_id,
+            round__starts_on__lte=participation.round.starts_on,
+        )
+        .select_related("round")
+        .order_by("-round__starts_on")
+    )
+    result = []
+    for own in rounds:
+        scores = round_scores(
+            round=own.round,
+            participations=Participation.objects.filter(pk=own.pk),
+            include_withdrawn=True,
+        )
+        if not scores.organisations or not scores.organisations[0].points:
+            continue
+        org = scores.organisations[0]
+        points = sorted(org.points)
+        meetings = assessment_points([own], Meeting.objects.filter(round=own.round))[own.pk]
+        titles = dict(Meeting.objects.filter(pk__in=list(meetings)).values_list("pk", "title"))
+        by_point = {point: titles[mid] for mid, point in meetings.items()}
+        version = own.round.checklist_version
+        labels = [gettext("Assessment %(point)s") % {"point": p} for p in points]
+        chart_totals = line_chart(
+            title=gettext("Total score per assessment"),
+            description=gettext("Total score of %(organisation)s at each assessment.")
+            % {"organisation": org.name},
+            x_labels=labels,
+            series=[Series(org.name, [org.total(p) for p in points])],
+            y_min=version.scale_min * len(scores.items),
+            y_max=version.scale_max * len(scores.items),
+            key=f"totals-{own.pk}",
+        )
+        first, latest = points[0], points[-1]
+        chart_items = None
+        item_movement = []
+        if len(points) > 1:
+            chart_items = paired_bar_chart(
+                title=gettext("First and latest score per item"),
+                description=gettext("Score per item at the first and the latest assessment."),
+                labels=[str(item.number) for item in scores.items],
+                first=[org.points[first].get(item.number) for item in scores.items],
+                latest=[org.points[latest].get(item.number) for item in scores.items],
+                first_label=gettext("First (assessment %(point)s)") % {"point": first},
+                latest_label=gettext("Latest (assessment %(point)s)") % {"point": latest},
+                scale_min=version.scale_min,
+                scale_max=version.scale_max,
+                key=f"items-{own.pk}",
+            )
+            item_movement = [
+                (
+                    item,
+                    org.points[first].get(item.number),
+                    org.points[latest].get(item.number),
+                    org.points[latest].get(item.number, 0) - org.points[first].get(item.number, 0),
+                )
+                for item in scores.items
+            ]
+        result.append(
+            RoundHistory(
+                round=own.round,
+                organisation=org,
+                points=points,
+                rows=[
+                    (item, [org.points[p].get(item.number) for p in points])
+                    for item in scores.items
+                ],
+                totals=[org.total(p) for p in points],
+                meetings=by_point,
+                chart_totals=chart_totals,
+                chart_items=chart_items,
+                movement=org.movement(),
+                item_movement=item_movement,
+            )
+        )
+    return result

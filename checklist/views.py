@@ -1,0 +1,515 @@
+"""The self-assessment: filled in by the organisation's strategists before a meeting, read by
+everyone of the organisation, and by the group and its mentors once submitted."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from checklist import importing, selectors, services
+from checklist.forms import (
+    AssessmentForm,
+    ChecklistVersionForm,
+    ItemFormSet,
+    RemarkForm,
+    RoundChecklistForm,
+    ScaleStepFormSet,
+)
+from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
+from modellkoncept.errors import DomainError
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
+from participants.models import Participation
+from rounds.models import Meeting
+from rounds.views import RoundMixin
+
+
+class AssessmentMixin(PolicyRequiredMixin):
+    """Views of one self-assessment, fetched through the policy."""
+
+    def get_policy_object(self):
+        if getattr(self, "_policy_object", None) is None:
+            self._policy_object = get_visible_object_or_404(
+                selectors.assessment_for_page(pk=self.kwargs["pk"]),
+                self.request.user,
+                pk=self.kwargs["pk"],
+            )
+        return self._policy_object
+
+    @property
+    def assessment(self) -> SelfAssessment:
+        return self.get_policy_object()
+
+    def build_form(self, page, data=None):
+        form = AssessmentForm(
+            data,
+            items=[row.item for row in page.rows],
+            scale_steps=page.scale_steps,
+            initial=self.initial(page),
+        )
+        return form
+
+    @staticmethod
+    def initial(page):
+        initial = {"revision": page.assessment.revision}
+        for row in page.rows:
+            initial[f"score_{row.item.number}"] = row.answer.score
+            initial[f"comment_{row.item.number}"] = row.answer.comment
+        return initial
+
+    def render_page(self, page, form, *, status=200, conflict=None, missing=()):
+        return render(
+            self.request,
+            "checklist/assessment.html",
+            {
+                "page": page,
+                "assessment": page.assessment,
+                "form": form,
+                "remark_form": RemarkForm(items=[row.item for row in page.rows]),
+                "conflict": conflict,
+                "missing": missing,
+                "fields": [
+                    (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
+                    for row in page.rows
+                ],
+            },
+            status=status,
+        )
+
+
+class AssessmentDetailView(AssessmentMixin, View):
+    permission_required = "checklist.view_assessment"
+
+    def get(self, request, pk):
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        return self.render_page(page, self.build_form(page))
+
+
+class AssessmentSaveView(AssessmentMixin, View):
+    """Save the draft: as you go (htmx, answers with a status line) or with the button."""
+
+    permission_required = "checklist.edit_assessment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        form = self.build_form(page, request.POST)
+        if not form.is_valid():
+            if request.htmx:
+                return render(request, "checklist/_save_status.html", {"invalid": True}, status=422)
+            return self.render_page(page, form, status=422)
+        try:
+            saved = services.assessment_save(
+                assessment=self.assessment,
+                scores=form.scores(),
+                comments=form.comments(),
+                by=request.user,
+                revision=form.expected_revision(),
+            )
+        except services.StaleAssessment:
+            current = SelfAssessment.objects.get(pk=pk)
+            conflict = {
+                "revision": current.revision,
+                "differences": selectors.differences(current, form.scores(), form.comments()),
+            }
+            if request.htmx:
+                return render(
+                    request,
+                    "checklist/_save_status.html",
+                    {"conflict": conflict, "assessment": self.assessment},
+                    status=409,
+                )
+            return self.render_page(page, form, status=409, conflict=conflict)
+        except DomainError as error:
+            if request.htmx:
+                return render(request, "checklist/_save_status.html", {"error": error}, status=422)
+            form.add_error(None, error)
+            return self.render_page(page, form, status=422)
+        if request.htmx:
+            return render(request, "checklist/_save_status.html", {"saved": saved})
+        messages.success(request, _("The draft is saved."))
+        return redirect("checklist:assessment", pk=pk)
+
+
+class AssessmentSubmitView(AssessmentMixin, View):
+    """Save what the form holds, then submit: every item must have a score."""
+
+    permission_required = "checklist.edit_assessment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        form = self.build_form(page, request.POST)
+        if not form.is_valid():
+            return self.render_page(page, form, status=422)
+        missing = [n for n, score in form.scores().items() if score is None]
+        if missing:
+            for number in missing:
+                form.add_error(f"score_{number}", _("Choose a score for this item."))
+            form.add_error(
+                None,
+                _("Give a score for every item before submitting; missing: %(items)s.")
+                % {"items": ", ".join(str(n) for n in missing)},
+            )
+            return self.render_page(page, form, status=422, missing=missing)
+        try:
+            saved = services.assessment_save(
+                assessment=self.assessment,
+                scores=form.scores(),
+                comments=form.comments(),
+                by=request.user,
+                revision=form.expected_revision(),
+            )
+            services.assessment_submit(assessment=saved, by=request.user)
+        except services.StaleAssessment:
+            current = SelfAssessment.objects.get(pk=pk)
+            conflict = {
+                "revision": current.revision,
+                "differences": selectors.differences(current, form.scores(), form.comments()),
+            }
+            return self.render_page(page, form, status=409, conflict=conflict)
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.render_page(page, form, status=422)
+        messages.success(request, _("The self-assessment is submitted. Your group can now see it."))
+        return redirect("checklist:assessment", pk=pk)
+
+
+class AssessmentLockView(AssessmentMixin, View):
+    """A project leader closes the assessment, or reopens it after it was locked."""
+
+    permission_required = "checklist.reopen_assessment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            if request.POST.get("action") == "reopen":
+                services.assessment_reopen(assessment=self.assessment, by=request.user)
+                messages.success(request, _("The self-assessment is open again."))
+            else:
+                services.assessment_close(assessment=self.assessment, by=request.user)
+                messages.success(request, _("The self-assessment is closed."))
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("checklist:assessment", pk=pk)
+
+
+class AssessmentRemarkView(AssessmentMixin, View):
+    """Anyone of the organisation may comment on its assessment."""
+
+    permission_required = "checklist.comment_assessment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        form = RemarkForm(request.POST, items=[row.item for row in page.rows])
+        if form.is_valid():
+            try:
+                services.remark_add(
+                    assessment=self.assessment,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    item_number=form.cleaned_data["item"],
+                )
+            except DomainError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Your comment is saved."))
+        else:
+            messages.error(request, _("Write a comment."))
+        return redirect(reverse("checklist:assessment", args=[pk]) + "#remarks")
+
+
+class AssessmentHistoryView(AssessmentMixin, TemplateView):
+    permission_required = "checklist.view_history"
+    template_name = "checklist/assessment_history.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            assessment=self.assessment,
+            entries=selectors.assessment_history(assessment=self.assessment),
+            **kwargs,
+        )
+
+
+class AssessmentStartView(PolicyRequiredMixin, View):
+    """The way into an organisation's assessment before a meeting: open it if it exists,
+    otherwise (for its strategists) create the draft."""
+
+    permission_required = "participants.view_participation"
+
+    def get_policy_object(self):
+        if getattr(self, "_policy_object", None) is None:
+            self._policy_object = get_visible_object_or_404(
+                Participation.objects.select_related("round", "organisation"),
+                self.request.user,
+                round__slug=self.kwargs["round_slug"],
+                organisation__code=self.kwargs["code"],
+            )
+        return self._policy_object
+
+    def meeting(self, participation):
+        return get_visible_object_or_404(
+            Meeting.objects.filter(round_id=participation.round_id, assessment_due=True),
+            self.request.user,
+            pk=self.kwargs["meeting_pk"],
+        )
+
+    def get(self, request, **kwargs):
+        participation = self.get_policy_object()
+        meeting = self.meeting(participation)
+        # Through the policy: a mentor must not learn from a redirect that a draft exists.
+        existing = (
+            visible(SelfAssessment, request.user)
+            .filter(participation=participation, meeting=meeting)
+            .first()
+        )
+        if existing is not None:
+            return redirect("checklist:assessment", pk=existing.pk)
+        return render(
+            request,
+            "checklist/assessment_start.html",
+            {
+                "participation": participation,
+                "meeting": meeting,
+                "may_start": request.user.has_perm(
+                    "checklist.edit_assessment",
+                    SelfAssessment(participation=participation, meeting=meeting),
+                ),
+            },
+        )
+
+    def post(self, request, **kwargs):
+        participation = self.get_policy_object()
+        meeting = self.meeting(participation)
+        require(
+            request.user,
+            "checklist.edit_assessment",
+            SelfAssessment(participation=participation, meeting=meeting),
+        )
+        try:
+            assessment = services.assessment_start(participation=participation, meeting=meeting)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(
+                "participants:participation_detail",
+                round_slug=participation.round.slug,
+                code=participation.organisation.code,
+            )
+        return redirect("checklist:assessment", pk=assessment.pk)
+
+
+class ChecklistVersionListView(PolicyRequiredMixin, TemplateView):
+    permission_required = "checklist.manage_versions"
+    template_name = "checklist/version_list.html"
+
+    def get_context_data(self, **kwargs):
+        versions = ChecklistVersion.objects.annotate(
+            item_count=Count("items", distinct=True), round_count=Count("rounds", distinct=True)
+        ).order_by("slug")
+        return super().get_context_data(versions=versions, **kwargs)
+
+
+class ChecklistVersionDetailView(PolicyRequiredMixin, DetailView):
+    permission_required = "checklist.manage_versions"
+    model = ChecklistVersion
+    slug_field = "slug"
+    template_name = "checklist/version_detail.html"
+    context_object_name = "version"
+
+    def get_queryset(self):
+        return ChecklistVersion.objects.prefetch_related("items", "scale_steps")
+
+
+def _rows(formset) -> list[dict]:
+    """The filled-in rows of a formset, without the ones ticked for deletion."""
+    return [
+        {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+        for form in formset
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
+    """A new checklist version, started from a copy of an existing one (the classic ten-item
+    checklist by default) so that only what differs has to be typed."""
+
+    permission_required = "checklist.manage_versions"
+    template_name = "checklist/version_form.html"
+
+    def base_version(self):
+        slug = self.request.GET.get("from") or DEFAULT_CHECKLIST_SLUG
+        return ChecklistVersion.objects.filter(slug=slug).first()
+
+    def forms(self, data=None):
+        base = self.base_version()
+        steps, items, initial = [], [], {}
+        if base is not None:
+            initial = {
+                "level": base.level,
+                "scale_min": base.scale_min,
+                "scale_max": base.scale_max,
+            }
+            steps = [
+                {"value": s.value, "label_sv": s.label_sv, "label_en": s.label_en}
+                for s in base.scale_steps.all()
+            ]
+            items = [
+                {
+                    field: getattr(i, field)
+                    for field in (
+                        "part_sv",
+                        "part_en",
+                        "text_sv",
+                        "text_en",
+                        "guidance_sv",
+                        "guidance_en",
+                    )
+                }
+                for i in base.items.all()
+            ]
+        return (
+            ChecklistVersionForm(data, initial=initial),
+            ScaleStepFormSet(data, prefix="steps", initial=steps),
+            ItemFormSet(data, prefix="items", initial=items),
+        )
+
+    def get_context_data(self, **kwargs):
+        if "version_form" not in kwargs:
+            version_form, steps, items = self.forms()
+            kwargs.update(version_form=version_form, steps=steps, items=items)
+        return super().get_context_data(
+            base=self.base_version(), versions=ChecklistVersion.objects.all(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        version_form, steps, items = self.forms(request.POST)
+        valid = version_form.is_valid() & steps.is_valid() & items.is_valid()
+        if valid:
+            try:
+                version = services.checklist_version_create(
+                    **version_form.cleaned_data,
+                    steps=[services.StepSpec(**data) for data in _rows(steps)],
+                    items=[services.ItemSpec(**data) for data in _rows(items)],
+                )
+            except ValidationError as error:  # a DomainError, or the models' own checks
+                version_form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The checklist version is created."))
+                return redirect("checklist:version", slug=version.slug)
+        return self.render_to_response(
+            self.get_context_data(version_form=version_form, steps=steps, items=items), status=422
+        )
+
+
+class RoundChecklistView(RoundMixin, View):
+    """Choose the checklist version a round uses, before any assessment is made with it."""
+
+    permission_required = "rounds.change_round"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = RoundChecklistForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a checklist version."))
+        else:
+            try:
+                services.round_choose_checklist(
+                    round=self.round, version=form.cleaned_data["version"]
+                )
+            except DomainError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The round's checklist is chosen."))
+        return redirect("rounds:round_detail", slug=self.round.slug)
+
+
+class AssessmentImportView(RoundMixin, View):
+    """Bring in older self-assessments from a CSV or Excel file. The upload is checked first
+    and what it would do is shown, saving nothing; a second step imports it. The checked rows
+    wait in the session, so the file is uploaded once, and the import checks them again as it
+    saves."""
+
+    permission_required = "rounds.change_round"
+    template_name = "checklist/import.html"
+    max_problems_shown = 200
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(importing.AssessmentImportForm())
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        form = importing.AssessmentImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(form, status=422)
+        filename = form.cleaned_data["file"].name
+        try:
+            plan = importing.assessments_import_plan(round=self.round, rows=form.rows)
+            digest = importing.pending_keep(
+                request.session, round=self.round, rows=form.rows, filename=filename
+            )
+        except DomainError as error:
+            importing.pending_forget(request.session, round=self.round)
+            return self.render_page(form, problems=error.messages, filename=filename, status=422)
+        return self.render_page(
+            importing.AssessmentImportForm(), plan=plan, digest=digest, filename=filename
+        )
+
+    def confirm(self, request):
+        pending = importing.pending_rows(
+            request.session, round=self.round, digest=request.POST.get("digest", "")
+        )
+        if pending is None:
+            messages.error(
+                request, _("The checked file is no longer waiting to be imported. Upload it again.")
+            )
+            return redirect("checklist:assessment_import", round_slug=self.round.slug)
+        rows, filename = pending
+        try:
+            result = importing.assessments_import(round=self.round, rows=rows, by=request.user)
+        except DomainError as error:
+            importing.pending_forget(request.session, round=self.round)
+            return self.render_page(
+                importing.AssessmentImportForm(),
+                problems=error.messages,
+                filename=filename,
+                status=422,
+            )
+        importing.pending_forget(request.session, round=self.round)
+        messages.success(
+            request,
+            _(
+                "%(filename)s is imported: %(rows)s rows, %(created)s self-assessments created "
+                "and %(updated)s updated."
+            )
+            % {
+                "filename": filename,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+            },
+        )
+        return redirect("rounds:round_detail", slug=self.round.slug)
+
+    def render_page(self, form, *, problems=(), plan=None, digest="", filename="", status=200):
+        problems = list(problems)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "round": self.round,
+                "version": self.round.checklist_version,
+                "form": form,
+                "problems": problems[: self.max_problems_shown],
+                "problem_count": len(problems) + len(form.errors.get("file", [])),
+                "more_problems": max(0, len(problems) - self.max_problems_shown),
+                "plan": plan,
+                "digest": digest,
+                "filename": filename,
+            },
+            status=status,
+        )

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+from modellkoncept.policy import standing
+from participants.selectors import start_page
+from rounds.selectors import round_list
+
+
+def home(request):
+    """Each role's start page: project leaders their rounds; participants their organisation,
+    group, next meeting and what is due; mentors their groups."""
+    if standing(request.user).is_project_leader:
+        return render(
+            request, "home_project_leader.html", {"rounds": round_list(user=request.user)}
+        )
+    return render(request, "home.html", {"page": start_page(user=request.user)})
+
+
+@login_not_required
+def about(request):
+    return render(request, "about.html")
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,202 @@
+"""Reads for the participants' pages; each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.utils import timezone
+
+from checklist.models import SelfAssessment
+from checklist.selectors import organisation_history
+from modellkoncept.policy import standing, visible
+from participants.models import (
+    REQUIRED_FUNCTIONS,
+    Application,
+    Function,
+    FunctionAssignment,
+    ImprovementWork,
+    Invitation,
+    Participation,
+)
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting
+
+
+@dataclass
+class PeopleByFunction:
+    """The people of an organisation in a round, grouped by function, with the gaps."""
+
+    rows: list[tuple[str, list]] = field(default_factory=list)  # (function label, people)
+    missing: list[str] = field(default_factory=list)  # required functions nobody holds
+    single: list[str] = field(default_factory=list)  # required functions one person holds
+
+
+def people_by_function(assignments) -> PeopleByFunction:
+    by_function: dict[str, list] = {}
+    for assignment in assignments:
+        by_function.setdefault(assignment.function, []).append(assignment.person)
+    result = PeopleByFunction()
+    for function in Function:
+        people = by_function.get(function.value, [])
+        if people or function in REQUIRED_FUNCTIONS:
+            result.rows.append((function.label, people))
+        if function in REQUIRED_FUNCTIONS:
+            if not people:
+                result.missing.append(function.label)
+            elif len(people) == 1:
+                result.single.append(function.label)
+    return result
+
+
+def participation_page(*, participation: Participation, user) -> dict:
+    """What the organisation's page in a round shows."""
+    assignments = list(
+        FunctionAssignment.objects.filter(participation=participation)
+        .select_related("person")
+        .order_by("person__full_name", "person__email")
+    )
+    own = standing(user)
+    assessments = SelfAssessment.objects.filter(participation=participation).select_related(
+        "meeting"
+    )
+    if not (own.is_project_leader or participation.pk in own.participation_ids):
+        assessments = assessments.filter(status=SelfAssessment.Status.SUBMITTED)
+    mentors = (
+        GroupMentor.objects.filter(group_id=participation.group_id)
+        .select_related("participation__organisation")
+        .order_by("-is_primary")
+        if participation.group_id
+        else GroupMentor.objects.none()
+    )
+    invitations = (
+        Invitation.objects.filter(participation=participation).select_related("person")
+        if own.is_project_leader
+        else Invitation.objects.none()
+    )
+    return {
+        "participation": participation,
+        "people": people_by_function(assignments),
+        "assessments": list(assessments.order_by("meeting__starts_at")),
+        "mentors": list(mentors),
+        "members": list(
+            Participation.objects.filter(group_id=participation.group_id)
+            .exclude(pk=participation.pk)
+            .select_related("organisation")
+        )
+        if participation.group_id
+        else [],
+        "invitations": list(invitations),
+        "works": list(participation.improvement_works.select_related("origin_meeting")),
+        "spread": chain_spread(participation.improvement_works.all()),
+        "histories": organisation_history(participation=participation),
+        "may_add_work": user.has_perm(
+            "participants.change_improvement_work", ImprovementWork(participation=participation)
+        ),
+    }
+
+
+def meetings_for(participation: Participation) -> QuerySet[Meeting]:
+    """The meetings of an organisation: the round's own and its group's, in time order."""
+    return Meeting.objects.filter(round_id=participation.round_id).filter(
+        Q(group__isnull=True) | Q(group_id=participation.group_id)
+    )
+
+
+@dataclass
+class StartPage:
+    participations: list
+    mentored_groups: list
+    next_meetings: list
+    due_assessments: list  # (participation, meeting, assessment or None)
+
+
+def start_page(*, user) -> StartPage:
+    """A participant's or mentor's start page: my organisation, my group, next meeting, what
+    is due. The number of queries does not depend on how many rounds the person is in."""
+    own = standing(user)
+    participations = list(
+        Participation.objects.filter(pk__in=own.participation_ids)
+        .select_related("organisation", "round", "group")
+        .prefetch_related(
+            Prefetch(
+                "group__mentorships",
+                queryset=GroupMentor.objects.select_related("participation__organisation"),
+            )
+        )
+        .order_by("-round__starts_on")
+    )
+    mentored_groups = list(
+        BenchmarkingGroup.objects.filter(pk__in=own.mentored_group_ids)
+        .select_related("round")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Participation.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            )
+        )
+    )
+    now = timezone.now()
+    upcoming = list(
+        visible(Meeting, user)
+        .filter(ends_at__gte=now)
+        .select_related("round", "group", "host")
+        .order_by("starts_at")[:5]
+    )
+    strategist_of = [p for p in participations if p.pk in own.strategist_participation_ids]
+    due_meetings = [m for m in upcoming if m.assessment_due]
+    existing = {
+        (a.participation_id, a.meeting_id): a
+        for a in SelfAssessment.objects.filter(
+            participation__in=strategist_of, meeting__in=due_meetings
+        )
+    }
+    due = [
+        (p, m, existing.get((p.pk, m.pk)))
+        for p in strategist_of
+        for m in due_meetings
+        if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
+    ]
+    return StartPage(
+        participations=participations,
+        mentored_groups=mentored_groups,
+        next_meetings=upcoming,
+        due_assessments=due,
+    )
+
+
+@dataclass(frozen=True)
+class ChainSpread:
+    """How improvement works spread over the result chain, from activity to effect."""
+
+    counts: list[tuple[str, str, int]]  # (step value, label, count), in chain order
+    total: int
+
+    @property
+    def chart_rows(self):
+        top = max((c for _, _, c in self.counts), default=0) or 1
+        return [
+            (value, label, count, round(100 * count / top)) for value, label, count in self.counts
+        ]
+
+
+def chain_spread(works) -> ChainSpread:
+    """The spread of the given improvement works (a queryset) over the result chain."""
+    counted = dict(
+        works.values_list("chain_step").annotate(n=Count("pk")).values_list("chain_step", "n")
+    )
+    counts = [
+        (step.value, step.label, counted.get(step.value, 0)) for step in ImprovementWork.ChainStep
+    ]
+    return ChainSpread(counts=counts, total=sum(c for _, _, c in counts))
+
+
+def applications(*, round) -> list:
+    """A round's expressions of interest, pending first, with the organisation."""
+    pending_first = Case(When(status=Application.Status.PENDING, then=0), default=1)
+    return list(
+        round.applications.select_related("organisation", "decided_by").order_by(
+            pending_first, "organisation__name", "organisation_name"
+        )
+    )

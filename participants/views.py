@@ -1,0 +1,352 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import DetailView, FormView, TemplateView
+
+from modellkoncept.errors import DomainError
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404
+from participants import selectors, services
+from participants.forms import (
+    ApplicationForm,
+    ImprovementWorkForm,
+    PersonInviteForm,
+    ProgressNoteForm,
+    SetPasswordForm,
+)
+from participants.models import Application, ImprovementWork, Participation
+from rounds.forms import WithdrawForm
+from rounds.models import Round
+from rounds.views import RoundMixin
+
+
+class ParticipationMixin(PolicyRequiredMixin):
+    """Views of one organisation in one round, addressed by round slug and organisation code."""
+
+    def get_policy_object(self):
+        if getattr(self, "_policy_object", None) is None:
+            self._policy_object = get_visible_object_or_404(
+                Participation.objects.select_related("organisation", "round", "group"),
+                self.request.user,
+                round__slug=self.kwargs["round_slug"],
+                organisation__code=self.kwargs["code"],
+            )
+        return self._policy_object
+
+    def get_object(self, queryset=None):
+        return self.get_policy_object()
+
+
+class ParticipationDetailView(ParticipationMixin, DetailView):
+    permission_required = "participants.view_participation"
+    template_name = "participants/participation_detail.html"
+    context_object_name = "participation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            selectors.participation_page(participation=self.object, user=self.request.user)
+        )
+        return context
+
+
+class PersonInviteView(ParticipationMixin, FormView):
+    permission_required = "participants.invite_people"
+    template_name = "participants/person_invite.html"
+    form_class = PersonInviteForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participation=self.get_policy_object(), **kwargs)
+
+    def form_valid(self, form):
+        participation = self.get_policy_object()
+        try:
+            invitation = services.person_invite(
+                participation=participation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                functions=form.cleaned_data["functions"],
+                invited_by=self.request.user,
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("An invitation has been sent to %(email)s.") % {"email": invitation.person.email},
+        )
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=participation.organisation.code,
+        )
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request, token):
+    """The invitation link: choose a password, then land on one's own start page."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "participants/invitation_invalid.html", status=410)
+    form = SetPasswordForm(request.POST or None, person=invitation.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.invitation_accept(
+                token=token, password=form.cleaned_data["password2"]
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+        else:
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your password is set."))
+            return redirect("home")
+    return render(
+        request,
+        "participants/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+def _work_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+class ImprovementWorkCreateView(ParticipationMixin, FormView):
+    permission_required = "participants.change_improvement_work"
+    template_name = "participants/improvement_work_form.html"
+
+    def get_policy_object(self):
+        participation = super().get_policy_object()
+        # The permission is the one for the organisation's improvement work.
+        return ImprovementWork(participation=participation)
+
+    @property
+    def participation(self):
+        return super().get_policy_object()
+
+    def get_form(self, form_class=None):
+        return ImprovementWorkForm(participation=self.participation, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participation=self.participation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            work = services.improvement_work_create(
+                participation=self.participation, **_work_fields(form)
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The improvement work is saved."))
+        return redirect("participants:improvement_work", pk=work.pk)
+
+
+class ImprovementWorkMixin(PolicyRequiredMixin):
+    def get_policy_object(self):
+        if getattr(self, "_policy_object", None) is None:
+            self._policy_object = get_visible_object_or_404(
+                ImprovementWork.objects.select_related(
+                    "participation__organisation", "participation__round", "origin_meeting"
+                ),
+                self.request.user,
+                pk=self.kwargs["pk"],
+            )
+        return self._policy_object
+
+
+class ImprovementWorkDetailView(ImprovementWorkMixin, DetailView):
+    permission_required = "participants.view_improvement_work"
+    template_name = "participants/improvement_work_detail.html"
+    context_object_name = "work"
+
+    def get_object(self, queryset=None):
+        return self.get_policy_object()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            notes=list(self.object.notes.select_related("author")),
+            note_form=ProgressNoteForm(initial={"noted_on": timezone.localdate()}),
+            may_change=self.request.user.has_perm(
+                "participants.change_improvement_work", self.object
+            ),
+            **kwargs,
+        )
+
+
+class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
+    permission_required = "participants.change_improvement_work"
+    template_name = "participants/improvement_work_form.html"
+
+    def get_form(self, form_class=None):
+        work = self.get_policy_object()
+        return ImprovementWorkForm(
+            participation=work.participation, instance=work, **self.get_form_kwargs()
+        )
+
+    def get_context_data(self, **kwargs):
+        work = self.get_policy_object()
+        return super().get_context_data(participation=work.participation, work=work, **kwargs)
+
+    def form_valid(self, form):
+        # The form worked on a copy; the service saves the original with the new values.
+        work = ImprovementWork.objects.get(pk=self.get_policy_object().pk)
+        try:
+            services.improvement_work_update(work=work, **_work_fields(form))
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The improvement work is saved."))
+        return redirect("participants:improvement_work", pk=work.pk)
+
+
+class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
+    permission_required = "participants.change_improvement_work"
+    form_class = ProgressNoteForm
+    template_name = "participants/improvement_work_detail.html"
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        work = self.get_policy_object()
+        services.progress_note_add(
+            work=work,
+            text=form.cleaned_data["text"],
+            noted_on=form.cleaned_data["noted_on"],
+            author=self.request.user,
+        )
+        messages.success(self.request, _("The note is saved."))
+        return redirect("participants:improvement_work", pk=work.pk)
+
+    def form_invalid(self, form):
+        work = self.get_policy_object()
+        return self.render_to_response(
+            {
+                "work": work,
+                "notes": list(work.notes.select_related("author")),
+                "note_form": form,
+                "may_change": True,
+            },
+            status=422,
+        )
+
+
+# Expressions of interest
+
+
+@login_not_required
+def application_rounds(request):
+    """The public page: the rounds open for expressions of interest."""
+    rounds = Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
+        "starts_on"
+    )
+    return render(request, "participants/application_rounds.html", {"rounds": rounds})
+
+
+@login_not_required
+def application_create(request, round_slug):
+    round_ = get_object_or_404(
+        Round, slug=round_slug, accepts_applications=True, status=Round.Status.PLANNING
+    )
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(round=round_, **form.cleaned_data)
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+        else:
+            return render(
+                request,
+                "participants/application_thanks.html",
+                {"round": round_, "email": form.cleaned_data["contact_email"]},
+            )
+    return render(
+        request,
+        "participants/application_form.html",
+        {"round": round_, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+class ApplicationListView(RoundMixin, TemplateView):
+    """The applications of a round with eligibility at a glance, for the project leader."""
+
+    permission_required = "participants.change_participation"
+    template_name = "participants/application_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            round=self.round,
+            applications=selectors.applications(round=self.round),
+            **kwargs,
+        )
+
+
+class ApplicationDecideView(RoundMixin, View):
+    permission_required = "participants.change_participation"
+    http_method_names = ["post"]
+
+    def post(self, request, round_slug, pk):
+        application = get_object_or_404(Application, round=self.round, pk=pk)
+        try:
+            if request.POST.get("decision") == "accept":
+                services.application_accept(application=application, by=request.user)
+                messages.success(
+                    request,
+                    _("%(organisation)s is enrolled and its people are invited.")
+                    % {"organisation": application.applicant_name},
+                )
+            elif request.POST.get("decision") == "decline":
+                services.application_decline(application=application, by=request.user)
+                messages.success(
+                    request,
+                    _("The application of %(organisation)s is declined.")
+                    % {"organisation": application.applicant_name},
+                )
+            else:
+                return HttpResponseBadRequest(_("Unknown decision."))
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("participants:application_list", round_slug=self.round.slug)
+
+
+class ParticipationWithdrawView(ParticipationMixin, FormView):
+    """Record that an organisation left the round; its history stays."""
+
+    permission_required = "participants.change_participation"
+    template_name = "participants/withdraw.html"
+    form_class = WithdrawForm
+
+    def get_initial(self):
+        return {"withdrawn_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participation=self.get_policy_object(), **kwargs)
+
+    def form_valid(self, form):
+        participation = self.get_policy_object()
+        try:
+            services.participation_withdraw(
+                participation=Participation.objects.get(pk=participation.pk),
+                on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(organisation)s has withdrawn; it is left out of the round's figures.")
+            % {"organisation": participation.organisation},
+        )
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=participation.organisation.code,
+        )

@@ -1,0 +1,175 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Organisation, Participation
+from rounds.models import BenchmarkingGroup, Meeting, Round
+
+
+class DaysField(forms.CharField):
+    """Whole numbers of days, written "7, 2"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value.strip():
+            return []
+        try:
+            days = sorted(
+                {int(part) for part in value.replace(";", ",").split(",") if part.strip()},
+                reverse=True,
+            )
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write whole numbers of days separated by commas, like “7, 2”.")
+            ) from None
+        if any(not 0 < day <= 60 for day in days):
+            raise forms.ValidationError(_("Give whole numbers of days between 1 and 60."))
+        return days
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(day) for day in value)
+        return value
+
+
+class RoundForm(forms.ModelForm):
+    reminder_days = DaysField(
+        label=_("Reminders, days before a self-assessment is due"),
+        help_text=_(
+            "For example “7, 2”: strategists who have not submitted are reminded a week "
+            "and two days before."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = Round
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "current_year",
+            "checklist_version",
+            "description",
+            "accepts_applications",
+            "reminder_days",
+            "meeting_notice_days",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The address and the instrument are fixed once the round exists (the checklist is
+            # chosen on the round page, while no assessment uses it).
+            del self.fields["slug"]
+            del self.fields["checklist_version"]
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=Meeting._meta.get_field("online_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "number",
+            "theme",
+            "group",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "host",
+            "assessment_due",
+            "assessment_opens_on",
+        ]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "assessment_opens_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = BenchmarkingGroup.objects.filter(round=round)
+        self.fields["group"].empty_label = _("the whole round")
+        self.fields["host"].queryset = Organisation.objects.filter(
+            participations__round=round, participations__role=Participation.Role.PARTICIPANT
+        ).order_by("name")
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A meeting must end after it starts."))
+        return cleaned
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    theme = forms.CharField(
+        label=_("Theme or track"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “Folkhälsa och social hållbarhet”."),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=Participation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Groups have two or three organisations."),
+    )
+
+    def __init__(self, *args, round, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        free = round.participations.filter(
+            role=Participation.Role.PARTICIPANT, withdrawn_on__isnull=True
+        ).select_related("organisation", "group")
+        self.fields["members"].queryset = free.order_by("organisation__name")
+        self.fields["members"].label_from_instance = lambda p: (
+            f"{p.organisation.name} ({p.group.name})"
+            if p.group_id and p.group != group
+            else p.organisation.name
+        )
+
+    def clean_members(self):
+        members = self.cleaned_data["members"]
+        if len(members) == 1:
+            raise forms.ValidationError(_("A benchmarking group needs at least two organisations."))
+        return members
+
+
+class MentorAddForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Mentor organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    is_primary = forms.TypedChoiceField(
+        label=_("Role"),
+        choices=[("1", _("primary mentor")), ("0", _("supporting mentor"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+    )
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

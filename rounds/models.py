@@ -1,0 +1,349 @@
+"""Rounds (omgångar), their benchmarking groups and mentors, and their meetings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from modellkoncept.models import TimeStampedModel
+
+
+def default_reminder_days() -> list[int]:
+    return [7, 2]
+
+
+class Round(TimeStampedModel):
+    """One round of the programme, about one year (until 2020) or two years (from 2020 on)."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("municipal")
+        REGIONAL = "regional", _("regional")
+        MIXED = "mixed", _("mixed")
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("planning")
+        ACTIVE = "active", _("active")
+        COMPLETED = "completed", _("completed")
+
+    class Year(models.IntegerChoices):
+        ONE = 1, _("year one: organisation-wide governance")
+        TWO = 2, _("year two: committee and department level")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.MUNICIPAL)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNING)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    current_year = models.PositiveSmallIntegerField(
+        _("current year of the round"), choices=Year, default=Year.ONE
+    )
+    checklist_version = models.ForeignKey(
+        "checklist.ChecklistVersion",
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("checklist version"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    accepts_applications = models.BooleanField(
+        _("open for expressions of interest"),
+        default=False,
+        help_text=_("Municipalities, regions and federations can apply for the round."),
+    )
+    reminder_days = models.JSONField(
+        _("reminder days"),
+        default=default_reminder_days,
+        help_text=_("Strategists are reminded this many days before a self-assessment is due."),
+    )
+    meeting_notice_days = models.PositiveSmallIntegerField(
+        _("days of notice for meetings"),
+        default=14,
+        help_text=_("Everyone is sent the meeting's invitation this many days ahead."),
+    )
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="round_ends_after_start",
+                violation_error_message=_("A round cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A round cannot end before it starts.")})
+        days = self.reminder_days
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 60 for d in days
+        ):
+            raise ValidationError(
+                {"reminder_days": _("Give whole numbers of days between 1 and 60.")}
+            )
+
+    @property
+    def is_open_for_changes(self) -> bool:
+        return self.status != self.Status.COMPLETED
+
+
+class BenchmarkingGroup(TimeStampedModel):
+    """Two or three participant organisations that compare their ways of working."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="groups", verbose_name=_("round")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    theme = models.CharField(
+        _("theme or track"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Folkhälsa och social hållbarhet”."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("benchmarking group")
+        verbose_name_plural = _("benchmarking groups")
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "name"],
+                name="group_name_unique_in_round",
+                violation_error_message=_("The round already has a group with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupMentor(TimeStampedModel):
+    """A mentor organisation attached to a group: one primary, any number supporting."""
+
+    group = models.ForeignKey(
+        BenchmarkingGroup,
+        on_delete=models.CASCADE,
+        related_name="mentorships",
+        verbose_name=_("benchmarking group"),
+    )
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="mentorships",
+        verbose_name=_("mentor"),
+    )
+    is_primary = models.BooleanField(_("primary mentor"), default=True)
+    locked = models.BooleanField(
+        _("locked"),
+        default=False,
+        help_text=_("A locked pair is kept when mentors are proposed again."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group mentor")
+        verbose_name_plural = _("group mentors")
+        ordering = ["group", "-is_primary", "participation__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "participation"],
+                name="group_mentor_once",
+                violation_error_message=_("The organisation already mentors this group."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(is_primary=True),
+                name="group_one_primary_mentor",
+                violation_error_message=_("The group already has a primary mentor."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(mentor)s mentors %(group)s") % {
+            "mentor": self.participation.organisation,
+            "group": self.group,
+        }
+
+    def clean(self):
+        super().clean()
+        if not (self.group_id and self.participation_id):
+            return
+        if self.participation.round_id != self.group.round_id:
+            raise ValidationError(_("The mentor takes part in another round."))
+        if self.participation.role != self.participation.Role.MENTOR:
+            raise ValidationError(
+                _("%(organisation)s is a participant of this round and cannot mentor in it.")
+                % {"organisation": self.participation.organisation}
+            )
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of the round: for the whole round or for one group."""
+
+    class Kind(models.TextChoices):
+        WEB_TRAINING = "web_training", _("web training")
+        STARTUP_CONFERENCE = "startup_conference", _("start-up conference")
+        STRATEGIST_MEETING = "strategist_meeting", _("strategist meeting")
+        LEARNING_MEETING = "learning_meeting", _("learning meeting")
+        SEMINAR = "seminar", _("in-depth seminar")
+        MIDTERM_CONFERENCE = "midterm_conference", _("mid-term conference")
+        RESULT_CONFERENCE = "result_conference", _("result conference")
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("round")
+    )
+    group = models.ForeignKey(
+        BenchmarkingGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("benchmarking group"),
+        help_text=_("Empty for a meeting of the whole round."),
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=80,
+        help_text=_("Identifies the meeting within the round, in imports and exports."),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Learning meeting 1, 2, 3 …")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    host = models.ForeignKey(
+        "participants.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("host organisation"),
+    )
+    assessment_due = models.BooleanField(
+        _("self-assessment due before it"),
+        default=False,
+        help_text=_("Every participant rates the checklist before this meeting."),
+    )
+    assessment_opens_on = models.DateField(
+        _("self-assessment opens"),
+        null=True,
+        blank=True,
+        help_text=_("From this date the self-assessment can be filled in."),
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "key"],
+                name="meeting_key_unique_in_round",
+                violation_error_message=_("The round already has a meeting with this key."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("A meeting must end after it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
+        if self.group_id and self.round_id and self.group.round_id != self.round_id:
+            raise ValidationError({"group": _("The group belongs to another round.")})
+
+
+class Attendance(models.Model):
+    """Whether a person attended a meeting, for their organisation."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("person"),
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.meeting}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.meeting_id
+            and self.participation_id
+            and self.meeting.round_id != self.participation.round_id
+        ):
+            raise ValidationError(_("The meeting belongs to another round."))
+
+
+class SentNotice(models.Model):
+    """An e-mail about a meeting that has gone to a person, so that it is sent only once."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT_REMINDER = "assessment_reminder", _("self-assessment reminder")
+        MEETING_NOTICE = "meeting_notice", _("meeting invitation")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="sent_notices", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent notice")
+        verbose_name_plural = _("sent notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "person", "days_before"], name="notice_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.meeting} → {self.person}"

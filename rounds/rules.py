@@ -1,0 +1,74 @@
+"""The rounds' part of the access policy: rounds, groups, meetings."""
+
+import rules
+from django.db.models import Q
+
+from modellkoncept.policy import is_project_leader, standing, visibility
+from rounds.models import BenchmarkingGroup, Meeting, Round
+
+
+@rules.predicate
+def takes_part_in_round(user, round_) -> bool:
+    """Participants and mentors of a round see the round itself (its name, dates, meetings)."""
+    return round_ is not None and round_.pk in standing(user).round_ids
+
+
+@rules.predicate
+def belongs_to_or_mentors_group(user, group) -> bool:
+    return group is not None and group.pk in standing(user).visible_group_ids
+
+
+@rules.predicate
+def may_attend_meeting(user, meeting) -> bool:
+    """A round-wide meeting is for everyone in the round; a group meeting for its members
+    and mentors."""
+    if meeting is None:
+        return False
+    own = standing(user)
+    if meeting.group_id is None:
+        return meeting.round_id in own.round_ids
+    return meeting.group_id in own.visible_group_ids
+
+
+rules.add_perm("rounds.view_round", is_project_leader | takes_part_in_round)
+rules.add_perm("rounds.manage_rounds", is_project_leader)
+rules.add_perm("rounds.change_round", is_project_leader)
+rules.add_perm("rounds.view_group", is_project_leader | belongs_to_or_mentors_group)
+rules.add_perm("rounds.change_group", is_project_leader)
+rules.add_perm("rounds.view_meeting", is_project_leader | may_attend_meeting)
+rules.add_perm("rounds.change_meeting", is_project_leader)
+
+
+@visibility(Round)
+def visible_rounds(user):
+    own = standing(user)
+    if own.is_project_leader:
+        return Round.objects.all()
+    return Round.objects.filter(pk__in=own.round_ids)
+
+
+@visibility(BenchmarkingGroup)
+def visible_groups(user):
+    own = standing(user)
+    if own.is_project_leader:
+        return BenchmarkingGroup.objects.all()
+    return BenchmarkingGroup.objects.filter(pk__in=own.visible_group_ids)
+
+
+@visibility(Meeting)
+def visible_meetings(user):
+    own = standing(user)
+    if own.is_project_leader:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(
+        Q(group__isnull=True, round_id__in=own.round_ids) | Q(group_id__in=own.visible_group_ids)
+    )
+
+
+@rules.predicate
+def mentors_any_group(user) -> bool:
+    return bool(standing(user).mentored_group_ids)
+
+
+rules.add_perm("rounds.view_mentor_workspace", is_project_leader | mentors_any_group)
+rules.add_perm("rounds.manage_matching", is_project_leader)

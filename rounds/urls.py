@@ -1,0 +1,105 @@
+from django.urls import path
+
+from rounds import views
+
+app_name = "rounds"
+
+urlpatterns = [
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    # Not under rounds/, where "new" would be taken for a round's short name.
+    path("new-round/", views.RoundCreateView.as_view(), name="round_create"),
+    path("rounds/<slug:slug>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/",
+        views.GroupDetailView.as_view(),
+        name="group_detail",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/proposal/",
+        views.GroupProposalView.as_view(),
+        name="group_proposal",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/",
+        views.MeetingDetailView.as_view(),
+        name="meeting_detail",
+    ),
+    path(
+        "rounds/<slug:round_slug>/mentors/",
+        views.MentorProposalView.as_view(),
+        name="mentor_proposal",
+    ),
+    path(
+        "rounds/<slug:round_slug>/mentors/<int:pk>/",
+        views.MentorSetView.as_view(),
+        name="mentor_set",
+    ),
+    path("mentors/pool/", views.MentorPoolView.as_view(), name="mentor_pool"),
+    path("mentor/", views.MentorWorkspaceView.as_view(), name="mentor_workspace"),
+    path(
+        "rounds/<slug:round_slug>/export/",
+        views.RoundExportView.as_view(),
+        name="round_export",
+    ),
+    # Not under rounds/, where the name would be taken for a round's short name.
+    path("import-round/", views.RoundImportView.as_view(), name="round_import"),
+    path("rounds/<slug:round_slug>/edit/", views.RoundUpdateView.as_view(), name="round_update"),
+    path("rounds/<slug:round_slug>/status/", views.RoundStatusView.as_view(), name="round_status"),
+    path(
+        "rounds/<slug:round_slug>/schedule/",
+        views.ScheduleGenerateView.as_view(),
+        name="schedule_generate",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/new/",
+        views.MeetingCreateView.as_view(),
+        name="meeting_create",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/edit/",
+        views.MeetingUpdateView.as_view(),
+        name="meeting_update",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/delete/",
+        views.MeetingDeleteView.as_view(),
+        name="meeting_delete",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/calendar.ics",
+        views.MeetingCalendarView.as_view(),
+        name="meeting_calendar",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/attendance/",
+        views.AttendanceView.as_view(),
+        name="attendance",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/new/",
+        views.GroupCreateView.as_view(),
+        name="group_create",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/edit/",
+        views.GroupUpdateView.as_view(),
+        name="group_update",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/delete/",
+        views.GroupDeleteView.as_view(),
+        name="group_delete",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/mentors/add/",
+        views.MentorAddView.as_view(),
+        name="mentor_add",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/mentors/<int:mentorship_pk>/remove/",
+        views.MentorRemoveView.as_view(),
+        name="mentor_remove",
+    ),
+    path("rounds/<slug:round_slug>/history/", views.RoundAuditView.as_view(), name="round_audit"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

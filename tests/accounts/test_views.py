@@ -1,0 +1,203 @@
+"""Signing in and out, resetting a password, and the start page each role lands on."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/sign-in/"  # the public address people bookmark
+
+
+def _in_swedish(text: str) -> str:
+    """The text as the site shows it by default, whether or not it is translated yet."""
+    with translation.override("sv"):
+        return translation.gettext(text)
+
+
+def _section(html: str, heading_id: str) -> str:
+    """The HTML of the <section> labelled by the heading with this id."""
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+# Signing in and out
+
+
+@pytest.mark.parametrize("typed", ["sara@example.se", "Sara@Example.SE", "SARA@EXAMPLE.SE"])
+def test_sign_in_with_the_address_in_any_case_lands_on_the_start_page(client, typed):
+    user = UserFactory(email="sara@example.se", full_name="Sara Strateg")
+
+    response = client.post(LOGIN, {"username": typed, "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert response.status_code == 200
+    assert response.context["user"] == user
+    assert response.wsgi_request.user.is_authenticated
+
+
+def test_sign_in_with_a_wrong_password_is_refused(client):
+    UserFactory(email="sara@example.se")
+
+    response = client.post(LOGIN, {"username": "sara@example.se", "password": "fel-losenord"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_follows_next(client, world):
+    response = client.post(
+        f"{LOGIN}?next=/rounds/omgang-a/",
+        {"username": "strateg@aby.se", "password": PASSWORD, "next": "/rounds/omgang-a/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/rounds/omgang-a/"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/rounds/", "/rounds/omgang-a/", "/rounds/omgang-a/organisations/9101/"]
+)
+def test_anonymous_visitor_is_sent_to_sign_in_with_next(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next={path}"
+
+
+def test_sign_in_page_is_public(client):
+    response = client.get(LOGIN)
+
+    assert response.status_code == 200
+    assert 'name="username"' in response.content.decode()
+
+
+def test_sign_out_takes_a_post(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.get("/").status_code == 200  # still signed in
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN
+    assert client.get("/")["Location"] == f"{LOGIN}?next=/"
+
+
+# Password reset
+
+
+def test_password_reset_by_email_link(client):
+    user = UserFactory(email="glomsk@example.se")
+
+    response = client.post(reverse("accounts:password_reset"), {"email": "Glomsk@Example.se"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["glomsk@example.se"]
+    link = re.search(r"https?://testserver(/accounts/password-reset/\S+/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    assert form_page.context["validlink"] is True
+    set_url = form_page.redirect_chain[-1][0]
+    new_password = "Nytt-losenord-for-2026"
+    done = client.post(set_url, {"new_password1": new_password, "new_password2": new_password})
+
+    assert done.status_code == 302
+    assert done["Location"] == reverse("accounts:password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    signed_in = client.post(
+        LOGIN, {"username": "glomsk@example.se", "password": new_password}, follow=True
+    )
+    assert signed_in.context["user"] == user
+    assert client.get(link.group(1), follow=True).context["validlink"] is False
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "okand@example.se"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert mail.outbox == []
+
+
+# The start page by role
+
+
+def test_project_leader_start_page_lists_the_rounds(client, world):
+    client.force_login(world.leader)
+
+    html = client.get("/").content.decode()
+
+    assert "Omgång A" in html
+    assert "Omgång B" in html
+    assert reverse("rounds:round_detail", kwargs={"slug": "omgang-a"}) in html
+
+
+def test_strategist_start_page_shows_organisation_group_and_due_assessment(client, world):
+    client.force_login(world.strategist_a1)
+
+    html = client.get("/").content.decode()
+
+    assert "Aby" in html
+    assert "GA1" in html
+    assert "Mentorstad" in html  # the group's mentor
+    due = _section(html, "due-heading")
+    assert "Lärandeträff 1 GA1" in due
+    assert "Aby" in due
+    assert _in_swedish("draft") in due  # A1 has started its assessment
+    # Nothing of other groups and rounds.
+    for hidden in ("Cby", "GA2", "Lärandeträff 1 GA2", "Omgång B"):
+        assert hidden not in html
+
+
+def test_politician_start_page_has_nothing_due(client, world):
+    client.force_login(world.politician_a1)
+
+    html = client.get("/").content.decode()
+
+    assert "Aby" in html
+    assert 'id="due-heading"' not in html  # only strategists fill in the assessment
+
+
+def test_mentor_start_page_shows_their_groups(client, world):
+    client.force_login(world.mentor_m1)
+
+    html = client.get("/").content.decode()
+
+    mentored = _section(html, "mentored-heading")
+    assert "GA1" in mentored
+    assert "Aby" in mentored
+    assert "Bby" in mentored
+    for hidden in ("GA2", "Cby", "Dby", "Stödstad"):
+        assert hidden not in html
+
+
+def test_person_outside_every_round_sees_an_empty_start_page(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _in_swedish("You are not part of any round yet.") in html
+    for hidden in ("Omgång A", "Omgång B", "Aby", "GA1"):
+        assert hidden not in html
+
+
+def test_session_lasts_a_working_day():
+    assert settings.SESSION_COOKIE_AGE == 60 * 60 * 9
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True

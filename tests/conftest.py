@@ -1,0 +1,298 @@
+"""Shared fixtures: a small programme ("world") built through the services, and the real
+services (PostgreSQL, Redis with a Celery worker) for the tests that need them.
+
+Tests marked `postgres` or `redis` skip, with the reason, where the service is missing; under
+CI (`CI` set) they fail instead, so a green CI run has really used the service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from checklist import services as checklist_services
+from participants import services as participant_services
+from participants.models import Participation
+from rounds import services as round_services
+from rounds.models import Meeting
+from tests.accounts.factories import ProjectLeaderFactory, UserFactory
+from tests.participants.factories import OrganisationFactory
+
+REPO = Path(__file__).resolve().parent.parent
+UNDER_CI = bool(os.environ.get("CI"))
+
+
+def _missing_service(reason: str):
+    if UNDER_CI:
+        pytest.fail(f"{reason} (CI is set, so this test must not be skipped)")
+    pytest.skip(reason)
+
+
+def _redis_reachable() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return "no Celery broker configured (set CELERY_BROKER_URL or REDIS_URL)"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        return f"Redis at {url} is not reachable: {exc}"
+    return None
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] not in (
+        "django.db.backends.postgresql",
+    ):
+        _missing_service("PostgreSQL is not configured (set DATABASE_URL=postgres://…)")
+    if item.get_closest_marker("redis"):
+        problem = _redis_reachable()
+        if problem:
+            _missing_service(problem)
+
+
+@pytest.fixture(autouse=True)
+def _test_defaults(settings):
+    """Tests see the site as users do (Swedish by default) and send mail to memory."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def leader(db):
+    return ProjectLeaderFactory(email="projektledare@skr.se", full_name="Pia Projektledare")
+
+
+def _person(email, name):
+    return UserFactory(email=email, full_name=name)
+
+
+@pytest.fixture
+def world(db):
+    """Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2);
+    round B has group GB (B1, B2). People in every function that the policy tells apart."""
+    w = SimpleNamespace()
+    w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
+    orgs = {
+        code: OrganisationFactory(code=code, name=name)
+        for code, name in [
+            ("9101", "Aby"),
+            ("9102", "Bby"),
+            ("9103", "Cby"),
+            ("9104", "Dby"),
+            ("9201", "Mentorstad"),
+            ("9202", "Stödstad"),
+            ("9301", "Eby"),
+            ("9302", "Fby"),
+        ]
+    }
+    w.round_a = round_services.round_create(
+        name="Omgång A",
+        slug="omgang-a",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
+    w.round_b = round_services.round_create(
+        name="Omgång B",
+        slug="omgang-b",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
+    add = participant_services.participation_add
+    w.a1 = add(round=w.round_a, organisation=orgs["9101"])
+    w.a2 = add(round=w.round_a, organisation=orgs["9102"])
+    w.a3 = add(round=w.round_a, organisation=orgs["9103"])
+    w.a4 = add(round=w.round_a, organisation=orgs["9104"])
+    w.m1 = add(round=w.round_a, organisation=orgs["9201"], role=Participation.Role.MENTOR)
+    w.m2 = add(round=w.round_a, organisation=orgs["9202"], role=Participation.Role.MENTOR)
+    w.b1 = add(round=w.round_b, organisation=orgs["9301"])
+    w.b2 = add(round=w.round_b, organisation=orgs["9302"])
+    w.ga1 = round_services.group_create(round=w.round_a, name="GA1", members=[w.a1, w.a2])
+    w.ga2 = round_services.group_create(round=w.round_a, name="GA2", members=[w.a3, w.a4])
+    w.gb = round_services.group_create(round=w.round_b, name="GB", members=[w.b1, w.b2])
+    for p in (w.a1, w.a2, w.a3, w.a4, w.b1, w.b2):
+        p.refresh_from_db()
+    round_services.mentor_assign(group=w.ga1, participation=w.m1)
+    round_services.mentor_assign(group=w.ga2, participation=w.m2)
+
+    assign = participant_services.function_assign
+    w.politician_a1 = _person("politiker@aby.se", "Per Politiker")
+    w.manager_a1 = _person("chef@aby.se", "Cecilia Chef")
+    w.strategist_a1 = _person("strateg@aby.se", "Sara Strateg")
+    w.strategist_a2 = _person("strateg@bby.se", "Sven Strateg")
+    w.strategist_a3 = _person("strateg@cby.se", "Siv Strateg")
+    w.mentor_m1 = _person("mentor@mentorstad.se", "Maja Mentor")
+    w.mentor_m2 = _person("mentor@stodstad.se", "Mats Mentor")
+    w.strategist_b1 = _person("strateg@eby.se", "Stina Strateg")
+    w.outsider = _person("utanfor@example.se", "Ulf Utanför")
+    assign(participation=w.a1, person=w.politician_a1, function="politiker")
+    assign(participation=w.a1, person=w.manager_a1, function="chef")
+    assign(participation=w.a1, person=w.strategist_a1, function="strateg")
+    assign(participation=w.a2, person=w.strategist_a2, function="strateg")
+    assign(participation=w.a3, person=w.strategist_a3, function="strateg")
+    assign(participation=w.m1, person=w.mentor_m1, function="strateg")
+    assign(participation=w.m2, person=w.mentor_m2, function="strateg")
+    assign(participation=w.b1, person=w.strategist_b1, function="strateg")
+
+    start = timezone.now() + dt.timedelta(days=20)
+    w.startup = round_services.meeting_create(
+        round=w.round_a,
+        kind=Meeting.Kind.STARTUP_CONFERENCE,
+        title="Uppstartskonferens",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=6),
+    )
+    w.meeting_ga1 = round_services.meeting_create(
+        round=w.round_a,
+        group=w.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=1,
+        title="Lärandeträff 1 GA1",
+        starts_at=start + dt.timedelta(days=30),
+        ends_at=start + dt.timedelta(days=30, hours=6),
+        assessment_due=True,
+    )
+    w.meeting_ga2 = round_services.meeting_create(
+        round=w.round_a,
+        group=w.ga2,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=1,
+        title="Lärandeträff 1 GA2",
+        starts_at=start + dt.timedelta(days=32),
+        ends_at=start + dt.timedelta(days=32, hours=6),
+        assessment_due=True,
+    )
+    w.meeting_gb = round_services.meeting_create(
+        round=w.round_b,
+        group=w.gb,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=1,
+        title="Lärandeträff 1 GB",
+        starts_at=start + dt.timedelta(days=31),
+        ends_at=start + dt.timedelta(days=31, hours=6),
+        assessment_due=True,
+    )
+    full = dict.fromkeys(range(1, 11), 2)
+    w.draft_a1 = checklist_services.assessment_start(participation=w.a1, meeting=w.meeting_ga1)
+    checklist_services.assessment_save(assessment=w.draft_a1, scores={1: 3}, by=w.strategist_a1)
+    w.submitted_a2 = checklist_services.assessment_start(participation=w.a2, meeting=w.meeting_ga1)
+    checklist_services.assessment_save(assessment=w.submitted_a2, scores=full)
+    w.submitted_a2 = checklist_services.assessment_submit(
+        assessment=w.submitted_a2, by=w.strategist_a2
+    )
+    w.submitted_a3 = checklist_services.assessment_start(participation=w.a3, meeting=w.meeting_ga2)
+    checklist_services.assessment_save(assessment=w.submitted_a3, scores=full)
+    w.submitted_a3 = checklist_services.assessment_submit(
+        assessment=w.submitted_a3, by=w.strategist_a3
+    )
+    w.draft_a1.refresh_from_db()
+    return w
+
+
+# A real Celery worker, in its own process, against Redis and the test database.
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """Start `celery worker` on a queue of this test's own, against the test database.
+
+    The test must use `transactional_db` (this fixture requests it) so that what it writes is
+    committed and visible to the worker. E-mail the worker sends lands in `worker.mail_dir`.
+    """
+    problem = _redis_reachable()
+    if problem:
+        _missing_service(problem)
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
+        _missing_service("the worker needs a database file or server, not in-memory SQLite")
+    from modellkoncept.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    else:
+        database_url = f"sqlite:///{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # Three slashes: an absolute path (django-environ reads two as a relative one).
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "modellkoncept",
+            "worker",
+            "--queues",
+            queue,
+            "--concurrency",
+            "2",
+            "--hostname",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    old = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"The Celery worker stopped at start:\n{process.stdout.read()}")
+            if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+                break
+        else:
+            pytest.fail("The Celery worker did not answer within 60 seconds.")
+        yield SimpleNamespace(process=process, queue=queue, mail_dir=mail_dir, app=app)
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = old
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):
+    """Poll `condition` until it returns something truthy; the value, or None on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return None

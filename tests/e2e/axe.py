@@ -1,0 +1,205 @@
+"""Accessibility checks in the browser: axe-core's WCAG 2.1 A and AA rules, and reflow.
+
+axe-core is the copy the `axe-playwright-python` package ships (`axe_playwright_python/axe.min.js`,
+MPL-2.0, by Deque Systems); `pip install` brings it with the `dev` extra, so nothing is
+downloaded at test time. `AXE_VERSION` says which axe-core it is.
+
+The journeys (`test_journeys.py`) call `Journey.check` on every page they reach: axe runs on the
+page as it is at that moment (signed in as that person, with that data, errors shown), in a
+desktop window and on a 360 px wide screen, and the page's width is measured at 360 CSS pixels
+and at 200 % zoom. The results are kept in `RESULTS`,
+and `test_accessibility.py` turns each page of `JOURNEY_PAGES` into a test of its own, so that a
+problem is reported, and can be marked as known, page by page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from axe_playwright_python.base import AXE_SCRIPT
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# What fails a page; "minor" and "moderate" findings are listed in the message, not failed on.
+BLOCKING_IMPACTS = ("serious", "critical")
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations"],
+}
+_version = re.search(r"axe v(\d+\.\d+\.\d+)", AXE_SCRIPT[:200])
+AXE_VERSION = _version.group(1) if _version else "unknown"
+
+# The desktop window the journeys use; 200 % zoom of it is a viewport of half the size in CSS
+# pixels (WCAG 1.4.4 and 1.4.10: 1280 px at 200 % reflows like 640 px), and 360 px is a phone.
+DESKTOP = {"width": 1280, "height": 800}
+ZOOM_200 = {"width": 640, "height": 400}
+PHONE = {"width": 360, "height": 800}
+# axe runs at both ends: some problems (a table that scrolls sideways with no way to reach it
+# by keyboard) show only on a narrow screen.
+AXE_VIEWPORTS = {"1280 px": DESKTOP, "360 px": PHONE}
+
+# Every page the journeys reach, by view name (and, after "#", the state it is checked in).
+# test_accessibility.py makes one test of each; a journey that reaches a page missing here, or
+# reaches a view it does not check, fails, so this list cannot fall behind the journeys.
+JOURNEY_PAGES = {
+    # Journey 1: the project leader sets up a round.
+    "accounts:login": "sign-in",
+    "home#project-leader": "the project leader's start page (rounds)",
+    "rounds:round_create": "new round form",
+    "rounds:round_detail#new": "a round just created, before its schedule",
+    "participants:application_rounds": "public: rounds open for expressions of interest",
+    "participants:application_create": "public: the expression of interest form",
+    "participants:application_create#thanks": "public: thank you after applying",
+    "participants:application_list": "the round's expressions of interest",
+    "rounds:group_create": "new benchmarking group form",
+    "rounds:group_update": "the group just saved, with its mentors",
+    "rounds:mentor_proposal": "mentor proposal for the groups",
+    "rounds:round_detail#dashboard": "the round with its group, mentor and dashboard",
+    "participants:participation_detail": "an organisation in the round (missing strategist)",
+    "participants:person_invite": "invite a person",
+    # Journey 2: the strategist.
+    "participants:invitation_accept": "the invitation link: choose a password",
+    "home#participant": "a participant's start page",
+    "checklist:assessment_start": "start the self-assessment",
+    "checklist:assessment": "the self-assessment form",
+    "checklist:assessment_submit#error": "the self-assessment refused: an item left empty",
+    "checklist:assessment#submitted": "the submitted self-assessment",
+    "rounds:group_detail#comparison": "the group page with the comparison and group mean",
+    # Journey 3: the mentor and the reports.
+    "home#mentor": "a mentor's start page",
+    "rounds:mentor_workspace": "the groups a mentor follows",
+    "rounds:group_detail#mentor": "the group page as its mentor sees it",
+    "reports:group_reports": "the group's reports",
+    "rounds:round_detail#assessed": "the round page once self-assessments are submitted",
+    "reports:round_reports": "the round's reports",
+    "reports:batch_detail": "all reports of the round: the progress bar at 100 %",
+}
+
+
+@dataclass
+class PageCheck:
+    """What was found on one page of a journey."""
+
+    key: str
+    url: str
+    title: str
+    journey: str
+    violations: list[dict] = field(default_factory=list)  # every impact
+    # viewport name → (CSS px the page is too wide, the elements that stick out)
+    overflow: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> list[dict]:
+        return [v for v in self.violations if v.get("impact") in BLOCKING_IMPACTS]
+
+    def axe_report(self) -> str:
+        lines = [
+            f"{self.key} – {self.title} ({self.url}), reached in {self.journey}; "
+            f"axe-core {AXE_VERSION}, rules tagged {', '.join(WCAG_TAGS)}:"
+        ]
+        lines += [describe(v) for v in self.violations]
+        return "\n".join(lines)
+
+    def reflow_report(self) -> str:
+        lines = [f"{self.key} – {self.title} ({self.url}), reached in {self.journey}:"]
+        for viewport, (pixels, elements) in self.overflow.items():
+            if pixels:
+                lines.append(f"- at {viewport} the page scrolls sideways by {pixels} px: ")
+                lines += [f"    {element}" for element in elements]
+        return "\n".join(lines)
+
+
+# Filled by the journeys, read by test_accessibility.py: page key → what each journey found.
+RESULTS: dict[str, list[PageCheck]] = {}
+# The journeys that ran in this session (node ids), whether or not they got to the end.
+JOURNEYS_RUN: set[str] = set()
+
+
+def describe(violation: dict, max_nodes: int = 6) -> str:
+    """One violation, readable in a test failure: the rule, its impact, where, and why."""
+    widths = " and ".join(violation.get("viewports", []))
+    lines = [
+        f"- {violation['id']} ({violation.get('impact')}): {violation.get('help')}"
+        f"{f' – at {widths}' if widths else ''} [{violation.get('helpUrl', '')}]"
+    ]
+    for node in violation.get("nodes", [])[:max_nodes]:
+        target = " ".join(str(t) for t in node.get("target", []))
+        html = " ".join(node.get("html", "").split())[:200]
+        summary = " ".join(node.get("failureSummary", "").split())[:300]
+        lines.append(f"    at {target}: {html}\n      {summary}")
+    hidden = len(violation.get("nodes", [])) - max_nodes
+    if hidden > 0:
+        lines.append(f"    … and {hidden} more elements")
+    return "\n".join(lines)
+
+
+def _axe(page) -> list[dict]:
+    """axe-core, put into the page once (a page keeps it until it is left), run on the page."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+
+
+def run_axe(page, viewports: dict[str, dict] | None = None) -> list[dict]:
+    """axe-core's WCAG 2.1 A and AA rules on the page as it is now, in the window as it is or
+    in each of `viewports` (name → size; the window is put back); every violation found, with
+    the names of the viewports it was found in."""
+    if not viewports:
+        return _axe(page)
+    before = page.viewport_size
+    found: dict[tuple, dict] = {}
+    try:
+        for name, size in viewports.items():
+            page.set_viewport_size(size)
+            for violation in _axe(page):
+                targets = tuple(" ".join(map(str, n.get("target", []))) for n in violation["nodes"])
+                seen = found.setdefault((violation["id"], targets), {**violation, "viewports": []})
+                seen["viewports"].append(name)
+    finally:
+        page.set_viewport_size(before)
+    return list(found.values())
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the document is wider than the window (0: no horizontal scroll)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+# The elements that stick out past the window's right edge, outside any container that
+# scrolls or clips them itself (a wide table in .table-responsive is allowed: WCAG 1.4.10
+# exempts content that needs two dimensions, and the page itself does not scroll).
+_TOO_WIDE = """() => {
+  const width = window.innerWidth;
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + [...e.classList].slice(0, 3).map((c) => "." + c).join("");
+  // Inside a container that scrolls or clips sideways, unless positioned absolutely, as
+  // Bootstrap's .visually-hidden is: such a box escapes a container that is not positioned.
+  const contained = (e) => {
+    if (["absolute", "fixed"].includes(getComputedStyle(e).position)) return false;
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow !== "visible" && p.getBoundingClientRect().right <= width + 1) return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const e of document.body.querySelectorAll("*")) {
+    const box = e.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1 && !contained(e)) {
+      found.push(`${name(e)} (right edge at ${Math.round(box.right)} px)`);
+    }
+  }
+  return found.slice(0, 8);
+}"""
+
+
+def overflow_at(page, viewport: dict) -> tuple[int, list[str]]:
+    """The horizontal overflow with the window set to `viewport`, and what sticks out; the
+    window is put back as it was."""
+    before = page.viewport_size
+    page.set_viewport_size(viewport)
+    try:
+        overflow = horizontal_overflow(page)
+        return overflow, (page.evaluate(_TOO_WIDE) if overflow else [])
+    finally:
+        page.set_viewport_size(before)

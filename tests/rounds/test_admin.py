@@ -1,0 +1,913 @@
+"""The project leader's work on a round in the browser: create and edit it, take in
+applications, form groups, match mentors, generate and change the schedule, take attendance,
+record withdrawals, and move the round from planning to completed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from checklist import services as checklist_services
+from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion
+from checklist.statistics import round_scores
+from modellkoncept.celery import app as celery_app
+from participants import services as participant_services
+from participants.models import Application, Invitation, Organisation, Participation
+from rounds import services
+from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+from tests.participants.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+@pytest.fixture
+def eager():
+    """Tasks (the e-mails) run in-process even where a broker is configured."""
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture
+def en(client):
+    """The test client, asking for the pages in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _post(client, url, data=None, **extra):
+    """Post as the browser does after showing the page: earlier messages have been read."""
+    client.cookies.pop("messages", None)
+    return client.post(url, data or {}, **extra)
+
+
+def _messages(response) -> list[str]:
+    """The messages the request left for the next page."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _local(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime(LOCAL)
+
+
+def _meeting_data(meeting: Meeting, **changes) -> dict:
+    """The meeting form as the browser posts it, with some fields changed."""
+    data = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "number": meeting.number or "",
+        "theme": meeting.theme,
+        "group": meeting.group_id or "",
+        "starts_at": _local(meeting.starts_at),
+        "ends_at": _local(meeting.ends_at),
+        "place": meeting.place,
+        "online_url": meeting.online_url,
+        "host": meeting.host_id or "",
+        "assessment_opens_on": meeting.assessment_opens_on or "",
+    }
+    if meeting.assessment_due:
+        data["assessment_due"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _round_data(**changes) -> dict:
+    data = {
+        "name": "Modellkoncept 2027–2029",
+        "slug": "mk-2027",
+        "kind": Round.Kind.MUNICIPAL,
+        "starts_on": "2027-09-01",
+        "ends_on": "2029-08-31",
+        "current_year": "1",
+        "checklist_version": ChecklistVersion.objects.get(slug=DEFAULT_CHECKLIST_SLUG).pk,
+        "description": "",
+        "accepts_applications": "on",
+        "reminder_days": "7, 2",
+        "meeting_notice_days": "14",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _application_data(organisation: Organisation, domain: str, **changes) -> dict:
+    data = {
+        "organisation": organisation.pk,
+        "organisation_name": "",
+        "contact_name": "Kim Kontakt",
+        "contact_email": f"kontakt@{domain}",
+        "contact_phone": "",
+        "decision_on": "2025-03-01",
+        "decision_kind": "council",
+        "politician_name": "Pia Politiker",
+        "politician_email": f"politiker@{domain}",
+        "manager_name": "Carl Chef",
+        "manager_email": f"chef@{domain}",
+        "strategist_name": "Stella Strateg",
+        "strategist_email": f"strateg@{domain}",
+        "willing_to_mentor": "on",
+        "message": "Vi vill delta.",
+    }
+    data.update(changes)
+    return data
+
+
+def _row_of(html: str, name: str) -> str:
+    """The table row that starts with the given organisation's name."""
+    rows = re.findall(r"<tr>.*?</tr>", html, flags=re.S)
+    return next(row for row in rows if name in row)
+
+
+def _badges(row: str) -> list[str]:
+    return re.findall(r'status-badge--(success|danger)">\s*(\w+)', row)
+
+
+# The whole journey
+
+
+def _organisations() -> dict[str, Organisation]:
+    return {
+        code: OrganisationFactory(code=code, name=name)
+        for code, name in [
+            ("1281", "Lund"),
+            ("1267", "Höör"),
+            ("1285", "Eslöv"),
+            ("1266", "Hörby"),
+            ("1265", "Sjöbo"),
+            ("1264", "Skurup"),
+            ("1286", "Ystad"),
+            ("1280", "Malmö"),
+            ("1290", "Kristianstad"),
+        ]
+    }
+
+
+def _from_enrolment_to_completion(client, round_, lund, orgs):
+    """The journey from the first participant enrolled to the completed round, in the
+    browser: groups, mentors, the schedule, meetings, attendance, status and withdrawal."""
+    # More participants, enrolled directly.
+    others = {
+        code: participant_services.participation_add(round=round_, organisation=orgs[code])
+        for code in ("1285", "1266", "1265", "1264", "1286")
+    }
+    eslov, horby, sjobo, skurup, ystad = others.values()
+
+    # Groups: one of one is refused, one of two is saved, one of four is saved with a warning.
+    new_group = reverse("rounds:group_create", args=["mk-2027"])
+    alone = _post(client, new_group, {"name": "Ensam", "members": [eslov.pk]})
+    assert alone.status_code == 200
+    assert alone.context["form"].errors["members"] == [
+        "A benchmarking group needs at least two organisations."
+    ]
+    assert "A benchmarking group needs at least two organisations." in alone.content.decode()
+    assert not BenchmarkingGroup.objects.filter(name="Ensam").exists()
+
+    two = _post(client, new_group, {"name": "Södra", "theme": "", "members": [lund.pk, eslov.pk]})
+    sodra = BenchmarkingGroup.objects.get(round=round_, name="Södra")
+    assert two["Location"] == reverse("rounds:group_update", args=["mk-2027", sodra.pk])
+    assert _messages(two) == ["The group is saved."]
+    assert set(sodra.members.values_list("pk", flat=True)) == {lund.pk, eslov.pk}
+
+    four = _post(
+        client,
+        new_group,
+        {"name": "Östra", "members": [horby.pk, sjobo.pk, skurup.pk, ystad.pk]},
+        follow=True,
+    )
+    ostra = BenchmarkingGroup.objects.get(round=round_, name="Östra")
+    assert ostra.members.count() == 4
+    warning = "Östra has 4 organisations; groups have two or three."
+    assert warning in [str(m) for m in four.context["messages"]]
+    assert four.context["size_warning"] == warning
+    assert "Warning:" in four.content.decode()
+
+    # Mentors: a supporting one, then the primary; a participant cannot mentor.
+    add_mentor = reverse("rounds:mentor_add", args=["mk-2027", sodra.pk])
+    _post(client, add_mentor, {"organisation": orgs["1290"].pk, "is_primary": "0"})
+    _post(client, add_mentor, {"organisation": orgs["1280"].pk, "is_primary": "1"})
+    refused = _post(client, add_mentor, {"organisation": orgs["1266"].pk, "is_primary": "1"})
+    assert _messages(refused) == ["Hörby is a participant of this round and cannot mentor in it."]
+    assert sorted(
+        sodra.mentorships.values_list("participation__organisation__name", "is_primary")
+    ) == [("Kristianstad", False), ("Malmö", True)]
+
+    # The default schedule: the round's meetings, and five learning meetings per group.
+    generated = _post(client, reverse("rounds:schedule_generate", args=["mk-2027"]))
+    assert _messages(generated) == ["19 meetings are scheduled; move and change them as you need."]
+    assert round_.meetings.count() == 19
+    hosts = dict(
+        sodra.meetings.filter(kind=Meeting.Kind.LEARNING_MEETING).values_list(
+            "number", "host__name"
+        )
+    )
+    assert hosts == {1: "Eslöv", 2: "Lund", 3: "Eslöv", 4: "Lund", 5: "Eslöv"}
+
+    # Move a meeting; one that would end before it starts is refused beside the field.
+    first = sodra.meetings.get(number=1)
+    edit = reverse("rounds:meeting_update", args=["mk-2027", first.pk])
+    assert client.get(edit).status_code == 200
+    moved_start = first.starts_at + dt.timedelta(days=7, hours=1)
+    response = _post(
+        client,
+        edit,
+        _meeting_data(
+            first,
+            starts_at=_local(moved_start),
+            ends_at=_local(moved_start + dt.timedelta(hours=5)),
+            place="Lunds stadshus",
+        ),
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.starts_at, first.ends_at - first.starts_at, first.place) == (
+        moved_start,
+        dt.timedelta(hours=5),
+        "Lunds stadshus",
+    )
+    backwards = _post(
+        client,
+        edit,
+        _meeting_data(
+            first,
+            starts_at=_local(moved_start),
+            ends_at=_local(moved_start - dt.timedelta(hours=2)),
+            place="Någon annanstans",
+        ),
+    )
+    assert backwards.status_code == 200
+    assert backwards.context["form"].errors["ends_at"][0] == "A meeting must end after it starts."
+    html = backwards.content.decode()
+    field_at = html.index('id="id_ends_at"')
+    error_at = html.index("A meeting must end after it starts.")
+    assert field_at < error_at < html.index('id="id_place"')  # beside the field
+    first.refresh_from_db()
+    assert (first.ends_at, first.place) == (moved_start + dt.timedelta(hours=5), "Lunds stadshus")
+
+    # A host from the group; one from outside it is refused.
+    assert _post(client, edit, _meeting_data(first, host=lund.organisation_id)).status_code == 302
+    outsider_host = _post(client, edit, _meeting_data(first, host=horby.organisation_id))
+    assert outsider_host.status_code == 200
+    assert outsider_host.context["form"].non_field_errors() == [
+        "Hörby is not a member of Södra and cannot host its meeting."
+    ]
+    first.refresh_from_db()
+    assert first.host == orgs["1281"]
+
+    # Remove a meeting; one with a self-assessment stays.
+    last = sodra.meetings.get(number=5)
+    removed = _post(client, reverse("rounds:meeting_delete", args=["mk-2027", last.pk]))
+    assert _messages(removed) == ["The meeting is removed."]
+    assert not Meeting.objects.filter(pk=last.pk).exists()
+    lund.refresh_from_db()
+    checklist_services.assessment_start(participation=lund, meeting=first)
+    kept = _post(client, reverse("rounds:meeting_delete", args=["mk-2027", first.pk]))
+    assert _messages(kept) == [f"{first.title} has self-assessments and cannot be removed."]
+    assert Meeting.objects.filter(pk=first.pk).exists()
+
+    # Attendance at the first learning meeting: Lund's politician and manager came.
+    people = {a.function: a.person for a in lund.function_assignments.select_related("person")}
+    sheet = client.get(reverse("rounds:attendance", args=["mk-2027", first.pk]))
+    assert {person.email for _p, person, _f, _present in sheet.context["expected"]} == {
+        "politiker@lund.se",
+        "chef@lund.se",
+        "strateg@lund.se",
+    }
+    taken = _post(
+        client,
+        reverse("rounds:attendance", args=["mk-2027", first.pk]),
+        {"attended": [people["politiker"].pk, people["chef"].pk]},
+    )
+    assert _messages(taken) == ["2 people attended."]
+    assert dict(
+        Attendance.objects.filter(meeting=first).values_list("person__email", "attended")
+    ) == {
+        "politiker@lund.se": True,
+        "chef@lund.se": True,
+        "strateg@lund.se": False,
+    }
+
+    # Start the round; Ystad withdraws; complete the round.
+    status = reverse("rounds:round_status", args=["mk-2027"])
+    assert _messages(_post(client, status, {"action": "activate"})) == ["The round is active."]
+    withdraw = reverse("participants:participation_withdraw", args=["mk-2027", "1286"])
+    _post(client, withdraw, {"withdrawn_on": "2028-03-01", "reason": "Budgetskäl"})
+    _post(client, status, {"action": "complete"})
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.COMPLETED
+    completed = dict(
+        round_.participations.filter(role="participant").values_list(
+            "organisation__name", "completed_on"
+        )
+    )
+    assert completed == {
+        "Lund": dt.date(2029, 8, 31),
+        "Eslöv": dt.date(2029, 8, 31),
+        "Hörby": dt.date(2029, 8, 31),
+        "Sjöbo": dt.date(2029, 8, 31),
+        "Skurup": dt.date(2029, 8, 31),
+        "Ystad": None,
+    }
+
+    # A completed round is archived: its settings cannot be changed.
+    refused = _post(
+        client,
+        reverse("rounds:round_update", args=["mk-2027"]),
+        _round_data(name="Ett nytt namn", slug=None, checklist_version=None),
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "A completed round is archived and cannot be changed."
+    ]
+    round_.refresh_from_db()
+    assert round_.name == "Modellkoncept 2027–2029"
+
+
+def test_a_round_from_applications_to_completion_in_the_browser(
+    client, en, leader, eager, django_capture_on_commit_callbacks
+):
+    orgs = _organisations()
+
+    # The project leader creates the round, open for expressions of interest.
+    client.force_login(leader)
+    response = _post(client, reverse("rounds:round_create"), _round_data())
+    round_ = Round.objects.get(slug="mk-2027")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rounds:round_detail", args=["mk-2027"])
+    assert (round_.status, round_.accepts_applications) == (Round.Status.PLANNING, True)
+    assert round_.reminder_days == [7, 2]
+
+    # Two organisations apply, signed out: Lund with everything, Höör without a manager.
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
+    form_url = reverse("participants:application_create", args=["mk-2027"])
+    assert anonymous.get(form_url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        thanks = _post(anonymous, form_url, _application_data(orgs["1281"], "lund.se"))
+        _post(
+            anonymous,
+            form_url,
+            _application_data(orgs["1267"], "hoor.se", manager_name="", manager_email=""),
+        )
+    assert thanks.status_code == 200
+    assert "kontakt@lund.se" in thanks.content.decode()
+    assert Application.objects.filter(round=round_, status="pending").count() == 2
+    assert {m.to[0] for m in mail.outbox} == {"kontakt@lund.se", "kontakt@hoor.se"}
+
+    # The list shows at a glance who is eligible.
+    listing = client.get(reverse("participants:application_list", args=["mk-2027"]))
+    html = listing.content.decode()
+    assert _badges(_row_of(html, "Lund")) == [("success", "Yes"), ("success", "Yes")]
+    assert _badges(_row_of(html, "Höör")) == [("success", "Yes"), ("danger", "No")]
+    eligible = {a.applicant_name: a.is_eligible for a in listing.context["applications"]}
+    assert eligible == {"Lund": True, "Höör": False}
+
+    # Accepting Lund enrols it and invites its three people; Höör is declined.
+    lund_application = Application.objects.get(organisation=orgs["1281"])
+    hoor_application = Application.objects.get(organisation=orgs["1267"])
+    decide = "participants:application_decide"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = _post(
+            client, reverse(decide, args=["mk-2027", lund_application.pk]), {"decision": "accept"}
+        )
+    assert accepted.status_code == 302
+    assert _messages(accepted) == ["Lund is enrolled and its people are invited."]
+    lund = Participation.objects.get(round=round_, organisation=orgs["1281"])
+    assert (lund.role, lund.willing_to_mentor) == ("participant", True)
+    assert sorted(lund.function_assignments.values_list("person__email", "function")) == [
+        ("chef@lund.se", "chef"),
+        ("politiker@lund.se", "politiker"),
+        ("strateg@lund.se", "strateg"),
+    ]
+    assert Invitation.objects.filter(participation=lund).count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "chef@lund.se",
+        "kontakt@lund.se",
+        "politiker@lund.se",
+        "strateg@lund.se",
+    ]
+    orgs["1281"].refresh_from_db()
+    assert orgs["1281"].political_decision_on == dt.date(2025, 3, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(
+            client, reverse(decide, args=["mk-2027", hoor_application.pk]), {"decision": "decline"}
+        )
+    hoor_application.refresh_from_db()
+    assert hoor_application.status == Application.Status.DECLINED
+    assert hoor_application.decided_by == leader
+    assert not Participation.objects.filter(organisation=orgs["1267"]).exists()
+    assert mail.outbox[-1].to == ["kontakt@hoor.se"]
+
+    _from_enrolment_to_completion(client, round_, lund, orgs)
+
+
+def test_a_round_from_enrolment_to_completion_in_the_browser(client, en, leader, eager):
+    """The same journey, with the first participant enrolled and invited directly rather
+    than through its application, so that each step is tested on its own."""
+    orgs = _organisations()
+    client.force_login(leader)
+    _post(client, reverse("rounds:round_create"), _round_data())
+    round_ = Round.objects.get(slug="mk-2027")
+    lund = participant_services.participation_add(round=round_, organisation=orgs["1281"])
+    for function, email, name in [
+        ("politiker", "politiker@lund.se", "Pia Politiker"),
+        ("chef", "chef@lund.se", "Carl Chef"),
+        ("strateg", "strateg@lund.se", "Stella Strateg"),
+    ]:
+        participant_services.person_invite(
+            participation=lund, email=email, full_name=name, functions=[function]
+        )
+
+    _from_enrolment_to_completion(client, round_, lund, orgs)
+
+
+# Rounds
+
+
+def test_round_form_refuses_bad_dates_and_days_beside_the_fields(en, leader):
+    en.force_login(leader)
+
+    response = _post(
+        en,
+        reverse("rounds:round_create"),
+        _round_data(ends_on="2027-08-31", reminder_days="sju"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["ends_on"] == ["A round cannot end before it starts."]
+    assert errors["reminder_days"] == [
+        "Write whole numbers of days separated by commas, like “7, 2”."
+    ]
+    assert 'id="error_1_id_reminder_days"' in response.content.decode()
+    assert not Round.objects.filter(slug="mk-2027").exists()
+
+
+def test_round_edit_saves_the_changes(en, world):
+    en.force_login(world.leader)
+    edit = reverse("rounds:round_update", args=["omgang-a"])
+    form = en.get(edit)
+    assert form.status_code == 200
+    assert "slug" not in form.context["form"].fields  # the address is fixed
+
+    response = _post(
+        en,
+        edit,
+        _round_data(
+            name="Omgång A (ny)",
+            starts_on="2026-01-01",
+            ends_on="2027-12-31",
+            reminder_days="3, 10",
+            meeting_notice_days="21",
+            slug=None,
+            checklist_version=None,
+            accepts_applications=None,
+        ),
+    )
+
+    assert response.status_code == 302
+    world.round_a.refresh_from_db()
+    assert (world.round_a.name, world.round_a.reminder_days) == ("Omgång A (ny)", [10, 3])
+    assert (world.round_a.meeting_notice_days, world.round_a.slug) == (21, "omgang-a")
+
+
+def test_status_moves_only_forward_one_step(en, world):
+    en.force_login(world.leader)
+    status = reverse("rounds:round_status", args=["omgang-a"])
+
+    too_early = _post(en, status, {"action": "complete"})
+    assert _messages(too_early) == ["Only an active round can be completed."]
+    _post(en, status, {"action": "activate"})
+    again = _post(en, status, {"action": "activate"})
+    assert _messages(again) == ["Only a round in planning can be started."]
+    assert _post(en, status, {"action": "archive"}).status_code == 400
+
+    world.round_a.refresh_from_db()
+    assert world.round_a.status == Round.Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "args"),
+    [
+        ("get", "rounds:round_update", []),
+        ("post", "rounds:round_status", []),
+        ("post", "rounds:schedule_generate", []),
+        ("get", "rounds:group_create", []),
+        ("get", "rounds:meeting_create", []),
+        ("get", "rounds:meeting_update", ["meeting"]),
+        ("get", "rounds:attendance", ["meeting"]),
+        ("post", "rounds:meeting_delete", ["meeting"]),
+        ("post", "rounds:mentor_add", ["group"]),
+        ("get", "participants:participation_withdraw", ["code"]),
+    ],
+)
+def test_administration_is_for_project_leaders(client, world, method, name, args):
+    values = {"meeting": world.startup.pk, "group": world.ga1.pk, "code": "9101"}
+    url = reverse(name, args=["omgang-a", *[values[a] for a in args]])
+    meetings = Meeting.objects.count()
+
+    client.force_login(world.strategist_a1)  # takes part in the round: forbidden
+    assert getattr(client, method)(url, {"action": "activate"}).status_code == 403
+    client.force_login(world.strategist_b1)  # another round's: the round does not exist
+    assert getattr(client, method)(url, {"action": "activate"}).status_code == 404
+
+    world.round_a.refresh_from_db()
+    assert world.round_a.status == Round.Status.PLANNING
+    assert Meeting.objects.count() == meetings
+
+
+# The schedule
+
+
+def _schedule_round(starts_on, ends_on, slug="schema"):
+    return services.round_create(
+        name=f"Schema {slug}", slug=slug, starts_on=starts_on, ends_on=ends_on
+    )
+
+
+def test_two_year_schedule_has_fourteen_meetings(en, leader):
+    round_ = _schedule_round(dt.date(2027, 9, 1), dt.date(2029, 8, 31))
+    en.force_login(leader)
+
+    _post(en, reverse("rounds:schedule_generate", args=[round_.slug]))
+
+    kinds = list(round_.meetings.order_by("starts_at").values_list("kind", "number"))
+    assert len(kinds) == 14
+    assert kinds[:2] == [("web_training", None), ("startup_conference", None)]
+    assert kinds[-1] == ("result_conference", None)
+    learning = [n for k, n in kinds if k == "learning_meeting"]
+    assert learning == [1, 2, 3, 4, 5]
+    assert [k for k, _n in kinds].count("midterm_conference") == 1
+    # A strategist meeting comes right before each learning meeting.
+    for number in learning:
+        position = kinds.index(("learning_meeting", number))
+        assert kinds[position - 1] == ("strategist_meeting", number)
+    themes = list(
+        round_.meetings.filter(kind="learning_meeting")
+        .order_by("number")
+        .values_list("theme", flat=True)
+    )
+    assert len(set(themes)) == 5
+
+
+def test_the_schedule_is_written_in_swedish_whatever_the_page_language(en, leader):
+    round_ = _schedule_round(dt.date(2027, 9, 1), dt.date(2029, 8, 31))
+    en.force_login(leader)
+
+    _post(en, reverse("rounds:schedule_generate", args=[round_.slug]))
+
+    learning = round_.meetings.filter(kind="learning_meeting").order_by("number")
+    themes = [m.theme.lower() for m in learning[:3]]
+    assert themes == [
+        "styrning och ledning",
+        "systematiskt förbättringsarbete",
+        "följa upp och analysera resultaten",
+    ]
+    assert all(m.title.lower().startswith("lärandeträff") for m in learning)
+
+
+def test_one_year_schedule_has_three_learning_meetings_and_no_mid_term(en, leader):
+    round_ = _schedule_round(dt.date(2027, 9, 1), dt.date(2028, 8, 31))
+    en.force_login(leader)
+
+    _post(en, reverse("rounds:schedule_generate", args=[round_.slug]))
+
+    kinds = list(round_.meetings.values_list("kind", flat=True))
+    assert kinds.count("learning_meeting") == 3
+    assert kinds.count("strategist_meeting") == 3
+    assert "midterm_conference" not in kinds
+    assert len(kinds) == 9
+
+
+def test_schedule_with_groups_has_learning_meetings_per_group_hosted_in_turn(en, world):
+    en.force_login(world.leader)
+    round_ = services.round_create(
+        name="Med grupper",
+        slug="med-grupper",
+        starts_on=dt.date(2027, 9, 1),
+        ends_on=dt.date(2029, 8, 31),
+    )
+    members = [
+        participant_services.participation_add(
+            round=round_, organisation=OrganisationFactory(code=code, name=name)
+        )
+        for code, name in [("8801", "Alby"), ("8802", "Bålby"), ("8803", "Cedby")]
+    ]
+    services.group_create(round=round_, name="Trio", members=members)
+
+    _post(en, reverse("rounds:schedule_generate", args=[round_.slug]))
+
+    meetings = list(round_.meetings.select_related("group", "host"))
+    learning = sorted(
+        (m for m in meetings if m.kind == Meeting.Kind.LEARNING_MEETING), key=lambda m: m.number
+    )
+    assert len(meetings) == 14
+    assert {m.group.name for m in learning} == {"Trio"}
+    assert [m.host.name for m in learning] == ["Alby", "Bålby", "Cedby", "Alby", "Bålby"]
+    assert all(m.group is None for m in meetings if m.kind != Meeting.Kind.LEARNING_MEETING)
+    assert {m.kind for m in meetings if m.assessment_due} == {Meeting.Kind.LEARNING_MEETING}
+    for meeting in learning:
+        day = timezone.localtime(meeting.starts_at).date()
+        assert meeting.assessment_opens_on == day - dt.timedelta(weeks=4)
+    assert all(m.assessment_opens_on is None for m in meetings if not m.assessment_due)
+
+
+def test_a_round_with_meetings_is_not_given_the_schedule_twice(en, world):
+    en.force_login(world.leader)
+    meetings = world.round_a.meetings.count()
+
+    response = _post(en, reverse("rounds:schedule_generate", args=["omgang-a"]))
+
+    assert _messages(response) == ["Omgång A already has meetings; add or move them one by one."]
+    assert world.round_a.meetings.count() == meetings
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"),
+    [
+        (dt.date(2026, 1, 1), dt.date(2027, 12, 31)),
+        (dt.date(2024, 10, 1), dt.date(2026, 9, 30)),
+    ],
+)
+def test_no_meeting_is_scheduled_in_july_or_over_christmas(en, leader, starts_on, ends_on):
+    round_ = _schedule_round(starts_on, ends_on)
+    en.force_login(leader)
+
+    _post(en, reverse("rounds:schedule_generate", args=[round_.slug]))
+
+    days = [timezone.localtime(m.starts_at).date() for m in round_.meetings.all()]
+    assert len(days) == 14
+    in_holidays = [
+        d
+        for d in days
+        if d.month == 7 or (d.month == 12 and d.day >= 21) or (d.month == 1 and d.day <= 7)
+    ]
+    assert in_holidays == []
+
+
+# Meetings
+
+
+def test_a_new_meeting_is_added_to_the_round(en, world):
+    en.force_login(world.leader)
+    starts = dt.datetime(2027, 3, 10, 13, 0, tzinfo=STOCKHOLM)
+
+    response = _post(
+        en,
+        reverse("rounds:meeting_create", args=["omgang-a"]),
+        {
+            "kind": Meeting.Kind.SEMINAR,
+            "title": "Fördjupningsseminarium: statistik",
+            "starts_at": starts.strftime(LOCAL),
+            "ends_at": (starts + dt.timedelta(hours=3)).strftime(LOCAL),
+            "group": world.ga1.pk,
+            "host": world.a1.organisation_id,
+        },
+    )
+
+    assert response.status_code == 302
+    seminar = Meeting.objects.get(title="Fördjupningsseminarium: statistik")
+    assert (seminar.starts_at, seminar.group, seminar.host) == (
+        starts,
+        world.ga1,
+        world.a1.organisation,
+    )
+    assert seminar.assessment_due is False
+
+
+def test_a_meeting_with_assessments_keeps_its_self_assessment(en, world):
+    en.force_login(world.leader)
+    meeting = world.meeting_ga1
+    edit = reverse("rounds:meeting_update", args=["omgang-a", meeting.pk])
+
+    response = _post(en, edit, _meeting_data(meeting, assessment_due=None))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The meeting has self-assessments; it keeps its group and its self-assessment."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.assessment_due is True
+
+
+def test_a_meeting_can_be_marked_as_needing_a_self_assessment(en, world):
+    en.force_login(world.leader)
+    meeting = world.startup
+
+    _post(
+        en,
+        reverse("rounds:meeting_update", args=["omgang-a", meeting.pk]),
+        _meeting_data(meeting, assessment_due="on", assessment_opens_on="2026-12-01"),
+    )
+
+    meeting.refresh_from_db()
+    assert (meeting.assessment_due, meeting.assessment_opens_on) == (True, dt.date(2026, 12, 1))
+
+
+# Groups and mentors
+
+
+def test_group_members_are_changed_on_the_group_page(en, world):
+    en.force_login(world.leader)
+    edit = reverse("rounds:group_update", args=["omgang-a", world.ga2.pk])
+    assert en.get(edit).context["size_warning"] is None
+
+    response = _post(en, edit, {"name": "GA2", "theme": "Folkhälsa", "members": [world.a3.pk]})
+    assert response.context["form"].errors["members"] == [
+        "A benchmarking group needs at least two organisations."
+    ]
+
+    newcomer = participant_services.participation_add(
+        round=world.round_a, organisation=OrganisationFactory(code="9105", name="Eby")
+    )
+    _post(
+        en,
+        edit,
+        {"name": "GA2", "theme": "Folkhälsa", "members": [world.a3.pk, world.a4.pk, newcomer.pk]},
+    )
+    world.ga2.refresh_from_db()
+    assert world.ga2.theme == "Folkhälsa"
+    assert set(world.ga2.members.values_list("organisation__code", flat=True)) == {
+        "9103",
+        "9104",
+        "9105",
+    }
+
+
+def test_a_member_with_assessments_stays_in_its_group(en, world):
+    en.force_login(world.leader)
+
+    response = _post(
+        en,
+        reverse("rounds:group_update", args=["omgang-a", world.ga1.pk]),
+        {"name": "GA1", "theme": "", "members": [world.a2.pk, world.a3.pk]},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Aby has self-assessments for the group's meetings; it stays."
+    ]
+    assert set(world.ga1.members.values_list("pk", flat=True)) == {world.a1.pk, world.a2.pk}
+
+
+def test_a_mentor_is_removed_from_a_group(en, world):
+    en.force_login(world.leader)
+    mentorship = GroupMentor.objects.get(group=world.ga1)
+
+    response = _post(
+        en, reverse("rounds:mentor_remove", args=["omgang-a", world.ga1.pk, mentorship.pk])
+    )
+
+    assert _messages(response) == ["The mentor is removed from the group."]
+    assert not GroupMentor.objects.filter(group=world.ga1).exists()
+
+
+def test_a_second_primary_mentor_is_refused(en, world):
+    en.force_login(world.leader)
+    other = OrganisationFactory(code="9203", name="Tredjestad")
+
+    response = _post(
+        en,
+        reverse("rounds:mentor_add", args=["omgang-a", world.ga1.pk]),
+        {"organisation": other.pk, "is_primary": "1"},
+    )
+
+    assert _messages(response) == ["GA1 already has a primary mentor."]
+    assert list(
+        world.ga1.mentorships.values_list("participation__organisation__name", flat=True)
+    ) == ["Mentorstad"]
+
+
+# Withdrawal
+
+
+def test_withdrawal_needs_a_date_and_a_reason_beside_the_fields(en, world):
+    en.force_login(world.leader)
+    url = reverse("participants:participation_withdraw", args=["omgang-a", "9102"])
+
+    response = _post(en, url, {"withdrawn_on": "", "reason": ""})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["withdrawn_on"] == ["This field is required."]
+    assert errors["reason"] == ["This field is required."]
+    html = response.content.decode()
+    assert 'id="error_1_id_withdrawn_on"' in html
+    assert 'id="error_1_id_reason"' in html
+    world.a2.refresh_from_db()
+    assert world.a2.withdrawn_on is None
+
+
+def test_withdrawal_leaves_the_figures_but_keeps_the_history(en, world):
+    en.force_login(world.leader)
+    before = round_scores(round=world.round_a)
+    assert "9102" in [o.code for o in before.organisations if o.points]
+
+    response = _post(
+        en,
+        reverse("participants:participation_withdraw", args=["omgang-a", "9102"]),
+        {"withdrawn_on": "2026-11-01", "reason": "Ny politisk majoritet"},
+    )
+
+    assert _messages(response) == ["Bby has withdrawn; it is left out of the round's figures."]
+    world.a2.refresh_from_db()
+    assert (world.a2.withdrawn_on, world.a2.withdrawal_reason) == (
+        dt.date(2026, 11, 1),
+        "Ny politisk majoritet",
+    )
+    after = round_scores(round=world.round_a)
+    assert "9102" not in [o.code for o in after.organisations]
+    assert after.summary().n == before.summary().n - 1
+
+    page = en.get(reverse("participants:participation_detail", args=["omgang-a", "9102"]))
+    assert page.status_code == 200
+    assert [h.round.slug for h in page.context["histories"]] == ["omgang-a"]
+    html = page.content.decode()
+    assert "Withdrew from the round" in html
+    assert "Ny politisk majoritet" in html
+    assert "Lärandeträff 1 GA1" in html  # its submitted self-assessment is still listed
+
+
+# Attendance
+
+
+def test_attendance_sheet_lists_the_people_expected_and_records_who_came(en, world):
+    en.force_login(world.leader)
+    url = reverse("rounds:attendance", args=["omgang-a", world.meeting_ga1.pk])
+
+    sheet = en.get(url)
+    expected = {person.email: functions for _p, person, functions, _ in sheet.context["expected"]}
+    assert expected == {
+        "politiker@aby.se": ["politician"],
+        "chef@aby.se": ["manager"],
+        "strateg@aby.se": ["strategist/key person"],
+        "strateg@bby.se": ["strategist/key person"],
+        "mentor@mentorstad.se": ["strategist/key person"],
+    }
+    _post(en, url, {"attended": [world.strategist_a1.pk, world.mentor_m1.pk]})
+    again = _post(en, url, {"attended": [world.strategist_a1.pk]})
+
+    assert _messages(again) == ["1 person attended."]
+    present = dict(
+        Attendance.objects.filter(meeting=world.meeting_ga1).values_list(
+            "person__email", "attended"
+        )
+    )
+    assert present["strateg@aby.se"] is True
+    assert present["mentor@mentorstad.se"] is False
+    assert Attendance.objects.filter(meeting=world.meeting_ga1).count() == 5
+    assert _post(en, url, {"attended": ["x"]}).status_code == 400
+
+
+def test_a_completed_round_keeps_its_schedule_and_groups(en, world):
+    en.force_login(world.leader)
+    services.round_activate(round=world.round_a)
+    services.round_complete(round=world.round_a)
+    starts = dt.datetime(2027, 3, 10, 13, 0, tzinfo=STOCKHOLM)
+
+    _post(
+        en,
+        reverse("rounds:meeting_create", args=["omgang-a"]),
+        {
+            "kind": Meeting.Kind.SEMINAR,
+            "title": "Efteråt",
+            "starts_at": starts.strftime(LOCAL),
+            "ends_at": (starts + dt.timedelta(hours=3)).strftime(LOCAL),
+        },
+    )
+    _post(en, reverse("rounds:meeting_delete", args=["omgang-a", world.startup.pk]))
+    _post(
+        en,
+        reverse("rounds:group_update", args=["omgang-a", world.ga2.pk]),
+        {"name": "Omdöpt", "members": [world.a3.pk, world.a4.pk]},
+    )
+
+    assert not Meeting.objects.filter(title="Efteråt").exists()
+    assert Meeting.objects.filter(pk=world.startup.pk).exists()
+    assert BenchmarkingGroup.objects.get(pk=world.ga2.pk).name == "GA2"
+
+
+def test_a_group_name_already_used_in_the_round_is_refused_with_the_message(en, world):
+    en.force_login(world.leader)
+    en.raise_request_exception = False
+    rename = reverse("rounds:group_update", args=["omgang-a", world.ga2.pk])
+
+    response = _post(en, rename, {"name": "GA1", "members": [world.a3.pk, world.a4.pk]})
+
+    assert response.status_code == 200
+    assert "The round already has a group with this name." in response.content.decode()
+    world.ga2.refresh_from_db()
+    assert world.ga2.name == "GA2"

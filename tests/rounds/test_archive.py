@@ -1,0 +1,676 @@
+"""The round archive: export, import, the schema, the commands and the pages."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import re
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from accounts.models import User
+from checklist import services as checklist_services
+from checklist.models import SelfAssessment
+from participants import services as participant_services
+from participants.models import Function, ImprovementWork, Organisation, Participation
+from rounds import archive, selectors
+from rounds import services as round_services
+from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG
+from rounds.models import Meeting, Round
+
+pytestmark = pytest.mark.django_db
+
+
+# Helpers
+
+
+def _export_json(slug: str) -> str:
+    out = io.StringIO()
+    call_command("export_round", slug, stdout=out)
+    return out.getvalue()
+
+
+def _import(document, tmp_path) -> str:
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_round", str(path), stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Round, Organisation, User, Meeting, Participation, SelfAssessment)
+    }
+
+
+def _refused(document, tmp_path) -> str:
+    """Import through the command, which must refuse and leave everything as it was; the
+    command's message is returned."""
+    before = _counts()
+    with pytest.raises(CommandError) as refusal:
+        _import(document, tmp_path)
+    assert _counts() == before
+    return str(refusal.value)
+
+
+@pytest.fixture
+def document(world):
+    """Round A of the world as an archive, under a new short name so it can be imported."""
+    doc = archive.export_document(world.round_a)
+    doc["round"]["slug"] = "omgang-c"
+    doc["round"]["name"] = "Omgång C"
+    return doc
+
+
+def _org(doc, code) -> dict:
+    return next(o for o in doc["organisations"] if o["code"] == code)
+
+
+def _enrich_round_a(world):
+    """Everything the archive carries, added to round A through the services: a supporting
+    mentor, an organisation outside the reference list, a withdrawal, a meeting with a host,
+    place and link, attendance, a comment and improvement work with notes."""
+    round_services.mentor_assign(group=world.ga1, participation=world.m2, is_primary=False)
+    federation = participant_services.organisation_create(
+        code="FNK",
+        name="Förbundet Norrbottens Kommuner",
+        county_code="25",
+        latitude="65.58415",
+        longitude="22.15465",
+    )
+    joined = participant_services.participation_add(
+        round=world.round_a, organisation=federation, willing_to_mentor=True, mentor_capacity=2
+    )
+    round_services.group_place(group=world.ga2, participation=joined)
+    participant_services.participation_withdraw(
+        participation=world.a4, on=dt.date(2026, 6, 1), reason="Omorganisation."
+    )
+    start = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0), archive.STOCKHOLM)
+    hosted = round_services.meeting_create(
+        round=world.round_a,
+        group=world.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=2,
+        title="Lärandeträff 2 GA1",
+        theme="Systematiskt förbättringsarbete",
+        place="Kommunhuset i Aby",
+        online_url="https://video.example.org/ga1",
+        host=world.a1.organisation,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=7),
+        assessment_due=True,
+        assessment_opens_on=dt.date(2026, 2, 10),
+    )
+    round_services.attendance_record(
+        meeting=world.startup, participation=world.a1, person=world.strategist_a1
+    )
+    round_services.attendance_record(
+        meeting=world.startup,
+        participation=world.a1,
+        person=world.politician_a1,
+        attended=False,
+    )
+    round_services.attendance_record(meeting=hosted, participation=world.m1, person=world.mentor_m1)
+    checklist_services.assessment_record(
+        participation=world.a2,
+        meeting=hosted,
+        scores={n: 3 if n < 4 else 2 for n in range(1, 11)},
+        comments={6: "Fler förvaltningar var med i skattningen."},
+        submitted_at=start - dt.timedelta(days=5),
+        by=world.strategist_a2,
+    )
+    work = participant_services.improvement_work_create(
+        participation=world.a1,
+        title="Jämställd biståndsbedömning",
+        description="Kartlägga beviljade timmar.",
+        phase=ImprovementWork.Phase.DO,
+        chain_step=ImprovementWork.ChainStep.WAY_OF_WORKING,
+        level=ImprovementWork.Level.COMMITTEE,
+        origin_meeting=world.meeting_ga1,
+    )
+    participant_services.progress_note_add(
+        work=work, text="Kartläggningen är klar.", noted_on=dt.date(2026, 4, 2)
+    )
+    participant_services.progress_note_add(
+        work=work, text="Checklistan prövas.", noted_on=dt.date(2026, 5, 20)
+    )
+    participant_services.improvement_work_create(participation=world.a3, title="Statistik")
+
+
+# Round trips
+
+
+def test_export_import_export_gives_the_same_document(world, tmp_path):
+    _enrich_round_a(world)
+    first = _export_json("omgang-a")
+    document = json.loads(first)
+    assert document["organisations"][0]["code"] == "9101"
+    assert _org(document, "FNK")["latitude"] == 65.58415
+    assert _org(document, "9104")["withdrawal_reason"] == "Omorganisation."
+    assert [g["mentors"] for g in document["groups"]] == [["9201", "9202"], ["9202"]]
+    hosted = next(m for m in document["meetings"] if m["key"] == "learning-meeting-2-ga1")
+    assert hosted["starts_at"] == "2026-03-10T09:00:00+01:00"
+    assert hosted["host"] == "9101"
+    assert {(a["email"], a["attended"]) for a in document["meetings"][0]["attendance"]} == {
+        ("mentor@mentorstad.se", True)
+    }
+    assert document["improvement_work"][0]["notes"] == [
+        {"date": "2026-04-02", "text": "Kartläggningen är klar."},
+        {"date": "2026-05-20", "text": "Checklistan prövas."},
+    ]
+    users = User.objects.count()
+
+    Round.objects.get(slug="omgang-a").delete()
+    _import(document, tmp_path)
+
+    assert _export_json("omgang-a") == first
+    assert User.objects.count() == users  # everyone was there already, and is reused
+
+
+def test_the_demo_rounds_round_trip_and_follow_the_schema(tmp_path):
+    call_command("seed_demo", stdout=io.StringIO())
+    validator = Draft202012Validator(archive.schema())
+    firsts = {}
+    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+        firsts[slug] = _export_json(slug)
+        assert list(validator.iter_errors(json.loads(firsts[slug]))) == []
+    earlier = json.loads(firsts[EARLIER_SLUG])
+    assert earlier["round"]["status"] == "completed"
+    assert _org(earlier, "0181")["withdrawn_on"] == "2021-06-14"
+    active = json.loads(firsts[ACTIVE_SLUG])
+    assert sum(len(m["attendance"]) for m in active["meetings"]) > 50
+    assert len(active["improvement_work"]) == 4
+
+    Round.objects.filter(slug__in=firsts).delete()
+    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+        _import(json.loads(firsts[slug]), tmp_path)
+
+    for slug, first in firsts.items():
+        assert _export_json(slug) == first
+
+
+def test_export_is_sorted_and_writes_scores_in_item_order(world):
+    document = archive.export_document(world.round_a)
+
+    assert [o["code"] for o in document["organisations"]] == sorted(
+        o["code"] for o in document["organisations"]
+    )
+    assert [p["email"] for p in document["people"]] == sorted(
+        p["email"] for p in document["people"]
+    )
+    submitted = document["assessments"][1]
+    assert list(submitted["scores"]) == [str(n) for n in range(1, 11)]
+    assert document["assessments"][0] == {
+        "organisation": "9101",
+        "meeting": "learning-meeting-1-ga1",
+        "status": "draft",
+        "submitted_at": None,
+        "submitted_by": None,
+        "scores": {"1": 3},
+        "comments": {},
+    }
+    assert submitted["submitted_by"] == "strateg@bby.se"
+
+
+def test_the_export_reads_in_as_many_queries_however_large_the_round(world):
+    _enrich_round_a(world)
+    with CaptureQueriesContext(connection) as smaller:
+        archive.export_document(world.round_a)
+    for n in range(3):
+        start = timezone.now() + dt.timedelta(days=100 + n)
+        meeting = round_services.meeting_create(
+            round=world.round_a,
+            kind=Meeting.Kind.SEMINAR,
+            title=f"Seminarium {n}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
+        round_services.attendance_record(
+            meeting=meeting, participation=world.a2, person=world.strategist_a2
+        )
+        work = participant_services.improvement_work_create(
+            participation=world.a2, title=f"Arbete {n}", origin_meeting=meeting
+        )
+        participant_services.progress_note_add(work=work, text="Påbörjat.")
+
+    with CaptureQueriesContext(connection) as larger:
+        document = archive.export_document(world.round_a)
+
+    assert len(document["meetings"]) == 7
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 12
+
+
+def test_every_enum_of_the_schema_is_the_models_choices():
+    defs = archive.schema()["$defs"]
+    pairs = {
+        "round_kind": Round.Kind.values,
+        "round_status": Round.Status.values,
+        "round_year": Round.Year.values,
+        "organisation_kind": Organisation.Kind.values,
+        "role": Participation.Role.values,
+        "function": Function.values,
+        "meeting_kind": Meeting.Kind.values,
+        "assessment_status": SelfAssessment.Status.values,
+        "phase": ImprovementWork.Phase.values,
+        "chain_step": ImprovementWork.ChainStep.values,
+        "level": ImprovementWork.Level.values,
+    }
+    for name, values in pairs.items():
+        assert set(defs[name]["enum"]) == set(values), name
+    every_enum = {name for name, definition in defs.items() if "enum" in definition}
+    assert every_enum == set(pairs)
+
+
+def test_every_object_of_the_schema_refuses_unknown_keys():
+    def objects(node):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                yield node
+            for value in node.values():
+                yield from objects(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from objects(value)
+
+    found = list(objects(archive.schema()))
+    assert len(found) >= 10
+    assert all(o.get("additionalProperties") is False for o in found)
+
+
+# What an import creates
+
+
+def test_an_import_creates_the_round_with_everything_in_it(document, tmp_path):
+    output = _import(document, tmp_path)
+
+    round_ = Round.objects.get(slug="omgang-c")
+    assert "omgang-c" in output
+    assert round_.participations.count() == 6
+    assert sorted(round_.groups.values_list("name", flat=True)) == ["GA1", "GA2"]
+    assert round_.meetings.count() == 3
+    assert SelfAssessment.objects.filter(meeting__round=round_, status="submitted").count() == 2
+    draft = SelfAssessment.objects.get(meeting__round=round_, status="draft")
+    assert {a.item.number: a.score for a in draft.answers.all()}[1] == 3
+
+
+def test_people_become_accounts_without_a_usable_password(document, tmp_path):
+    document["people"].append(
+        {
+            "email": "Ny.Strateg@Dby.se",
+            "name": "Nora Ny",
+            "organisation": "9104",
+            "functions": ["strateg", "analytiker"],
+        }
+    )
+    existing = User.objects.get(email="strateg@aby.se")
+    next(p for p in document["people"] if p["email"] == "strateg@aby.se")["name"] = "Annat Namn"
+
+    _import(document, tmp_path)
+
+    person = User.objects.get(email="ny.strateg@dby.se")
+    assert person.full_name == "Nora Ny"
+    assert not person.has_usable_password()
+    assert sorted(person.function_assignments.values_list("function", flat=True)) == [
+        "analytiker",
+        "strateg",
+    ]
+    existing.refresh_from_db()
+    assert existing.full_name == "Sara Strateg"  # an account that exists is used as it is
+    assert existing.has_usable_password()
+
+
+def test_an_organisation_outside_the_reference_list_is_created_from_its_name_and_kind(
+    document, tmp_path
+):
+    document["organisations"].append(
+        {
+            "code": "FNK",
+            "name": "Förbundet Norrbottens Kommuner",
+            "kind": "other",
+            "role": "participant",
+            "group": "GA2",
+            "latitude": 65.58415,
+            "longitude": 22.15465,
+        }
+    )
+
+    _import(document, tmp_path)
+
+    federation = Organisation.objects.get(code="FNK")
+    assert federation.kind == Organisation.Kind.OTHER
+    assert federation.name == "Förbundet Norrbottens Kommuner"
+    assert str(federation.latitude) == "65.58415"
+    assert federation.participations.get().group.name == "GA2"
+
+
+def test_a_completed_round_puts_its_participants_that_stayed_in_the_mentor_pool(document, tmp_path):
+    document["round"]["status"] = "completed"
+    _org(document, "9104").update(withdrawn_on="2026-05-04", withdrawal_reason="Ingen strateg.")
+    _org(document, "9103")["completed_on"] = "2027-11-30"
+
+    _import(document, tmp_path)
+
+    round_ = Round.objects.get(slug="omgang-c")
+    assert round_.status == Round.Status.COMPLETED
+    pool = {e.organisation.code: e.completed for e in selectors.mentor_pool()}
+    assert pool == {
+        "9101": [("Omgång C", dt.date(2027, 12, 31))],
+        "9102": [("Omgång C", dt.date(2027, 12, 31))],
+        "9103": [("Omgång C", dt.date(2027, 11, 30))],
+    }
+    withdrawn = round_.participations.get(organisation__code="9104")
+    assert (withdrawn.withdrawn_on, withdrawn.completed_on) == (dt.date(2026, 5, 4), None)
+
+
+def test_a_submitted_assessment_without_a_time_is_dated_at_its_meeting(document, tmp_path):
+    del document["assessments"][1]["submitted_at"]
+
+    _import(document, tmp_path)
+
+    assessment = SelfAssessment.objects.get(
+        meeting__round__slug="omgang-c", participation__organisation__code="9102"
+    )
+    assert assessment.submitted_at == assessment.meeting.starts_at
+    assert assessment.submitted_by.email == "strateg@bby.se"
+
+
+def test_the_import_reads_standard_input(document, monkeypatch):
+    data = json.dumps(document).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+    call_command("import_round", "-", stdout=io.StringIO())
+
+    assert Round.objects.filter(slug="omgang-c").exists()
+
+
+def test_the_history_names_who_imported_outside_a_request(document, world):
+    summary = archive.import_document(document, by=world.leader)
+
+    participation = summary.round.participations.get(organisation__code="9101")
+    assert participation.history.earliest().history_user == world.leader
+
+
+def test_the_preview_says_what_would_be_created_and_creates_nothing(document):
+    document["organisations"].append(
+        {"code": "FNK", "name": "Förbundet", "kind": "other", "role": "mentor"}
+    )
+    before = _counts()
+
+    preview = archive.preview(document)
+
+    assert _counts() == before
+    assert preview.problems == []
+    assert (preview.participants, preview.mentors) == (4, 3)
+    assert preview.new_organisations == (("FNK", "Förbundet"),)
+    assert preview.groups == ("GA1", "GA2")
+    assert (preview.people, preview.new_people) == (7, 0)
+    assert (preview.meetings, preview.assessments, preview.submitted) == (3, 3, 2)
+
+
+# Refusals: every problem with its JSON path, nothing saved
+
+
+def test_an_unknown_top_level_key_is_refused(document, tmp_path):
+    document["colour"] = "blue"
+
+    assert "$.colour" in _refused(document, tmp_path)
+
+
+def test_an_unknown_nested_key_is_refused(document, tmp_path):
+    document["meetings"][1]["room"] = "B12"
+
+    assert "$.meetings[1].room" in _refused(document, tmp_path)
+
+
+def test_another_format_is_refused(document, tmp_path):
+    document["format"] = "modellkoncept-round/2"
+
+    assert "$.format" in _refused(document, tmp_path)
+
+
+def test_a_value_outside_an_enum_is_refused(document, tmp_path):
+    document["people"][0]["functions"] = ["ordförande"]
+
+    message = _refused(document, tmp_path)
+
+    assert "$.people[0].functions[0]" in message
+    assert "ordförande" in message
+
+
+def test_a_time_without_its_offset_is_refused(document, tmp_path):
+    document["meetings"][0]["starts_at"] = "2026-12-14T09:00:00"
+
+    message = _refused(document, tmp_path)
+
+    assert "$.meetings[0].starts_at" in message
+    assert message.count("$.meetings[0].starts_at") == 1  # not again by the rules
+
+
+def test_a_meeting_that_ends_before_it_starts_is_refused(document, tmp_path):
+    meeting = document["meetings"][0]
+    meeting["ends_at"], meeting["starts_at"] = meeting["starts_at"], meeting["ends_at"]
+
+    assert "$.meetings[0].ends_at" in _refused(document, tmp_path)
+
+
+def test_a_group_of_one_is_refused(document, tmp_path):
+    _org(document, "9102")["group"] = "GA2"
+
+    assert "$.groups[0]:" in _refused(document, tmp_path)
+
+
+def test_a_mentor_that_is_also_a_participant_is_refused(document, tmp_path):
+    document["groups"][0]["mentors"] = ["9103"]
+
+    assert "$.groups[0].mentors[0]" in _refused(document, tmp_path)
+
+
+def test_the_same_person_twice_with_the_same_function_is_refused(document, tmp_path):
+    sara = next(p for p in document["people"] if p["email"] == "strateg@aby.se")
+    index = document["people"].index(sara)
+    document["people"].append(copy.deepcopy(sara))
+    document["people"][0]["functions"] = ["chef", "chef"]
+
+    message = _refused(document, tmp_path)
+
+    assert f"$.people[{len(document['people']) - 1}]:" in message
+    assert f"$.people[{index}]" in message  # where the person is listed first
+    assert "$.people[0].functions[1]" in message
+
+
+def test_an_unknown_organisation_without_name_and_kind_is_refused(document, tmp_path):
+    document["organisations"].append({"code": "9999", "role": "participant"})
+    document["organisations"].append({"code": "9998", "role": "participant", "kind": "kommun"})
+
+    message = _refused(document, tmp_path)
+
+    assert "$.organisations[6].code" in message
+    assert "$.organisations[7].code" in message
+    assert not Organisation.objects.filter(code__in=["9999", "9998"]).exists()
+
+
+def test_an_unknown_checklist_is_refused(document, tmp_path):
+    document["round"]["checklist"] = "skr-99"
+
+    assert "$.round.checklist" in _refused(document, tmp_path)
+
+
+def test_a_short_name_already_used_is_refused(document, tmp_path):
+    document["round"]["slug"] = "omgang-b"
+
+    assert "$.round.slug" in _refused(document, tmp_path)
+
+
+def test_a_score_outside_the_scale_is_refused(document, tmp_path):
+    document["assessments"][1]["scores"]["3"] = 4
+    document["assessments"][1]["scores"]["11"] = 2
+
+    message = _refused(document, tmp_path)
+
+    assert "$.assessments[1].scores.3" in message
+    assert "$.assessments[1].scores.11" in message
+
+
+def test_every_problem_is_listed_at_once(document, tmp_path):
+    document["round"]["kind"] = "national"
+    document["meetings"][2]["ends_at"] = document["meetings"][2]["starts_at"]
+    document["groups"][1]["mentors"].append("9101")
+    document["assessments"][0]["meeting"] = "no-such-meeting"
+    document["people"][2]["organisation"] = "0000"
+
+    problems = archive.validate_document(document)
+    message = _refused(document, tmp_path)
+
+    expected = [
+        "$.round.kind",
+        "$.meetings[2].ends_at",
+        "$.groups[1].mentors[1]",
+        "$.assessments[0].meeting",
+        "$.people[2].organisation",
+    ]
+    assert [p.split(":")[0] for p in problems] == [
+        "$.round.kind",
+        "$.groups[1].mentors[1]",
+        "$.people[2].organisation",
+        "$.meetings[2].ends_at",
+        "$.assessments[0].meeting",
+    ]
+    assert all(path in message for path in expected)
+
+
+def test_a_file_that_is_not_json_is_refused(tmp_path):
+    path = tmp_path / "round.json"
+    path.write_text('{"format": "modellkoncept-round/1",', encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"\$: .*line 1"):
+        call_command("import_round", str(path), stdout=io.StringIO())
+
+
+def test_export_of_an_unknown_round_is_refused(db):
+    with pytest.raises(CommandError, match="no-such-round"):
+        call_command("export_round", "no-such-round", stdout=io.StringIO())
+
+
+# The pages
+
+
+def _export_url(slug="omgang-a"):
+    return reverse("rounds:round_export", kwargs={"round_slug": slug})
+
+
+IMPORT_URL = reverse("rounds:round_import")
+
+
+def _upload(document, name="omgang-c.json"):
+    return SimpleUploadedFile(
+        name, json.dumps(document, ensure_ascii=False).encode(), content_type="application/json"
+    )
+
+
+def test_a_project_leader_downloads_the_round(client, world):
+    client.force_login(world.leader)
+
+    response = client.get(_export_url())
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="omgang-a.json"'
+    assert json.loads(response.content) == archive.export_document(world.round_a)
+
+
+def test_a_project_leader_uploads_checks_and_imports_a_round(client, world, document):
+    client.force_login(world.leader)
+    before = _counts()
+
+    preview = client.post(IMPORT_URL, {"file": _upload(document)})
+
+    assert preview.status_code == 200
+    assert _counts() == before
+    html = preview.content.decode()
+    assert "Omgång C" in html
+    assert preview.context["preview"].organisations == 6
+    assert preview.context["preview"].meetings == 3
+
+    response = client.post(IMPORT_URL, {"confirm": "1", "digest": preview.context["digest"]})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rounds:round_detail", kwargs={"slug": "omgang-c"})
+    assert Round.objects.get(slug="omgang-c").participations.count() == 6
+    # The document is spent: confirming again imports nothing more.
+    again = client.post(IMPORT_URL, {"confirm": "1", "digest": preview.context["digest"]})
+    assert again.status_code == 302
+    assert Round.objects.filter(slug="omgang-c").count() == 1
+
+
+def test_an_invalid_upload_shows_every_problem_and_creates_nothing(client, world, document):
+    client.force_login(world.leader)
+    document["meetings"][0]["ends_at"] = document["meetings"][0]["starts_at"]
+    document["groups"][0]["mentors"] = ["9101"]
+    before = _counts()
+
+    response = client.post(IMPORT_URL, {"file": _upload(document)})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "$.meetings[0].ends_at" in html
+    assert "$.groups[0].mentors[0]" in html
+    assert response.context.get("preview") is None
+    assert "rounds:archive_upload" not in client.session
+    assert _counts() == before
+
+
+def test_the_import_is_checked_again_on_confirmation(client, world, document):
+    client.force_login(world.leader)
+    preview = client.post(IMPORT_URL, {"file": _upload(document)})
+    round_services.round_create(
+        name="Omgång C", slug="omgang-c", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
+    )
+
+    response = client.post(IMPORT_URL, {"confirm": "1", "digest": preview.context["digest"]})
+
+    assert response.status_code == 422
+    assert "$.round.slug" in response.content.decode()
+    assert Round.objects.get(slug="omgang-c").participations.count() == 0
+
+
+@pytest.mark.parametrize("who", ["strategist_a1", "mentor_m1", "outsider"])
+def test_nobody_but_a_project_leader_exports_or_imports(client, world, document, who):
+    client.force_login(getattr(world, who))
+    before = _counts()
+
+    export = client.get(_export_url())
+    page = client.get(IMPORT_URL)
+    upload = client.post(IMPORT_URL, {"file": _upload(document)})
+
+    assert export.status_code == (404 if who == "outsider" else 403)
+    assert (page.status_code, upload.status_code) == (403, 403)
+    assert _counts() == before
+
+
+# The documentation
+
+
+def test_the_example_in_the_documentation_imports_and_comes_back_out_the_same(tmp_path):
+    text = (settings.BASE_DIR / "docs" / "round-archive.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    participant_services.organisations_load()
+
+    _import(example, tmp_path)
+
+    assert archive.export_document(Round.objects.get(slug="modellkoncept-2021")) == example
+    assert {e.organisation.code for e in selectors.mentor_pool()} == {"12", "1280"}
+    assert Organisation.objects.get(code="FNK").kind == Organisation.Kind.OTHER

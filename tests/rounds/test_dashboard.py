@@ -1,0 +1,255 @@
+"""The project leader's round dashboard: what it shows per organisation and assessment point,
+its pages, and that the round, group and organisation pages run as many queries for a national
+round of 311 organisations as for a round of ten."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from checklist.models import SelfAssessment
+from participants import services as participant_services
+from participants.models import Organisation
+from rounds import services
+from rounds.models import Meeting
+from rounds.selectors import DASHBOARD_PAGE_SIZE
+from tests.accounts.factories import UserFactory
+from tests.rounds.national import build_round, national_round, reference_codes
+
+pytestmark = pytest.mark.django_db
+
+# Most queries per page, measured on the round of ten (session and user included); the
+# national round must stay within the same numbers.
+ROUND_PAGE = 24
+GROUP_PAGE = 15
+ORGANISATION_PAGE = 25
+
+
+@pytest.fixture
+def en(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def small(db):
+    """A round of the first ten organisations of the reference list, built like the
+    national one: groups of three and two, mentors, people, the schedule, assessments and
+    attendance at the first learning meeting."""
+    return build_round(slug="liten", codes=reference_codes(10))
+
+
+def _round_url(world, **query) -> str:
+    url = reverse("rounds:round_detail", args=[world.round.slug])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _label(function) -> str:
+    with translation.override("en"):
+        return str(function)
+
+
+# What the dashboard shows
+
+
+def test_dashboard_shows_assessments_and_attendance_per_organisation_and_point(en, leader, small):
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    rows = dashboard.page.object_list
+    assert sorted(r.participation.organisation.code for r in rows) == sorted(small.plan)
+    assert dashboard.points == [1, 2, 3, 4, 5]
+    assessments = {(a.participation_id, a.meeting_id): a.pk for a in SelfAssessment.objects.all()}
+    for row in rows:
+        plan = small.plan[row.participation.organisation.code]
+        statuses = [cell.status for cell in row.cells]
+        assert statuses == ["submitted", plan.second, "missing", "missing", "missing"]
+        # Attendance: taken at the first meeting, none at the second, the rest are to come.
+        assert [cell.attendance for cell in row.cells] == [plan.attended, "none", "", "", ""]
+        first, second = row.cells[0], row.cells[1]
+        assert first.meeting.group_id == row.participation.group_id
+        assert first.assessment_id == assessments[row.participation.pk, first.meeting.pk]
+        if plan.second == "missing":
+            assert second.assessment_id is None
+        assert row.missing == []
+        assert [(label, n) for label, n in row.coverage] == [
+            (_label(label), 1) for label, _n in row.coverage
+        ]
+
+    html = response.content.decode()
+    for row in rows:
+        cell = row.cells[0]
+        assert reverse("checklist:assessment", kwargs={"pk": cell.assessment_id}) in html
+    planned = list(small.plan.values())
+    seconds = [p.second for p in planned]
+    assert html.count("status-badge--submitted") == len(planned) + seconds.count("submitted")
+    assert html.count("status-badge--draft") == seconds.count("draft")
+    # Three meetings to come for everyone, and the second one's missing ones.
+    assert html.count('status-badge--danger">missing') == 3 * len(planned) + seconds.count(
+        "missing"
+    )
+    attended = [p.attended for p in planned]
+    assert html.count("✓ all three") == attended.count("all")
+    assert html.count("! not all three") == attended.count("partial")
+    # Nobody recorded: at the first meeting for some, at the second for everyone.
+    assert html.count("✗ nobody recorded") == attended.count("none") + len(planned)
+
+
+def test_dashboard_shows_function_coverage_and_what_is_missing(en, leader, small):
+    late = participant_services.participation_add(
+        round=small.round, organisation=Organisation.objects.get(code=reference_codes(11)[-1])
+    )
+    participant_services.function_assign(
+        participation=late, person=UserFactory(full_name="Ensam Strateg"), function="strateg"
+    )
+    participant_services.function_assign(
+        participation=late, person=UserFactory(full_name="Andra Strateg"), function="strateg"
+    )
+    en.force_login(leader)
+
+    dashboard = en.get(_round_url(small)).context["dashboard"]
+
+    row = dashboard.page.object_list[-1]  # not in a group yet: last
+    assert row.participation == late
+    assert [(_label(label), n) for label, n in row.coverage] == [
+        ("politician", 0),
+        ("manager", 0),
+        ("strategist/key person", 2),
+    ]
+    assert [_label(label) for label in row.missing] == ["politician", "manager"]
+    assert all(cell.status == "" for cell in row.cells)  # no group, no learning meeting yet
+
+
+def test_dashboard_shows_groups_mentors_and_the_next_meeting(en, leader, small):
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    dashboard = response.context["dashboard"]
+    assert [g.name for g in dashboard.groups] == ["Grupp 1", "Grupp 2", "Grupp 3", "Grupp 4"]
+    assert [len(g.members.all()) for g in dashboard.groups] == [3, 3, 2, 2]
+    mentors = {
+        g.name: [m.participation.organisation.name for m in g.mentorships.all()]
+        for g in dashboard.groups
+    }
+    assert mentors == {
+        "Grupp 1": ["Förbund 0"],
+        "Grupp 2": ["Förbund 1"],
+        "Grupp 3": ["Förbund 2"],
+        "Grupp 4": ["Förbund 3"],
+    }
+    upcoming = (
+        Meeting.objects.filter(round=small.round, ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    assert dashboard.next_meeting == upcoming
+    html = response.content.decode()
+    assert "Next meeting:" in html
+    assert reverse("rounds:meeting_detail", args=[small.round.slug, upcoming.pk]) in html
+    assert "Förbund 3" in html
+
+
+def test_dashboard_counts_whole_organisations_at_the_rounds_own_meetings(en, leader, small):
+    startup = Meeting.objects.get(round=small.round, kind=Meeting.Kind.STARTUP_CONFERENCE)
+    codes = sorted(small.plan)
+    everyone = {person.pk for person in small.people[codes[0]].values()}
+    services.attendance_set(
+        meeting=startup,
+        attended_ids=everyone | {small.people[codes[1]]["strateg"].pk},
+    )
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    complete = {m.kind: (n, total) for m, n, total in response.context["dashboard"].round_meetings}
+    assert complete[Meeting.Kind.STARTUP_CONFERENCE] == (1, 10)
+    assert complete[Meeting.Kind.WEB_TRAINING] == (0, 10)
+    assert "all three functions from 1 of 10 organisations" in response.content.decode()
+
+
+def test_dashboard_is_for_project_leaders_only(en, small):
+    strategist = small.people[sorted(small.plan)[0]]["strateg"]
+    en.force_login(strategist)
+
+    response = en.get(_round_url(small))
+
+    assert response.status_code == 200
+    assert "dashboard" not in response.context
+    assert "Organisations, self-assessments and attendance" not in response.content.decode()
+
+
+def test_dashboard_pages_forty_organisations_at_a_time(en, leader):
+    world = build_round(slug="femtiofem", codes=reference_codes(DASHBOARD_PAGE_SIZE + 5))
+    en.force_login(leader)
+
+    first = en.get(_round_url(world)).context["dashboard"].page
+    second = en.get(_round_url(world, page=2)).context["dashboard"].page
+    not_a_number = en.get(_round_url(world, page="abc"))
+    too_far = en.get(_round_url(world, page=999))
+
+    assert len(first.object_list) == 40
+    assert len(second.object_list) == 5
+    seen = [r.participation.organisation.code for r in [*first.object_list, *second.object_list]]
+    assert sorted(seen) == sorted(world.plan)
+    assert not_a_number.status_code == 200
+    assert not_a_number.context["dashboard"].page.number == 1
+    assert too_far.status_code == 200
+    assert too_far.context["dashboard"].page.number == 2
+    assert len(too_far.context["dashboard"].page.object_list) == 5
+    assert "?page=2" in en.get(_round_url(world)).content.decode()  # the link onwards
+
+
+# Queries do not grow with the round
+
+
+def _pages(world) -> dict[str, str]:
+    group = next(g for g in world.groups if g.members.count() == 3)
+    member = group.members.select_related("organisation").order_by("organisation__code").first()
+    return {
+        "round": _round_url(world),
+        "group": reverse("rounds:group_detail", args=[world.round.slug, group.pk]),
+        "organisation": reverse(
+            "participants:participation_detail",
+            args=[world.round.slug, member.organisation.code],
+        ),
+    }
+
+
+BOUNDS = {"round": ROUND_PAGE, "group": GROUP_PAGE, "organisation": ORGANISATION_PAGE}
+
+
+def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
+    client, leader, small, django_assert_max_num_queries
+):
+    national = national_round()
+    assert len(national.participations) == 311
+    assert len(national.groups) == 104
+    client.force_login(leader)
+    for url in _pages(small).values():  # warm the process-wide caches first
+        client.get(url)
+
+    counts = {}
+    for name, world in (("small", small), ("national", national)):
+        for page, url in _pages(world).items():
+            with (
+                django_assert_max_num_queries(BOUNDS[page]),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                response = client.get(url)
+            assert response.status_code == 200
+            counts[name, page] = len(queries)
+
+    for page in BOUNDS:
+        assert counts["national", page] == counts["small", page], counts
+    # The national pages do show the national round.
+    dashboard = client.get(_round_url(national)).context["dashboard"]
+    assert dashboard.page.paginator.count == 311
+    assert len(dashboard.page.object_list) == DASHBOARD_PAGE_SIZE
+    assert len(dashboard.groups) == 104

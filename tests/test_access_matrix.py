@@ -1,0 +1,749 @@
+"""The access matrix: every named URL of the project, asked by every kind of user, against the
+policy of "Who may see what" (domain.md).
+
+Each URL is filled with objects of ORGANISATION A1 ("Aby", 9101), GROUP GA1 and ROUND A
+("omgang-a") of the conftest's `world`, and asked by: an anonymous visitor, a person in no round,
+A1's politician, manager and strategist, a strategist of another organisation in the same group
+(A2), one in another group (A3), the group's own mentor (M1), a mentor of another group (M2), a
+strategist of another round (B1) and a project leader. What each may do:
+
+- "ok": a page answers 200; a write answers below 400 (a redirect after success), or 422/409 for
+  data the form refuses, which still means the handler let the user in;
+- "login": an anonymous visitor is sent to the sign-in page with `next` set to the URL;
+- "denied": 403 or 404, the body names nothing of the object (its marker strings are absent),
+  and a write changed no row of the project's tables.
+
+`TARGETS` names every URL of the URL configuration (Django's admin aside: it has its own staff
+check, tested at the end); a URL missing from it, or a stale entry, fails
+`test_every_url_is_in_the_matrix`. The number of cases is `CASES` (GET and POST apart in
+`CASES_BY_METHOD`), also shown in the name of `test_case_count`.
+
+The world is built once for the module in a transaction rolled back at the end; each case runs
+in its own savepoint (pytest-django's per-test transaction), so what an allowed write did is
+undone before the next case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from participants import services as participant_services
+from participants.models import ImprovementWork, Invitation
+from reports.models import ReportBatch, ReportJob
+from rounds import services as round_services
+from rounds.models import GroupMentor
+from tests import conftest
+from tests.accounts.factories import UserFactory
+from tests.participants.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+# The kinds of user, by the `world` attribute that holds one ("anonymous" is nobody).
+ROLES = (
+    "anonymous",
+    "outsider",  # a person in no round
+    "politician_a1",
+    "manager_a1",
+    "strategist_a1",  # the owner
+    "strategist_a2",  # another organisation of the same group
+    "strategist_a3",  # another group of the same round
+    "mentor_m1",  # the group's own mentor
+    "mentor_m2",  # a mentor of another group
+    "strategist_b1",  # another round
+    "leader",  # a project leader
+)
+
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = PUBLIC - {"anonymous"}
+LEADER = frozenset({"leader"})
+A1_STRATEGIST = LEADER | {"strategist_a1"}
+A1_PEOPLE = A1_STRATEGIST | {"politician_a1", "manager_a1"}
+GA1_MEMBERS = A1_PEOPLE | {"strategist_a2"}
+GA1_VIEWERS = GA1_MEMBERS | {"mentor_m1"}
+ROUND_A = GA1_VIEWERS | {"strategist_a3", "mentor_m2"}
+MENTORS = LEADER | {"mentor_m1", "mentor_m2"}
+
+# Markers of the target objects: a denied answer must contain none of them.
+ORG_A1 = ("Aby", "Anna Analytiker")
+GROUP_GA1 = ("GA1",)
+ROUND_A_NAME = ("Omgång A",)
+MEETING_GA1 = ("Lärandeträff 1 GA1",)
+PERSON = ("Anna Analytiker", "analytiker@aby.se")
+WORK = ("Jämställd biståndshandläggning",)
+
+INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
+CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL of the matrix: how to fill it, what to send, and who may."""
+
+    kwargs: Callable[[SimpleNamespace], dict] = lambda w: {}
+    allowed: frozenset[str] = LEADER  # who may GET (or who may POST, for a POST-only URL)
+    methods: tuple[str, ...] = ("GET",)
+    post_allowed: frozenset[str] | None = None  # who may POST, where not the same
+    data: Callable[[SimpleNamespace], dict] = lambda w: {}
+    markers: tuple[str, ...] = ()
+    get_ok: tuple[int, ...] = (200,)
+    query: str = ""
+    htmx: bool = False
+    shows_marker: bool = True  # an allowed HTML page shows the first marker
+
+    def who_may(self, method: str) -> frozenset[str]:
+        if method == "POST" and self.post_allowed is not None:
+            return self.post_allowed
+        return self.allowed
+
+
+def _round(w):
+    return {"round_slug": w.round_a.slug}
+
+
+def _org(w):
+    return {"round_slug": w.round_a.slug, "code": "9101"}
+
+
+def _group(w):
+    return {"round_slug": w.round_a.slug, "pk": w.ga1.pk}
+
+
+def _meeting(w):
+    return {"round_slug": w.round_a.slug, "pk": w.meeting_ga1.pk}
+
+
+def _draft(w):
+    return {"pk": w.draft_a1.pk}
+
+
+def _scores(w, revision):
+    data = {"revision": revision}
+    data.update({f"score_{n}": "2" for n in range(1, 11)})
+    data.update({f"comment_{n}": "Matrisens kommentar" for n in range(1, 11)})
+    return data
+
+
+GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+
+TARGETS: dict[str, Target] = {
+    # The site and the accounts.
+    "home": Target(allowed=SIGNED_IN, shows_marker=False),
+    "about": Target(allowed=PUBLIC),
+    "set_language": Target(allowed=PUBLIC, methods=POST, data=lambda w: {"language": "sv"}),
+    "accounts:login": Target(
+        allowed=PUBLIC,
+        methods=BOTH,
+        get_ok=(200, 302),  # a signed-in person is sent on to the start page
+        data=lambda w: {"username": "ingen@example.se", "password": "fel-lösenord"},
+    ),
+    "accounts:logout": Target(allowed=PUBLIC, methods=POST),
+    "accounts:calendar": Target(allowed=SIGNED_IN, methods=BOTH),
+    "accounts:person": Target(kwargs=lambda w: {"pk": w.person_a1.pk}, markers=PERSON),
+    "accounts:person_export": Target(
+        kwargs=lambda w: {"pk": w.person_a1.pk}, markers=PERSON, shows_marker=False
+    ),
+    "accounts:person_erase": Target(
+        kwargs=lambda w: {"pk": w.person_a1.pk},
+        methods=POST,
+        data=lambda w: {"confirm": "erase"},
+        markers=PERSON,
+    ),
+    "accounts:password_reset": Target(
+        allowed=PUBLIC, methods=BOTH, data=lambda w: {"email": "ingen@example.se"}
+    ),
+    "accounts:password_reset_done": Target(allowed=PUBLIC),
+    "accounts:password_reset_confirm": Target(
+        kwargs=lambda w: {
+            "uidb64": urlsafe_base64_encode(force_bytes(w.person_a1.pk)),
+            "token": "ogiltig-nyckel",
+        },
+        allowed=PUBLIC,
+        methods=BOTH,
+        data=lambda w: {"new_password1": "x", "new_password2": "x"},
+    ),
+    "accounts:password_reset_complete": Target(allowed=PUBLIC),
+    # An organisation in a round, its people and its improvement work.
+    "participants:participation_detail": Target(
+        kwargs=_org, allowed=A1_PEOPLE | {"mentor_m1"}, markers=ORG_A1
+    ),
+    "participants:person_invite": Target(
+        kwargs=_org,
+        methods=BOTH,
+        data=lambda w: {
+            "email": "ny@aby.se",
+            "full_name": "Nina Ny",
+            "functions": ["analytiker"],
+        },
+        markers=ORG_A1,
+    ),
+    "participants:improvement_work_create": Target(
+        kwargs=_org,
+        allowed=A1_STRATEGIST,
+        methods=BOTH,
+        data=lambda w: {"title": "Matrisens förbättringsarbete", "phase": "plan"},
+        markers=ORG_A1,
+    ),
+    "participants:improvement_work": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk}, allowed=A1_PEOPLE, markers=WORK
+    ),
+    "participants:improvement_work_update": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=BOTH,
+        data=lambda w: {"title": "Ändrad titel", "phase": "do"},
+        markers=WORK,
+    ),
+    "participants:progress_note_add": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"text": "Matrisens anteckning", "noted_on": "2026-03-01"},
+        markers=WORK,
+    ),
+    "participants:participation_withdraw": Target(
+        kwargs=_org, methods=BOTH, data=lambda w: {"reason": "Matris"}, markers=ORG_A1
+    ),
+    "participants:invitation_accept": Target(
+        kwargs=lambda w: {"token": INVITATION_TOKEN},
+        allowed=PUBLIC,
+        methods=BOTH,
+        data=lambda w: {"password1": "kort", "password2": "kort"},
+    ),
+    "participants:application_rounds": Target(allowed=PUBLIC),
+    "participants:application_create": Target(
+        kwargs=lambda w: {"round_slug": w.round_c.slug}, allowed=PUBLIC, methods=BOTH
+    ),
+    "participants:application_list": Target(
+        kwargs=lambda w: {"round_slug": w.round_c.slug}, markers=("Gby",)
+    ),
+    "participants:application_decide": Target(
+        kwargs=lambda w: {"round_slug": w.round_c.slug, "pk": w.application.pk},
+        methods=POST,
+        data=lambda w: {"decision": "decline"},
+        markers=("Gby",),
+    ),
+    # Rounds, groups, meetings.
+    "rounds:round_list": Target(markers=ROUND_A_NAME),
+    "rounds:round_create": Target(methods=BOTH),
+    "rounds:round_detail": Target(
+        kwargs=lambda w: {"slug": w.round_a.slug}, allowed=ROUND_A, markers=ROUND_A_NAME
+    ),
+    "rounds:group_detail": Target(kwargs=_group, allowed=GA1_VIEWERS, markers=GROUP_GA1),
+    "rounds:group_proposal": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
+    "rounds:meeting_detail": Target(kwargs=_meeting, allowed=GA1_VIEWERS, markers=MEETING_GA1),
+    "rounds:meeting_detail#round-wide": Target(
+        kwargs=lambda w: {"round_slug": w.round_a.slug, "pk": w.startup.pk},
+        allowed=ROUND_A,
+        markers=("Uppstartskonferens",),
+    ),
+    "rounds:mentor_proposal": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
+    "rounds:mentor_set": Target(
+        kwargs=lambda w: {"round_slug": w.round_a.slug, "pk": w.ga1.pk},
+        methods=POST,
+        data=lambda w: {"action": "set", "organisation": "9202"},
+        markers=GROUP_GA1,
+    ),
+    "rounds:mentor_pool": Target(shows_marker=False),
+    "rounds:mentor_workspace": Target(allowed=MENTORS, shows_marker=False),
+    "rounds:round_export": Target(kwargs=_round, markers=ROUND_A_NAME, shows_marker=False),
+    "rounds:round_import": Target(
+        methods=BOTH,
+        data=lambda w: {"file": SimpleUploadedFile("omgang.json", b'{"format": "matris"}')},
+    ),
+    "rounds:round_update": Target(
+        kwargs=_round, methods=BOTH, data=lambda w: {"name": "Kapad"}, markers=ROUND_A_NAME
+    ),
+    "rounds:round_status": Target(
+        kwargs=_round, methods=POST, data=lambda w: {"action": "activate"}, markers=ROUND_A_NAME
+    ),
+    "rounds:schedule_generate": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
+    "rounds:meeting_create": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
+    "rounds:meeting_update": Target(
+        kwargs=_meeting, methods=BOTH, data=lambda w: {"title": "Kapad"}, markers=MEETING_GA1
+    ),
+    "rounds:meeting_delete": Target(kwargs=_meeting, methods=POST, markers=MEETING_GA1),
+    "rounds:meeting_calendar": Target(
+        kwargs=_meeting, allowed=GA1_VIEWERS, markers=MEETING_GA1, shows_marker=False
+    ),
+    "rounds:attendance": Target(kwargs=_meeting, methods=BOTH, markers=MEETING_GA1),
+    "rounds:group_create": Target(
+        kwargs=_round, methods=BOTH, data=lambda w: {"name": "Kapad"}, markers=ROUND_A_NAME
+    ),
+    "rounds:group_update": Target(
+        kwargs=_group, methods=BOTH, data=lambda w: {"name": "Kapad"}, markers=GROUP_GA1
+    ),
+    "rounds:group_delete": Target(kwargs=_group, methods=POST, markers=GROUP_GA1),
+    "rounds:mentor_add": Target(
+        kwargs=_group, methods=POST, data=lambda w: {"participation": w.m2.pk}, markers=GROUP_GA1
+    ),
+    "rounds:mentor_remove": Target(
+        kwargs=lambda w: {
+            "round_slug": w.round_a.slug,
+            "pk": w.ga1.pk,
+            "mentorship_pk": w.mentorship_ga1.pk,
+        },
+        methods=POST,
+        markers=GROUP_GA1,
+    ),
+    "rounds:round_audit": Target(kwargs=_round, markers=ROUND_A_NAME),
+    # The calendar feed is a capability: its secret address is the key, no sign-in.
+    "rounds:calendar_feed": Target(
+        kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
+    ),
+    # Checklists and self-assessments.
+    "checklist:version_list": Target(),
+    "checklist:version_create": Target(methods=BOTH),
+    "checklist:version": Target(kwargs=lambda w: {"slug": w.round_a.checklist_version.slug}),
+    "checklist:round_checklist": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
+    "checklist:assessment": Target(kwargs=_draft, allowed=A1_PEOPLE, markers=ORG_A1),
+    "checklist:assessment#submitted-a2": Target(
+        kwargs=lambda w: {"pk": w.submitted_a2.pk}, allowed=GA1_VIEWERS, markers=("Bby",)
+    ),
+    "checklist:assessment_save": Target(
+        kwargs=_draft,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: _scores(w, w.draft_a1.revision),
+        markers=ORG_A1,
+    ),
+    "checklist:assessment_save#htmx": Target(
+        kwargs=_draft,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        htmx=True,
+        data=lambda w: _scores(w, w.draft_a1.revision),
+        markers=ORG_A1,
+    ),
+    "checklist:assessment_submit": Target(
+        kwargs=_draft,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: _scores(w, w.draft_a1.revision),
+        markers=ORG_A1,
+    ),
+    "checklist:assessment_lock": Target(
+        kwargs=lambda w: {"pk": w.submitted_a2.pk},
+        methods=POST,
+        data=lambda w: {"action": "reopen"},
+        markers=("Bby",),
+    ),
+    "checklist:assessment_remark": Target(
+        kwargs=_draft,
+        allowed=A1_PEOPLE,
+        methods=POST,
+        data=lambda w: {"text": "Matrisens anmärkning", "item": ""},
+        markers=ORG_A1,
+    ),
+    "checklist:assessment_history": Target(kwargs=_draft, markers=ORG_A1),
+    "checklist:assessment_start": Target(
+        kwargs=lambda w: {
+            "round_slug": w.round_a.slug,
+            "code": "9101",
+            "meeting_pk": w.meeting_ga1.pk,
+        },
+        allowed=A1_PEOPLE | {"mentor_m1"},
+        methods=BOTH,
+        post_allowed=A1_STRATEGIST,
+        # The draft exists: it leads there for A1's people; the mentor, who may not see a
+        # draft, gets the page that says it is not submitted, as if there were none.
+        get_ok=(200, 302),
+        markers=ORG_A1 + MEETING_GA1,
+    ),
+    "checklist:assessment_import": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
+    # Reports, the exports, the downloads and the htmx fragments that poll them.
+    "reports:round_reports": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
+    "reports:round_reports#fragment": Target(
+        kwargs=_round, query="fragment=jobs", htmx=True, markers=ROUND_A_NAME, shows_marker=False
+    ),
+    "reports:batch_create": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
+    "reports:round_scores_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
+    "reports:round_scores_xlsx": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
+    "reports:organisation_reports": Target(
+        kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
+    ),
+    "reports:organisation_reports#fragment": Target(
+        kwargs=_org,
+        allowed=A1_PEOPLE,
+        query="fragment=jobs",
+        htmx=True,
+        markers=ORG_A1[:1],
+        shows_marker=False,
+    ),
+    "reports:organisation_scores_csv": Target(
+        kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
+    ),
+    "reports:organisation_scores_xlsx": Target(
+        kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
+    ),
+    "reports:group_reports": Target(
+        kwargs=_group, allowed=GA1_VIEWERS, methods=BOTH, markers=GROUP_GA1
+    ),
+    "reports:group_reports#fragment": Target(
+        kwargs=_group,
+        allowed=GA1_VIEWERS,
+        query="fragment=jobs",
+        htmx=True,
+        markers=GROUP_GA1,
+        shows_marker=False,
+    ),
+    "reports:batch_detail": Target(kwargs=lambda w: {"pk": w.batch_a.pk}, markers=ROUND_A_NAME),
+    "reports:batch_progress": Target(
+        kwargs=lambda w: {"pk": w.batch_a.pk}, htmx=True, markers=ROUND_A_NAME, shows_marker=False
+    ),
+    "reports:job_download": Target(
+        kwargs=lambda w: {"pk": w.job_org_a1.pk}, allowed=A1_PEOPLE, markers=ORG_A1
+    ),
+    "reports:job_download#group": Target(
+        kwargs=lambda w: {"pk": w.job_group_ga1.pk}, allowed=GA1_VIEWERS, markers=GROUP_GA1
+    ),
+    "reports:job_download#round": Target(
+        kwargs=lambda w: {"pk": w.job_round_a.pk}, markers=ROUND_A_NAME
+    ),
+    "reports:job_rerun": Target(
+        kwargs=lambda w: {"pk": w.job_failed_a1.pk},
+        allowed=A1_PEOPLE,
+        methods=POST,
+        markers=ORG_A1,
+    ),
+    "reports:job_rerun#group": Target(
+        kwargs=lambda w: {"pk": w.job_failed_ga1.pk},
+        allowed=GA1_VIEWERS,
+        methods=POST,
+        markers=GROUP_GA1,
+    ),
+}
+
+# Known access bugs: (target, method, role) -> the reason. Each stays a failing case (strict xfail).
+BUGS: dict[tuple[str, str, str], str] = {}
+
+
+def _cases():
+    cases = []
+    for key, target in TARGETS.items():
+        for method in target.methods:
+            for role in ROLES:
+                marks = ()
+                reason = BUGS.get((key, method, role))
+                if reason:
+                    marks = (pytest.mark.xfail(strict=True, reason=f"BUG: {reason}"),)
+                cases.append(
+                    pytest.param(key, method, role, id=f"{key}-{method}-{role}", marks=marks)
+                )
+    return cases
+
+
+# PUT and DELETE: no URL takes them from someone who may not write there (Django's form views
+# treat PUT as POST, so a view's own permission check is what stops it).
+PROBE_METHODS = ("PUT", "DELETE")
+PROBE_ROLES = ("anonymous", "strategist_a2")
+
+
+def _probes():
+    return [
+        pytest.param(key, method, role, id=f"{key}-{method}-{role}")
+        for key in TARGETS
+        for method in PROBE_METHODS
+        for role in PROBE_ROLES
+    ]
+
+
+CASE_PARAMS = _cases()
+PROBE_PARAMS = _probes()
+CASES = len(CASE_PARAMS) + len(PROBE_PARAMS)
+CASES_BY_METHOD = dict(Counter(p.values[1] for p in CASE_PARAMS + PROBE_PARAMS))
+_GETS, _POSTS = CASES_BY_METHOD.get("GET", 0), CASES_BY_METHOD.get("POST", 0)
+_OTHERS = CASES - _GETS - _POSTS
+# Removing a URL, a method or a role from the matrix must show: the count may only grow.
+MINIMUM_CASES = 1561
+
+
+# The world, once for the module.
+
+
+@pytest.fixture(scope="module")
+def w(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(MEDIA_ROOT=str(media)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        world = conftest.world.__wrapped__(None)
+        _extend(world)
+        yield world
+        transaction.set_rollback(True)
+
+
+def _extend(w):
+    """What the matrix needs beyond the conftest's world: a person of A1 to look up, improvement
+    work, an invitation with a known link, an open round with an application, finished and
+    failed report jobs with files, a batch, and a calendar feed."""
+    w.person_a1 = UserFactory(email="analytiker@aby.se", full_name="Anna Analytiker")
+    participant_services.function_assign(
+        participation=w.a1, person=w.person_a1, function="analytiker"
+    )
+    w.work_a1 = ImprovementWork(participation=w.a1, title=WORK[0])
+    w.work_a1.full_clean()
+    w.work_a1.save()
+
+    invited = UserFactory(email="inbjuden@aby.se", full_name="Ida Inbjuden")
+    w.invitation = participant_services.invitation_create(participation=w.a1, person=invited)
+    Invitation.objects.filter(pk=w.invitation.pk).update(
+        token_hash=hashlib.sha256(INVITATION_TOKEN.encode()).hexdigest()
+    )
+
+    w.round_c = round_services.round_create(
+        name="Omgång C",
+        slug="omgang-c",
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+    )
+    w.round_c = round_services.round_update(round=w.round_c, accepts_applications=True)
+    w.application = participant_services.application_submit(
+        round=w.round_c,
+        organisation=OrganisationFactory(code="9401", name="Gby"),
+        organisation_name="",
+        contact_name="Kim Kontakt",
+        contact_email="kontakt@gby.se",
+        contact_phone="010-123 45 67",
+        decision_on=dt.date(2024, 5, 14),
+        decision_kind="cemr",
+        politician_name="Pia Politiker",
+        politician_email="politiker@gby.se",
+        manager_name="Carl Chef",
+        manager_email="chef@gby.se",
+        strategist_name="Stella Strateg",
+        strategist_email="strateg@gby.se",
+        message="",
+    )
+
+    w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
+    User.objects.filter(pk=w.strategist_a1.pk).update(calendar_token=CALENDAR_TOKEN)
+
+    w.batch_a = ReportBatch.objects.create(round=w.round_a, language="sv")
+    done = {"status": ReportJob.Status.DONE, "finished_at": timezone.now()}
+    failed = {"status": ReportJob.Status.FAILED, "error": "Matrisens fel", "attempts": 3}
+    w.job_org_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **done)
+    w.job_group_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **done)
+    w.job_round_a = _job(kind="round", round=w.round_a, batch=w.batch_a, **done)
+    w.job_failed_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **failed)
+    w.job_failed_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **failed)
+
+
+def _job(**fields):
+    job = ReportJob(language="sv", **fields)
+    if job.status == ReportJob.Status.DONE:
+        job.file.save("matris.pdf", ContentFile(b"%PDF-1.4\n% matris\n"), save=False)
+    job.full_clean()
+    job.save()
+    return job
+
+
+# Asking.
+
+
+def _fingerprint() -> dict[str, str]:
+    """Every row of the project's own tables, hashed per table."""
+    prints = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in (
+            "accounts",
+            "participants",
+            "rounds",
+            "checklist",
+            "reports",
+        ):
+            continue
+        rows = list(model._default_manager.order_by("pk").values_list())
+        prints[model._meta.label] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return prints
+
+
+def _body(response) -> str:
+    # Reading a streamed response to the end closes it; closing it again here would fire
+    # request_finished and close the database connection the module's data lives in.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _is_login_redirect(response, url: str) -> bool:
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response["Location"])
+    return location.path == reverse("accounts:login") and parse_qs(location.query).get("next") == [
+        url
+    ]
+
+
+def _url(key: str, w) -> str:
+    target = TARGETS[key]
+    url = reverse(key.split("#")[0], kwargs=target.kwargs(w))
+    return f"{url}?{target.query}" if target.query else url
+
+
+def _client(w, role: str) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    if role != "anonymous":
+        client.force_login(getattr(w, role))
+    return client
+
+
+def _ask(client: Client, w, key: str, method: str):
+    target = TARGETS[key]
+    url = _url(key, w)
+    headers = {"HTTP_HX_REQUEST": "true"} if target.htmx else {}
+    if method == "GET":
+        return url, client.get(url, **headers)
+    return url, client.post(url, target.data(w), **headers)
+
+
+@pytest.mark.parametrize(("key", "method", "role"), CASE_PARAMS)
+def test_access(w, key, method, role):
+    target = TARGETS[key]
+    allowed = role in target.who_may(method)
+    client = _client(w, role)  # signing in writes last_login: before the fingerprint
+    before = _fingerprint() if method != "GET" and not allowed else None
+
+    url, response = _ask(client, w, key, method)
+    status = response.status_code
+    body = _body(response)
+
+    if allowed:
+        if method == "GET":
+            assert status in target.get_ok, (
+                f"{role} may GET {url}: expected {target.get_ok}, got {status}"
+            )
+            html = response.get("Content-Type", "").startswith("text/html")
+            if status == 200 and html and target.markers and target.shows_marker:
+                assert target.markers[0] in body, f"{url} does not show {target.markers[0]!r}"
+        else:
+            assert status < 400 or status in (409, 422), f"{role} may POST {url}: got {status}"
+        return
+
+    if role == "anonymous":
+        assert _is_login_redirect(response, url), (
+            f"anonymous on {method} {url}: expected the sign-in redirect, got {status} "
+            f"{response.get('Location', '')}"
+        )
+    else:
+        assert status in (403, 404), f"{role} on {method} {url}: expected 403/404, got {status}"
+    leaked = [marker for marker in target.markers if marker in body]
+    assert not leaked, f"{role} on {method} {url}: the denial shows {leaked}"
+    if before is not None:
+        after = _fingerprint()
+        changed = sorted(label for label in before if before[label] != after[label])
+        assert not changed, f"{role} on {method} {url} changed {changed}"
+
+
+@pytest.mark.parametrize(("key", "method", "role"), PROBE_PARAMS)
+def test_put_and_delete(w, key, method, role):
+    target = TARGETS[key]
+    may_write = "POST" in target.methods and role in target.who_may("POST")
+    client = _client(w, role)
+    before = _fingerprint()
+    url = _url(key, w)
+    headers = {"HTTP_HX_REQUEST": "true"} if target.htmx else {}
+    response = getattr(client, method.lower())(url, **headers)
+    status = response.status_code
+    body = _body(response)
+
+    assert status < 500, f"{role} on {method} {url}: {status}"
+    if may_write or target.allowed == PUBLIC:
+        return
+    if role in target.allowed:
+        pass  # may read: a read-only view may answer any method, but must change nothing
+    elif role == "anonymous":
+        assert _is_login_redirect(response, url), f"anonymous on {method} {url}: {status}"
+    else:
+        assert status in (403, 404, 405), (
+            f"{role} on {method} {url}: expected 403/404/405, got {status}"
+        )
+    assert not [marker for marker in target.markers if marker in body]
+    after = _fingerprint()
+    changed = sorted(label for label in before if before[label] != after[label])
+    assert not changed, f"{role} on {method} {url} changed {changed}"
+
+
+# The matrix covers the URL configuration.
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            if inner == "admin":
+                continue  # Django's admin: its own staff check, tested below
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from _url_names(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_url_names())
+    covered = {key.split("#")[0] for key in TARGETS}
+    assert not names - covered, f"URLs missing from the access matrix: {sorted(names - covered)}"
+    assert not covered - names, f"Stale entries in the access matrix: {sorted(covered - names)}"
+
+
+@pytest.mark.parametrize(
+    "count",
+    [CASES],
+    ids=[f"{CASES}-url-role-cases-{_GETS}-GET-{_POSTS}-POST-{_OTHERS}-PUT-DELETE"],
+)
+def test_case_count(count):
+    assert count == len(CASE_PARAMS) + len(PROBE_PARAMS)
+    assert count >= MINIMUM_CASES, (
+        f"The matrix has {count} URL × role cases, fewer than {MINIMUM_CASES}"
+    )
+    assert set(ROLES) >= {
+        "anonymous",
+        "outsider",
+        "politician_a1",
+        "manager_a1",
+        "strategist_a2",
+        "strategist_a3",
+        "mentor_m2",
+        "strategist_b1",
+        "leader",
+    }
+
+
+@pytest.mark.parametrize("role", ["outsider", "strategist_a1", "leader"])
+def test_the_admin_is_for_staff_only(w, role):
+    """Neither a participant nor a project leader without staff status gets into the admin."""
+    client = Client()
+    client.force_login(getattr(w, role))
+    assert not getattr(w, role).is_staff
+    response = client.get("/admin/")
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert urlsplit(response["Location"]).path == "/admin/login/"
+    response = client.get(f"/admin/accounts/user/{w.person_a1.pk}/change/")
+    assert response.status_code in (302, 403)
+    assert "Anna Analytiker" not in _body(response)
+
+
+def test_calendar_feed_with_an_unknown_key_is_not_found(w):
+    response = Client().get(reverse("rounds:calendar_feed", args=["ingen-sadan-nyckel"]))
+    assert response.status_code == 404
+    assert "Lärandeträff" not in _body(response)

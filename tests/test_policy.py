@@ -1,0 +1,391 @@
+"""The access policy ("Who may see what", docs/domain.md) as a table: for every kind of user of
+the `world` and every permission, exactly which objects it grants; and the visible-object
+querysets the views fetch through agree with those permissions."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from accounts.models import User
+from checklist.models import ChecklistVersion, SelfAssessment
+from modellkoncept import policy
+from participants.models import ImprovementWork, Organisation, Participation
+from reports.models import ReportJob
+from rounds.models import Attendance, BenchmarkingGroup, Meeting, Round
+from tests import conftest
+from tests.accounts.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def w(django_db_setup, django_db_blocker):
+    """The conftest's `world`, built once for this module (the policy only reads it) and
+    rolled back afterwards; plus a superuser, an inactive project leader, report jobs and
+    improvement work."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = conftest.world.__wrapped__(None)
+        world.superuser = User.objects.create_superuser(email="root@skr.se", password=PASSWORD)
+        world.inactive_leader = User.objects.create_user(
+            email="slutat@skr.se", is_project_leader=True, is_active=False
+        )
+        for name in ("a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"):
+            setattr(world, f"org_{name}", getattr(world, name).organisation)
+        world.report_org_a1 = _report(
+            kind="organisation", round=world.round_a, participation=world.a1
+        )
+        world.report_group_ga1 = _report(kind="group", round=world.round_a, group=world.ga1)
+        world.report_group_ga2 = _report(kind="group", round=world.round_a, group=world.ga2)
+        world.report_round_a = _report(kind="round", round=world.round_a)
+        world.report_org_b1 = _report(
+            kind="organisation", round=world.round_b, participation=world.b1
+        )
+        world.work_a1 = _work(world.a1, "Jämställd biståndshandläggning")
+        world.work_a2 = _work(world.a2, "Könsuppdelad statistik i årsredovisningen")
+        yield world
+        transaction.set_rollback(True)
+
+
+def _report(**fields):
+    job = ReportJob(language="sv", **fields)
+    job.full_clean()
+    job.save()
+    return job
+
+
+def _work(participation, title):
+    work = ImprovementWork(participation=participation, title=title)
+    work.full_clean()
+    work.save()
+    return work
+
+
+def _user(w, name):
+    return AnonymousUser() if name == "anonymous" else getattr(w, name)
+
+
+# The objects of the world, by the permission that guards them.
+
+OBJECTS = {
+    "rounds": ["round_a", "round_b"],
+    "groups": ["ga1", "ga2", "gb"],
+    "meetings": ["startup", "meeting_ga1", "meeting_ga2", "meeting_gb"],
+    "participations": ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"],
+    "organisations": [f"org_{p}" for p in ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"]],
+    "assessments": ["draft_a1", "submitted_a2", "submitted_a3"],
+    "works": ["work_a1", "work_a2"],
+    "reports": [
+        "report_org_a1",
+        "report_group_ga1",
+        "report_group_ga2",
+        "report_round_a",
+        "report_org_b1",
+    ],
+    None: [None],  # permissions on no object: pages for project leaders
+}
+
+PERMISSIONS = {
+    "rounds.view_round": "rounds",
+    "rounds.change_round": "rounds",
+    "rounds.view_group": "groups",
+    "rounds.change_group": "groups",
+    "rounds.view_meeting": "meetings",
+    "rounds.change_meeting": "meetings",
+    "participants.view_participation": "participations",
+    "participants.change_participation": "participations",
+    "participants.invite_people": "participations",
+    "participants.view_organisation": "organisations",
+    "participants.view_improvement_work": "works",
+    "participants.change_improvement_work": "works",
+    "checklist.view_assessment": "assessments",
+    "checklist.edit_assessment": "assessments",
+    "checklist.comment_assessment": "assessments",
+    "checklist.reopen_assessment": "assessments",
+    "reports.view_report": "reports",
+    "rounds.manage_rounds": None,
+    "participants.manage_organisations": None,
+    "checklist.manage_versions": None,
+    "reports.manage_reports": None,
+    "rounds.manage_matching": None,
+    "rounds.view_mentor_workspace": None,
+}
+
+EVERYTHING = {perm: set(OBJECTS[kind]) for perm, kind in PERMISSIONS.items()}
+
+# What each kind of person may do; every permission not listed grants nothing.
+_A1_READER = {
+    "rounds.view_round": {"round_a"},
+    "rounds.view_group": {"ga1"},
+    "rounds.view_meeting": {"startup", "meeting_ga1"},
+    "participants.view_participation": {"a1"},
+    "participants.view_organisation": {"org_a1"},
+    "participants.view_improvement_work": {"work_a1"},
+    # Their own draft, and the submitted assessments of their group.
+    "checklist.view_assessment": {"draft_a1", "submitted_a2"},
+    "checklist.comment_assessment": {"draft_a1"},
+    "reports.view_report": {"report_org_a1", "report_group_ga1"},
+}
+
+GRANTS = {
+    "leader": EVERYTHING,
+    "superuser": EVERYTHING,
+    "inactive_leader": {},
+    "politician_a1": _A1_READER,
+    "manager_a1": _A1_READER,
+    "strategist_a1": {
+        **_A1_READER,
+        "checklist.edit_assessment": {"draft_a1"},
+        "participants.change_improvement_work": {"work_a1"},
+    },
+    # Same group as A1: A1's submitted assessments, never its draft, nor its page.
+    "strategist_a2": {
+        "rounds.view_round": {"round_a"},
+        "rounds.view_group": {"ga1"},
+        "rounds.view_meeting": {"startup", "meeting_ga1"},
+        "participants.view_participation": {"a2"},
+        "participants.view_organisation": {"org_a2"},
+        "participants.view_improvement_work": {"work_a2"},
+        "participants.change_improvement_work": {"work_a2"},
+        "checklist.view_assessment": {"submitted_a2"},
+        "checklist.edit_assessment": {"submitted_a2"},
+        "checklist.comment_assessment": {"submitted_a2"},
+        "reports.view_report": {"report_group_ga1"},
+    },
+    # Same round, other group: the round and its own meetings, nothing of GA1.
+    "strategist_a3": {
+        "rounds.view_round": {"round_a"},
+        "rounds.view_group": {"ga2"},
+        "rounds.view_meeting": {"startup", "meeting_ga2"},
+        "participants.view_participation": {"a3"},
+        "participants.view_organisation": {"org_a3"},
+        "checklist.view_assessment": {"submitted_a3"},
+        "checklist.edit_assessment": {"submitted_a3"},
+        "checklist.comment_assessment": {"submitted_a3"},
+        "reports.view_report": {"report_group_ga2"},
+    },
+    # Mentors read the groups they mentor: members, meetings, submitted assessments.
+    "mentor_m1": {
+        "rounds.view_round": {"round_a"},
+        "rounds.view_group": {"ga1"},
+        "rounds.view_meeting": {"startup", "meeting_ga1"},
+        "participants.view_participation": {"m1", "a1", "a2"},
+        "participants.view_organisation": {"org_m1", "org_a1", "org_a2"},
+        "checklist.view_assessment": {"submitted_a2"},
+        "reports.view_report": {"report_group_ga1"},
+        "rounds.view_mentor_workspace": {None},
+    },
+    "mentor_m2": {
+        "rounds.view_round": {"round_a"},
+        "rounds.view_group": {"ga2"},
+        "rounds.view_meeting": {"startup", "meeting_ga2"},
+        "participants.view_participation": {"m2", "a3", "a4"},
+        "participants.view_organisation": {"org_m2", "org_a3", "org_a4"},
+        "checklist.view_assessment": {"submitted_a3"},
+        "reports.view_report": {"report_group_ga2"},
+        "rounds.view_mentor_workspace": {None},
+    },
+    # Another round: nothing of round A.
+    "strategist_b1": {
+        "rounds.view_round": {"round_b"},
+        "rounds.view_group": {"gb"},
+        "rounds.view_meeting": {"meeting_gb"},
+        "participants.view_participation": {"b1"},
+        "participants.view_organisation": {"org_b1"},
+        "reports.view_report": {"report_org_b1"},
+    },
+    "outsider": {},
+    "anonymous": {},
+}
+
+
+def _policy_cases():
+    for user_name, grants in GRANTS.items():
+        for perm in PERMISSIONS:
+            yield pytest.param(user_name, perm, grants.get(perm, set()), id=f"{user_name}-{perm}")
+
+
+@pytest.mark.parametrize(("user_name", "perm", "expected"), list(_policy_cases()))
+def test_permission_grants_exactly_these_objects(w, user_name, perm, expected):
+    user = _user(w, user_name)
+    names = OBJECTS[PERMISSIONS[perm]]
+
+    granted = {
+        name for name in names if user.has_perm(perm, None if name is None else getattr(w, name))
+    }
+
+    assert granted == set(expected)
+
+
+def test_the_table_covers_every_permission_the_policy_defines():
+    import rules
+
+    defined = {
+        name
+        for name in rules.permissions.permissions
+        if name.split(".")[0] in {"rounds", "participants", "checklist", "reports"}
+    }
+
+    missing = defined - set(PERMISSIONS) - {"checklist.view_history"}
+    assert not missing, f"add these permissions to PERMISSIONS and GRANTS: {sorted(missing)}"
+    assert set(PERMISSIONS) <= defined
+
+
+def test_history_is_for_project_leaders(w):
+    assert w.leader.has_perm("checklist.view_history", w.submitted_a2)
+    assert not w.strategist_a2.has_perm("checklist.view_history", w.submitted_a2)
+
+
+# The querysets views fetch through agree with the permissions.
+
+VIEW_PERMISSION = {
+    Round: "rounds.view_round",
+    BenchmarkingGroup: "rounds.view_group",
+    Meeting: "rounds.view_meeting",
+    Participation: "participants.view_participation",
+    Organisation: "participants.view_organisation",
+    ImprovementWork: "participants.view_improvement_work",
+    SelfAssessment: "checklist.view_assessment",
+    ReportJob: "reports.view_report",
+    ChecklistVersion: None,  # the instrument is public; results are guarded
+    User: "accounts.manage_people",
+}
+
+
+def test_every_registered_model_has_a_view_permission_here():
+    assert set(policy._visibility) == set(VIEW_PERMISSION)
+
+
+def _agreement_cases():
+    for model in VIEW_PERMISSION:
+        for user_name in GRANTS:
+            yield pytest.param(model, user_name, id=f"{model.__name__}-{user_name}")
+
+
+@pytest.mark.parametrize(("model", "user_name"), list(_agreement_cases()))
+def test_visible_queryset_agrees_with_the_view_permission(w, model, user_name):
+    user = _user(w, user_name)
+    perm = VIEW_PERMISSION[model]
+
+    visible = set(policy.visible(model, user).values_list("pk", flat=True))
+    if perm is None:
+        permitted = set(model.objects.values_list("pk", flat=True))
+    else:
+        permitted = {obj.pk for obj in model.objects.all() if user.has_perm(perm, obj)}
+
+    assert visible == permitted
+    assert model.objects.exists()
+
+
+def test_visible_of_an_unregistered_model_is_an_error(w):
+    with pytest.raises(LookupError, match="No visibility rule is registered for Attendance"):
+        policy.visible(Attendance, w.leader)
+
+
+def test_hidden_and_missing_objects_look_the_same(w):
+    from django.http import Http404
+
+    with pytest.raises(Http404) as hidden:
+        policy.get_visible_object_or_404(Participation, w.strategist_a1, pk=w.a2.pk)
+    with pytest.raises(Http404) as missing:
+        policy.get_visible_object_or_404(Participation, w.strategist_a1, pk=10**9)
+
+    assert str(hidden.value) == str(missing.value)
+    own = policy.get_visible_object_or_404(Participation, w.strategist_a1, pk=w.a1.pk)
+    assert own == w.a1
+
+
+# Report jobs: the report predicate reads the subject the kind names, so the two must agree.
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [
+        ("organisation", {}),
+        ("organisation", {"group": "ga1"}),
+        ("group", {"participation": "a1"}),
+        ("round", {"group": "ga1"}),
+        ("round", {"participation": "a1"}),
+    ],
+)
+def test_report_job_subject_must_match_its_kind(w, kind, subject):
+    job = ReportJob(
+        kind=kind,
+        round=w.round_a,
+        language="sv",
+        **{field: getattr(w, name) for field, name in subject.items()},
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        job.full_clean()
+    assert excinfo.value.messages
+    with pytest.raises(IntegrityError), transaction.atomic():
+        job.save()
+    assert ReportJob.objects.count() == 5
+
+
+def test_report_job_subject_of_another_round_is_refused(w):
+    job = ReportJob(kind="group", round=w.round_b, group=w.ga1, language="sv")
+
+    with translation.override("en"), pytest.raises(ValidationError, match="another round"):
+        job.full_clean()
+
+
+# The standing: read in at most two queries, once per user object.
+
+
+@pytest.mark.parametrize(
+    ("user_name", "queries"),
+    [("leader", 0), ("strategist_a1", 1), ("mentor_m1", 2), ("outsider", 1)],
+)
+def test_standing_is_read_in_at_most_two_queries_and_cached(
+    w, user_name, queries, django_assert_num_queries
+):
+    user = User.objects.get(pk=getattr(w, user_name).pk)  # no cached standing
+
+    with django_assert_num_queries(queries):
+        first = policy.standing(user)
+    with django_assert_num_queries(0):
+        assert policy.standing(user) is first
+        user.has_perm("rounds.view_round", w.round_a)
+        user.has_perm("rounds.view_group", w.ga1)
+        user.has_perm("rounds.view_meeting", w.meeting_ga1)
+
+
+def test_standing_of_a_mentor(w):
+    own = policy.standing(User.objects.get(pk=w.mentor_m1.pk))
+
+    assert own.is_mentor
+    assert not own.is_participant
+    assert not own.is_project_leader
+    assert own.mentored_group_ids == {w.ga1.pk}
+    assert own.visible_group_ids == {w.ga1.pk}
+    assert own.strategist_participation_ids == frozenset()  # a mentor edits nothing
+    assert own.round_ids == {w.round_a.pk}
+
+
+def test_standing_of_a_strategist(w):
+    own = policy.standing(User.objects.get(pk=w.strategist_a1.pk))
+
+    assert own.is_participant
+    assert not own.is_mentor
+    assert own.participation_ids == {w.a1.pk}
+    assert own.organisation_ids == {w.a1.organisation_id}
+    assert own.member_group_ids == {w.ga1.pk}
+    assert own.strategist_participation_ids == {w.a1.pk}
+
+
+def test_forget_standing_rereads_after_a_change(w):
+    from participants.services import function_assign
+
+    user = User.objects.get(pk=w.outsider.pk)
+    assert policy.standing(user).participation_ids == frozenset()
+
+    function_assign(participation=w.b2, person=user, function="chef")
+    assert policy.standing(user).participation_ids == frozenset()  # cached
+    policy.forget_standing(user)
+
+    assert policy.standing(user).participation_ids == {w.b2.pk}
+    assert user.has_perm("rounds.view_round", w.round_b)
+    assert not user.has_perm("rounds.view_round", w.round_a)
