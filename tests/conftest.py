@@ -70,6 +70,34 @@ def _test_defaults(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Give transactional tests the rows the data migrations create.
+
+    A transactional test empties every table when it ends, and the next one starts from an
+    empty database apart from what `flush` restores (content types and permissions). The
+    classic checklist comes from a data migration, so it is created again here (the migration's
+    function is idempotent). Tests in a transaction that is rolled back still have it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(
+        _TRANSACTIONAL_FIXTURES & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("checklist.migrations.0003_classic_checklist").create_classic_checklist(
+        apps, None
+    )
+
+
 @pytest.fixture
 def leader(db):
     return ProjectLeaderFactory(email="projektledare@skr.se", full_name="Pia Projektledare")

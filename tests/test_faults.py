@@ -87,7 +87,7 @@ def _race(assessment, contenders: list[tuple[User, dict[int, int]]], revision: i
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_submits_of_one_assessment_leave_exactly_one_whole_result(world):
     second = UserFactory(email="strateg2@aby.se", full_name="Sam Strateg")
     participant_services.function_assign(participation=world.a1, person=second, function="strateg")
@@ -259,7 +259,7 @@ BROKER_BUG = (
 )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_an_invitation_is_saved_and_the_page_says_the_mail_waits(
     world, broker_down
 ):
@@ -279,7 +279,7 @@ def test_with_the_broker_down_an_invitation_is_saved_and_the_page_says_the_mail_
     assert levels & {"warning", "error"}, _messages(response)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_an_expression_of_interest_is_saved_and_answered(world, broker_down):
     Round.objects.filter(pk=world.round_a.pk).update(accepts_applications=True)
 
@@ -292,7 +292,7 @@ def test_with_the_broker_down_an_expression_of_interest_is_saved_and_answered(wo
     assert world.round_a.applications.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("what", ["round report", "all reports"])
 def test_with_the_broker_down_a_report_job_waits_or_fails_where_it_is_seen(
     world, broker_down, what
@@ -490,7 +490,7 @@ def _assert_done_once(job_id: int, media: Path, workers: Workers, names: list[st
 
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_report_whose_rendering_process_is_killed_is_produced_once(world, workers):
     workers.start("w1", delay=4)
     job = _request_report(world)
@@ -506,7 +506,7 @@ def test_a_report_whose_rendering_process_is_killed_is_produced_once(world, work
 
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_report_whose_worker_is_killed_is_produced_once_by_another(world, workers):
     first = workers.start("w1", delay=30)
     job = _request_report(world)

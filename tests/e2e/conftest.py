@@ -652,17 +652,3 @@ def mentor_person(programme: Programme) -> User:
         participation=participation, person=earlier, function="strateg"
     )
     return earlier
-
-
-@pytest.fixture(autouse=True)
-def _classic_checklist(django_db_blocker):
-    """The classic checklist comes from a data migration; a transactional test run before these
-    ones empties the tables, so make sure it is there (the function is idempotent)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    with django_db_blocker.unblock():
-        import_module("checklist.migrations.0003_classic_checklist").create_classic_checklist(
-            apps, None
-        )

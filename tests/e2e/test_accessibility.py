@@ -102,7 +102,7 @@ _FOCUSED = """() => {
 
 
 # Transactional for the live server; the migrations' data is put back after each flush.
-in_the_browser = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+in_the_browser = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ from tests.e2e.conftest import (
 
 # Transactional, so the live server and a worker see what the test writes; the data the
 # migrations made (the default checklist) is put back after each test's flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REPORT_TIMEOUT_MS = 180_000  # a worker renders the PDFs; WeasyPrint takes a few seconds each
 

@@ -90,7 +90,7 @@ def test_task_sends_in_the_language_of_the_inviter(eager, invitation):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_the_invitation_after_commit(world, celery_worker):
     with transaction.atomic():
         invitation = services.person_invite(

@@ -27,7 +27,7 @@ def _run(*args) -> tuple[str, str]:
 
 
 # Transactional: the jobs are queued when the command's transaction commits, as in production.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_builds_every_report_of_the_round_and_prints_the_files(eager, world):
     out, _err = _run(world.round_a.slug, "--wait")
 
@@ -42,7 +42,7 @@ def test_builds_every_report_of_the_round_and_prints_the_files(eager, world):
     assert ReportJob.objects.filter(status=ReportJob.Status.DONE).count() == 7
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_builds_one_organisations_report(eager, world):
     out, _err = _run(world.round_a.slug, "--organisation", "9101", "--wait")
 

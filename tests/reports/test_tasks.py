@@ -87,7 +87,7 @@ def test_the_hard_time_limit_fails_the_job(world):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_real_workers_produce_all_reports_of_a_round_once_each(
     world, media_for_worker, celery_worker, client
 ):

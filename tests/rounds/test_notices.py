@@ -372,7 +372,7 @@ def _messages_in(directory) -> list[Message]:
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_reminders_and_invitations_once(world, celery_worker):
     w = world
     services.round_activate(round=w.round_a)
