@@ -232,7 +232,7 @@ def main(argv=None) -> int:
             print(reports_markdown(reports))
         elif reports:
             status = 2
-    print(f"\nWritten to {args.output.relative_to(REPO)}.")
+    print(f"\nWritten to {os.path.relpath(args.output, REPO)}.")
     return status
 
 
