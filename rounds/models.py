@@ -55,6 +55,8 @@ class Round(TimeStampedModel):
     reminder_days = models.JSONField(
         _("reminder days"),
         default=default_reminder_days,
+        # An empty list is allowed: no reminders.
+        blank=True,
         help_text=_("Strategists are reminded this many days before a self-assessment is due."),
     )
     meeting_notice_days = models.PositiveSmallIntegerField(

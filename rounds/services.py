@@ -54,7 +54,12 @@ def round_create(
     checklist_version: ChecklistVersion | None = None,
     current_year: int = Round.Year.ONE,
     description: str = "",
+    accepts_applications: bool = False,
+    reminder_days: list[int] | None = None,
+    meeting_notice_days: int | None = None,
 ) -> Round:
+    """Create a round in planning. Reminders and meeting notice take the model's defaults
+    unless given (an empty list of reminder days means no reminders)."""
     round_ = Round(
         name=name.strip(),
         # "2026–2027" becomes "2026-2027", not "20262027".
@@ -66,7 +71,12 @@ def round_create(
         or ChecklistVersion.objects.get(slug=DEFAULT_CHECKLIST_SLUG),
         current_year=current_year,
         description=description,
+        accepts_applications=accepts_applications,
     )
+    if reminder_days is not None:
+        round_.reminder_days = reminder_days
+    if meeting_notice_days is not None:
+        round_.meeting_notice_days = meeting_notice_days
     round_.full_clean()
     round_.save()
     return round_
@@ -151,11 +161,33 @@ def group_create(
     return group
 
 
+def _has_assessments_in_its_group(participation: Participation) -> bool:
+    """Whether the organisation has self-assessments for its group's meetings: they compare
+    it with that group, so it cannot leave the group any more."""
+    return (
+        participation.group_id is not None
+        and SelfAssessment.objects.filter(
+            participation=participation, meeting__group_id=participation.group_id
+        ).exists()
+    )
+
+
 @transaction.atomic
 def group_place(*, group: BenchmarkingGroup, participation: Participation) -> Participation:
-    """Place a participant in a group (moving it from another group if need be)."""
+    """Place a participant in a group (moving it from another group if need be). An
+    organisation with self-assessments for its present group's meetings is not moved."""
     _require_open(group.round)
     (participation,) = _check_members(group.round, [participation])
+    if participation.group_id not in (None, group.pk) and _has_assessments_in_its_group(
+        participation
+    ):
+        raise DomainError(
+            _(
+                "%(organisation)s has self-assessments for the meetings of %(group)s and "
+                "cannot move to another group."
+            )
+            % {"organisation": participation.organisation, "group": participation.group}
+        )
     participation.group = group
     participation.full_clean()
     participation.save(update_fields=["group", "updated_at"])
@@ -462,12 +494,22 @@ def round_update(*, round: Round, **fields) -> Round:
 
 
 @transaction.atomic
-def group_update(*, group: BenchmarkingGroup, name: str, theme: str = "") -> BenchmarkingGroup:
+def group_update(
+    *,
+    group: BenchmarkingGroup,
+    name: str,
+    theme: str = "",
+    members: Iterable[Participation] | None = None,
+) -> BenchmarkingGroup:
+    """Rename a group and, when `members` is given, make exactly those its members
+    (`group_set_members`); a refusal of either changes nothing."""
     _require_open(group.round)
     group.name = name.strip()
     group.theme = theme.strip()
     group.full_clean()
     group.save()
+    if members is not None:
+        group_set_members(group=group, members=list(members))
     return group
 
 
@@ -475,9 +517,7 @@ def group_update(*, group: BenchmarkingGroup, name: str, theme: str = "") -> Ben
 def group_remove_member(*, participation: Participation) -> Participation:
     """Take an organisation out of its group (it stays in the round)."""
     _require_open(participation.round)
-    if SelfAssessment.objects.filter(
-        participation=participation, meeting__group_id=participation.group_id
-    ).exists():
+    if _has_assessments_in_its_group(participation):
         raise DomainError(
             _("%(organisation)s has self-assessments for the group's meetings; it stays.")
             % {"organisation": participation.organisation}

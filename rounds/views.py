@@ -333,9 +333,6 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 checklist_version=data["checklist_version"],
                 current_year=data["current_year"],
                 description=data["description"],
-            )
-            round_ = services.round_update(
-                round=round_,
                 accepts_applications=data["accepts_applications"],
                 reminder_days=data["reminder_days"],
                 meeting_notice_days=data["meeting_notice_days"],
@@ -566,8 +563,12 @@ class GroupFormMixin(RoundMixin):
                     members=list(data["members"]),
                 )
             else:
-                services.group_update(group=group, name=data["name"], theme=data["theme"])
-                services.group_set_members(group=group, members=list(data["members"]))
+                services.group_update(
+                    group=group,
+                    name=data["name"],
+                    theme=data["theme"],
+                    members=list(data["members"]),
+                )
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
             return self.form_invalid(form)

@@ -456,6 +456,19 @@ def test_round_form_refuses_bad_dates_and_days_beside_the_fields(en, leader):
     assert not Round.objects.filter(slug="mk-2027").exists()
 
 
+def test_a_round_without_reminders_is_created_with_none(en, leader):
+    en.force_login(leader)
+
+    response = _post(
+        en, reverse("rounds:round_create"), _round_data(reminder_days="", meeting_notice_days="7")
+    )
+
+    assert response.status_code == 302
+    round_ = Round.objects.get(slug="mk-2027")
+    assert (round_.reminder_days, round_.meeting_notice_days) == ([], 7)
+    assert round_.accepts_applications is True
+
+
 def test_round_edit_saves_the_changes(en, world):
     en.force_login(world.leader)
     edit = reverse("rounds:round_update", args=["omgang-a"])
@@ -760,6 +773,25 @@ def test_a_member_with_assessments_stays_in_its_group(en, world):
     assert response.context["form"].non_field_errors() == [
         "Aby has self-assessments for the group's meetings; it stays."
     ]
+    assert set(world.ga1.members.values_list("pk", flat=True)) == {world.a1.pk, world.a2.pk}
+
+
+def test_a_member_with_assessments_is_not_taken_into_another_group(en, world):
+    en.force_login(world.leader)
+    ga3 = services.group_create(round=world.round_a, name="GA3")
+
+    response = _post(
+        en,
+        reverse("rounds:group_update", args=["omgang-a", ga3.pk]),
+        {"name": "GA3 ny", "theme": "", "members": [world.a1.pk, world.a4.pk]},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Aby has self-assessments for the meetings of GA1 and cannot move to another group."
+    ]
+    ga3.refresh_from_db()
+    assert (ga3.name, ga3.members.count()) == ("GA3", 0)
     assert set(world.ga1.members.values_list("pk", flat=True)) == {world.a1.pk, world.a2.pk}
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from checklist import services as checklist_services
 from checklist.models import ChecklistVersion
 from modellkoncept.errors import DomainError
 from participants import services as participant_services
@@ -86,6 +87,30 @@ def test_round_create_refuses_an_end_before_the_start():
             name="Baklänges", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2026, 1, 1)
         )
     assert "ends_on" in excinfo.value.message_dict
+    assert not Round.objects.exists()
+
+
+def test_round_create_takes_reminders_notice_and_applications():
+    round_ = _round(reminder_days=[10, 3], meeting_notice_days=21, accepts_applications=True)
+
+    saved = Round.objects.get(pk=round_.pk)
+    assert (saved.reminder_days, saved.meeting_notice_days) == ([10, 3], 21)
+    assert saved.accepts_applications is True
+
+
+def test_round_create_without_reminders_sends_none():
+    round_ = _round(reminder_days=[])
+
+    assert Round.objects.get(pk=round_.pk).reminder_days == []
+
+
+def test_round_create_refuses_bad_reminders_and_creates_nothing():
+    with pytest.raises(ValidationError) as excinfo:
+        _round(reminder_days=[0, 90])
+
+    assert excinfo.value.message_dict == {
+        "reminder_days": ["Give whole numbers of days between 1 and 60."]
+    }
     assert not Round.objects.exists()
 
 
@@ -237,6 +262,65 @@ def test_group_place_moves_a_participant(round_a, members):
 @pytest.fixture
 def ga1(round_a, members):
     return services.group_create(round=round_a, name="GA1", members=members[:2])
+
+
+@pytest.fixture
+def assessed_in_ga1(round_a, ga1, members):
+    """Aby has started a self-assessment for GA1's learning meeting."""
+    meeting = services.meeting_create(
+        round=round_a,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        title="Lärandeträff 1",
+        starts_at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 3, 1, 15, tzinfo=dt.UTC),
+        group=ga1,
+        assessment_due=True,
+    )
+    return checklist_services.assessment_start(participation=members[0], meeting=meeting)
+
+
+def test_group_place_refuses_to_move_an_organisation_with_assessments_in_its_group(
+    round_a, ga1, members, assessed_in_ga1
+):
+    ga2 = services.group_create(round=round_a, name="GA2", members=members[2:])
+    aby = _reload(members[:1])[0]
+
+    with pytest.raises(DomainError) as excinfo:
+        services.group_place(group=ga2, participation=aby)
+
+    assert excinfo.value.messages == [
+        "Aby has self-assessments for the meetings of GA1 and cannot move to another group."
+    ]
+    assert Participation.objects.get(pk=aby.pk).group == ga1
+
+
+def test_group_set_members_refuses_to_take_in_an_organisation_assessed_in_another_group(
+    round_a, ga1, members, assessed_in_ga1
+):
+    ga2 = services.group_create(round=round_a, name="GA2", members=members[2:])
+
+    with pytest.raises(DomainError, match="Aby has self-assessments for the meetings of GA1"):
+        services.group_set_members(group=ga2, members=_reload([members[0], *members[2:]]))
+
+    assert [p.group for p in _reload(members)] == [ga1, ga1, ga2, ga2]
+
+
+def test_group_update_renames_and_sets_the_members(round_a, ga1, members):
+    services.group_update(group=ga1, name=" GA1 ny ", theme="Statistik", members=members[:3])
+
+    ga1.refresh_from_db()
+    assert (ga1.name, ga1.theme) == ("GA1 ny", "Statistik")
+    assert set(ga1.members.values_list("organisation__name", flat=True)) == {"Aby", "Bby", "Cby"}
+
+
+def test_group_update_changes_nothing_when_the_members_are_refused(
+    round_a, ga1, members, assessed_in_ga1
+):
+    with pytest.raises(DomainError, match="Aby has self-assessments for the group's meetings"):
+        services.group_update(group=ga1, name="GA1 ny", members=_reload(members[1:3]))
+
+    assert BenchmarkingGroup.objects.get(pk=ga1.pk).name == "GA1"
+    assert [p.group for p in _reload(members)] == [ga1, ga1, None, None]
 
 
 def test_mentor_assign_attaches_a_primary_and_a_supporting_mentor(round_a, ga1, mentor):
