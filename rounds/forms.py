@@ -1,8 +1,24 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from modellkoncept.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from participants.models import Organisation, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
+
+# The programme's rounds and meetings fall well within these years. A date far outside them is
+# a slip of the keyboard, and one in the year 1 cannot even be stored as a time in UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def validate_programme_year(value) -> None:
+    """Refuse a date or a time outside the years the programme can be held in."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Give a date in the years %(first)s to %(last)s."),
+            code="year_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 class DaysField(forms.CharField):
@@ -64,6 +80,8 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(validate_programme_year)
         if self.instance.pk:
             # The address and the instrument are fixed once the round exists (the checklist is
             # chosen on the round page, while no assessment uses it).
@@ -112,6 +130,8 @@ class MeetingForm(forms.ModelForm):
         ).order_by("name")
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        for name in ("starts_at", "ends_at", "assessment_opens_on"):
+            self.fields[name].validators.append(validate_programme_year)
 
     def clean(self):
         cleaned = super().clean()
@@ -129,7 +149,7 @@ class GroupForm(forms.Form):
         required=False,
         help_text=_("For example “Folkhälsa och social hållbarhet”."),
     )
-    members = forms.ModelMultipleChoiceField(
+    members = BoundedModelMultipleChoiceField(
         label=_("Members"),
         queryset=Participation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -157,7 +177,7 @@ class GroupForm(forms.Form):
 
 
 class MentorAddForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = BoundedModelChoiceField(
         label=_("Mentor organisation"), queryset=Organisation.objects.order_by("name")
     )
     is_primary = forms.TypedChoiceField(

@@ -469,6 +469,21 @@ def test_a_round_without_reminders_is_created_with_none(en, leader):
     assert round_.accepts_applications is True
 
 
+def test_a_round_outside_the_programme_years_is_refused_beside_the_field(en, leader):
+    en.force_login(leader)
+
+    response = _post(
+        en,
+        reverse("rounds:round_create"),
+        _round_data(starts_on="0001-01-01", ends_on="9999-12-31"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["starts_on"] == errors["ends_on"] == ["Give a date in the years 2000 to 2100."]
+    assert not Round.objects.filter(slug="mk-2027").exists()
+
+
 def test_round_edit_saves_the_changes(en, world):
     en.force_login(world.leader)
     edit = reverse("rounds:round_update", args=["omgang-a"])
@@ -701,6 +716,33 @@ def test_a_new_meeting_is_added_to_the_round(en, world):
     assert seminar.assessment_due is False
 
 
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:30", "1999-12-31T10:00", "2101-01-01T10:00"])
+def test_a_meeting_outside_the_programme_years_is_refused_beside_the_field(en, world, starts_at):
+    en.force_login(world.leader)
+
+    response = _post(
+        en,
+        reverse("rounds:meeting_create", args=["omgang-a"]),
+        {
+            "kind": Meeting.Kind.SEMINAR,
+            "title": "Seminarium",
+            "starts_at": starts_at,
+            "ends_at": "2027-03-10T16:00",
+            "assessment_opens_on": "0001-01-01",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert (
+        errors["starts_at"]
+        == errors["assessment_opens_on"]
+        == ["Give a date in the years 2000 to 2100."]
+    )
+    assert "ends_at" not in errors
+    assert not Meeting.objects.filter(title="Seminarium").exists()
+
+
 def test_a_meeting_with_assessments_keeps_its_self_assessment(en, world):
     en.force_login(world.leader)
     meeting = world.meeting_ga1
@@ -793,6 +835,22 @@ def test_a_member_with_assessments_is_not_taken_into_another_group(en, world):
     ga3.refresh_from_db()
     assert (ga3.name, ga3.members.count()) == ("GA3", 0)
     assert set(world.ga1.members.values_list("pk", flat=True)) == {world.a1.pk, world.a2.pk}
+
+
+def test_a_member_number_beyond_the_column_is_an_invalid_choice(en, world):
+    en.force_login(world.leader)
+
+    response = _post(
+        en,
+        reverse("rounds:group_create", args=["omgang-a"]),
+        {"name": "GA3", "members": [str(2**63), str(world.a4.pk)]},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["members"] == [
+        f"Select a valid choice. {2**63} is not one of the available choices."
+    ]
+    assert not BenchmarkingGroup.objects.filter(name="GA3").exists()
 
 
 def test_a_mentor_is_removed_from_a_group(en, world):
