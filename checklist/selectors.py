@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 from checklist.charts import Series, line_chart, paired_bar_chart
-from checklist.models import Answer, AssessmentComment, ScaleStep, SelfAssessment
-from checklist.statistics import OrganisationScores, assessment_points, round_scores
+from checklist.models import Answer, AssessmentComment, ChecklistItem, ScaleStep, SelfAssessment
+from checklist.statistics import (
+    OrganisationScores,
+    assessment_points,
+    submitted_scores,
+)
 from participants.models import Participation
 from rounds.models import Meeting
 
@@ -187,31 +193,43 @@ class RoundHistory:
 
 def organisation_history(*, participation) -> list[RoundHistory]:
     """The organisation's scores over every assessment of the round, its movement from the
-    first to the latest, and earlier rounds it took part in with the same checklist version."""
+    first to the latest, and earlier rounds it took part in with the same checklist version.
+
+    Four queries, however many rounds the organisation has taken part in."""
+    version_id = participation.round.checklist_version_id
     rounds = list(
         Participation.objects.filter(
             organisation_id=participation.organisation_id,
             role=Participation.Role.PARTICIPANT,
-            round__checklist_version_id=participation.round.checklist_version_id,
+            round__checklist_version_id=version_id,
             round__starts_on__lte=participation.round.starts_on,
         )
-        .select_related("round")
+        .select_related("round__checklist_version", "organisation")
         .order_by("-round__starts_on")
     )
+    if not rounds:
+        return []
+    items = list(ChecklistItem.objects.filter(version_id=version_id))
+    schedules = Q()
+    for own in rounds:  # each round's own meetings and the organisation's group's
+        schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))
+    meetings_by_round = defaultdict(list)
+    for meeting in Meeting.objects.filter(schedules, assessment_due=True).only(
+        "id", "round_id", "starts_at", "group_id", "assessment_due", "title"
+    ):
+        meetings_by_round[meeting.round_id].append(meeting)
+    point_of_meeting = {}  # participation id → meeting id → point
+    for own in rounds:
+        point_of_meeting.update(assessment_points([own], meetings_by_round[own.round_id]))
+    scores_by_participation = submitted_scores(rounds, points=point_of_meeting, items=items)
+    titles = {m.pk: m.title for meetings in meetings_by_round.values() for m in meetings}
     result = []
     for own in rounds:
-        scores = round_scores(
-            round=own.round,
-            participations=Participation.objects.filter(pk=own.pk),
-            include_withdrawn=True,
-        )
-        if not scores.organisations or not scores.organisations[0].points:
+        org = scores_by_participation[own.pk]
+        if not org.points:
             continue
-        org = scores.organisations[0]
         points = sorted(org.points)
-        meetings = assessment_points([own], Meeting.objects.filter(round=own.round))[own.pk]
-        titles = dict(Meeting.objects.filter(pk__in=list(meetings)).values_list("pk", "title"))
-        by_point = {point: titles[mid] for mid, point in meetings.items()}
+        by_point = {point: titles[mid] for mid, point in point_of_meeting[own.pk].items()}
         version = own.round.checklist_version
         labels = [gettext("Assessment %(point)s") % {"point": p} for p in points]
         chart_totals = line_chart(
@@ -220,8 +238,8 @@ def organisation_history(*, participation) -> list[RoundHistory]:
             % {"organisation": org.name},
             x_labels=labels,
             series=[Series(org.name, [org.total(p) for p in points])],
-            y_min=version.scale_min * len(scores.items),
-            y_max=version.scale_max * len(scores.items),
+            y_min=version.scale_min * len(items),
+            y_max=version.scale_max * len(items),
             key=f"totals-{own.pk}",
         )
         first, latest = points[0], points[-1]
@@ -231,9 +249,9 @@ def organisation_history(*, participation) -> list[RoundHistory]:
             chart_items = paired_bar_chart(
                 title=gettext("First and latest score per item"),
                 description=gettext("Score per item at the first and the latest assessment."),
-                labels=[str(item.number) for item in scores.items],
-                first=[org.points[first].get(item.number) for item in scores.items],
-                latest=[org.points[latest].get(item.number) for item in scores.items],
+                labels=[str(item.number) for item in items],
+                first=[org.points[first].get(item.number) for item in items],
+                latest=[org.points[latest].get(item.number) for item in items],
                 first_label=gettext("First (assessment %(point)s)") % {"point": first},
                 latest_label=gettext("Latest (assessment %(point)s)") % {"point": latest},
                 scale_min=version.scale_min,
@@ -247,17 +265,14 @@ def organisation_history(*, participation) -> list[RoundHistory]:
                     org.points[latest].get(item.number),
                     org.points[latest].get(item.number, 0) - org.points[first].get(item.number, 0),
                 )
-                for item in scores.items
+                for item in items
             ]
         result.append(
             RoundHistory(
                 round=own.round,
                 organisation=org,
                 points=points,
-                rows=[
-                    (item, [org.points[p].get(item.number) for p in points])
-                    for item in scores.items
-                ],
+                rows=[(item, [org.points[p].get(item.number) for p in points]) for item in items],
                 totals=[org.total(p) for p in points],
                 meetings=by_point,
                 chart_totals=chart_totals,

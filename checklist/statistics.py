@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 
 from checklist.models import Answer, ChecklistItem, SelfAssessment
@@ -194,6 +194,14 @@ class RoundScores:
         )
 
 
+def schedule_of(meetings: QuerySet[Meeting], *, group_ids: Iterable[int | None]):
+    """The meetings on the schedules of organisations in these groups: the round's own
+    meetings and those of the groups (an organisation not yet in a group has only the round's)."""
+    return meetings.filter(
+        Q(group__isnull=True) | Q(group_id__in=[pk for pk in group_ids if pk is not None])
+    )
+
+
 def assessment_points(participations: Iterable[Participation], meetings: Iterable[Meeting]):
     """meeting id → point, per participation id: the n-th assessment meeting of its schedule."""
     meetings = sorted((m for m in meetings if m.assessment_due), key=lambda m: (m.starts_at, m.pk))
@@ -210,24 +218,37 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
     Withdrawn organisations are left out of a round's figures; an organisation's own history
     (`include_withdrawn`) still shows them. Four queries, whatever the size of the round.
     """
-    if participations is None:
+    whole_round = participations is None
+    if whole_round:
         participations = Participation.objects.filter(round=round)
     participations = participations.filter(role=Participation.Role.PARTICIPANT)
     if not include_withdrawn:
         participations = participations.filter(withdrawn_on__isnull=True)
     counted = list(participations.select_related("organisation"))
     items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
-    meetings = list(
-        Meeting.objects.filter(round=round, assessment_due=True).only(
-            "id", "starts_at", "group_id", "assessment_due"
-        )
-    )
-    points = assessment_points(counted, meetings)
+    meetings = Meeting.objects.filter(round=round, assessment_due=True)
+    if not whole_round:  # only the schedules of the organisations asked for
+        meetings = schedule_of(meetings, group_ids={p.group_id for p in counted})
+    meetings = list(meetings.only("id", "starts_at", "group_id", "assessment_due"))
+    scores = submitted_scores(counted, points=assessment_points(counted, meetings), items=items)
+    return RoundScores(items=items, organisations=sorted(scores.values(), key=lambda o: o.name))
+
+
+def submitted_scores(
+    participations: list[Participation],
+    *,
+    points: dict[int, dict[int, int]],
+    items: list[ChecklistItem],
+) -> dict[int, OrganisationScores]:
+    """participation id → its submitted scores and comments by point, in one query; the
+    participations may be of several rounds (of one checklist version), `points` maps each
+    one's meetings to its points (`assessment_points`)."""
     scores_by_org = {
-        p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name) for p in counted
+        p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name)
+        for p in participations
     }
     answers = Answer.objects.filter(
-        Q(assessment__participation__in=[p.pk for p in counted])
+        Q(assessment__participation__in=[p.pk for p in participations])
         & Q(assessment__status=SelfAssessment.Status.SUBMITTED)
     ).values_list(
         "assessment__participation_id", "assessment__meeting_id", "item__number", "score", "comment"
@@ -249,10 +270,7 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
             scores_by_org[participation_id].comments[point] = commented.get(
                 (participation_id, point), {}
             )
-    return RoundScores(
-        items=items,
-        organisations=sorted(scores_by_org.values(), key=lambda o: o.name),
-    )
+    return scores_by_org
 
 
 @dataclass(frozen=True)
