@@ -11,6 +11,9 @@ class SignInForm(AuthenticationForm):
 
     username = forms.EmailField(
         label=_("E-mail address"),
+        # As long as an address can be (RFC 5321); a longer one is refused here, before
+        # django-axes records the failed attempt in its 255 characters.
+        max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 

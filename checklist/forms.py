@@ -99,12 +99,14 @@ class ItemForm(forms.Form):
     )
 
 
-# Empty extra rows let a version grow without scripts; ticking "delete" removes a row.
+# Empty extra rows let a version grow without scripts; ticking "delete" removes a row. A posted
+# form count beyond `absolute_max` builds no more rows than that and is refused with the
+# formset's error, so a forged management form cannot make the page build thousands of rows.
 ScaleStepFormSet = forms.formset_factory(
-    ScaleStepForm, extra=2, max_num=21, validate_max=True, can_delete=True
+    ScaleStepForm, extra=2, max_num=21, absolute_max=21 + 2, validate_max=True, can_delete=True
 )
 ItemFormSet = forms.formset_factory(
-    ItemForm, extra=3, max_num=60, validate_max=True, can_delete=True
+    ItemForm, extra=3, max_num=60, absolute_max=60 + 3, validate_max=True, can_delete=True
 )
 
 

@@ -43,7 +43,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DataError, transaction
+from django.db import transaction
 from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.test import Client
@@ -1075,25 +1075,11 @@ class Arena(SimpleNamespace):
         return "arena"
 
 
-def _as_int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
 def _known_bug(case: FormCase, post: Post) -> str | None:
     """The test that pins the bug this input would hit, if any (see "Known bugs" below)."""
     data = post.data
-    if case.name == "sign-in" and ON_POSTGRES and len(str(data.get("username", ""))) > 255:
-        return "test_a_very_long_address_at_sign_in_is_refused_not_a_500"
-    if case.name == "checklist version create":
-        if ON_POSTGRES and "%00" in post.url:
-            return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
-        for prefix in ("steps", "items"):
-            total = _as_int(data.get(f"{prefix}-TOTAL_FORMS", 0))
-            if total is not None and total > 100:
-                return "test_a_management_form_cannot_make_the_page_build_a_thousand_rows"
+    if case.name == "checklist version create" and ON_POSTGRES and "%00" in post.url:
+        return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
     if case.name == "mentor set" and ON_POSTGRES and "\x00" in str(data.get("organisation")):
         return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
     return None
@@ -1521,17 +1507,6 @@ def _known_bug_in_path(route: str, segment: str) -> str | None:
 # marker (and the matching line in `_known_bug…`) is to be removed.
 
 
-@pytest.mark.xfail(
-    condition=ON_POSTGRES,
-    strict=True,
-    raises=DataError,
-    reason=(
-        "BUG (PostgreSQL): accounts/forms.py SignInForm.username is an EmailField without "
-        "max_length, so a 300-character address reaches authentication; django-axes records "
-        "the failed attempt in AccessAttempt.username, a varchar(255), and PostgreSQL refuses "
-        "it (DataError, a 500). SQLite does not enforce the length"
-    ),
-)
 def test_a_very_long_address_at_sign_in_is_refused_not_a_500(client, world):
     address = "a" * 300 + "@example.se"
 
@@ -1734,15 +1709,6 @@ def test_checking_a_deeply_nested_document_lists_problems(db):
     assert problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG (load): checklist/forms.py ScaleStepFormSet and ItemFormSet have no absolute_max, "
-        "so a posted TOTAL_FORMS of 100000 builds and renders max_num + 1000 rows per formset "
-        "(about 2 000 forms, 8 MB, over 20 s for one request) before validate_max refuses it"
-    ),
-)
 def test_a_management_form_cannot_make_the_page_build_a_thousand_rows(client, world):
     client.force_login(world.leader)
     data = {

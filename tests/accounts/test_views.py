@@ -52,6 +52,19 @@ def test_sign_in_with_a_wrong_password_is_refused(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_sign_in_with_an_address_longer_than_an_address_can_be_is_refused(client):
+    address = "a" * 244 + "@example.se"  # 255 characters, one more than an address can have
+
+    response = client.post(LOGIN, {"username": address, "password": PASSWORD})
+
+    assert response.status_code == 200
+    with translation.override("sv"):
+        assert response.context["form"].errors["username"] == [
+            "Säkerställ att detta värde har som mest 254 tecken (den har 255)."
+        ]
+    assert "_auth_user_id" not in client.session
+
+
 def test_sign_in_follows_next(client, world):
     response = client.post(
         f"{LOGIN}?next=/rounds/omgang-a/",

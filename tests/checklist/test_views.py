@@ -267,6 +267,24 @@ def test_autosave_through_htmx_answers_with_the_status_and_a_new_revision(world,
     assert f'name="revision" value="{draft.revision}"' in html
 
 
+def test_submit_right_after_the_autosave_of_the_same_answers_is_no_conflict(world, as_user):
+    # The last change's autosave is answered before the Submit button's request arrives, so the
+    # button still sends the revision the page was loaded with.
+    client = as_user(world.strategist_a1)
+    draft = world.draft_a1
+    answers = _post_data(
+        dict.fromkeys(range(1, 11), 2), revision=draft.revision, comments={3: "Klart"}
+    )
+    assert client.post(_url("assessment_save", draft), answers, **HTMX).status_code == 200
+
+    response = client.post(_url("assessment_submit", draft), answers)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == SelfAssessment.Status.SUBMITTED
+    assert set(_stored(draft).values()) == {2}
+
+
 def test_save_with_the_button_redirects_back_to_the_page(world, as_user):
     draft = world.draft_a1
     response = as_user(world.strategist_a1).post(
@@ -1059,6 +1077,22 @@ def test_a_scale_step_with_an_empty_label_is_refused(world, as_user):
     response = client.post(reverse("checklist:version_create"), data)
     assert response.status_code == 422
     assert 'id="error_1_id_steps-3-label_sv"' in response.content.decode()
+    assert not ChecklistVersion.objects.filter(slug="skr-2024-1-4").exists()
+
+
+def test_a_forged_row_count_is_refused_without_building_the_rows(world, as_user):
+    client = as_user(world.leader)
+    data = _version_form(client, labels={4: "Vi gör det och följer upp"}, keep_items=10)
+    data |= {"steps-TOTAL_FORMS": "100000", "items-TOTAL_FORMS": "100000"}
+
+    response = client.post(reverse("checklist:version_create"), data)
+
+    assert response.status_code == 422
+    steps, items = response.context["steps"], response.context["items"]
+    assert (len(steps.forms), len(items.forms)) == (21 + 2, 60 + 3)
+    with translation.override("sv"):
+        assert steps.non_form_errors() == ["Skicka som mest 21 formulär."]
+        assert items.non_form_errors() == ["Skicka som mest 60 formulär."]
     assert not ChecklistVersion.objects.filter(slug="skr-2024-1-4").exists()
 
 
