@@ -58,8 +58,8 @@ def assessment_save(
     """Save scores and comments (keyed by item number) into an assessment.
 
     `revision` is the revision the user's page was loaded with: if the assessment has changed
-    since, nothing is saved and `StaleAssessment` says so, so a second editor never silently
-    overwrites the first.
+    since and the answers differ from what is saved now, nothing is saved and `StaleAssessment`
+    says so, so a second editor never silently overwrites the first.
     """
     locked = (
         SelfAssessment.objects.select_for_update(of=("self",))
@@ -71,10 +71,6 @@ def assessment_save(
     if not locked.is_open_yet:
         raise DomainError(
             _("The self-assessment opens on %(date)s.") % {"date": locked.opens_on.isoformat()}
-        )
-    if revision is not None and revision != locked.revision:
-        raise StaleAssessment(
-            _("Someone else has changed this self-assessment since you opened it.")
         )
     comments = comments or {}
     version = locked.participation.round.checklist_version
@@ -105,6 +101,14 @@ def assessment_save(
         if (new_score, new_comment) != (answer.score, answer.comment):
             answer.score, answer.comment = new_score, new_comment
             changed.append(answer)
+    if revision is not None and revision != locked.revision:
+        if changed:
+            raise StaleAssessment(
+                _("Someone else has changed this self-assessment since you opened it.")
+            )
+        # The page is behind but says what is saved (its own autosave got there first, say):
+        # nothing would be lost, so this is no conflict, and there is nothing to save.
+        return locked
     # Every change is kept in the answers' history, with who made it.
     bulk_update_with_history(changed, Answer, ["score", "comment"], default_user=by)
     locked.revision += 1

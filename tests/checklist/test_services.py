@@ -137,6 +137,22 @@ def test_stale_save_raises_and_saves_nothing(setting, draft):
     assert SelfAssessment.objects.get(pk=draft.pk).revision == 1
 
 
+def test_a_page_behind_that_says_what_is_saved_is_no_conflict(setting, draft):
+    # The page's own autosave got there first; the button then sends the same answers with the
+    # revision the page was loaded with.
+    services.assessment_save(assessment=draft, scores={1: 3}, comments={1: "Ja"}, revision=0)
+
+    saved = services.assessment_save(
+        assessment=draft, scores={1: 3, 2: None}, comments={1: "Ja"}, revision=0
+    )
+
+    assert saved.revision == 1  # nothing to save, so no new revision
+    assert _scores(draft)[1] == 3
+    with pytest.raises(StaleAssessment):  # but a different answer on the old page is refused
+        services.assessment_save(assessment=draft, scores={1: 3, 2: 1}, revision=0)
+    assert _scores(draft)[2] is None
+
+
 @pytest.mark.parametrize(("number", "score"), [(4, 0), (9, 4)])
 def test_score_outside_the_scale_is_refused_naming_the_item(draft, number, score):
     with pytest.raises(DomainError) as excinfo:
