@@ -264,6 +264,8 @@ def celery_worker(transactional_db, tmp_path):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         # Three slashes: an absolute path (django-environ reads two as a relative one).
         "EMAIL_URL": f"filemail:///{mail_dir}",
+        # Files the worker writes (reports) go where this test looks for them.
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

@@ -116,10 +116,9 @@ def test_real_workers_produce_all_reports_of_a_round_once_each(
 
 
 @pytest.fixture
-def media_for_worker(settings, tmp_path, monkeypatch):
-    """One media directory for this process and the worker's (which reads the environment)."""
+def media_for_worker(settings, tmp_path):
+    """One media directory for this process and the worker's (`celery_worker` passes it on)."""
     path = tmp_path / "worker-media"
     path.mkdir()
-    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(path))
     settings.MEDIA_ROOT = path
     return path
