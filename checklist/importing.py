@@ -3,9 +3,11 @@ Excel.
 
 A file (CSV or .xlsx) has one row per organisation, meeting and item, with the columns
 `organisation` (its code), `meeting` (the meeting's key in the round), `item` (its number),
-`score` and, optionally, `comment`. Reading the file (`parse_rows`) is kept apart from checking
-it against the round (`assessments_import_plan`) and from writing (`assessments_import`), so that
-the upload page can show what would happen before anything is saved.
+`score` and, optionally, `comment`; the descriptive columns of the score export may be there
+too and are not read, so an exported file imports again. Reading the file (`parse_rows`) is
+kept apart from checking it against the round (`assessments_import_plan`) and from writing
+(`assessments_import`), so that the upload page can show what would happen before anything is
+saved.
 
 One file imports as one transaction: every row is checked first, every problem is reported at
 once with the line it is on, and if there is any problem nothing is written. Imported
@@ -51,6 +53,16 @@ MAX_COMMENT_LENGTH = 4000  # as on the assessment page
 REQUIRED_COLUMNS = ("organisation", "meeting", "item", "score")
 OPTIONAL_COLUMNS = ("comment",)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# The score export's columns that describe a row for people reading it; they are not read, so
+# that an exported file (reports.exports) can be corrected in Excel and imported again.
+DESCRIPTIVE_COLUMNS = (
+    "organisation_name",
+    "withdrawn_on",
+    "assessment",
+    "meeting_title",
+    "meeting_date",
+    "item_text",
+)
 
 
 @dataclass(frozen=True)
@@ -245,6 +257,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     for index, name in enumerate(header):
         key = name.strip().lower()
         if not key:
+            continue
+        if key in DESCRIPTIVE_COLUMNS:
             continue
         if key not in COLUMNS:
             unknown.append(name)

@@ -174,6 +174,25 @@ def test_importing_the_same_file_twice_updates_and_duplicates_nothing(world, tmp
     assert answers(assessment_of(w.a4, w.meeting_ga2)) == first
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_score_export_imports_again(world, tmp_path, kind):
+    from reports import exports
+
+    w = world
+    run_import(w, write_csv(tmp_path / "omgang.csv", good_rows(w)))
+    dby = assessment_of(w.a4, w.meeting_ga2)
+    before = answers(dby)
+    export = exports.score_export(round=w.round_a)
+    path = tmp_path / f"export.{kind}"
+    path.write_bytes(exports.scores_csv(export) if kind == "csv" else exports.scores_xlsx(export))
+
+    again = run_import(w, path)
+
+    assert again.rows == len(export.rows) > 0
+    assert again.created == 0
+    assert answers(assessment_of(w.a4, w.meeting_ga2)) == before
+
+
 def test_import_over_a_submitted_assessment_keeps_the_old_values_in_history(world, tmp_path):
     w = world
     scores = dict.fromkeys(range(1, 11), 3)
