@@ -70,6 +70,11 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "round-archive-1.sch
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Times are written as people in the programme read them: Swedish local time, with its offset.
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The format nests lists and objects five levels deep (the document, its list of meetings, a
+# meeting, its attendance list, one attendance). A document nested far deeper is no archive,
+# and reading or checking it would recurse past Python's limit (RecursionError), so it is
+# refused as it is.
+MAX_DEPTH = 20
 
 
 class ArchiveError(DomainError):
@@ -122,6 +127,29 @@ def _refuse_constant(name: str):
     raise ArchiveError(["$: " + _("%(value)s is not a number JSON allows.") % {"value": name}])
 
 
+def _too_deep(document: Any) -> bool:
+    """Whether lists and objects nest more than `MAX_DEPTH` levels (found without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _too_deep_problem() -> str:
+    return "$: " + _(
+        "Lists and objects are nested more than %(limit)s levels deep; an archive never is."
+    ) % {"limit": MAX_DEPTH}
+
+
 def parse_document(data: bytes | str) -> Any:
     """Parse the text of an archive; raises `ArchiveError` when it is not JSON."""
     if isinstance(data, bytes):
@@ -151,6 +179,8 @@ def parse_document(data: bytes | str) -> Any:
                 % {"error": error.msg, "line": error.lineno, "column": error.colno}
             ]
         ) from None
+    except RecursionError:  # nested deeper than Python's parser goes
+        raise ArchiveError([_too_deep_problem()]) from None
 
 
 # Export
@@ -1228,6 +1258,8 @@ def _coordinate(value: Any) -> Decimal | None:
 
 def _check(document: Any) -> tuple[_Plan, list[str]]:
     """The plan the document asks for, and every problem as "path: message"."""
+    if _too_deep(document):
+        return _Plan(), [_too_deep_problem()]
     schema_problems = _schema_problems(document)
     checker = _Checker(document)
     try:

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from jsonschema import Draft202012Validator
 
 from accounts.models import User
@@ -556,8 +556,47 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     path = tmp_path / "round.json"
     path.write_text('{"format": "modellkoncept-round/1",', encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"\$: .*line 1"):
+    with translation.override("en"), pytest.raises(CommandError, match=r"\$: .*line 1"):
         call_command("import_round", str(path), stdout=io.StringIO())
+
+
+def _nested(levels: int) -> list:
+    """A list in a list … `levels` deep."""
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+TOO_DEEP = "$: Lists and objects are nested more than 20 levels deep; an archive never is."
+
+
+def test_a_document_nested_deeper_than_any_archive_is_refused_with_one_problem(document):
+    document["round"]["description"] = _nested(19)  # in $ and $.round: 21 levels
+
+    with translation.override("en"):
+        problems = archive.validate_document(document)
+
+    assert problems == [TOO_DEEP]
+
+
+def test_a_document_nested_up_to_the_limit_is_checked_as_usual(document):
+    document["round"]["description"] = _nested(18)  # 20 levels
+
+    with translation.override("en"):
+        problems = archive.validate_document(document)
+
+    assert problems == ["$.round.description: [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]] should be text."]
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000]
+)
+def test_a_file_nested_deeper_than_python_reads_is_refused_with_one_problem(text):
+    with translation.override("en"), pytest.raises(archive.ArchiveError) as refusal:
+        archive.parse_document(text.encode())
+
+    assert refusal.value.problems == [TOO_DEEP]
 
 
 def test_export_of_an_unknown_round_is_refused(db):
