@@ -196,8 +196,14 @@ def short_date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _scale(version) -> list[ScaleStep]:
-    return list(ScaleStep.objects.filter(version=version).order_by("value"))
+def _scale(version) -> dict:
+    """The checklist's scale for a report: its steps, and the same as one phrase for a
+    sentence (1 = “…”, 2 = “…”, 3 = “…”)."""
+    steps = list(ScaleStep.objects.filter(version=version).order_by("value"))
+    return {
+        "scale": steps,
+        "scale_text": ", ".join(f"{step.value} = “{step.label}”" for step in steps),
+    }
 
 
 def _point_meetings(participation: Participation) -> dict[int, Meeting]:
@@ -316,7 +322,7 @@ def organisation_report(*, participation: Participation) -> dict:
         "organisation": participation.organisation,
         "round": round_,
         "version": version,
-        "scale": _scale(version),
+        **_scale(version),
         "max_total": version.scale_max * (len(current.rows) if current else 0),
         "people": people_by_function(assignments),
         "mentors": mentors,
@@ -418,7 +424,7 @@ def group_report(*, group: BenchmarkingGroup, meeting: Meeting | None = None) ->
         "group": group,
         "round": round_,
         "version": version,
-        "scale": _scale(version),
+        **_scale(version),
         "max_total": version.scale_max * items,
         "overview": overview,
         "members": overview.members,
@@ -647,7 +653,7 @@ def round_report(*, round: Round, now=None) -> dict:
         ),
         "round": round_,
         "version": version,
-        "scale": _scale(version),
+        **_scale(version),
         "item_count": len(scores.items),
         "max_total": version.scale_max * len(scores.items),
         "groups": groups,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from checklist.charts import horizontal_bar_chart
 from checklist.statistics import comparison, round_scores
@@ -100,6 +100,17 @@ def test_round_report_gives_the_means_highest_first_the_range_and_movement(demo)
             "from their first to their latest total, %(same)s stayed at the same total and "
             "%(down)s moved down."
         ) % {"n": 8, **summary.moved}
+        scale_note = ngettext(
+            "The mean of %(n)s organisation, on a scale of %(scale)s.",
+            "The mean of %(n)s organisations, on a scale of %(scale)s.",
+            8,
+        ) % {
+            "n": 8,
+            "scale": "1 = “Inte påbörjat/finns inte”, 2 = “Finns men behöver utvecklas”, "
+            "3 = “Det finns/det gör vi”",
+        }
+    assert scale_note.startswith("Medelvärdet för 8 organisationer, på skalan 1 = ")
+    assert squeeze(scale_note) in squeeze(text)
     assert positions == sorted(positions)  # highest mean first, as in the 2018–2020 report
     assert "2,5" in text  # Swedish decimals
     assert "3,0" in text
