@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from checklist.models import SelfAssessment
 from checklist.selectors import organisation_history
-from modellkoncept.policy import standing, visible
+from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Application,
@@ -93,6 +93,17 @@ def participation_page(*, participation: Participation, user) -> dict:
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),
     }
+
+
+def participation_for(user, *, round_slug: str, code: str) -> Participation:
+    """One organisation's part in a round as the URLs address it (round slug, organisation
+    code), through the access policy: 404 when it is missing or not the user's to see."""
+    return get_visible_object_or_404(
+        Participation.objects.select_related("organisation", "round", "group"),
+        user,
+        round__slug=round_slug,
+        organisation__code=code,
+    )
 
 
 def meetings_for(participation: Participation) -> QuerySet[Meeting]:

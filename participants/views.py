@@ -31,11 +31,8 @@ class ParticipationMixin(PolicyRequiredMixin):
 
     def get_policy_object(self):
         if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                Participation.objects.select_related("organisation", "round", "group"),
-                self.request.user,
-                round__slug=self.kwargs["round_slug"],
-                organisation__code=self.kwargs["code"],
+            self._policy_object = selectors.participation_for(
+                self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
             )
         return self._policy_object
 

@@ -27,6 +27,7 @@ from modellkoncept.policy import (
     standing,
 )
 from participants.models import Participation
+from participants.selectors import participation_for
 from reports import exports, selectors, services
 from reports.forms import GroupReportForm
 from reports.models import ReportBatch, ReportJob
@@ -203,11 +204,8 @@ class ParticipationSubjectMixin(SubjectMixin):
     kind = ReportJob.Kind.ORGANISATION
 
     def get_subject(self):
-        participation = get_visible_object_or_404(
-            Participation.objects.select_related("organisation", "round", "group"),
-            self.request.user,
-            round__slug=self.kwargs["round_slug"],
-            organisation__code=self.kwargs["code"],
+        participation = participation_for(
+            self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
         )
         if participation.role != Participation.Role.PARTICIPANT:
             raise Http404(_("No such page, or it is not yours to see."))
