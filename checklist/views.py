@@ -3,6 +3,7 @@ everyone of the organisation, and by the group and its mentors once submitted.""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -341,7 +342,14 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
     template_name = "checklist/version_form.html"
 
     def base_version(self):
+        """The version to copy (?from=<slug>); none when the parameter names none."""
         slug = self.request.GET.get("from") or DEFAULT_CHECKLIST_SLUG
+        try:
+            # Not a slug, such as text with a NUL character (which PostgreSQL refuses in a
+            # query): it names no version.
+            validate_slug(slug)
+        except ValidationError:
+            return None
         return ChecklistVersion.objects.filter(slug=slug).first()
 
     def forms(self, data=None):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 
 
 class PermissionsPolicyMiddleware:
@@ -13,3 +14,22 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class NulInPathMiddleware:
+    """A path with a NUL character in it names nothing: answer “not found” (the site's 404
+    page) before a view passes a segment such as an organisation code or a calendar key to a
+    query, which PostgreSQL refuses with an error (a 500).
+
+    Values in the query string and in posted forms are left to the forms, whose fields refuse
+    NUL characters with an error beside the field; the few views that read a parameter
+    themselves check it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        return self.get_response(request)

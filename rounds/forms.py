@@ -188,6 +188,15 @@ class MentorAddForm(forms.Form):
     )
 
 
+class MentorSetForm(forms.Form):
+    """The mentor set by hand on the proposal page, named by its organisation code (a code
+    with a NUL character in it is refused here, before it reaches a query)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Mentor organisation"), queryset=Organisation.objects.all(), to_field_name="code"
+    )
+
+
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(

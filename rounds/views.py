@@ -14,10 +14,9 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
-from participants.models import Organisation
 from rounds import archive, selectors, services
 from rounds.calendar import calendar_for
-from rounds.forms import GroupForm, MeetingForm, MentorAddForm, RoundForm
+from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 
 User = get_user_model()
@@ -154,11 +153,10 @@ class MentorSetView(RoundMixin, View):
         action = request.POST.get("action")
         try:
             if action == "set":
-                organisation = Organisation.objects.filter(
-                    code=request.POST.get("organisation", "")
-                ).first()
-                if organisation is None:
+                form = MentorSetForm(request.POST)
+                if not form.is_valid():
                     raise DomainError(_("Choose a mentor organisation."))
+                organisation = form.cleaned_data["organisation"]
                 services.mentor_set(group=group, organisation=organisation, locked=True)
                 messages.success(
                     request,

@@ -1076,12 +1076,8 @@ class Arena(SimpleNamespace):
 
 
 def _known_bug(case: FormCase, post: Post) -> str | None:
-    """The test that pins the bug this input would hit, if any (see "Known bugs" below)."""
-    data = post.data
-    if case.name == "checklist version create" and ON_POSTGRES and "%00" in post.url:
-        return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
-    if case.name == "mentor set" and ON_POSTGRES and "\x00" in str(data.get("organisation")):
-        return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
+    """The test that pins the bug this input would hit, if any (see "Known bugs" below).
+    None is open now."""
     return None
 
 
@@ -1483,28 +1479,22 @@ def test_importing_an_invalid_archive_raises_a_domain_error_and_creates_nothing(
         transaction.set_rollback(True)
 
 
-# Known bugs: each pinned by a strict xfail test below, and kept out of the properties above.
+# Known bugs: each pinned by a strict xfail test below, and kept out of the properties above
+# (none is open now; the bugs below are fixed and their tests stay).
 
 
 def _known_bug_in_query(url: str, params: dict) -> str | None:
-    if ON_POSTGRES and "from" in params and "\x00" in str(params["from"]):
-        return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
     return None
-
-
-# Routes whose `<str:…>` segment reaches a database query as it is.
-STRING_ROUTES = {"organisation (code)", "organisation report (code)", "calendar feed (token)"}
 
 
 def _known_bug_in_path(route: str, segment: str) -> str | None:
-    if ON_POSTGRES and route in STRING_ROUTES and ("\x00" in segment or "%00" in segment):
-        return "test_a_nul_character_in_a_code_is_a_404_not_a_500"
     return None
 
 
-# Known bugs, found by the properties above. Each is pinned here, failing for its reason, until
-# the application is fixed; then the test passes, `strict` turns that into a failure, and the
-# marker (and the matching line in `_known_bug…`) is to be removed.
+# Bugs found by the properties above. Each is pinned here, failing for its reason (a strict
+# xfail marker) and kept out of the properties by a clause in `_known_bug…`, until the
+# application is fixed; then the test passes, `strict` turns that into a failure, and the
+# marker and the clause are removed. The test stays.
 
 
 def test_a_very_long_address_at_sign_in_is_refused_not_a_500(client, world):
@@ -1641,18 +1631,6 @@ NUL_REQUESTS = {
 }
 
 
-@pytest.mark.xfail(
-    condition=ON_POSTGRES,
-    strict=True,
-    raises=ValueError,
-    reason=(
-        "BUG (PostgreSQL): text from the request reaches a query as it is, and PostgreSQL "
-        "refuses a NUL character (ValueError, a 500): ChecklistVersionCreateView.base_version "
-        "(?from=), the <str:code> routes (participants ParticipationMixin, checklist "
-        "AssessmentStartView, reports ParticipationSubjectMixin), rounds.views.calendar_feed "
-        "(token) and MentorSetView (organisation code). Forms are safe: their fields refuse NUL"
-    ),
-)
 @pytest.mark.parametrize("where", sorted(NUL_REQUESTS))
 def test_a_nul_character_in_a_code_is_a_404_not_a_500(client, world, where):
     method, url, data, expected = NUL_REQUESTS[where]

@@ -1080,6 +1080,20 @@ def test_a_scale_step_with_an_empty_label_is_refused(world, as_user):
     assert not ChecklistVersion.objects.filter(slug="skr-2024-1-4").exists()
 
 
+@pytest.mark.parametrize("base", ["no-such-version", "skr-10-1-3\x00", "../skr-10-1-3"])
+def test_a_new_version_from_a_version_that_does_not_exist_starts_empty(world, as_user, base):
+    client = as_user(world.leader)
+
+    response = client.get(reverse("checklist:version_create"), {"from": base})
+
+    assert response.status_code == 200
+    assert response.context["base"] is None
+    assert (
+        response.context["steps"].total_form_count(),
+        response.context["items"].total_form_count(),
+    ) == (2, 3)
+
+
 def test_a_forged_row_count_is_refused_without_building_the_rows(world, as_user):
     client = as_user(world.leader)
     data = _version_form(client, labels={4: "Vi gör det och följer upp"}, keep_items=10)

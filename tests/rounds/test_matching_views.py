@@ -189,8 +189,18 @@ def test_locking_and_unlocking_a_pair(client, mw, leader):
         (STOCKHOLM, "Stockholm withdrew from its round and has not completed one."),
         (REGION_SKANE, "Region Skåne"),
         ("0000", "Choose a mentor organisation."),
+        ("", "Choose a mentor organisation."),
+        (HELSINGBORG + "\x00", "Choose a mentor organisation."),  # PostgreSQL refuses NUL
     ],
-    ids=["not-willing", "participant", "withdrawn", "region-for-municipal-group", "unknown"],
+    ids=[
+        "not-willing",
+        "participant",
+        "withdrawn",
+        "region-for-municipal-group",
+        "unknown",
+        "none",
+        "nul-character",
+    ],
 )
 def test_setting_an_ineligible_mentor_shows_why_and_changes_nothing(
     client, mw, leader, code, reason
