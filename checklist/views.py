@@ -23,7 +23,7 @@ from checklist.forms import (
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
-from participants.models import Participation
+from participants.selectors import participation_for
 from rounds.models import Meeting
 from rounds.views import RoundMixin
 
@@ -244,11 +244,8 @@ class AssessmentStartView(PolicyRequiredMixin, View):
 
     def get_policy_object(self):
         if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                Participation.objects.select_related("round", "organisation"),
-                self.request.user,
-                round__slug=self.kwargs["round_slug"],
-                organisation__code=self.kwargs["code"],
+            self._policy_object = participation_for(
+                self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
             )
         return self._policy_object
 
