@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.models import ChecklistVersion, SelfAssessment
+from checklist.models import Answer, ChecklistItem, ChecklistVersion, SelfAssessment
 from checklist.statistics import (
     Comparison,
+    Movement,
     OrganisationScores,
+    RoundScores,
     assessment_points,
     comparison,
     round_scores,
@@ -74,75 +79,217 @@ def _mentors_prefetch():
 
 
 def round_page(*, round: Round, user) -> dict:
-    """The round as the user may see it: all of it for project leaders; the round's own
-    meetings and the user's own groups for everyone else."""
+    """The round as a participant or mentor sees it: their own groups with members and
+    mentors, and the meetings they may attend. A project leader's page is `round_dashboard`."""
     own = standing(user)
     groups = (
-        BenchmarkingGroup.objects.filter(round=round)
-        .select_related("round")
+        BenchmarkingGroup.objects.filter(round=round, pk__in=own.visible_group_ids)
         .prefetch_related(_members_prefetch(), _mentors_prefetch())
+        .order_by("name")
     )
-    meetings = visible(Meeting, user).filter(round=round).select_related("round", "group", "host")
-    if not own.is_project_leader:
-        groups = groups.filter(pk__in=own.visible_group_ids)
-    context = {
-        "round": round,
-        "groups": list(groups),
-        "meetings": list(meetings.order_by("starts_at")),
+    meetings = (
+        visible(Meeting, user)
+        .filter(round=round)
+        .select_related("round", "group")
+        .order_by("starts_at", "pk")
+    )
+    return {"round": round, "groups": list(groups), "meetings": list(meetings)}
+
+
+# What `rounds/_meeting_list.html` and the schedules need of a meeting.
+_MEETING_LIST_FIELDS = (
+    "id",
+    "round_id",
+    "group_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "assessment_due",
+)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def url_maker(viewname: str, key: str = "pk", **kwargs) -> Callable[[object], str]:
+    """`reverse(viewname, kwargs={**kwargs, key: value})` for many values at the cost of one
+    reverse, for pages that link a few hundred objects of one kind, where reversing each would
+    cost more than the rest of the page. A value that would need quoting is reversed."""
+    marker = "2147483647"  # fits the int, str and slug converters alike
+    url = reverse(viewname, kwargs={**kwargs, key: marker})
+    head, found, tail = url.partition(marker)
+    if not found or marker in tail:  # the marker is part of another argument too
+
+        def make(value) -> str:
+            return reverse(viewname, kwargs={**kwargs, key: value})
+
+    else:
+
+        def make(value) -> str:
+            text = str(value)
+            if _PLAIN.fullmatch(text):
+                return f"{head}{text}{tail}"
+            return reverse(viewname, kwargs={**kwargs, key: value})
+
+    return make
+
+
+def _page(queryset, *, per_page: int, number, count: int | None = None):
+    """A page of the queryset and the page numbers to offer around it. `count`, where the
+    caller knows it already, saves the count query."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked of the database
+    page = paginator.get_page(number)
+    return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+GROUP_LIST_PAGE_SIZE = 25
+
+
+def round_groups(*, round: Round, user, page_number=1):
+    """The round's groups the user may see, by name, with their members and mentors, a page
+    at a time: (page, page range). Four queries, whatever the size of the round."""
+    groups = (
+        visible(BenchmarkingGroup, user)
+        .filter(round=round)
+        .prefetch_related(_members_prefetch(), _mentors_prefetch())
+        .order_by("name", "pk")
+    )
+    return _page(groups, per_page=GROUP_LIST_PAGE_SIZE, number=page_number)
+
+
+MEETING_LIST_PAGE_SIZE = 50
+
+
+def round_meetings(*, round: Round, user, page_number=1):
+    """The round's schedule as the user may see it (a participant: the round's own meetings
+    and their group's), in time order, a page at a time: (page, page range)."""
+    meetings = (
+        visible(Meeting, user)
+        .filter(round=round)
+        .select_related("group", "host")
+        .order_by("starts_at", "pk")
+    )
+    return _page(meetings, per_page=MEETING_LIST_PAGE_SIZE, number=page_number)
+
+
+def _group_scores(*, round: Round, members: list[Participation], meetings: list[Meeting]):
+    """The members' submitted assessments as `checklist.statistics.round_scores` reads them,
+    from the members and the schedule a page has read already: two queries instead of four
+    (tests/rounds/test_selectors.py holds the two to the same figures)."""
+    counted = [m for m in members if m.is_participant and not m.is_withdrawn]
+    items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
+    points = assessment_points(counted, meetings)
+    scores_by_org = {
+        p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name) for p in counted
     }
-    if own.is_project_leader:
-        context["mentor_participations"] = list(
-            round.participations.filter(role=Participation.Role.MENTOR)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        context["checklist_versions"] = list(ChecklistVersion.objects.order_by("slug"))
-        context["checklist_fixed"] = SelfAssessment.objects.filter(meeting__round=round).exists()
-        context["spread"] = chain_spread(
-            ImprovementWork.objects.filter(
-                participation__round=round, participation__withdrawn_on__isnull=True
+    scored: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    commented: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
+    for participation_id, meeting_id, number, score, comment in Answer.objects.filter(
+        assessment__participation__in=[p.pk for p in counted],
+        assessment__status=SelfAssessment.Status.SUBMITTED,
+    ).values_list(
+        "assessment__participation_id", "assessment__meeting_id", "item__number", "score", "comment"
+    ):
+        point = points[participation_id].get(meeting_id)
+        if point is None:  # a meeting outside the organisation's own schedule
+            continue
+        if score is not None:
+            scored[participation_id, point][number] = score
+        if comment:
+            commented[participation_id, point][number] = comment
+    for (participation_id, point), scores in scored.items():
+        if len(scores) == len(items):  # a submitted assessment has every item; be sure
+            scores_by_org[participation_id].points[point] = dict(sorted(scores.items()))
+            scores_by_org[participation_id].comments[point] = commented.get(
+                (participation_id, point), {}
             )
-        )
-    return context
+    return RoundScores(
+        items=items, organisations=sorted(scores_by_org.values(), key=lambda o: o.name)
+    )
 
 
-def group_page(*, group: BenchmarkingGroup, user) -> dict:
-    """A group: its members and their people by function, mentors, meetings, and the
-    members' submitted assessments (and the user's own organisation's drafts)."""
+def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
+    """A group: its members and their people by function, mentors, meetings, the members'
+    submitted assessments over time and side by side at one point (the latest unless `point`
+    names another), and the assessments the user may open. Each thing is read once."""
     own = standing(user)
+    round_ = group.round
     members = list(
         group.members.select_related("organisation")
+        .only(
+            "id",
+            "round_id",
+            "group_id",
+            "role",
+            "withdrawn_on",
+            "organisation__id",
+            "organisation__code",
+            "organisation__name",
+        )
         .prefetch_related(
             Prefetch(
                 "function_assignments",
-                queryset=FunctionAssignment.objects.select_related("person").order_by(
-                    "function", "person__full_name"
-                ),
+                queryset=FunctionAssignment.objects.select_related("person")
+                .only("id", "participation_id", "function", "person__full_name", "person__email")
+                .order_by("function", "person__full_name"),
             )
         )
         .order_by("organisation__name")
     )
-    assessments = (
-        visible(SelfAssessment, user)
-        .filter(participation__group=group)
-        .select_related("meeting", "participation__organisation")
+    mentors = list(
+        group.mentorships.select_related("participation__organisation")
+        .only(
+            "id", "group_id", "is_primary", "participation__id", "participation__organisation__name"
+        )
+        .order_by("-is_primary", "participation__organisation__name")
     )
-    meetings = (
+    meetings = list(
         Meeting.objects.filter(round_id=group.round_id)
         .filter(Q(group__isnull=True) | Q(group=group))
-        .select_related("round", "group", "host")
-        .order_by("starts_at")
+        .only(*_MEETING_LIST_FIELDS)
+        .order_by("starts_at", "pk")
     )
+    for meeting in meetings:  # the page's own round and group: no need to read them again
+        meeting.round = round_
+        if meeting.group_id is not None:
+            meeting.group = group
+    # The assessments the user may open, tied to the members already read.
+    members_by_id = {m.pk: m for m in members}
+    assessments = list(
+        visible(SelfAssessment, user)
+        .filter(participation__group=group)
+        .select_related("meeting")
+        .only("id", "participation_id", "status", "meeting__title", "meeting__starts_at")
+        .order_by("meeting__starts_at", "participation__organisation__name")
+    )
+    for assessment in assessments:
+        assessment.participation = members_by_id[assessment.participation_id]
+    scores = _group_scores(
+        round=round_, members=members, meetings=[m for m in meetings if m.assessment_due]
+    )
+    points = scores.points
+    try:
+        chosen = int(point)
+    except (TypeError, ValueError):
+        chosen = None
+    if chosen not in points:
+        chosen = points[-1] if points else None
     return {
         "group": group,
-        "round": group.round,
+        "round": round_,
         "members": members,
-        "mentors": list(
-            group.mentorships.select_related("participation__organisation").order_by("-is_primary")
-        ),
-        "meetings": list(meetings),
-        "assessments": list(assessments.order_by("meeting__starts_at")),
+        "mentors": mentors,
+        "meetings": meetings,
+        "assessments": assessments,
         "is_mentor": group.pk in own.mentored_group_ids,
+        "points": points,
+        "history": [(o, [o.total(p) for p in points]) for o in scores.organisations],
+        "comparison": comparison(scores, codes={o.code for o in scores.organisations}, point=chosen)
+        if chosen is not None
+        else None,
     }
 
 
@@ -548,27 +695,148 @@ def group_overviews(*, groups: list[BenchmarkingGroup]) -> list[GroupOverview]:
     return overviews
 
 
-def mentor_workspace(*, user) -> list[GroupOverview]:
-    """The groups the user's organisations mentor (all mentored groups of active rounds for a
-    project leader), read-only."""
+@dataclass(frozen=True)
+class MemberProgress:
+    participation: Participation
+    latest_point: int | None  # the member's latest submitted assessment
+    latest_total: int | None
+    movement: Movement | None  # from its first submitted assessment to the latest
+    next_submitted: bool  # the assessment due before the group's next assessment meeting
+
+    @property
+    def movement_display(self) -> str:
+        """The movement as a signed number: “+3”, “0”, “-2”; “–” without two assessments."""
+        return "–" if self.movement is None else f"{self.movement.delta:+d}".replace("+0", "0")
+
+
+@dataclass(frozen=True)
+class WorkspaceGroup:
+    group: BenchmarkingGroup
+    members: list[MemberProgress]
+    next_meeting: Meeting | None
+    next_assessment: Meeting | None  # the next meeting a self-assessment is due before
+
+
+WORKSPACE_PAGE_SIZE = 12
+
+
+def mentor_workspace(*, user, page_number=1, now=None):
+    """The groups the user's organisations mentor (every mentored group of the active rounds,
+    for a project leader), a page at a time, each compact: its members with their latest
+    submitted assessment and whether the next one is in, and its next meeting. The detail is on
+    the group page. (page of WorkspaceGroup, page range); six queries, whatever the number of
+    groups, members or assessments."""
+    now = now or timezone.now()
     own = standing(user)
-    groups = BenchmarkingGroup.objects.select_related("round", "round__checklist_version")
+    groups = (
+        BenchmarkingGroup.objects.select_related("round")
+        .only(
+            "id",
+            "name",
+            "round__id",
+            "round__name",
+            "round__slug",
+            "round__starts_on",
+            "round__checklist_version_id",
+        )
+        .annotate(
+            item_count=Subquery(
+                ChecklistItem.objects.filter(version=OuterRef("round__checklist_version"))
+                .order_by()
+                .values("version")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+        )
+    )
+    count = None
     if own.is_project_leader:
-        groups = groups.filter(round__status=Round.Status.ACTIVE, mentorships__isnull=False)
+        groups = groups.filter(
+            Exists(GroupMentor.objects.filter(group=OuterRef("pk"))),
+            round__status=Round.Status.ACTIVE,
+        )
     else:
         groups = groups.filter(pk__in=own.mentored_group_ids)
-    groups = list(
-        groups.distinct()
-        .prefetch_related(_mentors_prefetch())
-        .order_by("-round__starts_on", "name")
+        count = len(own.mentored_group_ids)
+    page, page_range = _page(
+        groups.order_by("-round__starts_on", "round__name", "name", "pk"),
+        per_page=WORKSPACE_PAGE_SIZE,
+        number=page_number,
+        count=count,
     )
-    return group_overviews(groups=groups)
+    on_page = list(page.object_list)
+    if not on_page:
+        return page, page_range
+    group_ids = [g.pk for g in on_page]
+    members = list(
+        Participation.objects.filter(group_id__in=group_ids)
+        .select_related("organisation")
+        .only("id", "group_id", "role", "withdrawn_on", "organisation__name")
+        .order_by("organisation__name")
+    )
+    meetings = list(
+        Meeting.objects.filter(round_id__in={g.round_id for g in on_page})
+        .filter(Q(group__isnull=True) | Q(group_id__in=group_ids))
+        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "assessment_due")
+        .order_by("starts_at", "pk")
+    )
+    # Totals of the submitted assessments; one counts only with every item scored, as in the
+    # round's figures (checklist.statistics).
+    submitted = {
+        (participation_id, meeting_id): (total, scored)
+        for participation_id, meeting_id, total, scored in SelfAssessment.objects.filter(
+            participation__in=members, status=SelfAssessment.Status.SUBMITTED
+        )
+        .order_by()
+        .values_list("participation_id", "meeting_id")
+        .annotate(total=Sum("answers__score"), scored=Count("answers__score"))
+    }
+    rows = []
+    for group in on_page:
+        schedule = [
+            m for m in meetings if m.round_id == group.round_id and m.group_id in (None, group.pk)
+        ]
+        own_members = [m for m in members if m.group_id == group.pk]
+        points = assessment_points(own_members, schedule)
+        next_meeting = next((m for m in schedule if m.ends_at >= now), None)
+        next_assessment = next((m for m in schedule if m.assessment_due and m.ends_at >= now), None)
+        progress = []
+        for member in own_members:
+            totals = {}
+            if not member.is_withdrawn:  # left out of the group's figures, as everywhere
+                for meeting_id, point in points[member.pk].items():
+                    total, scored = submitted.get((member.pk, meeting_id), (None, 0))
+                    if total is not None and scored == group.item_count:
+                        totals[point] = total
+            done = sorted(totals)
+            progress.append(
+                MemberProgress(
+                    participation=member,
+                    latest_point=done[-1] if done else None,
+                    latest_total=totals[done[-1]] if done else None,
+                    movement=Movement(first=totals[done[0]], latest=totals[done[-1]])
+                    if len(done) > 1
+                    else None,
+                    next_submitted=next_assessment is not None
+                    and (member.pk, next_assessment.pk) in submitted,
+                )
+            )
+        rows.append(
+            WorkspaceGroup(
+                group=group,
+                members=progress,
+                next_meeting=next_meeting,
+                next_assessment=next_assessment,
+            )
+        )
+    page.object_list = rows
+    return page, page_range
 
 
 # The project leader's round dashboard
 
 
-DASHBOARD_PAGE_SIZE = 40
+DASHBOARD_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -577,62 +845,148 @@ class PointCell:
     status: str  # "submitted", "draft", "missing" or "" (no such meeting)
     assessment_id: int | None
     attendance: str  # "all", "partial", "none" or "" (the meeting has not been held)
+    url: str = ""  # the assessment's page
 
 
 @dataclass(frozen=True)
 class DashboardRow:
     participation: Participation
+    url: str  # the organisation's page in the round
     coverage: list[tuple[str, int]]  # (function label, people) for the three required
     missing: list[str]
     cells: list[PointCell]
 
 
 @dataclass(frozen=True)
+class RoundFigures:
+    participants: int  # participant organisations, those that withdrew included
+    withdrawn: int
+    mentors: int  # mentor organisations
+    groups: int
+    groups_without_mentor: int  # without a primary mentor
+    meetings: int  # the whole schedule, the groups' meetings included
+    assessed: bool  # a self-assessment exists: the checklist version is fixed
+
+    @property
+    def counted(self) -> int:
+        """The participants that have not withdrawn."""
+        return self.participants - self.withdrawn
+
+
+@dataclass(frozen=True)
 class RoundDashboard:
     round: Round
-    groups: list[BenchmarkingGroup]
+    figures: RoundFigures
     next_meeting: Meeting | None
     points: list[int]
     page: object  # a Page of DashboardRow
-    round_meetings: list[tuple[Meeting, int, int]]  # (meeting, orgs with all three, orgs)
-    counts: dict[str, int]
+    page_range: object
+    round_meetings: list[Meeting]  # the round's common meetings (of no group), in time order
+    attendance: list[tuple[Meeting, int, int]]  # held common meetings: (meeting, complete, of)
+    mentor_participations: list[Participation]
+    spread: object  # participants.selectors.ChainSpread
+    checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+
+
+def round_figures(*, round: Round) -> RoundFigures:
+    """The round's key figures: four small queries (one query of subqueries costs more to
+    build than these together)."""
+    by_role = {
+        role: (n, withdrawn)
+        for role, n, withdrawn in round.participations.order_by()
+        .values_list("role")
+        .annotate(n=Count("pk"), withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)))
+    }
+    groups = round.groups.aggregate(
+        n=Count("pk", distinct=True),
+        # A group has at most one primary mentor (a constraint): the joined rows count groups.
+        with_primary=Count("mentorships", filter=Q(mentorships__is_primary=True)),
+    )
+    participants, withdrawn = by_role.get(Participation.Role.PARTICIPANT, (0, 0))
+    return RoundFigures(
+        participants=participants,
+        withdrawn=withdrawn,
+        mentors=by_role.get(Participation.Role.MENTOR, (0, 0))[0],
+        groups=groups["n"],
+        groups_without_mentor=groups["n"] - groups["with_primary"],
+        meetings=round.meetings.count(),
+        assessed=SelfAssessment.objects.filter(meeting__round=round).exists(),
+    )
 
 
 def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
-    """Everything a project leader follows in a round: groups and mentors, the next meeting,
-    and per organisation and assessment point whether the self-assessment is missing, a draft
-    or submitted, whether its three functions attended, and its function coverage.
+    """Everything a project leader follows in a round on one page: its key figures, the next
+    meeting, and per organisation and assessment point whether the self-assessment is missing,
+    a draft or submitted, whether its three functions attended, and its function coverage; the
+    attendance at the round's common meetings, its mentor organisations and the spread of
+    improvement work. Groups and the whole schedule have pages of their own (`round_groups`,
+    `round_meetings`).
 
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    groups = list(
-        round.groups.prefetch_related(_members_prefetch(), _mentors_prefetch()).order_by("name")
+    figures = round_figures(round=round)
+    next_meeting = (
+        round.meetings.filter(ends_at__gte=now)
+        .select_related("group")
+        .order_by("starts_at", "pk")
+        .first()
     )
-    meetings = list(round.meetings.select_related("group").order_by("starts_at", "pk"))
-    next_meeting = next((m for m in meetings if m.ends_at >= now), None)
+    round_meetings = list(
+        round.meetings.filter(group__isnull=True)
+        .only(*_MEETING_LIST_FIELDS)
+        .order_by("starts_at", "pk")
+    )
+    for meeting in round_meetings:
+        meeting.round = round
     participations = (
         round.participations.filter(role=Participation.Role.PARTICIPANT)
         .select_related("organisation", "group")
-        .order_by(F("group__name").asc(nulls_last=True), "organisation__name")
+        .only(
+            "id",
+            "round_id",
+            "group_id",
+            "withdrawn_on",
+            "organisation__code",
+            "organisation__name",
+            "group__name",
+        )
+        .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
     )
-    paginator = Paginator(participations, DASHBOARD_PAGE_SIZE)
-    page = paginator.get_page(page_number)
+    page, page_range = _page(
+        participations,
+        per_page=DASHBOARD_PAGE_SIZE,
+        number=page_number,
+        count=figures.participants,
+    )
     on_page = list(page.object_list)
+    # The schedules of the organisations on the page: the round's meetings and their groups'.
+    group_ids = {p.group_id for p in on_page if p.group_id is not None}
+    meetings = [m for m in round_meetings if m.assessment_due] + list(
+        round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
+            "id", "round_id", "group_id", "starts_at", "ends_at", "assessment_due"
+        )
+    )
     points_by_participation = assessment_points(on_page, meetings)
     points = sorted(
         {p for by_meeting in points_by_participation.values() for p in by_meeting.values()}
     )
     functions = defaultdict(lambda: defaultdict(set))
-    for participation_id, function, person_id in FunctionAssignment.objects.filter(
-        participation__in=on_page, function__in=REQUIRED_FUNCTIONS
-    ).values_list("participation_id", "function", "person_id"):
+    for participation_id, function, person_id in (
+        FunctionAssignment.objects.filter(
+            participation__in=on_page, function__in=REQUIRED_FUNCTIONS
+        )
+        .order_by()
+        .values_list("participation_id", "function", "person_id")
+    ):
         functions[participation_id][function].add(person_id)
     statuses = {
-        (a.participation_id, a.meeting_id): a
-        for a in SelfAssessment.objects.filter(participation__in=on_page).only(
-            "id", "participation_id", "meeting_id", "status"
+        (participation_id, meeting_id): (pk, status)
+        for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
+            participation__in=on_page
         )
+        .order_by()
+        .values_list("id", "participation_id", "meeting_id", "status")
     }
     attended = defaultdict(set)  # (participation, meeting) → person ids present
     for participation_id, meeting_id, person_id in Attendance.objects.filter(
@@ -651,6 +1005,9 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
         return "partial" if present else "none"
 
     meetings_by_id = {m.pk: m for m in meetings}
+    labels = {f: Function(f).label for f in REQUIRED_FUNCTIONS}
+    assessment_url = url_maker("checklist:assessment")
+    organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     rows = []
     for participation in on_page:
         by_point = {point: mid for mid, point in points_by_participation[participation.pk].items()}
@@ -660,64 +1017,80 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
             if meeting is None:
                 cells.append(PointCell(None, "", None, ""))
                 continue
-            assessment = statuses.get((participation.pk, meeting.pk))
+            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, "missing"))
             cells.append(
                 PointCell(
                     meeting=meeting,
-                    status=assessment.status if assessment else "missing",
-                    assessment_id=assessment.pk if assessment else None,
+                    status=status,
+                    assessment_id=assessment_id,
                     attendance=attendance(participation.pk, meeting),
+                    url=assessment_url(assessment_id) if assessment_id else "",
                 )
             )
         held = functions[participation.pk]
         rows.append(
             DashboardRow(
                 participation=participation,
-                coverage=[(Function(f).label, len(held[f])) for f in REQUIRED_FUNCTIONS],
-                missing=[Function(f).label for f in REQUIRED_FUNCTIONS if not held[f]],
+                url=organisation_url(participation.organisation.code),
+                coverage=[(labels[f], len(held[f])) for f in REQUIRED_FUNCTIONS],
+                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held[f]],
                 cells=cells,
             )
         )
     page.object_list = rows
-    round_meetings = []
-    past_round_meetings = [m for m in meetings if m.group_id is None and m.starts_at <= now]
-    if past_round_meetings:
-        complete = _complete_attendance(round, past_round_meetings)
-        counted = participations.filter(withdrawn_on__isnull=True).count()
-        round_meetings = [(m, complete.get(m.pk, 0), counted) for m in past_round_meetings]
-    counts = dict(
-        round.participations.values_list("role").annotate(n=Count("pk")).values_list("role", "n")
-    )
+    held = [m for m in round_meetings if m.starts_at <= now]
+    complete = _complete_attendance(held)
     return RoundDashboard(
         round=round,
-        groups=groups,
+        figures=figures,
         next_meeting=next_meeting,
         points=points,
         page=page,
+        page_range=page_range,
         round_meetings=round_meetings,
-        counts=counts,
+        attendance=[(m, complete.get(m.pk, 0), figures.counted) for m in held],
+        mentor_participations=list(
+            round.participations.filter(role=Participation.Role.MENTOR)
+            .select_related("organisation")
+            .only("id", "round_id", "organisation__code", "organisation__name")
+            .order_by("organisation__name")
+        ),
+        spread=chain_spread(
+            ImprovementWork.objects.filter(
+                participation__round=round, participation__withdrawn_on__isnull=True
+            )
+        ),
+        # Once an assessment exists the round's checklist is fixed: nothing to choose from.
+        checklist_versions=[]
+        if figures.assessed
+        else list(ChecklistVersion.objects.order_by("slug")),
     )
 
 
-def _complete_attendance(round: Round, meetings: list[Meeting]) -> dict[int, int]:
-    """meeting id → number of organisations whose three functions all attended."""
-    holders = defaultdict(lambda: defaultdict(set))
-    for participation_id, function, person_id in FunctionAssignment.objects.filter(
-        participation__round=round,
-        participation__role=Participation.Role.PARTICIPANT,
-        function__in=REQUIRED_FUNCTIONS,
-    ).values_list("participation_id", "function", "person_id"):
-        holders[participation_id][function].add(person_id)
-    present = defaultdict(set)
-    for meeting_id, participation_id, person_id in Attendance.objects.filter(
-        meeting__in=meetings, attended=True
-    ).values_list("meeting_id", "participation_id", "person_id"):
-        present[meeting_id, participation_id].add(person_id)
+def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
+    """meeting id → the number of participant organisations (that have not withdrawn) whose
+    three functions all attended: counted by the database, one query."""
+    if not meetings:
+        return {}
+    complete = (
+        Attendance.objects.filter(
+            meeting__in=meetings,
+            attended=True,
+            participation__role=Participation.Role.PARTICIPANT,
+            participation__withdrawn_on__isnull=True,
+            # The person held the function for the organisation they attended for.
+            person__function_assignments__participation=F("participation"),
+            person__function_assignments__function__in=REQUIRED_FUNCTIONS,
+        )
+        .order_by()
+        .values("meeting_id", "participation_id")
+        .annotate(functions=Count("person__function_assignments__function", distinct=True))
+        .filter(functions=len(REQUIRED_FUNCTIONS))
+        .values_list("meeting_id", flat=True)
+    )
     result = defaultdict(int)
-    for (meeting_id, participation_id), people in present.items():
-        held = holders[participation_id]
-        if all(held[f] & people for f in REQUIRED_FUNCTIONS):
-            result[meeting_id] += 1
+    for meeting_id in complete:
+        result[meeting_id] += 1
     return result
 
 

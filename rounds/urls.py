@@ -10,6 +10,11 @@ urlpatterns = [
     path("new-round/", views.RoundCreateView.as_view(), name="round_create"),
     path("rounds/<slug:slug>/", views.RoundDetailView.as_view(), name="round_detail"),
     path(
+        "rounds/<slug:round_slug>/groups/",
+        views.RoundGroupListView.as_view(),
+        name="group_list",
+    ),
+    path(
         "rounds/<slug:round_slug>/groups/<int:pk>/",
         views.GroupDetailView.as_view(),
         name="group_detail",
@@ -18,6 +23,11 @@ urlpatterns = [
         "rounds/<slug:round_slug>/groups/proposal/",
         views.GroupProposalView.as_view(),
         name="group_proposal",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/",
+        views.RoundMeetingListView.as_view(),
+        name="meeting_list",
     ),
     path(
         "rounds/<slug:round_slug>/meetings/<int:pk>/",

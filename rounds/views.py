@@ -1,5 +1,6 @@
 import hashlib
 
+import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -43,11 +44,14 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.round_page(round=self.object, user=self.request.user))
-        if self.request.user.has_perm("rounds.change_round", self.object):
+        # The policy's rule alone: Django's model permissions are the admin's business, and
+        # asking them costs two queries for everyone else.
+        if rules.has_perm("rounds.change_round", self.request.user, self.object):
             context["dashboard"] = selectors.round_dashboard(
                 round=self.object, page_number=self.request.GET.get("page", 1)
             )
+        else:
+            context.update(selectors.round_page(round=self.object, user=self.request.user))
         return context
 
 
@@ -64,8 +68,14 @@ class GroupDetailView(PolicyRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.group_page(group=self.object, user=self.request.user))
-        context["overview"] = selectors.group_overviews(groups=[self.object])[0]
+        context.update(
+            selectors.group_page(
+                group=self.object, user=self.request.user, point=self.request.GET.get("point")
+            )
+        )
+        context["may_change"] = rules.has_perm(
+            "rounds.change_group", self.request.user, self.object
+        )
         return context
 
 
@@ -97,6 +107,38 @@ class RoundMixin(PolicyRequiredMixin):
     @property
     def round(self) -> Round:
         return self.get_policy_object()
+
+
+class RoundGroupListView(RoundMixin, TemplateView):
+    """The round's benchmarking groups with their members and mentors, a page at a time; a
+    participant or mentor sees their own groups."""
+
+    permission_required = "rounds.view_round"
+    template_name = "rounds/group_list.html"
+
+    def get_context_data(self, **kwargs):
+        page, page_range = selectors.round_groups(
+            round=self.round, user=self.request.user, page_number=self.request.GET.get("page", 1)
+        )
+        return super().get_context_data(
+            round=self.round, page_obj=page, page_range=page_range, **kwargs
+        )
+
+
+class RoundMeetingListView(RoundMixin, TemplateView):
+    """The round's whole schedule, a page at a time; a participant or mentor sees the round's
+    own meetings and their groups'."""
+
+    permission_required = "rounds.view_round"
+    template_name = "rounds/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        page, page_range = selectors.round_meetings(
+            round=self.round, user=self.request.user, page_number=self.request.GET.get("page", 1)
+        )
+        return super().get_context_data(
+            round=self.round, page_obj=page, page_range=page_range, **kwargs
+        )
 
 
 class MentorProposalView(RoundMixin, TemplateView):
@@ -217,9 +259,10 @@ class MentorWorkspaceView(PolicyRequiredMixin, TemplateView):
     template_name = "rounds/mentor_workspace.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            overviews=selectors.mentor_workspace(user=self.request.user), **kwargs
+        page, page_range = selectors.mentor_workspace(
+            user=self.request.user, page_number=self.request.GET.get("page", 1)
         )
+        return super().get_context_data(page_obj=page, page_range=page_range, **kwargs)
 
 
 # The round archive: a whole round as JSON, out and in.

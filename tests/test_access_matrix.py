@@ -247,6 +247,14 @@ TARGETS: dict[str, Target] = {
         kwargs=lambda w: {"slug": w.round_a.slug}, allowed=ROUND_A, markers=ROUND_A_NAME
     ),
     "rounds:group_detail": Target(kwargs=_group, allowed=GA1_VIEWERS, markers=GROUP_GA1),
+    # Everyone in the round; a participant or mentor sees only their own groups and meetings
+    # there (tests/rounds/test_views.py).
+    "rounds:group_list": Target(
+        kwargs=_round, allowed=ROUND_A, markers=ROUND_A_NAME + GROUP_GA1 + ORG_A1[:1]
+    ),
+    "rounds:meeting_list": Target(
+        kwargs=_round, allowed=ROUND_A, markers=ROUND_A_NAME + MEETING_GA1
+    ),
     "rounds:group_proposal": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
     "rounds:meeting_detail": Target(kwargs=_meeting, allowed=GA1_VIEWERS, markers=MEETING_GA1),
     "rounds:meeting_detail#round-wide": Target(

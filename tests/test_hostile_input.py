@@ -1163,6 +1163,8 @@ def _get_pages(w) -> list[tuple[str, str | None]]:
         (reverse("rounds:round_detail", args=[slug]), "leader"),
         (reverse("rounds:round_detail", args=[slug]), "strategist_a1"),
         (reverse("rounds:group_detail", args=[slug, w.ga1.pk]), "mentor_m1"),
+        (reverse("rounds:group_list", args=[slug]), "strategist_a1"),
+        (reverse("rounds:meeting_list", args=[slug]), "strategist_a1"),
         (reverse("rounds:group_proposal", args=[slug]), "leader"),
         (reverse("rounds:meeting_detail", args=[slug, w.meeting_ga1.pk]), "strategist_a1"),
         (reverse("rounds:mentor_proposal", args=[slug]), "leader"),
@@ -1213,7 +1215,7 @@ def _get(w, user: str | None, url: str, params=None, headers=None):
 
 
 query_parameters = st.dictionaries(
-    st.sampled_from(["page", "from", "next", "fragment", "q", "sort", "lang", "format"])
+    st.sampled_from(["page", "point", "from", "next", "fragment", "q", "sort", "lang", "format"])
     | hostile_text(12).filter(bool),
     st.one_of(hostile_value(), st.lists(hostile_value(), max_size=3)),
     min_size=1,
@@ -1222,6 +1224,8 @@ query_parameters = st.dictionaries(
 
 READERS = {
     "dashboard ?page": ("rounds:round_detail", "page"),
+    "group list ?page": ("rounds:group_list", "page"),
+    "schedule ?page": ("rounds:meeting_list", "page"),
     "audit trail ?page": ("rounds:round_audit", "page"),
     "new checklist version ?from": ("checklist:version_create", "from"),
     "sign-in ?next": ("accounts:login", "next"),

@@ -809,13 +809,21 @@ def test_group_page_compares_the_members_at_each_meeting(world, as_user):
         assessment = services.assessment_start(participation=participation, meeting=second)
         services.assessment_save(assessment=assessment, scores=dict.fromkeys(range(1, 11), 3))
         services.assessment_submit(assessment=assessment, by=None)
-    response = as_user(world.strategist_a1).get(_group_url(world))
-    captions = [t["caption"] for t in _tables(response)]
-    for point in (1, 2):
-        caption = _sv(
-            "Scores at assessment %(point)s, side by side, with the group mean", point=point
-        )
-        assert caption in captions
+    client = as_user(world.strategist_a1)
+
+    def caption(point):
+        return _sv("Scores at assessment %(point)s, side by side, with the group mean", point=point)
+
+    latest = client.get(_group_url(world))  # the latest assessment, and a link to the others
+    first = client.get(_group_url(world), {"point": 1})
+    unknown = client.get(_group_url(world), {"point": "7"})
+
+    assert caption(2) in [t["caption"] for t in _tables(latest)]
+    assert caption(1) not in [t["caption"] for t in _tables(latest)]
+    assert 'href="?point=1#comparison-heading"' in latest.content.decode()
+    assert caption(1) in [t["caption"] for t in _tables(first)]
+    assert _comparison(first)[-1][1:] == ["10", "20", "15,0"]  # Aby all ones, Bby all twos
+    assert caption(2) in [t["caption"] for t in _tables(unknown)]
 
 
 # The organisation's scores over time

@@ -47,6 +47,7 @@ JOURNEY_PAGES = {
     "home#project-leader": "the project leader's start page (rounds)",
     "rounds:round_create": "new round form",
     "rounds:round_detail#new": "a round just created, before its schedule",
+    "rounds:meeting_list": "the round's whole schedule",
     "participants:application_rounds": "public: rounds open for expressions of interest",
     "participants:application_create": "public: the expression of interest form",
     "participants:application_create#thanks": "public: thank you after applying",
@@ -54,7 +55,8 @@ JOURNEY_PAGES = {
     "rounds:group_create": "new benchmarking group form",
     "rounds:group_update": "the group just saved, with its mentors",
     "rounds:mentor_proposal": "mentor proposal for the groups",
-    "rounds:round_detail#dashboard": "the round with its group, mentor and dashboard",
+    "rounds:round_detail#dashboard": "the round with its key figures and dashboard",
+    "rounds:group_list": "the round's groups with their members and mentors",
     "participants:participation_detail": "an organisation in the round (missing strategist)",
     "participants:person_invite": "invite a person",
     # Journey 2: the strategist.

@@ -125,6 +125,12 @@ def test_project_leader_sets_up_a_round(journey, site, ui):
     )
     first_learning = next(m for m in planned if m.assessment_due)
     expect(leader.get_by_role("link", name=ui.text(first_learning.title))).to_be_visible()
+    # The whole schedule has a page of its own (the groups' meetings join it later).
+    leader.get_by_role("link", name=ui.exact("The whole schedule")).click()
+    expect(leader.get_by_role("heading", level=1, name=ui.exact("Schedule"))).to_be_visible()
+    expect(leader.get_by_role("link", name=ui.text(first_learning.title))).to_be_visible()
+    journey.check(leader)
+    leader.get_by_role("link", name=ui.text(name)).click()
 
     # Two municipalities apply through the public form, signed out.
     for number, applicant in enumerate(APPLICANTS):
@@ -197,12 +203,20 @@ def test_project_leader_sets_up_a_round(journey, site, ui):
         ),
     )
 
-    # The round page now shows the group, its mentor and the dashboard of the organisations.
+    # The round page now shows the dashboard of the organisations, and its list of groups
+    # the group with its mentor.
     leader.get_by_role("link", name=ui.text(name)).click()
-    groups = leader.get_by_role("region", name=ui.exact("Benchmarking groups"))
-    expect(groups).to_contain_text(GROUP_NAME)
-    expect(groups).to_contain_text(proposed.name)
     journey.check(leader, "dashboard")
+    leader.get_by_role("link", name=ui.exact("All benchmarking groups")).click()
+    expect(
+        leader.get_by_role("heading", level=1, name=ui.exact("Benchmarking groups"))
+    ).to_be_visible()
+    group_row = leader.get_by_role("row").filter(has_text=GROUP_NAME)
+    expect(group_row).to_contain_text(proposed.name)
+    for applicant in APPLICANTS:
+        expect(group_row).to_contain_text(applicant.name)
+    journey.check(leader)
+    leader.get_by_role("link", name=ui.text(name)).click()
 
     # Lund named no strategist: the project leader invites one.
     dashboard = leader.get_by_role(

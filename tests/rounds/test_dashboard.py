@@ -1,31 +1,43 @@
 """The project leader's round dashboard: what it shows per organisation and assessment point,
-its pages, and that the round, group and organisation pages run as many queries for a national
-round of 311 organisations as for a round of ten."""
+its pages, the round's groups and schedule on pages of their own, and that the round, group,
+organisation, group list and schedule pages run as many queries for a national round of 311
+organisations as for a round of ten."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from checklist.models import SelfAssessment
+from checklist.statistics import round_scores
 from participants import services as participant_services
-from participants.models import Organisation
+from participants.models import Organisation, Participation
 from rounds import services
 from rounds.models import Meeting
-from rounds.selectors import DASHBOARD_PAGE_SIZE
+from rounds.selectors import (
+    DASHBOARD_PAGE_SIZE,
+    GROUP_LIST_PAGE_SIZE,
+    MEETING_LIST_PAGE_SIZE,
+    RoundFigures,
+    _group_scores,
+)
 from tests.accounts.factories import UserFactory
+from tests.participants.test_views import main_of
 from tests.rounds.national import build_round, national_round, reference_codes
 
 pytestmark = pytest.mark.django_db
 
 # Most queries per page, measured on the round of ten (session and user included); the
 # national round must stay within the same numbers.
-ROUND_PAGE = 24
-GROUP_PAGE = 15
+ROUND_PAGE = 17
+GROUP_PAGE = 10
 ORGANISATION_PAGE = 25
+GROUP_LIST_PAGE = 7
+MEETING_LIST_PAGE = 5
 
 
 @pytest.fixture
@@ -126,17 +138,76 @@ def test_dashboard_shows_function_coverage_and_what_is_missing(en, leader, small
     assert all(cell.status == "" for cell in row.cells)  # no group, no learning meeting yet
 
 
-def test_dashboard_shows_groups_mentors_and_the_next_meeting(en, leader, small):
+def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
+    participant_services.participation_withdraw(
+        participation=small.participations[sorted(small.plan)[0]],
+        on=timezone.localdate(),
+        reason="Budget",
+    )
+    # The world's federations support their groups; one group gets a primary mentor.
+    services.mentor_add(
+        group=small.round.groups.get(name="Grupp 1"),
+        organisation=participant_services.organisation_create(code="F9999", name="Huvudstad"),
+        is_primary=True,
+    )
     en.force_login(leader)
 
     response = en.get(_round_url(small))
 
     dashboard = response.context["dashboard"]
-    assert [g.name for g in dashboard.groups] == ["Grupp 1", "Grupp 2", "Grupp 3", "Grupp 4"]
-    assert [len(g.members.all()) for g in dashboard.groups] == [3, 3, 2, 2]
+    meetings = Meeting.objects.filter(round=small.round)
+    assert dashboard.figures == RoundFigures(
+        participants=10,
+        withdrawn=1,
+        mentors=5,
+        groups=4,
+        groups_without_mentor=3,
+        meetings=meetings.count(),
+        assessed=True,
+    )
+    assert dashboard.figures.counted == 9
+    upcoming = meetings.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk").first()
+    assert dashboard.next_meeting == upcoming
+    html = main_of(response.content.decode())
+    assert "Next meeting:" in html
+    assert reverse("rounds:meeting_detail", args=[small.round.slug, upcoming.pk]) in html
+    common = meetings.filter(group__isnull=True).count()
+    assert f"{meetings.count()}, of which {common} for the whole round" in html
+    assert "Förbund 3" in html  # among the mentor organisations
+    # The groups and the whole schedule are a link away.
+    assert reverse("rounds:group_list", args=[small.round.slug]) in html
+    assert reverse("rounds:meeting_list", args=[small.round.slug]) in html
+    assert "Grupp 1" in html  # the organisations' table names their groups
+    assert "<article" not in html  # but lists no group cards
+
+
+def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    common = list(Meeting.objects.filter(round=small.round, group__isnull=True))
+    assert response.context["dashboard"].round_meetings == sorted(
+        common, key=lambda m: (m.starts_at, m.pk)
+    )
+    html = main_of(response.content.decode())
+    section = html.split('id="meetings-heading"', 1)[1].split("</section>", 1)[0]
+    for meeting in Meeting.objects.filter(round=small.round):
+        url = reverse("rounds:meeting_detail", args=[small.round.slug, meeting.pk])
+        assert (url in section) == (meeting.group_id is None), meeting
+
+
+def test_the_group_list_shows_every_group_with_its_members_and_mentors(en, leader, small):
+    en.force_login(leader)
+
+    response = en.get(reverse("rounds:group_list", args=[small.round.slug]))
+
+    assert response.status_code == 200
+    groups = list(response.context["page_obj"].object_list)
+    assert [g.name for g in groups] == ["Grupp 1", "Grupp 2", "Grupp 3", "Grupp 4"]
+    assert [len(g.members.all()) for g in groups] == [3, 3, 2, 2]
     mentors = {
-        g.name: [m.participation.organisation.name for m in g.mentorships.all()]
-        for g in dashboard.groups
+        g.name: [m.participation.organisation.name for m in g.mentorships.all()] for g in groups
     }
     assert mentors == {
         "Grupp 1": ["Förbund 0"],
@@ -144,16 +215,27 @@ def test_dashboard_shows_groups_mentors_and_the_next_meeting(en, leader, small):
         "Grupp 3": ["Förbund 2"],
         "Grupp 4": ["Förbund 3"],
     }
-    upcoming = (
-        Meeting.objects.filter(round=small.round, ends_at__gte=timezone.now())
-        .order_by("starts_at", "pk")
-        .first()
-    )
-    assert dashboard.next_meeting == upcoming
-    html = response.content.decode()
-    assert "Next meeting:" in html
-    assert reverse("rounds:meeting_detail", args=[small.round.slug, upcoming.pk]) in html
+    html = main_of(response.content.decode())
+    for participation in small.participations.values():
+        assert participation.organisation.name in html
+    for group in groups:
+        assert reverse("rounds:group_detail", args=[small.round.slug, group.pk]) in html
     assert "Förbund 3" in html
+
+
+def test_the_meeting_list_shows_the_whole_schedule_in_time_order(en, leader, small):
+    en.force_login(leader)
+
+    response = en.get(reverse("rounds:meeting_list", args=[small.round.slug]))
+
+    assert response.status_code == 200
+    listed = list(response.context["page_obj"].object_list)
+    assert listed == list(Meeting.objects.filter(round=small.round).order_by("starts_at", "pk"))
+    assert any(m.group_id for m in listed)
+    assert any(m.group_id is None for m in listed)
+    html = main_of(response.content.decode())
+    for meeting in listed:
+        assert reverse("rounds:meeting_detail", args=[small.round.slug, meeting.pk]) in html
 
 
 def test_dashboard_counts_whole_organisations_at_the_rounds_own_meetings(en, leader, small):
@@ -168,7 +250,7 @@ def test_dashboard_counts_whole_organisations_at_the_rounds_own_meetings(en, lea
 
     response = en.get(_round_url(small))
 
-    complete = {m.kind: (n, total) for m, n, total in response.context["dashboard"].round_meetings}
+    complete = {m.kind: (n, total) for m, n, total in response.context["dashboard"].attendance}
     assert complete[Meeting.Kind.STARTUP_CONFERENCE] == (1, 10)
     assert complete[Meeting.Kind.WEB_TRAINING] == (0, 10)
     assert "all three functions from 1 of 10 organisations" in response.content.decode()
@@ -185,8 +267,9 @@ def test_dashboard_is_for_project_leaders_only(en, small):
     assert "Organisations, self-assessments and attendance" not in response.content.decode()
 
 
-def test_dashboard_pages_forty_organisations_at_a_time(en, leader):
-    world = build_round(slug="femtiofem", codes=reference_codes(DASHBOARD_PAGE_SIZE + 5))
+def test_dashboard_pages_twenty_five_organisations_at_a_time(en, leader):
+    assert DASHBOARD_PAGE_SIZE == 25
+    world = build_round(slug="trettio", codes=reference_codes(DASHBOARD_PAGE_SIZE + 5))
     en.force_login(leader)
 
     first = en.get(_round_url(world)).context["dashboard"].page
@@ -194,7 +277,7 @@ def test_dashboard_pages_forty_organisations_at_a_time(en, leader):
     not_a_number = en.get(_round_url(world, page="abc"))
     too_far = en.get(_round_url(world, page=999))
 
-    assert len(first.object_list) == 40
+    assert len(first.object_list) == 25
     assert len(second.object_list) == 5
     seen = [r.participation.organisation.code for r in [*first.object_list, *second.object_list]]
     assert sorted(seen) == sorted(world.plan)
@@ -204,6 +287,35 @@ def test_dashboard_pages_forty_organisations_at_a_time(en, leader):
     assert too_far.context["dashboard"].page.number == 2
     assert len(too_far.context["dashboard"].page.object_list) == 5
     assert "?page=2" in en.get(_round_url(world)).content.decode()  # the link onwards
+
+
+def test_the_group_page_reads_the_same_figures_as_the_rounds_statistics(en, leader, small):
+    """The group page reads its members' scores from what it has read already
+    (`_group_scores`); they are the figures `round_scores` reads for the same members."""
+    withdrawn = next(p for p in small.participations.values() if p.group_id)
+    participant_services.participation_withdraw(
+        participation=withdrawn, on=timezone.localdate(), reason="Budget"
+    )
+    for group in small.round.groups.select_related("round"):
+        members = list(group.members.select_related("organisation"))
+        meetings = list(
+            Meeting.objects.filter(round=small.round, assessment_due=True).filter(
+                Q(group__isnull=True) | Q(group=group)
+            )
+        )
+
+        ours = _group_scores(round=small.round, members=members, meetings=meetings)
+        theirs = round_scores(
+            round=small.round, participations=Participation.objects.filter(group=group)
+        )
+
+        assert ours.items == theirs.items
+        assert ours.organisations == theirs.organisations
+        assert ours.points == theirs.points
+        assert ours.points  # there is something to compare
+    en.force_login(leader)
+    page = en.get(reverse("rounds:group_detail", args=[small.round.slug, withdrawn.group_id]))
+    assert withdrawn.organisation.code not in {o.code for o, _ in page.context["history"]}
 
 
 # Queries do not grow with the round
@@ -219,10 +331,18 @@ def _pages(world) -> dict[str, str]:
             "participants:participation_detail",
             args=[world.round.slug, member.organisation.code],
         ),
+        "groups": reverse("rounds:group_list", args=[world.round.slug]),
+        "meetings": reverse("rounds:meeting_list", args=[world.round.slug]),
     }
 
 
-BOUNDS = {"round": ROUND_PAGE, "group": GROUP_PAGE, "organisation": ORGANISATION_PAGE}
+BOUNDS = {
+    "round": ROUND_PAGE,
+    "group": GROUP_PAGE,
+    "organisation": ORGANISATION_PAGE,
+    "groups": GROUP_LIST_PAGE,
+    "meetings": MEETING_LIST_PAGE,
+}
 
 
 def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
@@ -248,8 +368,14 @@ def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
 
     for page in BOUNDS:
         assert counts["national", page] == counts["small", page], counts
-    # The national pages do show the national round.
+    # The national pages do show the national round, a page at a time.
     dashboard = client.get(_round_url(national)).context["dashboard"]
     assert dashboard.page.paginator.count == 311
     assert len(dashboard.page.object_list) == DASHBOARD_PAGE_SIZE
-    assert len(dashboard.groups) == 104
+    assert dashboard.figures.groups == 104
+    pages = _pages(national)
+    groups = client.get(pages["groups"]).context["page_obj"]
+    assert (groups.paginator.count, len(groups.object_list)) == (104, GROUP_LIST_PAGE_SIZE)
+    meetings = client.get(pages["meetings"]).context["page_obj"]
+    assert meetings.paginator.count == Meeting.objects.filter(round=national.round).count()
+    assert len(meetings.object_list) == MEETING_LIST_PAGE_SIZE

@@ -1,9 +1,15 @@
-"""The round, group and meeting pages: who may open them, what they show, how many queries."""
+"""The round, group and meeting pages, and the round's group list and schedule: who may open
+them, what they show, how many queries."""
+
+import datetime as dt
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from rounds import services
+from rounds.models import Meeting
+from rounds.selectors import MEETING_LIST_PAGE_SIZE
 from tests.participants.test_views import grow_world, main_of
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +30,14 @@ def _group(world, group, slug="omgang-a"):
 
 def _meeting(meeting, slug="omgang-a"):
     return reverse("rounds:meeting_detail", args=[slug, meeting.pk])
+
+
+def _groups(slug):
+    return reverse("rounds:group_list", args=[slug])
+
+
+def _meetings(slug):
+    return reverse("rounds:meeting_list", args=[slug])
 
 
 # The list of rounds
@@ -49,14 +63,21 @@ def test_project_leader_sees_every_group_and_organisation_of_the_round(client, w
     client.force_login(world.leader)
 
     response = client.get(_round("omgang-a"))
+    groups = client.get(_groups("omgang-a"))
 
     assert response.status_code == 200
-    assert [g.name for g in response.context["groups"]] == ["GA1", "GA2"]
     html = main_of(response.content.decode())
+    # The round page: every organisation with its group, and the mentor organisations.
     for name in ("GA1", "GA2", "Aby", "Bby", "Cby", "Dby", "Mentorstad", "Stödstad"):
         assert name in html
+    assert groups.status_code == 200
+    assert [g.name for g in groups.context["page_obj"].object_list] == ["GA1", "GA2"]
+    groups_html = main_of(groups.content.decode())
+    for name in ("GA1", "GA2", "Aby", "Bby", "Cby", "Dby", "Mentorstad", "Stödstad"):
+        assert name in groups_html
     for other_round in ("Eby", "Fby", "GB"):
         assert other_round not in html
+        assert other_round not in groups_html
 
 
 def test_participant_sees_the_round_with_only_its_own_group(client, world):
@@ -83,6 +104,81 @@ def test_mentor_sees_the_round_with_the_group_it_mentors(client, world):
 
     assert [g.name for g in response.context["groups"]] == ["GA1"]
     assert "GA2" not in main_of(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("user_name", "own", "hidden"),
+    [
+        ("strategist_a1", "GA1", ("GA2", "Cby", "Dby", "Stödstad")),
+        ("mentor_m2", "GA2", ("GA1", "Aby", "Bby", "Mentorstad")),
+    ],
+)
+def test_the_group_list_shows_a_participant_or_mentor_only_their_own_groups(
+    client, world, user_name, own, hidden
+):
+    client.force_login(getattr(world, user_name))
+
+    response = client.get(_groups("omgang-a"))
+
+    assert response.status_code == 200
+    assert [g.name for g in response.context["page_obj"].object_list] == [own]
+    html = main_of(response.content.decode())
+    for name in hidden:
+        assert name not in html
+
+
+def test_the_schedule_shows_a_participant_the_rounds_meetings_and_their_groups(client, world):
+    client.force_login(world.strategist_a3)
+
+    response = client.get(_meetings("omgang-a"))
+
+    assert response.status_code == 200
+    assert [m.title for m in response.context["page_obj"].object_list] == [
+        "Uppstartskonferens",
+        "Lärandeträff 1 GA2",
+    ]
+    assert "Lärandeträff 1 GA1" not in main_of(response.content.decode())
+
+
+def test_the_schedule_pages_fifty_meetings_at_a_time(client, world):
+    start = world.startup.starts_at
+    for number in range(MEETING_LIST_PAGE_SIZE):
+        services.meeting_create(
+            round=world.round_a,
+            kind=Meeting.Kind.SEMINAR,
+            title=f"Seminarium {number:02d}",
+            starts_at=start + dt.timedelta(days=100 + number),
+            ends_at=start + dt.timedelta(days=100 + number, hours=2),
+        )
+    client.force_login(world.leader)
+
+    first = client.get(_meetings("omgang-a"))
+    second = client.get(_meetings("omgang-a"), {"page": 2})
+    hostile = client.get(_meetings("omgang-a"), {"page": "x' OR 1=1"})
+
+    assert len(first.context["page_obj"].object_list) == MEETING_LIST_PAGE_SIZE
+    assert [m.title for m in second.context["page_obj"].object_list] == [
+        "Seminarium 47",
+        "Seminarium 48",
+        "Seminarium 49",
+    ]
+    assert "?page=2" in first.content.decode()
+    assert hostile.status_code == 200
+    assert hostile.context["page_obj"].number == 1
+
+
+@pytest.mark.parametrize(
+    ("user_name", "slug"),
+    [("strategist_b1", "omgang-a"), ("strategist_a1", "omgang-b"), ("outsider", "omgang-a")],
+)
+def test_nobody_outside_a_round_sees_its_groups_or_schedule(client, world, user_name, slug):
+    client.force_login(getattr(world, user_name))
+    name = "Omgång A" if slug == "omgang-a" else "Omgång B"
+
+    for url in (_groups(slug), _meetings(slug)):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert name not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -182,12 +278,18 @@ def test_meeting_page_shows_the_meeting(client, world):
 
 QUERY_BOUNDS = {
     # (user, page): most queries, session and user included
-    ("leader", "round"): 21,
+    ("leader", "round"): 16,
     ("strategist_a1", "round"): 8,
     ("mentor_m1", "round"): 9,
-    ("leader", "group"): 15,
-    ("strategist_a1", "group"): 18,
-    ("mentor_m1", "group"): 19,
+    ("leader", "group"): 10,
+    ("strategist_a1", "group"): 11,
+    ("mentor_m1", "group"): 12,
+    ("leader", "groups"): 7,
+    ("strategist_a1", "groups"): 8,
+    ("mentor_m1", "groups"): 9,
+    ("leader", "meetings"): 5,
+    ("strategist_a1", "meetings"): 6,
+    ("mentor_m1", "meetings"): 7,
 }
 
 
@@ -196,7 +298,12 @@ def test_round_and_group_pages_run_a_bounded_number_of_queries(
     client, world, user_name, django_assert_max_num_queries
 ):
     client.force_login(getattr(world, user_name))
-    pages = {"round": _round("omgang-a"), "group": _group(world, world.ga1)}
+    pages = {
+        "round": _round("omgang-a"),
+        "group": _group(world, world.ga1),
+        "groups": _groups("omgang-a"),
+        "meetings": _meetings("omgang-a"),
+    }
 
     for page, url in pages.items():
         with django_assert_max_num_queries(QUERY_BOUNDS[user_name, page]):
@@ -206,5 +313,6 @@ def test_round_and_group_pages_run_a_bounded_number_of_queries(
         with django_assert_max_num_queries(QUERY_BOUNDS[user_name, page]):
             response = client.get(url)
         assert response.status_code == 200
-    assert len(response.context["members"]) == 4  # the group page shows the grown group
-    assert len(response.context["assessments"]) > 6
+        if page == "group":
+            assert len(response.context["members"]) == 4  # the page shows the grown group
+            assert len(response.context["assessments"]) > 6
