@@ -182,36 +182,23 @@ def world(db):
         starts_at=start,
         ends_at=start + dt.timedelta(hours=6),
     )
-    w.meeting_ga1 = round_services.meeting_create(
-        round=w.round_a,
-        group=w.ga1,
-        kind=Meeting.Kind.LEARNING_MEETING,
-        number=1,
-        title="Lärandeträff 1 GA1",
-        starts_at=start + dt.timedelta(days=30),
-        ends_at=start + dt.timedelta(days=30, hours=6),
-        assessment_due=True,
-    )
-    w.meeting_ga2 = round_services.meeting_create(
-        round=w.round_a,
-        group=w.ga2,
-        kind=Meeting.Kind.LEARNING_MEETING,
-        number=1,
-        title="Lärandeträff 1 GA2",
-        starts_at=start + dt.timedelta(days=32),
-        ends_at=start + dt.timedelta(days=32, hours=6),
-        assessment_due=True,
-    )
-    w.meeting_gb = round_services.meeting_create(
-        round=w.round_b,
-        group=w.gb,
-        kind=Meeting.Kind.LEARNING_MEETING,
-        number=1,
-        title="Lärandeträff 1 GB",
-        starts_at=start + dt.timedelta(days=31),
-        ends_at=start + dt.timedelta(days=31, hours=6),
-        assessment_due=True,
-    )
+    # The first learning meeting of each group, on days of their own.
+    for name, round_, group, days in (
+        ("meeting_ga1", w.round_a, w.ga1, 30),
+        ("meeting_ga2", w.round_a, w.ga2, 32),
+        ("meeting_gb", w.round_b, w.gb, 31),
+    ):
+        meeting = round_services.meeting_create(
+            round=round_,
+            group=group,
+            kind=Meeting.Kind.LEARNING_MEETING,
+            number=1,
+            title=f"Lärandeträff 1 {group.name}",
+            starts_at=start + dt.timedelta(days=days),
+            ends_at=start + dt.timedelta(days=days, hours=6),
+            assessment_due=True,
+        )
+        setattr(w, name, meeting)
     full = dict.fromkeys(range(1, 11), 2)
     w.draft_a1 = checklist_services.assessment_start(participation=w.a1, meeting=w.meeting_ga1)
     checklist_services.assessment_save(assessment=w.draft_a1, scores={1: 3}, by=w.strategist_a1)
