@@ -178,7 +178,7 @@ def round_meetings(*, round: Round, user, page_number=1):
 def _group_scores(*, round: Round, members: list[Participation], meetings: list[Meeting]):
     """The members' submitted assessments as `checklist.statistics.round_scores` reads them,
     from the members and the schedule a page has read already: two queries instead of four
-    (tests/rounds/test_selectors.py holds the two to the same figures)."""
+    (tests/rounds/test_dashboard.py holds the two to the same figures)."""
     counted = [m for m in members if m.is_participant and not m.is_withdrawn]
     items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
     points = assessment_points(counted, meetings)
