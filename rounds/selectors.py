@@ -211,6 +211,25 @@ def _group_scores(*, round: Round, members: list[Participation], meetings: list[
     )
 
 
+@dataclass(frozen=True)
+class HistoryCell:
+    total: int | None  # the member's submitted total, where it counts in the group's figures
+    assessment: SelfAssessment | None  # the assessment, where the user may open it
+    url: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.total is not None:
+            return str(self.total)
+        return self.assessment.get_status_display() if self.assessment else "–"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    participation: Participation
+    cells: list[HistoryCell]  # one per column of the group page's history
+
+
 def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
     """A group: its members and their people by function, mentors, meetings, the members'
     submitted assessments over time and side by side at one point (the latest unless `point`
@@ -267,10 +286,38 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
     )
     for assessment in assessments:
         assessment.participation = members_by_id[assessment.participation_id]
-    scores = _group_scores(
-        round=round_, members=members, meetings=[m for m in meetings if m.assessment_due]
-    )
+    due = [m for m in meetings if m.assessment_due]
+    scores = _group_scores(round=round_, members=members, meetings=due)
     points = scores.points
+    # The history: every member at every assessment point, its total where it counts and a
+    # link to each assessment the user may open (drafts of their own organisation included).
+    point_of = assessment_points(members, due)
+    meeting_of_point = {}  # the members share the group's schedule: any one's points name it
+    if members:
+        due_by_id = {m.pk: m for m in due}
+        meeting_of_point = {at: due_by_id[mid] for mid, at in point_of[members[0].pk].items()}
+    assessment_url = url_maker("checklist:assessment")
+    opened = {}
+    for assessment in assessments:
+        at = point_of[assessment.participation_id].get(assessment.meeting_id)
+        if at is not None:
+            opened[assessment.participation_id, at] = assessment
+    columns = sorted(set(points) | {at for _pid, at in opened})
+    totals = {o.participation_id: o for o in scores.organisations}
+    history = []
+    for member in members:
+        cells = []
+        for at in columns:
+            assessment = opened.get((member.pk, at))
+            counted = totals.get(member.pk)
+            cells.append(
+                HistoryCell(
+                    total=counted.total(at) if counted else None,
+                    assessment=assessment,
+                    url=assessment_url(assessment.pk) if assessment else "",
+                )
+            )
+        history.append(HistoryRow(participation=member, cells=cells))
     try:
         chosen = int(point)
     except (TypeError, ValueError):
@@ -286,7 +333,8 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
         "assessments": assessments,
         "is_mentor": group.pk in own.mentored_group_ids,
         "points": points,
-        "history": [(o, [o.total(p) for p in points]) for o in scores.organisations],
+        "columns": [(at, meeting_of_point.get(at)) for at in columns],
+        "history": history,
         "comparison": comparison(scores, codes={o.code for o in scores.organisations}, point=chosen)
         if chosen is not None
         else None,

@@ -214,6 +214,33 @@ def test_group_page_shows_members_people_mentor_and_the_groups_assessments(clien
     assert "Lärandeträff 1 GA1" in html
 
 
+@pytest.mark.parametrize(
+    ("user_name", "aby", "bby"),
+    [
+        ("strategist_a1", "draft", "20"),  # its own draft, and the other member's total
+        ("strategist_a2", "–", "20"),  # another organisation's draft stays hidden
+        ("mentor_m1", "–", "20"),
+    ],
+)
+def test_the_group_history_links_the_assessments_the_user_may_open(
+    client, world, user_name, aby, bby
+):
+    client.force_login(getattr(world, user_name))
+
+    response = client.get(_group(world, world.ga1))
+
+    assert [point for point, _meeting in response.context["columns"]] == [1]
+    assert response.context["columns"][0][1] == world.meeting_ga1
+    cells = {
+        row.participation.organisation.name: row.cells[0] for row in response.context["history"]
+    }
+    assert str(cells["Aby"].label) == (_in_swedish(aby) if aby == "draft" else aby)
+    assert str(cells["Bby"].label) == bby
+    html = main_of(response.content.decode())
+    assert reverse("checklist:assessment", args=[world.submitted_a2.pk]) in html
+    assert (reverse("checklist:assessment", args=[world.draft_a1.pk]) in html) == (aby == "draft")
+
+
 def test_mentor_reads_the_group_it_mentors(client, world):
     client.force_login(world.mentor_m1)
 
