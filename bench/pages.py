@@ -120,14 +120,15 @@ def pages_of(built, leader) -> list[tuple[str, str, object, str]]:
 
 def dashboard_layout(html: str) -> dict:
     """What the project leader's round page shows at once: the dashboard's rows on this page,
-    whether it is paginated, and how many group cards and meetings the page lists."""
+    whether it is paginated, and how many groups and meetings the page itself lists (the
+    groups and the whole schedule have pages of their own)."""
     section = html.split('id="dashboard-heading"', 1)[-1].split("</section>", 1)[0]
-    groups = html.split('id="groups-heading"', 1)[-1].split("</section>", 1)[0]
+    groups = html.split('id="groups-heading"', 1)[1:]
     meetings = html.split('id="meetings-heading"', 1)[-1].split("</section>", 1)[0]
     return {
         "dashboard_rows_on_page": section.count('<th scope="row">'),
         "dashboard_paginated": bool(re.search(r'class="[^"]*pagination', section)),
-        "group_cards": groups.count("<article"),
+        "groups_listed": groups[0].split("</section>", 1)[0].count("<article") if groups else 0,
         "meetings_listed": meetings.count("<li"),
     }
 
@@ -281,8 +282,8 @@ def markdown(result: dict) -> str:
         f"Round page at national size: the dashboard shows {layout['dashboard_rows_on_page']} of "
         f"{layout['organisations']} organisations a page "
         f"({'paginated' if layout['dashboard_paginated'] else '**not paginated**'}); the page "
-        f"also lists {layout['group_cards']} group cards and {layout['meetings_listed']} "
-        "meetings.",
+        f"also lists {layout['groups_listed']} groups and {layout['meetings_listed']} meetings "
+        "(those of the whole round); the groups and the whole schedule have pages of their own.",
         "",
         f"All targets met: {'yes' if target['all_met'] else '**no**'}.",
     ]
