@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.models import Answer, ChecklistItem, ChecklistVersion, SelfAssessment
+from checklist.models import ChecklistItem, ChecklistVersion, SelfAssessment
 from checklist.statistics import (
     Comparison,
     Movement,
@@ -23,6 +23,7 @@ from checklist.statistics import (
     assessment_points,
     comparison,
     round_scores,
+    submitted_scores,
 )
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import standing, visible
@@ -181,31 +182,9 @@ def _group_scores(*, round: Round, members: list[Participation], meetings: list[
     (tests/rounds/test_dashboard.py holds the two to the same figures)."""
     counted = [m for m in members if m.is_participant and not m.is_withdrawn]
     items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
-    points = assessment_points(counted, meetings)
-    scores_by_org = {
-        p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name) for p in counted
-    }
-    scored: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    commented: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
-    for participation_id, meeting_id, number, score, comment in Answer.objects.filter(
-        assessment__participation__in=[p.pk for p in counted],
-        assessment__status=SelfAssessment.Status.SUBMITTED,
-    ).values_list(
-        "assessment__participation_id", "assessment__meeting_id", "item__number", "score", "comment"
-    ):
-        point = points[participation_id].get(meeting_id)
-        if point is None:  # a meeting outside the organisation's own schedule
-            continue
-        if score is not None:
-            scored[participation_id, point][number] = score
-        if comment:
-            commented[participation_id, point][number] = comment
-    for (participation_id, point), scores in scored.items():
-        if len(scores) == len(items):  # a submitted assessment has every item; be sure
-            scores_by_org[participation_id].points[point] = dict(sorted(scores.items()))
-            scores_by_org[participation_id].comments[point] = commented.get(
-                (participation_id, point), {}
-            )
+    scores_by_org = submitted_scores(
+        counted, points=assessment_points(counted, meetings), items=items
+    )
     return RoundScores(
         items=items, organisations=sorted(scores_by_org.values(), key=lambda o: o.name)
     )
