@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
@@ -73,6 +74,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         if own.is_project_leader
         else Invitation.objects.none()
     )
+    works = list(participation.improvement_works.select_related("origin_meeting"))
     return {
         "participation": participation,
         "people": people_by_function(assignments),
@@ -86,8 +88,8 @@ def participation_page(*, participation: Participation, user) -> dict:
         if participation.group_id
         else [],
         "invitations": list(invitations),
-        "works": list(participation.improvement_works.select_related("origin_meeting")),
-        "spread": chain_spread(participation.improvement_works.all()),
+        "works": works,
+        "spread": chain_spread(works),
         "histories": organisation_history(participation=participation),
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
@@ -193,10 +195,14 @@ class ChainSpread:
 
 
 def chain_spread(works) -> ChainSpread:
-    """The spread of the given improvement works (a queryset) over the result chain."""
-    counted = dict(
-        works.values_list("chain_step").annotate(n=Count("pk")).values_list("chain_step", "n")
-    )
+    """The spread of improvement works over the result chain: of a queryset, counted by the
+    database, or of works a page has read already, counted here."""
+    if isinstance(works, QuerySet):
+        counted = dict(
+            works.values_list("chain_step").annotate(n=Count("pk")).values_list("chain_step", "n")
+        )
+    else:
+        counted = Counter(work.chain_step for work in works)
     counts = [
         (step.value, step.label, counted.get(step.value, 0)) for step in ImprovementWork.ChainStep
     ]

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # national round must stay within the same numbers.
 ROUND_PAGE = 17
 GROUP_PAGE = 10
-ORGANISATION_PAGE = 25
+ORGANISATION_PAGE = 13
 GROUP_LIST_PAGE = 7
 MEETING_LIST_PAGE = 5
 
