@@ -31,14 +31,10 @@ from rounds.views import RoundMixin
 class AssessmentMixin(PolicyRequiredMixin):
     """Views of one self-assessment, fetched through the policy."""
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                selectors.assessment_for_page(pk=self.kwargs["pk"]),
-                self.request.user,
-                pk=self.kwargs["pk"],
-            )
-        return self._policy_object
+    policy_lookup = {"pk": "pk"}
+
+    def get_policy_queryset(self):
+        return selectors.assessment_for_page(pk=self.kwargs["pk"])
 
     @property
     def assessment(self) -> SelfAssessment:

@@ -201,14 +201,30 @@ class PolicyRequiredMixin:
     """For class-based views: fetch the view's object through the policy and check the
     permission the view declares. Every view that shows or changes programme data uses it.
 
-    `permission_required` names a rule (e.g. "rounds.view_round"). A view whose object is not
-    a `SingleObjectMixin` object (a list under a round, say) overrides `get_policy_object`.
+    `permission_required` names a rule (e.g. "rounds.view_round"). The object is the
+    `SingleObjectMixin` object, or, for any other view of one object (a list under a round,
+    say), the one `policy_lookup` addresses in `policy_queryset`: field lookup → URL keyword,
+    such as `{"slug": "round_slug"}`. A view of no one object checks the rule on None.
     """
 
     permission_required: str = ""
+    policy_queryset: QuerySet | None = None
+    policy_lookup: dict[str, str] = {}
+
+    def get_policy_queryset(self) -> QuerySet:
+        return self.policy_queryset.all()
 
     def get_policy_object(self):
-        """The object the permission is checked on; None for a view of no one object."""
+        """The object the permission is checked on (fetched once a request); None for a view
+        of no one object."""
+        if self.policy_lookup:
+            if getattr(self, "_policy_object", None) is None:
+                self._policy_object = get_visible_object_or_404(
+                    self.get_policy_queryset(),
+                    self.request.user,
+                    **{field: self.kwargs[kwarg] for field, kwarg in self.policy_lookup.items()},
+                )
+            return self._policy_object
         if isinstance(self, SingleObjectMixin):
             return self.get_object()
         return None

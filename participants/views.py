@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404
+from modellkoncept.policy import PolicyRequiredMixin
 from participants import selectors, services
 from participants.forms import (
     ApplicationForm,
@@ -147,16 +147,10 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
 
 
 class ImprovementWorkMixin(PolicyRequiredMixin):
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                ImprovementWork.objects.select_related(
-                    "participation__organisation", "participation__round", "origin_meeting"
-                ),
-                self.request.user,
-                pk=self.kwargs["pk"],
-            )
-        return self._policy_object
+    policy_queryset = ImprovementWork.objects.select_related(
+        "participation__organisation", "participation__round", "origin_meeting"
+    )
+    policy_lookup = {"pk": "pk"}
 
 
 class ImprovementWorkDetailView(ImprovementWorkMixin, DetailView):

@@ -31,7 +31,8 @@ from participants.selectors import participation_for
 from reports import exports, selectors, services
 from reports.forms import GroupReportForm
 from reports.models import ReportBatch, ReportJob
-from rounds.models import BenchmarkingGroup, Round
+from rounds.models import BenchmarkingGroup
+from rounds.views import RoundMixin
 
 
 def _language() -> str:
@@ -68,21 +69,12 @@ class JobListMixin:
         return super().get_context_data(jobs=jobs, polling=selectors.any_unfinished(jobs), **kwargs)
 
 
-class RoundReportsView(JobListMixin, PolicyRequiredMixin, TemplateView):
+class RoundReportsView(JobListMixin, RoundMixin, TemplateView):
     """A round's report page (project leaders): the round report, all reports of the round
     and their progress, the exports, and the figures the round report shows."""
 
     permission_required = "reports.manage_reports"
     template_name = "reports/round_reports.html"
-
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                Round.objects.select_related("checklist_version"),
-                self.request.user,
-                slug=self.kwargs["round_slug"],
-            )
-        return self._policy_object
 
     def get_jobs(self):
         return selectors.round_jobs(round=self.get_policy_object())
@@ -107,14 +99,11 @@ class RoundReportsView(JobListMixin, PolicyRequiredMixin, TemplateView):
         return redirect("reports:round_reports", round_slug=round_.slug)
 
 
-class BatchCreateView(PolicyRequiredMixin, View):
+class BatchCreateView(RoundMixin, View):
     """“All reports of the round”: a job per organisation and group and the round report."""
 
     permission_required = "reports.manage_reports"
     http_method_names = ["post"]
-
-    def get_policy_object(self):
-        return get_visible_object_or_404(Round, self.request.user, slug=self.kwargs["round_slug"])
 
     def post(self, request, *args, **kwargs):
         batch = services.report_batch_request(
@@ -305,16 +294,10 @@ class JobMixin(PolicyRequiredMixin):
 
     permission_required = "reports.view_report"
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                ReportJob.objects.select_related(
-                    "round", "participation__organisation", "group", "batch"
-                ),
-                self.request.user,
-                pk=self.kwargs["pk"],
-            )
-        return self._policy_object
+    policy_queryset = ReportJob.objects.select_related(
+        "round", "participation__organisation", "group", "batch"
+    )
+    policy_lookup = {"pk": "pk"}
 
 
 def download_name(job: ReportJob) -> str:
@@ -382,18 +365,15 @@ def _export_response(export, fmt: str, filename: str) -> HttpResponse:
     return _private(response)
 
 
-class RoundScoresExportView(PolicyRequiredMixin, View):
+class RoundScoresExportView(RoundMixin, View):
     """The round's scores as CSV or Excel, for project leaders."""
 
     permission_required = "reports.manage_reports"
     http_method_names = ["get"]
     fmt = "csv"
 
-    def get_policy_object(self):
-        return get_visible_object_or_404(Round, self.request.user, slug=self.kwargs["round_slug"])
-
     def get(self, request, *args, **kwargs):
-        round_ = self.get_policy_object()
+        round_ = self.round
         export = exports.score_export(round=round_)
         return _export_response(export, self.fmt, exports.export_filename(round_, self.fmt))
 

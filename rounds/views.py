@@ -95,14 +95,8 @@ class RoundMixin(PolicyRequiredMixin):
     """Views of something within a round, addressed by the round's slug; the policy is
     checked on the round."""
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = get_visible_object_or_404(
-                Round.objects.select_related("checklist_version"),
-                self.request.user,
-                slug=self.kwargs["round_slug"],
-            )
-        return self._policy_object
+    policy_queryset = Round.objects.select_related("checklist_version")
+    policy_lookup = {"slug": "round_slug"}
 
     @property
     def round(self) -> Round:
