@@ -49,6 +49,9 @@ MAX_LINES = 2 * MAX_ROWS
 # Columns to the right of this are not read, so a stray cell far out cannot inflate every row.
 MAX_COLUMNS = 30
 MAX_COMMENT_LENGTH = 4000  # as on the assessment page
+# Text starting with one of these a spreadsheet takes for a formula: an export writes it with an
+# apostrophe before it (so Excel shows it as text), and an import takes the apostrophe off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 REQUIRED_COLUMNS = ("organisation", "meeting", "item", "score")
 OPTIONAL_COLUMNS = ("comment",)
@@ -79,6 +82,12 @@ class Row:
     item: str
     score: str
     comment: str | None = None
+    sheet: str = ""  # the sheet's name, in a workbook with scores on several sheets
+
+    @property
+    def place(self) -> str:
+        """Where the row is, for a message: its line, and its sheet where there are several."""
+        return f"{self.line} ({self.sheet})" if self.sheet else str(self.line)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -87,6 +96,7 @@ class Row:
     def from_dict(cls, data: dict) -> Row:
         return cls(
             line=int(data["line"]),
+            sheet=str(data.get("sheet", "")),
             organisation=str(data["organisation"]),
             meeting=str(data["meeting"]),
             item=str(data["item"]),
@@ -99,8 +109,11 @@ class Row:
 
 
 def parse_rows(file, filename: str) -> list[Row]:
-    """Read a CSV (UTF-8, with or without BOM, `,` or `;` between values) or .xlsx file (the
-    first sheet) into rows. The first non-blank line names the columns; blank rows are skipped.
+    """Read a CSV (UTF-8, with or without BOM, `,` or `;` between values) or .xlsx file into
+    rows. The first non-blank line names the columns; blank rows are skipped. A workbook is read
+    sheet by sheet, every sheet that names the columns (the score export has one for each
+    assessment, and one of means, which is passed over); if none does, the first one's problems
+    are reported.
 
     Raises `DomainError` with every problem found for a file that cannot be read, is too large,
     has unknown or missing columns, or has values outside the named columns.
@@ -113,9 +126,9 @@ def parse_rows(file, filename: str) -> list[Row]:
         )
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".csv":
-        records = _csv_records(data)
-    elif suffix == ".xlsx":
-        records = _xlsx_records(data)
+        return _rows(_csv_records(data))
+    if suffix == ".xlsx":
+        return _workbook_rows(_xlsx_records(data))
     else:
         raise DomainError(
             _(
@@ -123,7 +136,31 @@ def parse_rows(file, filename: str) -> list[Row]:
                 "file (.xls) as .xlsx first."
             )
         )
-    return _rows(records)
+
+
+def _workbook_rows(sheets: list[tuple[str, list[tuple[int, list]]]]) -> list[Row]:
+    """The rows of every sheet that names the columns, each row with its sheet's name when
+    there is more than one such sheet."""
+    with_scores = [(title, records) for title, records in sheets if _names_the_columns(records)]
+    if not with_scores:
+        return _rows(sheets[0][1])
+    several = len(with_scores) > 1
+    rows = [
+        row
+        for title, records in with_scores
+        for row in _rows(records, sheet=title if several else "")
+    ]
+    if len(rows) > MAX_ROWS:
+        raise _too_many_rows()
+    return rows
+
+
+def _names_the_columns(records: Sequence[tuple[int, list]]) -> bool:
+    for _line, cells in records:
+        names = {_text(value).lower() for value in cells}
+        if any(names - {""}):  # the first line that is not blank
+            return set(REQUIRED_COLUMNS) <= names
+    return False
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list]]:
@@ -159,7 +196,8 @@ def _csv_records(data: bytes) -> list[tuple[int, list]]:
     return records
 
 
-def _xlsx_records(data: bytes) -> list[tuple[int, list]]:
+def _xlsx_records(data: bytes) -> list[tuple[str, list[tuple[int, list]]]]:
+    """(sheet name, its rows with their numbers), for every sheet of the workbook."""
     # Imported here: only this path needs openpyxl, and it is slow to import.
     import openpyxl
 
@@ -176,21 +214,24 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list]]:
     try:
         if not workbook.worksheets:
             raise DomainError(_("The workbook has no sheet."))
-        sheet = workbook.worksheets[0]
-        records = []
-        for number, values in enumerate(
-            sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-        ):
-            if number > MAX_LINES:
-                raise _too_many_rows()
-            records.append((number, list(values)))
+        sheets, lines = [], 0
+        for sheet in workbook.worksheets:
+            records = []
+            for number, values in enumerate(
+                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+            ):
+                lines += 1
+                if lines > MAX_LINES:
+                    raise _too_many_rows()
+                records.append((number, list(values)))
+            sheets.append((sheet.title, records))
     except DomainError:
         raise
     except Exception:  # Rows are read lazily, so damage may show only here.
         raise unreadable from None
     finally:
         workbook.close()
-    return records
+    return sheets
 
 
 def _too_many_rows() -> DomainError:
@@ -201,17 +242,22 @@ def _too_many_rows() -> DomainError:
 
 
 def _text(value) -> str:
-    """A cell as text. Excel gives numbers as int or float (2.0 for 2) and dates as datetime."""
+    """A cell as text. Excel gives numbers as int or float (2.0 for 2) and dates as datetime.
+    The apostrophe an export puts before text that a spreadsheet would take for a formula
+    (`FORMULA_STARTS`) is taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text.strip()
 
 
-def _rows(records: Sequence[tuple[int, list]]) -> list[Row]:
+def _rows(records: Sequence[tuple[int, list]], *, sheet: str = "") -> list[Row]:
     data = [(line, [_text(v) for v in cells]) for line, cells in records]
     data = [(line, cells) for line, cells in data if any(cells)]
     if not data:
@@ -243,6 +289,7 @@ def _rows(records: Sequence[tuple[int, list]]) -> list[Row]:
                 item=values["item"],
                 score=values["score"],
                 comment=values.get("comment"),
+                sheet=sheet,
             )
         )
     if problems:
@@ -398,10 +445,10 @@ def assessments_import_plan(
     problems: list[str] = []
     planned: dict[tuple[int, int], PlannedAssessment] = {}
     # The line each organisation, meeting and item is first on.
-    seen: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    seen: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
 
     for row in rows:
-        line = row.line
+        line = row.place
         code, key = row.organisation.strip(), row.meeting.strip()
         row_problems: list[str] = []
 
@@ -636,6 +683,13 @@ def _import_one(planned: PlannedAssessment, *, by, now, submit: bool) -> bool:
     # recorded, and its history is dated so. A draft import into a submitted assessment
     # updates it; it does not withdraw it.
     submitted = submit or (existing is not None and existing.is_submitted)
+    if (
+        existing is not None
+        and submitted == existing.is_submitted
+        and scores | planned.scores == scores
+        and comments | planned.comments == comments
+    ):
+        return False  # the file says what is saved: who submitted it, and when, stay
     _assessment, created = services.assessment_record(
         participation=planned.participation,
         meeting=planned.meeting,

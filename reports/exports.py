@@ -26,6 +26,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checklist.importing import FORMULA_STARTS
 from checklist.statistics import RoundScores, assessment_points, round_scores
 from participants.models import Participation
 from rounds.models import Meeting, Round
@@ -43,7 +44,6 @@ COLUMNS = (
     "score",
     "comment",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

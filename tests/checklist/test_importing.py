@@ -175,22 +175,69 @@ def test_importing_the_same_file_twice_updates_and_duplicates_nothing(world, tmp
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_the_score_export_imports_again(world, tmp_path, kind):
+def test_the_score_export_imports_again_and_changes_nothing(world, tmp_path, kind):
     from reports import exports
 
     w = world
     run_import(w, write_csv(tmp_path / "omgang.csv", good_rows(w)))
-    dby = assessment_of(w.a4, w.meeting_ga2)
-    before = answers(dby)
+    # Aby's second assessment, its comments such as a spreadsheet would take for formulas.
+    second = round_services.meeting_create(
+        round=w.round_a,
+        group=w.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=2,
+        title="Lärandeträff 2 GA1",
+        starts_at=w.meeting_ga1.starts_at + dt.timedelta(days=30),
+        ends_at=w.meeting_ga1.ends_at + dt.timedelta(days=30),
+        assessment_due=True,
+    )
+    run_import(
+        w,
+        write_csv(
+            tmp_path / "andra.csv", rows_for("9101", second.key, SCORES_ABY, comment="-{n} = bra")
+        ),
+    )
+
+    def state():
+        return {
+            a.pk: (a.submitted_at, a.submitted_by_id, a.revision, answers(a))
+            for a in SelfAssessment.objects.filter(status=SelfAssessment.Status.SUBMITTED)
+        }
+
+    before = state()
     export = exports.score_export(round=w.round_a)
+    assert {row.assessment for row in export.rows} == {1, 2}  # two sheets in the workbook
     path = tmp_path / f"export.{kind}"
     path.write_bytes(exports.scores_csv(export) if kind == "csv" else exports.scores_xlsx(export))
 
     again = run_import(w, path)
 
-    assert again.rows == len(export.rows) > 0
+    assert again.rows == len(export.rows)
     assert again.created == 0
-    assert answers(assessment_of(w.a4, w.meeting_ga2)) == before
+    assert state() == before
+    aby = assessment_of(w.a1, second)
+    assert answers(aby)[1] == (SCORES_ABY[1], "-1 = bra")
+
+
+def test_a_workbook_names_the_sheet_of_a_bad_row(world, tmp_path):
+    w = world
+    path = tmp_path / "flera.xlsx"
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Skattning 1"
+    first.append(HEADER)
+    for row in rows_for("9101", w.meeting_ga1.key, SCORES_ABY):
+        first.append(row)
+    means = workbook.create_sheet("Medelvärden")
+    means.append(["Moment", "Text"])
+    second = workbook.create_sheet("Skattning 2")
+    second.append(HEADER)
+    second.append(["9101", "ingen-sadan", 1, 2, ""])
+    workbook.save(path)
+
+    problems = problems_of(w, path)
+
+    assert any(p.startswith("Line 2 (Skattning 2):") for p in problems), problems
 
 
 def test_import_over_a_submitted_assessment_keeps_the_old_values_in_history(world, tmp_path):
