@@ -118,6 +118,29 @@ def assessment_save(
 
 
 @transaction.atomic
+def assessment_save_and_submit(
+    *,
+    assessment: SelfAssessment,
+    scores: Mapping[int, int | None],
+    comments: Mapping[int, str] | None = None,
+    by,
+    revision: int | None = None,
+) -> SelfAssessment:
+    """What the Submit button does: save what the form holds and submit it, in one
+    transaction, under one lock, so that nobody's save lands in between.
+
+    A page that is behind but holds what is saved submits it (its own autosave got there
+    first); if someone has already submitted those very answers, it stays their submission."""
+    current = SelfAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+    saved = assessment_save(
+        assessment=current, scores=scores, comments=comments, by=by, revision=revision
+    )
+    if saved.is_submitted and revision is not None and revision != current.revision:
+        return saved
+    return assessment_submit(assessment=saved, by=by)
+
+
+@transaction.atomic
 def assessment_submit(*, assessment: SelfAssessment, by) -> SelfAssessment:
     """Submit the assessment for the group to see; every item must have a score."""
     locked = (

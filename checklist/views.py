@@ -153,14 +153,13 @@ class AssessmentSubmitView(AssessmentMixin, View):
             )
             return self.render_page(page, form, status=422, missing=missing)
         try:
-            saved = services.assessment_save(
+            services.assessment_save_and_submit(
                 assessment=self.assessment,
                 scores=form.scores(),
                 comments=form.comments(),
                 by=request.user,
                 revision=form.expected_revision(),
             )
-            services.assessment_submit(assessment=saved, by=request.user)
         except services.StaleAssessment:
             current = SelfAssessment.objects.get(pk=pk)
             conflict = {

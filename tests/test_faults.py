@@ -54,19 +54,18 @@ from tests.conftest import REPO, wait_for
 
 
 def _race(assessment, contenders: list[tuple[User, dict[int, int]]], revision: int) -> list:
-    """Each contender saves its scores and submits, from its own thread and database
-    connection, all starting together from `revision`; what each got (the assessment, or the
-    DomainError that refused it)."""
+    """Each contender saves its scores and submits (what the Submit button does), from its
+    own thread and database connection, all starting together from `revision`; what each got
+    (the assessment, or the DomainError that refused it)."""
     barrier = threading.Barrier(len(contenders))
     outcomes: list = [None] * len(contenders)
 
     def contend(index: int, person: User, scores: dict[int, int]) -> None:
         try:
             barrier.wait(timeout=10)
-            saved = checklist_services.assessment_save(
+            outcomes[index] = checklist_services.assessment_save_and_submit(
                 assessment=assessment, scores=scores, by=person, revision=revision
             )
-            outcomes[index] = checklist_services.assessment_submit(assessment=saved, by=person)
         except DomainError as error:
             outcomes[index] = error
         except BaseException as error:  # reported by the test, not lost in the thread

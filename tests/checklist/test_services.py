@@ -153,6 +153,31 @@ def test_a_page_behind_that_says_what_is_saved_is_no_conflict(setting, draft):
     assert _scores(draft)[2] is None
 
 
+def test_submitting_from_a_page_behind_keeps_an_earlier_submission_of_the_same_answers(
+    setting, draft
+):
+    full = dict.fromkeys(range(1, 11), 2)
+    other = UserFactory(email="annan@aby.se")
+    first = services.assessment_save_and_submit(assessment=draft, scores=full, by=other, revision=0)
+    assert (first.status, first.submitted_by, first.revision) == ("submitted", other, 2)
+
+    again = services.assessment_save_and_submit(
+        assessment=draft, scores=full, by=setting["strategist"], revision=0
+    )
+
+    stored = SelfAssessment.objects.get(pk=draft.pk)
+    assert (stored.submitted_by, stored.submitted_at, stored.revision) == (
+        other,
+        first.submitted_at,
+        2,
+    )
+    assert again.pk == draft.pk
+    with pytest.raises(StaleAssessment):  # other answers from that page are refused
+        services.assessment_save_and_submit(
+            assessment=draft, scores=full | {1: 3}, by=setting["strategist"], revision=0
+        )
+
+
 @pytest.mark.parametrize(("number", "score"), [(4, 0), (9, 4)])
 def test_score_outside_the_scale_is_refused_naming_the_item(draft, number, score):
     with pytest.raises(DomainError) as excinfo:
