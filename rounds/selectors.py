@@ -276,11 +276,13 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
         due_by_id = {m.pk: m for m in due}
         meeting_of_point = {at: due_by_id[mid] for mid, at in point_of[members[0].pk].items()}
     assessment_url = url_maker("checklist:assessment")
-    opened = {}
+    opened, elsewhere = {}, []
     for assessment in assessments:
         at = point_of[assessment.participation_id].get(assessment.meeting_id)
         if at is not None:
             opened[assessment.participation_id, at] = assessment
+        else:  # a meeting no longer on the group's assessment points: listed apart
+            elsewhere.append((assessment, assessment_url(assessment.pk)))
     columns = sorted(set(points) | {at for _pid, at in opened})
     totals = {o.participation_id: o for o in scores.organisations}
     history = []
@@ -314,6 +316,7 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
         "points": points,
         "columns": [(at, meeting_of_point.get(at)) for at in columns],
         "history": history,
+        "other_assessments": elsewhere,
         "comparison": comparison(scores, codes={o.code for o in scores.organisations}, point=chosen)
         if chosen is not None
         else None,

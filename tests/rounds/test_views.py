@@ -214,6 +214,19 @@ def test_group_page_shows_members_people_mentor_and_the_groups_assessments(clien
     assert "Lärandeträff 1 GA1" in html
 
 
+def test_an_assessment_off_the_groups_points_is_still_linked_from_the_group_page(client, world):
+    # The meeting stopped needing a self-assessment after Bby had submitted one.
+    Meeting.objects.filter(pk=world.meeting_ga1.pk).update(assessment_due=False)
+    client.force_login(world.strategist_a2)
+
+    response = client.get(_group(world, world.ga1))
+
+    assert [a.pk for a, _url in response.context["other_assessments"]] == [world.submitted_a2.pk]
+    html = main_of(response.content.decode())
+    assert reverse("checklist:assessment", args=[world.submitted_a2.pk]) in html
+    assert "Bby, Lärandeträff 1 GA1" in html
+
+
 @pytest.mark.parametrize(
     ("user_name", "aby", "bby"),
     [
