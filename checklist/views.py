@@ -237,12 +237,10 @@ class AssessmentStartView(PolicyRequiredMixin, View):
 
     permission_required = "participants.view_participation"
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = participation_for(
-                self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
-            )
-        return self._policy_object
+    def fetch_policy_object(self):
+        return participation_for(
+            self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
+        )
 
     def meeting(self, participation):
         return get_visible_object_or_404(

@@ -204,7 +204,9 @@ class PolicyRequiredMixin:
     `permission_required` names a rule (e.g. "rounds.view_round"). The object is the
     `SingleObjectMixin` object, or, for any other view of one object (a list under a round,
     say), the one `policy_lookup` addresses in `policy_queryset`: field lookup → URL keyword,
-    such as `{"slug": "round_slug"}`. A view of no one object checks the rule on None.
+    such as `{"slug": "round_slug"}`. A view of no one object checks the rule on None. A view
+    that finds its object another way overrides `fetch_policy_object`; either way the object
+    is fetched once a request.
     """
 
     permission_required: str = ""
@@ -215,16 +217,20 @@ class PolicyRequiredMixin:
         return self.policy_queryset.all()
 
     def get_policy_object(self):
-        """The object the permission is checked on (fetched once a request); None for a view
+        """The object the permission is checked on, fetched once a request."""
+        if getattr(self, "_policy_object", None) is None:
+            self._policy_object = self.fetch_policy_object()
+        return self._policy_object
+
+    def fetch_policy_object(self):
+        """The view's object through the policy (404 when missing or hidden); None for a view
         of no one object."""
         if self.policy_lookup:
-            if getattr(self, "_policy_object", None) is None:
-                self._policy_object = get_visible_object_or_404(
-                    self.get_policy_queryset(),
-                    self.request.user,
-                    **{field: self.kwargs[kwarg] for field, kwarg in self.policy_lookup.items()},
-                )
-            return self._policy_object
+            return get_visible_object_or_404(
+                self.get_policy_queryset(),
+                self.request.user,
+                **{field: self.kwargs[kwarg] for field, kwarg in self.policy_lookup.items()},
+            )
         if isinstance(self, SingleObjectMixin):
             return self.get_object()
         return None

@@ -29,12 +29,10 @@ from rounds.views import RoundMixin
 class ParticipationMixin(PolicyRequiredMixin):
     """Views of one organisation in one round, addressed by round slug and organisation code."""
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            self._policy_object = selectors.participation_for(
-                self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
-            )
-        return self._policy_object
+    def fetch_policy_object(self):
+        return selectors.participation_for(
+            self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
+        )
 
     def get_object(self, queryset=None):
         return self.get_policy_object()

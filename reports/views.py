@@ -117,15 +117,13 @@ class BatchMixin(PolicyRequiredMixin):
 
     permission_required = "reports.manage_reports"
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            if not standing(self.request.user).is_project_leader:
-                raise Http404(_("No such page, or it is not yours to see."))
-            batch = ReportBatch.objects.select_related("round").filter(pk=self.kwargs["pk"])
-            self._policy_object = batch.first()
-            if self._policy_object is None:
-                raise Http404(_("No such page, or it is not yours to see."))
-        return self._policy_object
+    def fetch_policy_object(self):
+        if not standing(self.request.user).is_project_leader:
+            raise Http404(_("No such page, or it is not yours to see."))
+        batch = ReportBatch.objects.select_related("round").filter(pk=self.kwargs["pk"]).first()
+        if batch is None:
+            raise Http404(_("No such page, or it is not yours to see."))
+        return batch
 
 
 class BatchDetailView(BatchMixin, TemplateView):
@@ -173,15 +171,13 @@ class SubjectMixin(PolicyRequiredMixin):
     def probe(self, subject) -> ReportJob:
         raise NotImplementedError
 
-    def get_policy_object(self):
-        if getattr(self, "_policy_object", None) is None:
-            subject = self.get_subject()
-            probe = self.probe(subject)
-            if not self.request.user.has_perm("reports.view_report", probe):
-                raise Http404(_("No such page, or it is not yours to see."))
-            self._subject = subject
-            self._policy_object = probe
-        return self._policy_object
+    def fetch_policy_object(self):
+        subject = self.get_subject()
+        probe = self.probe(subject)
+        if not self.request.user.has_perm("reports.view_report", probe):
+            raise Http404(_("No such page, or it is not yours to see."))
+        self._subject = subject
+        return probe
 
     @property
     def subject(self):
