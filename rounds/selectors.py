@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -1118,10 +1118,7 @@ def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
         .filter(functions=len(REQUIRED_FUNCTIONS))
         .values_list("meeting_id", flat=True)
     )
-    result = defaultdict(int)
-    for meeting_id in complete:
-        result[meeting_id] += 1
-    return result
+    return Counter(complete)  # a row per complete organisation and meeting
 
 
 def expected_attendees(meeting: Meeting) -> list[tuple[Participation, object]]:
