@@ -678,7 +678,10 @@ def _assessment_import(w, draw):
             hostile_text(30).map(lambda n: n.replace("\x00", "")),
         )
     ) + draw(valid("", "", ".csv", ".xlsx"))
-    upload = SimpleUploadedFile(name or "x.csv", _hostile_file(draw), content_type="text/csv")
+    # A browser sends the last part of a path (Django refuses a name with none, such as "a/").
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = name if name not in ("", ".", "..") else "x.csv"
+    upload = SimpleUploadedFile(name, _hostile_file(draw), content_type="text/csv")
     data = draw(post_data({"file": either(st.just(upload), hostile_text())}))
     return Post(reverse("checklist:assessment_import", args=[w.round_a.slug]), data)
 
