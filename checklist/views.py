@@ -22,6 +22,7 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.pagecache import lazy
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
 from participants.selectors import participation_for
 from rounds.models import Meeting
@@ -57,21 +58,26 @@ class AssessmentMixin(PolicyRequiredMixin):
             initial[f"comment_{row.item.number}"] = row.answer.comment
         return initial
 
-    def render_page(self, page, form, *, status=200, conflict=None, missing=()):
+    def render_page(self, page, form, *, status=200, conflict=None, missing=(), has_errors=None):
+        """The page; `page` and `form` may be lazy (`has_errors` then says whether the form
+        has any), read only when the page's content is not in the cache."""
         return render(
             self.request,
             "checklist/assessment.html",
             {
                 "page": page,
-                "assessment": page.assessment,
+                "assessment": self.assessment,
                 "form": form,
-                "remark_form": RemarkForm(items=[row.item for row in page.rows]),
+                "has_errors": bool(form.errors) if has_errors is None else has_errors,
+                "remark_form": lazy(lambda: RemarkForm(items=[row.item for row in page.rows])),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": [
-                    (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
-                    for row in page.rows
-                ],
+                "fields": lazy(
+                    lambda: [
+                        (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
+                        for row in page.rows
+                    ]
+                ),
             },
             status=status,
         )
@@ -81,8 +87,8 @@ class AssessmentDetailView(AssessmentMixin, View):
     permission_required = "checklist.view_assessment"
 
     def get(self, request, pk):
-        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
-        return self.render_page(page, self.build_form(page))
+        page = lazy(selectors.assessment_page, assessment=self.assessment, user=request.user)
+        return self.render_page(page, lazy(self.build_form, page), has_errors=False)
 
 
 class AssessmentSaveView(AssessmentMixin, View):

@@ -107,8 +107,22 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection is kept between requests (checked before reuse) rather than opened for each: a
+# new PostgreSQL connection costs its setup and plans its first statements on a cold cache.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The main pages' content is kept here until the data changes (modellkoncept/pagecache.py), at
+# most PAGE_CACHE_SECONDS (0 keeps nothing). A change must reach every process that serves
+# pages, so a deployment with more than one process needs a shared cache,
+# CACHE_URL=redis://host:6379/1; without one, production keeps no pages (the default cache is
+# each process's own memory).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=60 if env.str("CACHE_URL", "") or not PRODUCTION else 0
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
