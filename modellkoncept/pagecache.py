@@ -9,7 +9,8 @@ cache runs neither.
 
 Freshness does not rest on anyone remembering to invalidate. The cache holds one *data
 generation*; every INSERT, UPDATE, DELETE or TRUNCATE on a table of the apps whose data the
-pages show gives it a new value, at once and again when the transaction commits. That is
+pages show (but the time of a sign-in, which no page shows) gives it a new value, at once and
+again when the transaction commits. That is
 watched at the database cursor (`watch_writes`, installed on every connection), so a change
 made in any way counts: a form, the admin, a bulk update, a task, a raw statement. A fragment's
 key names the generation it was rendered under, so after a change no one is shown the old one.
@@ -56,6 +57,9 @@ WATCHED_APPS = ("accounts", "participants", "checklist", "rounds")
 
 # The table a data-changing statement writes, as Django writes them (quoted names).
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|(TRUNCATE))\s+"?(\w+)', re.I)
+# Writes to a watched table that no page shows: the time of a person's last sign-in (else every
+# sign-in would renew everyone's pages).
+_UNSEEN = ('UPDATE "accounts_user" SET "last_login" = %s WHERE ',)
 
 
 @memoize
@@ -74,7 +78,7 @@ def changes_data(sql: str) -> bool:
     if match is None:
         return False
     truncate, table = match.groups()
-    return bool(truncate) or table in watched_tables()
+    return bool(truncate) or (table in watched_tables() and not sql.startswith(_UNSEEN))
 
 
 def new_generation() -> None:
