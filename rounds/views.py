@@ -119,36 +119,36 @@ class RoundMixin(PolicyRequiredMixin):
         return self.get_policy_object()
 
 
-class RoundGroupListView(RoundMixin, TemplateView):
-    """The round's benchmarking groups with their members and mentors, a page at a time; a
-    participant or mentor sees their own groups."""
+class RoundPagedListView(RoundMixin, TemplateView):
+    """A list of the round's, a page at a time, as `selector(round=, user=, page_number=)`
+    gives it: (page, page range)."""
 
     permission_required = "rounds.view_round"
+    selector = None
+
+    def get_context_data(self, **kwargs):
+        page, page_range = self.selector(
+            round=self.round, user=self.request.user, page_number=self.request.GET.get("page", 1)
+        )
+        return super().get_context_data(
+            round=self.round, page_obj=page, page_range=page_range, **kwargs
+        )
+
+
+class RoundGroupListView(RoundPagedListView):
+    """The round's benchmarking groups with their members and mentors; a participant or mentor
+    sees their own groups."""
+
     template_name = "rounds/group_list.html"
-
-    def get_context_data(self, **kwargs):
-        page, page_range = selectors.round_groups(
-            round=self.round, user=self.request.user, page_number=self.request.GET.get("page", 1)
-        )
-        return super().get_context_data(
-            round=self.round, page_obj=page, page_range=page_range, **kwargs
-        )
+    selector = staticmethod(selectors.round_groups)
 
 
-class RoundMeetingListView(RoundMixin, TemplateView):
-    """The round's whole schedule, a page at a time; a participant or mentor sees the round's
-    own meetings and their groups'."""
+class RoundMeetingListView(RoundPagedListView):
+    """The round's whole schedule; a participant or mentor sees the round's own meetings and
+    their groups'."""
 
-    permission_required = "rounds.view_round"
     template_name = "rounds/meeting_list.html"
-
-    def get_context_data(self, **kwargs):
-        page, page_range = selectors.round_meetings(
-            round=self.round, user=self.request.user, page_number=self.request.GET.get("page", 1)
-        )
-        return super().get_context_data(
-            round=self.round, page_obj=page, page_range=page_range, **kwargs
-        )
+    selector = staticmethod(selectors.round_meetings)
 
 
 class MentorProposalView(RoundMixin, TemplateView):
