@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import actions
 from accounts.models import User
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
 
 
@@ -133,6 +135,7 @@ def person_erase(*, person: User, by: User) -> User:
     person.save()
     Invitation.objects.filter(person=person).delete()
     _erase_from_applications(email, person.full_name)
+    log_action(person, actions.PERSON_ERASED, user=by)
     return person
 
 

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the services' action log name the signed-in user (`modellkoncept.actions`).
+    "modellkoncept.actions.ActorMiddleware",
     # After the user is known, so that its 404 page shows the site as the person sees it.
     "modellkoncept.middleware.NulInPathMiddleware",
     # Every view needs a signed-in user unless it is marked public with `login_not_required`:

@@ -715,6 +715,10 @@ class RoundAuditView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         paginator = Paginator(selectors.round_audit(round=self.round), 100)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            round=self.round, page_obj=paginator.get_page(self.request.GET.get("page")), **kwargs
+            round=self.round,
+            page_obj=page_obj,
+            entries=selectors.round_audit_page(page_obj.object_list),
+            **kwargs,
         )

@@ -103,6 +103,7 @@ PERMISSIONS = {
     "checklist.edit_assessment": "assessments",
     "checklist.comment_assessment": "assessments",
     "checklist.reopen_assessment": "assessments",
+    "checklist.close_assessment": "assessments",
     "reports.view_report": "reports",
     "rounds.manage_rounds": None,
     "participants.manage_organisations": None,
@@ -151,6 +152,8 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a2"},
         "checklist.edit_assessment": {"submitted_a2"},
         "checklist.comment_assessment": {"submitted_a2"},
+        # Its own submission, until the meeting starts.
+        "checklist.reopen_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
     },
     # Same round, other group: the round and its own meetings, nothing of GA1.
@@ -163,6 +166,7 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a3"},
         "checklist.edit_assessment": {"submitted_a3"},
         "checklist.comment_assessment": {"submitted_a3"},
+        "checklist.reopen_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
     },
     # Mentors read the groups they mentor: members, meetings, submitted assessments.
