@@ -15,7 +15,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.pagecache import lazy, lazy_items
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
+from participants.models import Participation
 from rounds import archive, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
@@ -105,6 +106,22 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
         return Meeting.objects.filter(round__slug=self.kwargs["round_slug"]).select_related(
             "round", "group", "host"
         )
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        own = []
+        if meeting.assessment_due:
+            # The viewer's own organisations that assess before this meeting (not mentors).
+            own = [
+                p
+                for p in Participation.objects.filter(
+                    pk__in=standing(self.request.user).participation_ids,
+                    round_id=meeting.round_id,
+                    role=Participation.Role.PARTICIPANT,
+                ).select_related("organisation")
+                if meeting.group_id in (None, p.group_id)
+            ]
+        return super().get_context_data(own_participations=own, **kwargs)
 
 
 class RoundMixin(PolicyRequiredMixin):

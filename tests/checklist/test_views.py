@@ -611,10 +611,11 @@ def test_reopened_assessment_is_editable_and_the_history_shows_who_and_what(worl
     submitted = world.submitted_a2  # all twos, submitted by Sven Strateg
     leader = as_user(world.leader)
     leader.post(_url("assessment_lock", submitted), {"action": "close"})
-    leader.post(_url("assessment_lock", submitted), {"action": "reopen"})
+    leader.post(_url("assessment_reopen", submitted), {"reason": "Sent inskickad"})
     submitted.refresh_from_db()
     assert not submitted.is_locked
     assert submitted.reopened_by == world.leader
+    assert submitted.is_reopened
 
     client = as_user(world.strategist_a2)
     html = client.get(_url("assessment", submitted)).content.decode()
@@ -624,7 +625,9 @@ def test_reopened_assessment_is_editable_and_the_history_shows_who_and_what(worl
         _url("assessment_save", submitted), _post_data(scores, revision=submitted.revision)
     )
     assert response.status_code == 302
-    assert _stored(submitted)[3] == 3
+    submitted.refresh_from_db()
+    assert submitted.draft_answers["3"]["score"] == 3
+    assert _stored(submitted)[3] == 2  # the group sees what was submitted until it is again
 
     response = as_user(world.leader).get(_url("assessment_history", submitted))
     assert response.status_code == 200
@@ -635,7 +638,7 @@ def test_reopened_assessment_is_editable_and_the_history_shows_who_and_what(worl
         [_sv("the system"), "; ".join(f"Poäng moment {n}: – → 2" for n in range(1, 11))],
         ["Sven Strateg", "Inskickad av Sven Strateg"],
         ["Pia Projektledare", "Stängd av Pia Projektledare"],
-        ["Pia Projektledare", "Öppnad igen av Pia Projektledare: –"],
+        ["Pia Projektledare", "Öppnad igen av Pia Projektledare: Sent inskickad"],
         ["Sven Strateg", "Poäng moment 3: 2 → 3"],
     ]
 
