@@ -195,6 +195,9 @@ class SelfAssessment(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("participation__organisation", "meeting")
+
     class Meta:
         verbose_name = _("self-assessment")
         verbose_name_plural = _("self-assessments")

@@ -209,17 +209,38 @@ class ShownEntry:
     when: dt.datetime
     who: object
     text: str
+    subject: str = ""  # what the entry is about, as named now ("" when it no longer exists)
 
 
-def show(entries: Iterable[LogEntry]) -> list[ShownEntry]:
-    """The entries as people read them, in the active language (users already selected)."""
+def _subjects(entries: list[LogEntry]) -> dict[tuple[int, int], str]:
+    """The objects the entries are about, named as they are now: one query per kind of
+    object (a model may name what its name needs in `log_select_related`)."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for entry in entries:
+        wanted[entry.content_type_id].add(entry.object_id)
+    found = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        related = getattr(model, "log_select_related", ())
+        for obj in model._default_manager.select_related(*related).filter(pk__in=ids):
+            found[content_type_id, obj.pk] = str(obj)
+    return found
+
+
+def show(entries: Iterable[LogEntry], *, subjects: bool = False) -> list[ShownEntry]:
+    """The entries as people read them, in the active language (users already selected);
+    with `subjects`, also what each is about (for a list of many objects' entries)."""
     entries = list(entries)
     names = Names(entries)
+    about = _subjects(entries) if subjects else {}
     shown = []
     for entry in entries:
         kind = ACTION_TYPES.get(entry.action_type)
         text = kind.text(entry, names) if kind else entry.action_type
-        shown.append(ShownEntry(entry, entry.datetime, entry.user, text))
+        subject = about.get((entry.content_type_id, entry.object_id), "")
+        shown.append(ShownEntry(entry, entry.datetime, entry.user, text, subject))
     return shown
 
 

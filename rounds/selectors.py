@@ -1195,5 +1195,6 @@ def round_audit(*, round: Round):
 
 
 def round_audit_page(entries) -> list:
-    """One page of `round_audit` as people read it, in the active language."""
-    return show(entries)
+    """One page of `round_audit` as people read it, in the active language, with what each
+    entry is about."""
+    return show(entries, subjects=True)

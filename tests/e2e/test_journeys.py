@@ -529,6 +529,10 @@ def test_two_strategists_save_one_self_assessment_at_once(journey, site, ui):
     expect(sara.locator("#save-progress")).to_have_text(
         ui("%(scored)s of %(total)s items have a score", scored=1, total=10)
     )
+    # The status and the progress stay in sight at the bottom of the long form.
+    item_group(sara, 10).scroll_into_view_if_needed()
+    expect(sara.locator(".assessment-savebar")).to_be_in_viewport()
+    expect(sara.locator("#save-status")).to_contain_text(re.compile(r"\d\d:\d\d"))
 
     # Nils's page is behind: his save of item 1 is refused, and he sees it at once, beside
     # the form, with what Sara saved and what he chose.

@@ -83,7 +83,7 @@ def test_audit_lists_each_change_with_who_and_when(en, changed):
 
     assert response.status_code == 200
     rows = _rows(response.content.decode())
-    recent = [(who, what) for _when, who, what in rows]
+    recent = [(who, what) for _when, who, _about, what in rows]
     leader = "Pia Projektledare"
     assert any(who == leader and what.startswith("Dby withdrew") for who, what in recent)
     assert (leader, "Group GA3 created with Gäby, Häby") in recent
@@ -98,7 +98,7 @@ def test_audit_lists_each_change_with_who_and_when(en, changed):
         shown = formats.date_format(
             timezone.localtime(group_added.datetime), "SHORT_DATETIME_FORMAT"
         )
-    assert [r[0] for r in rows if r[2] == "Group GA3 created with Gäby, Häby"] == [shown]
+    assert [r[0] for r in rows if r[3] == "Group GA3 created with Gäby, Häby"] == [shown]
     assert group_added.datetime >= w.audit_start
 
 
@@ -109,7 +109,12 @@ def test_audit_reads_swedish_with_names_not_ids(changed):
 
     html = client.get(AUDIT).content.decode()
 
-    rows = [what for _when, _who, what in _rows(html)]
+    rows = [what for _when, _who, _about, what in _rows(html)]
+    # Each row says what it concerns, as it is named now.
+    about = {what: subject for _when, _who, subject, what in _rows(html)}
+    assert "Aby" in about["Inskickad av Sara Strateg"]
+    assert "Lärandeträff 1 GA1" in about["Inskickad av Sara Strateg"]
+    assert about["Grupp GA3 skapad med Gäby, Häby"] == "GA3"
     assert "Grupp GA3 skapad med Gäby, Häby" in rows
     assert "Inskickad av Sara Strateg" in rows
     assert "Dby drog sig ur 2026-10-01: Omorganisation" in rows
@@ -145,7 +150,9 @@ def test_a_removed_mentor_stays_in_the_trail(en, changed):
     en.post(reverse("rounds:mentor_remove", args=["omgang-a", w.ga3.pk, mentorship.pk]))
 
     rows = _rows(en.get(AUDIT).content.decode())
-    mentor_rows = [(who, what) for _when, who, what in rows if "GA3" in what and "mentor" in what]
+    mentor_rows = [
+        (who, what) for _when, who, _about, what in rows if "GA3" in what and "mentor" in what
+    ]
     assert mentor_rows == [
         ("Pia Projektledare", "Stödstad no longer mentors group GA3"),
         ("Pia Projektledare", "Stödstad mentors group GA3"),
@@ -170,7 +177,7 @@ def test_removing_a_group_keeps_it_and_its_mentors_in_the_trail(en, changed):
 
     en.post(reverse("rounds:group_delete", args=["omgang-a", w.ga3.pk]))
 
-    rows = [(who, what) for _when, who, what in _rows(en.get(AUDIT).content.decode())]
+    rows = [(who, what) for _when, who, _about, what in _rows(en.get(AUDIT).content.decode())]
     assert rows[0] == ("Pia Projektledare", "Group GA3 removed")
     assert ("Pia Projektledare", "Stödstad mentors group GA3") in rows
 
