@@ -300,7 +300,6 @@ def assessment_reopen(*, assessment: SelfAssessment, by, reason: str) -> SelfAss
     locked.reopened_at = timezone.now()
     locked.reopened_by = by
     locked.reopened_reason = reason
-    locked.revision += 1
     locked._change_reason = "reopened"
     locked._history_user = by
     locked.save(
@@ -310,7 +309,6 @@ def assessment_reopen(*, assessment: SelfAssessment, by, reason: str) -> SelfAss
             "reopened_by",
             "reopened_reason",
             "draft_answers",
-            "revision",
             "updated_at",
         ]
     )

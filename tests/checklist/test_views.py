@@ -685,7 +685,7 @@ def test_assessment_is_locked_once_its_meeting_is_over(world, as_user):
     assert response.status_code == 422
     assert _stored(draft)[1] == 3
     # A project leader may reopen it after the meeting; the strategist can then save.
-    as_user(world.leader).post(_url("assessment_lock", draft), {"action": "reopen"})
+    as_user(world.leader).post(_url("assessment_reopen", draft), {"reason": "Sent svar"})
     response = as_user(world.strategist_a1).post(
         _url("assessment_save", draft), _post_data({1: 1}, revision=draft.revision), **HTMX
     )
@@ -697,7 +697,7 @@ def test_reopening_before_the_meeting_does_not_keep_it_open_after_the_meeting(wo
     draft = world.draft_a1
     leader = as_user(world.leader)
     leader.post(_url("assessment_lock", draft), {"action": "close"})  # by mistake …
-    leader.post(_url("assessment_lock", draft), {"action": "reopen"})  # … undone at once
+    leader.post(_url("assessment_reopen", draft), {"reason": "Misstag"})  # … undone at once
     past = timezone.now() - dt.timedelta(days=2)
     Meeting.objects.filter(pk=world.meeting_ga1.pk).update(
         starts_at=past, ends_at=past + dt.timedelta(hours=6)
