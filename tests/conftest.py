@@ -200,10 +200,11 @@ def world(db):
     The rounds have written-out dates (2026–2027), so the world and the test using it run on a
     day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later."""
     with time_machine.travel(WORLD_DAY, tick=True):
-        yield _world()
+        yield build_world()
 
 
-def _world():
+def build_world() -> SimpleNamespace:
+    """The `world`, for a module-scoped fixture that builds it once (on `WORLD_DAY`)."""
     w = SimpleNamespace()
     w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
     orgs = {

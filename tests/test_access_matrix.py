@@ -34,6 +34,7 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -490,11 +491,12 @@ MINIMUM_CASES = 1561
 def w(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with (
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
         override_settings(MEDIA_ROOT=str(media)),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        world = conftest.world.__wrapped__(None)
+        world = conftest.build_world()
         _extend(world)
         yield world
         transaction.set_rollback(True)
