@@ -6,11 +6,13 @@ to Redis with real workers. `DJANGO_PRODUCTION=true` turns on the hardened produ
 passes `manage.py check --deploy`.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -156,11 +158,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "modellkoncept.auth.lockout_username"
-# Behind the production proxy the client's address is the first of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
-)
+# The client's address, not the reverse proxy's (modellkoncept/client.py).
+AXES_CLIENT_IP_CALLABLE = "modellkoncept.client.client_address"
+
+# The reverse proxies in front of the site (addresses or networks, comma-separated). Only a
+# request from one of them has its X-Forwarded-For believed; by default none is.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from error
+
+# Throttles on the public application form, counted in the cache per client address and per
+# contact e-mail address.
+APPLICATION_THROTTLE_PER_ADDRESS = (5, 60 * 60)  # applications, seconds
+APPLICATION_THROTTLE_PER_EMAIL = (3, 60 * 60 * 24)
 
 # A working day, not Django's two weeks: the site holds personal data and unpublished assessments.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 9)
