@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are kept by no cache: `Cache-Control: private, no-store`.
+    "modellkoncept.middleware.PrivatePagesMiddleware",
     # After the user is known, so that its 404 page shows the site as the person sees it.
     "modellkoncept.middleware.NulInPathMiddleware",
     # Every view needs a signed-in user unless it is marked public with `login_not_required`:
