@@ -229,8 +229,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-# Longer than the longest task, so an unacknowledged task is not handed out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+# How long Redis waits for a worker to acknowledge a task before handing it to another: a
+# minute longer than any task may run (the hard time limit), so a running task is never handed
+# out twice, and short, so a task reserved by a worker that was killed runs again within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000
@@ -241,7 +243,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rounds.tasks.send_notices",
         "schedule": crontab(hour=7, minute=0),
     },
+    "requeue-stalled-reports": {
+        "task": "reports.tasks.requeue_stalled_reports",
+        "schedule": 60.0,
+    },
 }
+# Report jobs after a lost worker (reports/selectors.py): a worker beats every
+# REPORT_HEARTBEAT_SECONDS while it renders; a running job silent for
+# REPORT_RUNNING_STALLED_AFTER, or a job queued REPORT_PENDING_STALLED_AFTER ago and not yet
+# taken, has stalled: the page says so and offers to run it again, and the sweep above queues it
+# again.
+REPORT_HEARTBEAT_SECONDS = 15
+REPORT_RUNNING_STALLED_AFTER = 90
+REPORT_PENDING_STALLED_AFTER = 5 * 60
 
 LOGGING = {
     "version": 1,
