@@ -17,7 +17,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -402,7 +402,8 @@ def test_an_unknown_invitation_link_does_not_work(client, invitation):
 
 def _reset_link(client, email: str) -> str:
     mail.outbox.clear()
-    response = client.post(reverse("accounts:password_reset"), {"email": email})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task that sends the e-mail
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
     assert response.status_code == 302
     found = re.search(
         r"https?://testserver(/accounts/password-reset/\S+/\S+/)", mail.outbox[0].body
