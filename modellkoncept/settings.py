@@ -116,6 +116,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A transaction that begins by reading and only then
+    # writes cannot wait for another writer (SQLite answers "database is locked" at once, a
+    # 500), so every transaction takes the write lock as it begins (IMMEDIATE) and waits up to
+    # 20 seconds for it: concurrent saves of one draft then queue, and the later ones find the
+    # revision changed and are told so (409), as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The main pages' content is kept here until the data changes (modellkoncept/pagecache.py), at
