@@ -402,8 +402,14 @@ TARGETS: dict[str, Target] = {
     "reports:organisation_scores_xlsx": Target(
         kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
     ),
+    # Mentors read their groups' reports; only the group's members ask for one (POST).
     "reports:group_reports": Target(
-        kwargs=_group, allowed=GA1_VIEWERS, methods=BOTH, markers=GROUP_GA1
+        kwargs=_group,
+        allowed=GA1_VIEWERS,
+        post_allowed=GA1_MEMBERS,
+        methods=BOTH,
+        markers=GROUP_GA1,
+        data=lambda w: {"meeting": w.meeting_ga1.pk},
     ),
     "reports:group_reports#fragment": Target(
         kwargs=_group,
@@ -434,7 +440,7 @@ TARGETS: dict[str, Target] = {
     ),
     "reports:job_rerun#group": Target(
         kwargs=lambda w: {"pk": w.job_failed_ga1.pk},
-        allowed=GA1_VIEWERS,
+        allowed=GA1_MEMBERS,  # not its mentor, who reads only
         methods=POST,
         markers=GROUP_GA1,
     ),

@@ -129,7 +129,7 @@ def test_starting_a_report_one_may_not_get_is_refused(client, world):
 
 
 def test_a_group_report_is_asked_for_at_a_chosen_meeting(client, world):
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     response = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga1.pk})
     refused = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga2.pk})
@@ -138,6 +138,32 @@ def test_a_group_report_is_asked_for_at_a_chosen_meeting(client, world):
     assert ReportJob.objects.get().meeting == world.meeting_ga1
     assert refused.status_code == 200  # the other group's meeting is not a choice
     assert ReportJob.objects.count() == 1
+
+
+def test_a_mentor_reads_the_groups_reports_but_asks_for_none(client, world, media):
+    """Mentors are readers: the page lists the reports and their files, with no form to ask
+    for one and no button to produce one again; posting anyway is refused and makes no job."""
+    failed = job(kind=ReportJob.Kind.GROUP, round=world.round_a, group=world.ga1)
+    ReportJob.objects.filter(pk=failed.pk).update(status=ReportJob.Status.FAILED, error="x")
+    ready = _done(world, kind=ReportJob.Kind.GROUP, group=world.ga1)
+    client.force_login(world.mentor_m1)
+
+    page = client.get(_group_url(world, world.ga1))
+    text = page.content.decode()
+    asked = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga1.pk})
+    rerun = client.post(reverse("reports:job_rerun", kwargs={"pk": failed.pk}))
+    download = client.get(_download(ready))
+
+    assert page.status_code == 200
+    assert 'name="meeting"' not in text
+    assert reverse("reports:job_rerun", kwargs={"pk": failed.pk}) not in text
+    assert _download(ready) in text
+    assert (asked.status_code, rerun.status_code) == (403, 403)
+    assert [t.name for t in asked.templates][:2] == ["403.html", "base.html"]
+    assert download.status_code == 200
+    b"".join(download.streaming_content)
+    assert ReportJob.objects.count() == 2
+    assert ReportJob.objects.get(pk=failed.pk).status == ReportJob.Status.FAILED
 
 
 def test_the_leader_starts_the_round_report_and_all_reports(client, world):
@@ -217,7 +243,7 @@ def test_a_failed_report_says_why_and_can_be_run_again(client, world):
     ReportJob.objects.filter(pk=failed.pk).update(
         status=ReportJob.Status.FAILED, error="Rapporten kunde inte skapas: KeyError: 'x'"
     )
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     page = client.get(_group_url(world, world.ga1)).content.decode()
     response = client.post(reverse("reports:job_rerun", kwargs={"pk": failed.pk}))
@@ -303,7 +329,7 @@ def test_web_processes_do_not_import_weasyprint():
 def test_a_lost_report_is_offered_again_and_stops_the_polling(client, world):
     lost = job(kind=ReportJob.Kind.GROUP, round=world.round_a, group=world.ga1)
     ReportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     fragment = client.get(
         _group_url(world, world.ga1) + "?fragment=jobs", HTTP_HX_REQUEST="true"
