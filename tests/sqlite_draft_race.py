@@ -38,7 +38,7 @@ def main(path: str) -> None:
     # The shared world of the tests, on the day it was written for.
     travel = time_machine.travel(conftest.WORLD_DAY, tick=True)
     travel.start()
-    world = conftest._world()
+    world = conftest.build_world()
     draft = world.draft_a1
     url = reverse("checklist:assessment_save", args=[draft.pk])
     clients = []
