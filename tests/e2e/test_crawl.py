@@ -7,9 +7,10 @@ leads to it. Not followed: other sites, the admin, signing out and switching lan
 never links), and anything that is not an HTML page (downloads, calendar feeds: a
 Content-Disposition or a content type other than text/html).
 
-Every page found is fetched (its links and its title read from the HTML); in the browser, at
-most `PER_VIEW` pages of each view per role are opened (every view reached is opened at least
-once), and on each of them:
+Each role reads at most `FETCH_PER_VIEW` pages of one view (its links, its title and the text
+of its <main>), and each view is opened in the browser and checked for at most `OPEN_PER_VIEW`
+roles, once per role: every view any role reaches is checked at least once, as up to three
+roles see it, and the crawl stays within two minutes on two cores. The pages checked get:
 
 - axe-core with the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa, at 1280 px, and its
   `scrollable-region-focusable` rule again at 320 px, where tables start to scroll: any
@@ -18,13 +19,16 @@ once), and on each of them:
   ancestors composed (axe leaves text on a badge or overlaid "undecided"): at least 4.5:1,
   3:1 for large text (24 px, or 18.66 px bold);
 - reflow at 320 px (WCAG 1.4.10): the page does not scroll sideways;
-- the title: no two distinct pages (URLs, query included) share one, across every role.
+- the title: no two different pages share one, over every role (two addresses are one page
+  when they show the same content, as a group page and its latest assessment point do; a
+  `next` parameter changes nothing).
 
 A link that answers with an error (4xx or 5xx) is a problem too: the page offered it.
 
-The demo's dates are fixed (its active round spans today's demo date, 2026-11-24); what the
-pages show depends on the clock (what is due, what is next), and the crawl follows whatever
-links they offer, so it holds on any date the suite's clock is set to.
+The demo's dates are fixed (its active round runs 2025–2026 and spans 2026-11-24); what the
+pages show depends on the clock (what is open, due or next), and the crawl follows whatever
+links they offer and lists nothing, so it holds on any date the suite's clock is set to,
+before, during or after that round.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 import pytest
 from django.urls import Resolver404, resolve, reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from accounts.forms import SignInForm
 from rounds import demo
@@ -239,7 +244,8 @@ class Crawl:
         return url
 
     def crawl(self, role: str, page) -> None:
-        """Breadth first from the start page."""
+        """Breadth first from the start page. A page of a view that is still to be checked is
+        read in the browser and checked there; any other is read with a plain request."""
         start = f"{self.base_url}/"
         queue, queued = deque([start]), {start}
         fetched_per_view: dict[str, int] = defaultdict(int)
@@ -248,25 +254,27 @@ class Crawl:
             view = _view_name(urlsplit(url).path)
             if view in self.downloads or fetched_per_view[view] >= FETCH_PER_VIEW:
                 continue
-            started = time.monotonic()
-            response = page.request.get(url, max_redirects=5)
-            self.seconds["reading"] += time.monotonic() - started
-            final = _page_address(response.url)
-            kind = response.headers.get("content-type", "")
-            if response.status >= 400:
+            seen_by = self.opened_per_view[view]
+            in_browser = role not in seen_by and len(seen_by) < OPEN_PER_VIEW
+            read = self.open(page, url) if in_browser else None
+            if read is None:
+                read = self.read(page, url)
+            status, final, kind, html = read
+            if status >= 400:
                 self.problems[(role, self.local(url))].append(
-                    f"- a link leads here and the page answers {response.status}"
+                    f"- a link leads here and the page answers {status}"
                 )
                 continue
-            if "content-disposition" in response.headers or not kind.startswith("text/html"):
+            if not kind.startswith("text/html"):
                 self.downloads.add(view)
                 continue
+            final = _page_address(final)
             view = _view_name(urlsplit(final).path)
             if final in self.pages[role] or not final.startswith(self.base_url):
                 continue
             fetched_per_view[view] += 1
             reader = _PageReader()
-            reader.feed(response.text())
+            reader.feed(html)
             self.pages[role][final] = Page(
                 role=role,
                 url=self.local(final),
@@ -274,9 +282,8 @@ class Crawl:
                 title=" ".join(reader.title.split()),
                 content=" ".join(" ".join(reader.main).split()),
             )
-            seen_by = self.opened_per_view[view]
-            if role not in seen_by and len(seen_by) < OPEN_PER_VIEW:
-                seen_by.add(role)
+            if in_browser:
+                self.opened_per_view[view].add(role)
                 self.check(role, page, final)
             for href in reader.links:
                 target = self.follow(href, final)
@@ -284,32 +291,53 @@ class Crawl:
                     queued.add(target)
                     queue.append(target)
 
-    def check(self, role: str, page, url: str) -> None:
-        """The page in the browser: axe-core, contrast and reflow."""
+    def read(self, page, url: str) -> tuple[int, str, str, str]:
+        """(status, final address, content type, HTML) with a request in the person's session;
+        a file to download counts as not HTML."""
+        started = time.monotonic()
+        response = page.request.get(url, max_redirects=5)
+        self.seconds["reading"] += time.monotonic() - started
+        kind = response.headers.get("content-type", "")
+        if "content-disposition" in response.headers:
+            kind = "attachment"
+        html = response.text() if kind.startswith("text/html") else ""
+        return response.status, response.url, kind, html
+
+    def open(self, page, url: str) -> tuple[int, str, str, str] | None:
+        """The same, opened in the browser (to be checked there); None for a download."""
         started = time.monotonic()
         try:
-            self._check(role, page, url)
+            page.set_viewport_size(axe.DESKTOP)
+            response = page.goto(url)
+            page.wait_for_load_state("load")
+        except PlaywrightError:  # "Download is starting": read it again as a file
+            return None
         finally:
             self.seconds["checking"] += time.monotonic() - started
+        kind = response.headers.get("content-type", "")
+        html = page.content() if kind.startswith("text/html") else ""
+        return response.status, page.url, kind, html
 
-    def _check(self, role: str, page, url: str) -> None:
+    def check(self, role: str, page, url: str) -> None:
+        """The page open in the browser: axe-core, contrast and reflow."""
+        started = time.monotonic()
         self.opened.append((role, url))
         found = self.problems[(role, self.local(url))]
-        page.set_viewport_size(axe.DESKTOP)
-        page.goto(url)
-        page.wait_for_load_state("load")
-        found += [axe.describe(v) for v in axe._axe(page)]
-        found += [f"- contrast: {line}" for line in page.evaluate(_CONTRAST)]
-        page.set_viewport_size(NARROW)
-        overflow = axe.horizontal_overflow(page)
-        if overflow:
-            found.append(
-                f"- at 320 px the page scrolls sideways by {overflow} px: "
-                + ", ".join(page.evaluate(axe._TOO_WIDE))
-            )
-        narrow = page.evaluate("options => axe.run(document, options)", NARROW_AXE)
-        found += [axe.describe({**v, "viewports": ["320 px"]}) for v in narrow["violations"]]
-        page.set_viewport_size(axe.DESKTOP)
+        try:
+            found += [axe.describe(v) for v in axe._axe(page)]
+            found += [f"- contrast: {line}" for line in page.evaluate(_CONTRAST)]
+            page.set_viewport_size(NARROW)
+            overflow = axe.horizontal_overflow(page)
+            if overflow:
+                found.append(
+                    f"- at 320 px the page scrolls sideways by {overflow} px: "
+                    + ", ".join(page.evaluate(axe._TOO_WIDE))
+                )
+            narrow = page.evaluate("options => axe.run(document, options)", NARROW_AXE)
+            found += [axe.describe({**v, "viewports": ["320 px"]}) for v in narrow["violations"]]
+        finally:
+            page.set_viewport_size(axe.DESKTOP)
+            self.seconds["checking"] += time.monotonic() - started
 
     def shared_titles(self) -> dict[str, list[str]]:
         """Titles that different pages share, over every role. Two addresses are one page when

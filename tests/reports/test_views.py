@@ -2,6 +2,7 @@
 organisation report and their group's report; mentors the group reports of their groups. Pages,
 starting a job, downloads (the policy asked on every request), the polled progress."""
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -311,3 +312,49 @@ def test_a_lost_report_is_offered_again_and_stops_the_polling(client, world):
 
     assert 'hx-trigger="every 2s"' not in fragment
     assert reverse("reports:job_rerun", kwargs={"pk": lost.pk}) in fragment
+
+
+def _polled_in_live_region(html: str, region: str, polled: str) -> dict[str, str]:
+    """The attributes of the element htmx polls, which must sit right inside the live region,
+    so that the region itself stays in the page while its content is swapped."""
+    match = re.search(
+        rf'<div id="{region}" (?P<live>[^>]*)>\s*<div id="{polled}"(?P<attrs>[^>]*)>', html
+    )
+    assert match, f"#{polled} is not right inside the live region #{region}"
+    attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group("attrs")))
+    attributes["region"] = match.group("live")
+    return attributes
+
+
+def test_the_polled_report_lists_swap_their_content_and_keep_the_live_region(client, world, media):
+    job(kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1)
+    batch = services.report_batch_request(round=world.round_a)
+    client.force_login(world.leader)
+    jobs_page = client.get(_org_url(world, world.a1)).content.decode()
+    jobs_fragment = client.get(
+        _org_url(world, world.a1) + "?fragment=jobs", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    batch_page = client.get(
+        reverse("reports:batch_detail", kwargs={"pk": batch.pk})
+    ).content.decode()
+    batch_fragment = client.get(
+        reverse("reports:batch_progress", kwargs={"pk": batch.pk})
+    ).content.decode()
+
+    for html in (jobs_page, jobs_fragment):
+        polled = _polled_in_live_region(html, "report-jobs-region", "report-jobs")
+        assert polled["region"] == 'aria-live="polite"'
+        assert (polled["hx-trigger"], polled["hx-select"], polled["hx-swap"]) == (
+            "every 2s",
+            "#report-jobs",
+            "outerHTML",
+        )
+    for html in (batch_page, batch_fragment):
+        polled = _polled_in_live_region(html, "batch-progress-region", "batch-progress")
+        assert polled["region"] == 'role="status"'
+        assert (polled["hx-trigger"], polled["hx-select"], polled["hx-swap"]) == (
+            "every 2s",
+            "#batch-progress",
+            "outerHTML",
+        )
+        assert html.count('role="status"') == 1  # one region, not one inside another
