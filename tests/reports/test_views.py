@@ -245,7 +245,7 @@ def test_the_batch_page_polls_its_progress_until_every_report_is_finished(client
     after = client.get(progress_url).content.decode()
     reloaded = client.get(reverse("reports:batch_detail", kwargs={"pk": batch.pk})).content.decode()
 
-    assert f'hx-get="{progress_url}"' in page
+    assert f'hx-get="{progress_url}?seen=0-0-0-7-0"' in page
     with translation.override("sv"):
         counts = gettext("%(finished)s of %(total)s reports finished (%(percent)s %%)") % {
             "finished": 0,
@@ -358,3 +358,27 @@ def test_the_polled_report_lists_swap_their_content_and_keep_the_live_region(cli
             "outerHTML",
         )
         assert html.count('role="status"') == 1  # one region, not one inside another
+
+
+def test_the_polling_hears_nothing_new_until_the_reports_change(client, world, media):
+    waiting = job(kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1)
+    batch = services.report_batch_request(round=world.round_a)
+    client.force_login(world.leader)
+    jobs_url = _org_url(world, world.a1) + "?fragment=jobs"
+    progress_url = reverse("reports:batch_progress", kwargs={"pk": batch.pk})
+
+    first = client.get(jobs_url, HTTP_HX_REQUEST="true").content.decode()
+    seen = re.search(r"fragment=jobs&amp;seen=([0-9a-f]+)\"", first).group(1)
+    jobs_unchanged = client.get(f"{jobs_url}&seen={seen}", HTTP_HX_REQUEST="true")
+    progress_unchanged = client.get(f"{progress_url}?seen=0-0-0-7-0")
+    services.report_job_render(job_id=waiting.pk)
+    services.report_job_render(job_id=batch.jobs.order_by("pk").first().pk)
+    jobs_changed = client.get(f"{jobs_url}&seen={seen}", HTTP_HX_REQUEST="true")
+    progress_changed = client.get(f"{progress_url}?seen=0-0-0-7-0")
+
+    assert (jobs_unchanged.status_code, jobs_unchanged.content) == (204, b"")
+    assert (progress_unchanged.status_code, progress_unchanged.content) == (204, b"")
+    assert jobs_changed.status_code == 200
+    assert _download(waiting) in jobs_changed.content.decode()
+    assert progress_changed.status_code == 200
+    assert f'hx-get="{progress_url}?seen=1-0-0-6-0"' in progress_changed.content.decode()
