@@ -33,14 +33,12 @@ before, during or after that round.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -49,6 +47,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from accounts.forms import SignInForm
 from rounds import demo
+from tests.conftest import DEMO_DAY
 from tests.e2e import axe
 
 pytestmark = pytest.mark.e2e
@@ -61,8 +60,6 @@ OPEN_PER_VIEW = 3
 # Query parameters that do not change what a page shows (where to go after signing in).
 NEUTRAL_PARAMETERS = ("next",)
 NARROW = {"width": 320, "height": 800}
-# The day the demo was written for: its attendance and submissions lie before it.
-DEMO_DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 ROLES = (("anonymous", None, None), *demo.SIGN_INS)
 # Never followed: the admin has its own (Django's) interface.
 SKIPPED_PREFIXES = ("/admin/",)
