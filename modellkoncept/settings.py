@@ -225,6 +225,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Modellkoncept <norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address links in e-mails point to; requests know their own host, tasks do not.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the accessibility statement asks people to report what they cannot use.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="info@skr.se")
 
 # Celery: with no broker configured the same code runs in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))

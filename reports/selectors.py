@@ -9,6 +9,7 @@ fixed number of queries, whatever the size of the round.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -117,6 +118,12 @@ class BatchProgress:
     def is_complete(self) -> bool:
         return self.finished == self.total
 
+    @property
+    def state(self) -> str:
+        """The counts in one word. The polling page sends back the state it shows and hears
+        nothing (204) until it changes, so its live region announces changes, not repeats."""
+        return f"{self.done}-{self.failed}-{self.running}-{self.pending}-{self.lost}"
+
 
 def _progress_counts(prefix: str = "") -> dict:
     lost = lost_jobs(prefix)
@@ -174,6 +181,12 @@ def with_lost(jobs) -> list[ReportJob]:
     for job in jobs:
         job.lost = is_lost(job)
     return jobs
+
+
+def jobs_state(jobs) -> str:
+    """The state of a list of jobs (marked by `with_lost`) in one word, as `BatchProgress.state`."""
+    shown = ",".join(f"{job.pk}:{job.status}:{int(job.lost)}" for job in jobs)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 def any_unfinished(jobs) -> bool:

@@ -64,11 +64,15 @@ class JobListMixin:
     def get(self, request, *args, **kwargs):
         if request.htmx and request.GET.get("fragment") == "jobs":
             jobs = selectors.with_lost(self.get_jobs())
+            state = selectors.jobs_state(jobs)
+            if request.GET.get("seen") == state:
+                return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
             return TemplateResponse(
                 request,
                 self.fragment_template,
                 {
                     "jobs": jobs,
+                    "jobs_state": state,
                     "polling": selectors.any_unfinished(jobs),
                     "may_request": self._may_request(),
                 },
@@ -79,6 +83,7 @@ class JobListMixin:
         jobs = selectors.with_lost(self.get_jobs())
         return super().get_context_data(
             jobs=jobs,
+            jobs_state=selectors.jobs_state(jobs),
             polling=selectors.any_unfinished(jobs),
             may_request=self._may_request(),
             **kwargs,
@@ -164,11 +169,17 @@ class BatchProgressView(BatchMixin, TemplateView):
 
     template_name = "reports/_batch_progress.html"
 
+    def get(self, request, *args, **kwargs):
+        self.progress = selectors.batch_progress(batch=self.get_policy_object())
+        if request.GET.get("seen") == self.progress.state:
+            return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         batch = self.get_policy_object()
         return super().get_context_data(
             batch=batch,
-            progress=selectors.batch_progress(batch=batch),
+            progress=self.progress,
             failed=selectors.with_lost(selectors.batch_jobs_to_rerun(batch=batch)),
             **kwargs,
         )

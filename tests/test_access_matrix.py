@@ -148,6 +148,7 @@ TARGETS: dict[str, Target] = {
     # The site and the accounts.
     "home": Target(allowed=SIGNED_IN, shows_marker=False),
     "about": Target(allowed=PUBLIC),
+    "accessibility": Target(allowed=PUBLIC),
     "set_language": Target(allowed=PUBLIC, methods=POST, data=lambda w: {"language": "sv"}),
     "accounts:login": Target(
         allowed=PUBLIC,
