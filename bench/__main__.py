@@ -207,8 +207,7 @@ def main(argv=None) -> int:
             "client": "django.test.Client in the benchmark's process, signed in with force_login",
             "runs": args.runs,
             "warm_ups": args.warm_ups,
-            "statistic": "median server time of the timed requests, kept (content in the "
-            "cache) and fresh (cache emptied first); queries of one extra request of each",
+            "statistic": "median server time of the timed requests; queries of one extra request",
             "time_target": f"national size within {pages.TIME_TARGET:g}× the bare page",
         },
         "data": {

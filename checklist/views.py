@@ -22,7 +22,6 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
 from participants.selectors import participation_for
 from rounds.models import Meeting
@@ -58,26 +57,21 @@ class AssessmentMixin(PolicyRequiredMixin):
             initial[f"comment_{row.item.number}"] = row.answer.comment
         return initial
 
-    def render_page(self, page, form, *, status=200, conflict=None, missing=(), has_errors=None):
-        """The page; `page` and `form` may be lazy (`has_errors` then says whether the form
-        has any), read only when the page's content is not in the cache."""
+    def render_page(self, page, form, *, status=200, conflict=None, missing=()):
         return render(
             self.request,
             "checklist/assessment.html",
             {
                 "page": page,
-                "assessment": self.assessment,
+                "assessment": page.assessment,
                 "form": form,
-                "has_errors": bool(form.errors) if has_errors is None else has_errors,
-                "remark_form": lazy(lambda: RemarkForm(items=[row.item for row in page.rows])),
+                "remark_form": RemarkForm(items=[row.item for row in page.rows]),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": lazy(
-                    lambda: [
-                        (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
-                        for row in page.rows
-                    ]
-                ),
+                "fields": [
+                    (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
+                    for row in page.rows
+                ],
             },
             status=status,
         )
@@ -87,8 +81,8 @@ class AssessmentDetailView(AssessmentMixin, View):
     permission_required = "checklist.view_assessment"
 
     def get(self, request, pk):
-        page = lazy(selectors.assessment_page, assessment=self.assessment, user=request.user)
-        return self.render_page(page, lazy(self.build_form, page), has_errors=False)
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        return self.render_page(page, self.build_form(page))
 
 
 class AssessmentSaveView(AssessmentMixin, View):

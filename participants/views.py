@@ -11,7 +11,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy_items
 from modellkoncept.policy import PolicyRequiredMixin
 from participants import selectors, services
 from participants.forms import (
@@ -47,12 +46,7 @@ class ParticipationDetailView(ParticipationMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            lazy_items(
-                selectors.participation_page,
-                selectors.PARTICIPATION_PAGE_ITEMS,
-                participation=self.object,
-                user=self.request.user,
-            )
+            selectors.participation_page(participation=self.object, user=self.request.user)
         )
         return context
 

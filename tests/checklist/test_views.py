@@ -1187,7 +1187,6 @@ def _add_earlier(world, n: int, *, offset: int = 0):
         )
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _url("assessment", world.draft_a1)
@@ -1200,7 +1199,6 @@ def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_n
     assert response.content.decode().count("Anmärkning nummer ") == 5
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_organisation_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _organisation_url()
