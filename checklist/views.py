@@ -49,6 +49,12 @@ class AssessmentMixin(PolicyRequiredMixin):
         )
         return form
 
+    def build_autosave_form(self, data):
+        """The form of an autosave, which answers with a status line, not the page: it needs
+        the checklist's items and scale, not the page's reads."""
+        parts = selectors.assessment_form(assessment=self.assessment)
+        return AssessmentForm(data, items=parts.items, scale_steps=parts.scale_steps)
+
     @staticmethod
     def initial(page):
         initial = {"revision": page.assessment.revision}
@@ -92,8 +98,11 @@ class AssessmentSaveView(AssessmentMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
-        form = self.build_form(page, request.POST)
+        if request.htmx:  # every answer is answered with a status line, never the page
+            page, form = None, self.build_autosave_form(request.POST)
+        else:
+            page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+            form = self.build_form(page, request.POST)
         if not form.is_valid():
             if request.htmx:
                 return render(request, "checklist/_save_status.html", {"invalid": True}, status=422)
