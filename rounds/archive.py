@@ -60,7 +60,7 @@ from participants.models import (
     ProgressNote,
 )
 from rounds import services as round_services
-from rounds.models import Attendance, GroupMentor, Meeting, Round
+from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 
 User = get_user_model()
 
@@ -1483,6 +1483,17 @@ def _create(plan: _Plan) -> ImportSummary:
     with _creating("$.round"):
         round_ = round_services.round_create(checklist_version=plan.checklist, **plan.round)
 
+    groups: dict[str, BenchmarkingGroup] = {}
+    for name, entry in plan.groups.items():
+        if len(plan.members(name)) == 1:
+            raise ArchiveError(
+                [f"{entry.path}: " + _("A benchmarking group needs at least two organisations.")]
+            )
+        group = BenchmarkingGroup(round=round_, name=name.strip(), theme=entry.theme.strip())
+        _valid(group, entry.path)
+        groups[name] = group
+    bulk_create_with_history(list(groups.values()), BenchmarkingGroup)
+
     participations: dict[str, Participation] = {}
     new_organisations = []
     for code, entry in plan.organisations.items():
@@ -1505,24 +1516,21 @@ def _create(plan: _Plan) -> ImportSummary:
             willing_to_mentor=entry.willing_to_mentor,
             mentor_capacity=entry.mentor_capacity,
         )
+        if entry.group and entry.role == Participation.Role.PARTICIPANT:
+            participation.group = groups[entry.group]
         _valid(participation, entry.path)
         participations[code] = participation
     bulk_create_with_history(list(participations.values()), Participation)
 
-    groups = {}
+    mentorships = []
     for name, entry in plan.groups.items():
-        with _creating(entry.path):
-            groups[name] = round_services.group_create(
-                round=round_,
-                name=name,
-                theme=entry.theme,
-                members=[participations[o.code] for o in plan.members(name)],
-            )
         for position, code in enumerate(entry.mentors):
-            with _creating(_path(entry.path, "mentors", position)):
-                round_services.mentor_assign(
-                    group=groups[name], participation=participations[code], is_primary=position == 0
-                )
+            mentorship = GroupMentor(
+                group=groups[name], participation=participations[code], is_primary=position == 0
+            )
+            _valid(mentorship, _path(entry.path, "mentors", position))
+            mentorships.append(mentorship)
+    bulk_create_with_history(mentorships, GroupMentor)
 
     people: dict[str, User] = {
         person.email: person
