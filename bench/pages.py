@@ -25,8 +25,9 @@ from django.urls import reverse
 
 WARM_UPS = 3
 RUNS = 15
-# A page at national size may take this many times the bare page, at most.
-TIME_TARGET = 3.0
+# A page at national size, rendered in full (nothing is kept between requests), may take this
+# many times the bare page, at most.
+TIME_TARGET = 4.0
 
 
 @dataclass
@@ -228,7 +229,7 @@ def targets(timings: list[Timing], bare: list[Timing], layout: dict) -> dict:
     }
     return {
         "same_query_count_at_both_sizes": same_queries,
-        "national_within_3x_bare_page": within_time,
+        "national_within_4x_bare_page": within_time,
         "round_dashboard_readable_at_national_size": readable,
         "all_met": all(v["met"] for v in same_queries.values())
         and all(v["met"] for v in within_time.values())
@@ -258,7 +259,7 @@ def markdown(result: dict) -> str:
     for page in dict.fromkeys(t["page"] for t in pages["pages"]):
         small, national = by[page, "small"], by[page, "national"]
         same = target["same_query_count_at_both_sizes"][page]["met"]
-        within = target["national_within_3x_bare_page"][page]
+        within = target["national_within_4x_bare_page"][page]
         verdict = ", ".join(
             [
                 "same queries" if same else "**queries grow**",
