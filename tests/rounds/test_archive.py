@@ -285,9 +285,10 @@ def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
         summary = archive.import_document(larger_document, by=world.leader)
 
     assert summary.meetings == 7
-    assert summary.improvement_works == ImprovementWork.objects.filter(
-        participation__round=world.round_a
-    ).count()
+    assert (
+        summary.improvement_works
+        == ImprovementWork.objects.filter(participation__round=world.round_a).count()
+    )
     assert Meeting.objects.filter(round__slug="omgang-d").count() == 7
     assert len(larger.captured_queries) == len(smaller.captured_queries) <= 60
 
