@@ -161,6 +161,7 @@ def people(users: int) -> tuple[list[Strategist], list[str], list[str], str]:
     """Sessions of the strategists (each with a draft self-assessment of the national round's
     sixth meeting), project leaders and mentors of a run of `users`, and the round's slug."""
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from bench import build
     from checklist import services as checklist_services
@@ -185,19 +186,25 @@ def people(users: int) -> tuple[list[Strategist], list[str], list[str], str]:
         a.participation_id: a
         for a in SelfAssessment.objects.filter(
             participation__round=round_, meeting__number=build.LEARNING_MEETINGS
-        )
+        ).select_related("meeting")
     }
+    today = timezone.localdate()
     strategists = []
     for participation in participations:
         if len(strategists) == wanted:
             break
+        meeting = sixth[participation.group_id]
+        if meeting.assessment_opens_on and meeting.assessment_opens_on > today:
+            continue  # the week before the meeting, but its assessment is not open yet
         assessment = drafts.get(participation.pk)
-        if assessment is not None and assessment.status != SelfAssessment.Status.DRAFT:
+        if assessment is not None and (
+            assessment.status != SelfAssessment.Status.DRAFT or assessment.is_locked
+        ):
             continue
         if assessment is None:  # not begun: begun now, as the strategist would
             assessment, _ = checklist_services.assessment_record(
                 participation=participation,
-                meeting=sixth[participation.group_id],
+                meeting=meeting,
                 scores={1: 1},
                 submitted_at=None,
             )
