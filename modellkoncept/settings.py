@@ -127,15 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The main pages' content is kept here until the data changes (modellkoncept/pagecache.py), at
-# most PAGE_CACHE_SECONDS (0 keeps nothing). A change must reach every process that serves
-# pages, so a deployment with more than one process needs a shared cache,
-# CACHE_URL=redis://host:6379/1; without one, production keeps no pages (the default cache is
-# each process's own memory).
+# Django's cache, for values that are the same for everyone who reads them (and request
+# throttling). A deployment with more than one process shares one, CACHE_URL=redis://host:6379/1
+# (the default is each process's own memory). Pages are never kept in it.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-PAGE_CACHE_SECONDS = env.int(
-    "PAGE_CACHE_SECONDS", default=60 if env.str("CACHE_URL", "") or not PRODUCTION else 0
-)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

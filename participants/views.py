@@ -15,7 +15,6 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.client import client_address
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy_items
 from modellkoncept.policy import PolicyRequiredMixin
 from modellkoncept.throttle import throttle_allows
 from participants import selectors, services
@@ -54,12 +53,7 @@ class ParticipationDetailView(ParticipationMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            lazy_items(
-                selectors.participation_page,
-                selectors.PARTICIPATION_PAGE_ITEMS,
-                participation=self.object,
-                user=self.request.user,
-            )
+            selectors.participation_page(participation=self.object, user=self.request.user)
         )
         return context
 

@@ -145,7 +145,7 @@ def _test_defaults(settings):
     """Tests see the site as users do (Swedish by default) and send mail to memory."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # pages kept by an earlier test (their keys name no database)
+    cache.clear()  # values kept by an earlier test (their keys name no database)
 
 
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
@@ -174,13 +174,6 @@ def _migration_data(request):
     import_module("checklist.migrations.0003_classic_checklist").create_classic_checklist(
         apps, None
     )
-
-
-@pytest.fixture
-def fresh_pages(settings):
-    """Pages read and rendered in full on every request, nothing kept in the cache: for the
-    tests that count a page's own queries."""
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture
