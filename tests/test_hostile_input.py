@@ -1624,6 +1624,31 @@ def test_a_meeting_in_the_year_one_is_refused_not_a_500(client, world):
     assert page.status_code == 200
 
 
+def _form_year_cases():
+    from participants.forms import ApplicationForm, ProgressNoteForm
+    from rounds.forms import MeetingForm, RoundForm, WithdrawForm
+
+    return {
+        "round": (lambda w: RoundForm, "starts_on", {}),
+        "meeting": (lambda w: MeetingForm, "assessment_opens_on", {"round": "round_a"}),
+        "withdrawal": (lambda w: WithdrawForm, "withdrawn_on", {}),
+        "progress note": (lambda w: ProgressNoteForm, "noted_on", {}),
+        "application": (lambda w: ApplicationForm, "decision_on", {}),
+    }
+
+
+@pytest.mark.parametrize("case", ["round", "meeting", "withdrawal", "progress note", "application"])
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
+def test_every_form_refuses_a_date_outside_the_programme_years(world, case, day):
+    """Issue #13: a date outside 2000–2100 is refused beside its field in every form."""
+    form_class, field_name, extra = _form_year_cases()[case]
+    kwargs = {key: getattr(world, value) for key, value in extra.items()}
+    form = form_class(world)(data={field_name: day}, **kwargs)
+
+    assert not form.is_valid()
+    assert form.errors[field_name] == ["Ange ett datum under åren 2000–2100."]
+
+
 NUL_REQUESTS = {
     "new checklist version ?from": ("get", "/checklist/versions/new/?from=%00", {}, 200),
     "organisation page": ("get", "/rounds/omgang-a/organisations/%00/", {}, 404),

@@ -793,3 +793,26 @@ def test_a_value_that_cannot_be_stored_is_a_listed_problem(
         archive.import_document(archive.parse_document(text))
     assert any(p.startswith(f"{path}: ") for p in refusal.value.problems)
     assert _counts() == before
+
+
+@pytest.mark.postgres
+def test_on_postgresql_nothing_of_a_hostile_archive_reaches_the_database(client, world, document):
+    """PostgreSQL stored the year 1 (as 1 BC), after which the round's pages, every mentor's
+    workspace and the calendar feeds answered 500; a NUL character failed at confirmation."""
+    client.force_login(world.leader)
+    before = _counts()
+    year_one = copy.deepcopy(document)
+    year_one["meetings"][0]["starts_at"] = "0001-01-01T00:00:00+14:00"
+    nul_theme = copy.deepcopy(document)
+    nul_theme["groups"][0]["theme"] = "@X@"
+    for text in (
+        json.dumps(year_one, ensure_ascii=False),
+        _raw(nul_theme, **{"@X@": r'"Tema\u0000"'}),
+        _raw(nul_theme, **{"@X@": r'"Tema\udfff"'}),
+    ):
+        response = client.post(IMPORT_URL, {"file": _upload_text(text)})
+        assert response.status_code == 422
+        assert response.context["problems"]
+    assert _counts() == before
+    client.force_login(world.mentor_m1)
+    assert client.get(reverse("rounds:mentor_workspace")).status_code == 200
