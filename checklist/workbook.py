@@ -26,6 +26,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from xml.parsers import expat
 
 from django.utils.formats import number_format
@@ -114,7 +115,17 @@ def _feed(archive: zipfile.ZipFile, name: str, parser: expat.XMLParserType) -> N
         parser.Parse(b"", True)
     except _Stop as stop:
         raise stop.error from None
-    except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except (
+        expat.ExpatError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        RuntimeError,  # an encrypted part
+        NotImplementedError,  # a compression zipfile does not know
+    ):
         raise unreadable() from None
 
 
@@ -427,7 +438,7 @@ def read_xlsx(data: bytes, *, max_columns: int, max_lines: int, max_rows: int, t
     a problem people can act on, for a file that is no workbook or passes a cap."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise unreadable() from None
     with archive:
         names = _check_directory(archive)
