@@ -328,13 +328,16 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
-    print("| hostile file | size | seconds (CPU) | Python peak | process peak | outcome |")
+    print(
+        "| hostile file | size | CPU seconds (clock) | Python peak | process peak (at start) "
+        "| outcome |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         print(
-            f"| {r['file']} | {r['kb']:,} KB | {r['seconds']} s ({r['cpu_seconds']} s) "
-            f"| {r['python_peak_mb']} MB "
-            f"| {r['rss_peak_mb']} MB | {r['outcome'][:90]} |"
+            f"| {r['file']} | {r['kb']:,} KB | {r['cpu_seconds']} s ({r['seconds']} s) "
+            f"| {r['python_peak_mb']} MB | {r['rss_peak_mb']} MB ({r['rss_before_mb']} MB) "
+            f"| {r['outcome'][:90]} |"
         )
     return 0
 
