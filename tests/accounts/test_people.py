@@ -510,8 +510,8 @@ def test_erasure_rebuilds_the_reports_that_name_the_person_without_them(
         report_services.report_job_render(job_id=job.pk)
         job.refresh_from_db()
     old_file = aby.file.name
-    assert "Sara Strateg" in pdf_text(aby.file.read())
-    aby.file.close()
+    with aby.file.open("rb") as pdf:
+        assert "Sara Strateg" in pdf_text(pdf.read())
     bby_file = bby.file.name
     en.force_login(world.leader)
 
@@ -524,7 +524,8 @@ def test_erasure_rebuilds_the_reports_that_name_the_person_without_them(
     assert not storage.exists(old_file)  # the file that named her is gone
     assert aby.status == ReportJob.Status.DONE  # made again
     assert aby.file.name != old_file
-    text = pdf_text(aby.file.read())
+    with aby.file.open("rb") as pdf:
+        text = pdf_text(pdf.read())
     assert "Sara Strateg" not in text
     assert "strateg@aby.se" not in text
     assert "Erased person" in text
