@@ -17,13 +17,6 @@ def is_programme_year(value) -> bool:
     return FIRST_YEAR <= value.year <= LAST_YEAR
 
 
-def programme_year_message() -> str:
-    return _("Give a date in the years %(first)s to %(last)s.") % {
-        "first": FIRST_YEAR,
-        "last": LAST_YEAR,
-    }
-
-
 def validate_programme_year(value) -> None:
     """Refuse a date or a time outside the years the programme can be held in."""
     if not is_programme_year(value):
