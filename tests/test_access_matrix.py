@@ -34,6 +34,7 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -493,8 +494,10 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=str(media)),
         django_db_blocker.unblock(),
         transaction.atomic(),
+        # As the `world` fixture: built and used on the day it was written for.
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
     ):
-        world = conftest.world.__wrapped__(None)
+        world = conftest._world()
         _extend(world)
         yield world
         transaction.set_rollback(True)
