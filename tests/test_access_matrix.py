@@ -502,6 +502,8 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=str(media)),
         django_db_blocker.unblock(),
         transaction.atomic(),
+        # As the `world` fixture: built and used on the day it was written for.
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
     ):
         world = conftest.build_world()
         _extend(world)
