@@ -59,20 +59,20 @@ class AssessmentSubmitted(DomainError):
     """The assessment is submitted: it is read-only until it is reopened."""
 
 
-def _working_answers(assessment: SelfAssessment) -> dict[int, tuple[int | None, str]]:
+def _working_answers(
+    assessment: SelfAssessment, answers: list[Answer] | None = None
+) -> dict[int, tuple[int | None, str]]:
     """The answers its strategists edit: the working copy while a submitted assessment is
-    reopened, the answers themselves otherwise (item number → score, comment)."""
+    reopened, the answers themselves otherwise (item number → score, comment); `answers`, when
+    the caller has read them (with their items) already."""
     if assessment.is_reopened:
         return {
             int(number): (value.get("score"), value.get("comment", ""))
             for number, value in assessment.draft_answers.items()
         }
-    return {
-        number: (score, comment)
-        for number, score, comment in assessment.answers.values_list(
-            "item__number", "score", "comment"
-        )
-    }
+    if answers is None:
+        answers = list(assessment.answers.select_related("item"))
+    return {answer.item.number: (answer.score, answer.comment) for answer in answers}
 
 
 def _submitted_refusal() -> AssessmentSubmitted:
@@ -114,7 +114,8 @@ def assessment_save(
         )
     comments = comments or {}
     version = locked.participation.round.checklist_version
-    answers = _working_answers(locked)
+    rows = [] if locked.is_reopened else list(locked.answers.select_related("item"))
+    answers = _working_answers(locked, rows)
     problems = []
     for number in set(scores) | set(comments):
         if number not in answers:
@@ -155,7 +156,7 @@ def assessment_save(
         }
     else:
         changed = []
-        for answer in locked.answers.select_related("item"):
+        for answer in rows:
             score, comment = new_answers[answer.item.number]
             if (score, comment) != (answer.score, answer.comment):
                 answer.score, answer.comment = score, comment

@@ -39,6 +39,7 @@ EXEMPT = {
     "accounts.services.calendar_token_reset": "the person's own secret link, not programme data",
     "accounts.services.calendar_token_revoke": "the person's own secret link, not programme data",
     "accounts.services.person_export": "reads only",
+    "accounts.services.password_reset_send": "an e-mail with a link; changes nothing yet",
     "participants.services.organisations_load": "SKR's reference list, loaded from its file",
     "participants.services.invitation_for_token": "reads only",
     "participants.services.application_send_notice": "an e-mail about a logged decision",

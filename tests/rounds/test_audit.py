@@ -183,7 +183,7 @@ def test_removing_a_group_keeps_it_and_its_mentors_in_the_trail(en, changed):
 
 
 def test_the_audit_page_runs_a_fixed_number_of_queries(
-    client, changed, django_assert_max_num_queries, fresh_pages
+    client, changed, django_assert_max_num_queries
 ):
     w = changed
     client.force_login(w.leader)
