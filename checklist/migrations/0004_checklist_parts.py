@@ -10,11 +10,15 @@ from django.utils.text import slugify
 CLASSIC_SLUG = "skr-10-1-3"
 
 
+def mark_classic_guidance_as_site_help(apps, schema_editor):
+    """Idempotent; tests/conftest.py runs it again after a transactional test's flush."""
+    ChecklistVersion = apps.get_model("checklist", "ChecklistVersion")
+    ChecklistVersion.objects.filter(slug=CLASSIC_SLUG).update(guidance_is_site_help=True)
+
+
 def parts_from_titles(apps, schema_editor):
     ChecklistPart = apps.get_model("checklist", "ChecklistPart")
     ChecklistItem = apps.get_model("checklist", "ChecklistItem")
-    ChecklistVersion = apps.get_model("checklist", "ChecklistVersion")
-    ChecklistVersion.objects.filter(slug=CLASSIC_SLUG).update(guidance_is_site_help=True)
     parts = {}  # (version id, sv, en) -> part
     keys = {}  # version id -> keys used
     for item in ChecklistItem.objects.exclude(part_sv="", part_en="").order_by(
@@ -119,6 +123,7 @@ class Migration(migrations.Migration):
                 verbose_name="part",
             ),
         ),
+        migrations.RunPython(mark_classic_guidance_as_site_help, migrations.RunPython.noop),
         migrations.RunPython(parts_from_titles, titles_from_parts),
         migrations.RemoveField(model_name="checklistitem", name="part_en"),
         migrations.RemoveField(model_name="checklistitem", name="part_sv"),
