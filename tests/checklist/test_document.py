@@ -153,7 +153,10 @@ def test_the_example_follows_the_schema_and_every_object_refuses_unknown_keys():
             "$.level: “region” is not one of organisation, committee.",
         ),
         (lambda d: d["name"].pop("en"), "$.name.en: This key is required."),
-        (lambda d: d["items"][0]["text"].update(sv=""), "$.items[0].text.sv: This must not be empty."),
+        (
+            lambda d: d["items"][0]["text"].update(sv=""),
+            "$.items[0].text.sv: This must not be empty.",
+        ),
         (
             lambda d: d.update(slug="med mellanslag"),
             "$.slug: “med mellanslag” may hold only letters a–z, digits, hyphens and underscores.",
