@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.pagecache import lazy, lazy_items
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
-from rounds import archive, selectors, services
+from rounds import archive, elections, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
@@ -398,6 +398,9 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
             form.add_error(None, error.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("The round is created."))
+        warning = elections.leadership_warning(round_.starts_on)
+        if warning:  # saved all the same: the project leader knows the organisations
+            messages.warning(self.request, warning)
         return redirect("rounds:round_detail", slug=round_.slug)
 
 
