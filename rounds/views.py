@@ -376,7 +376,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
     form_class = RoundForm
 
     def get_initial(self):
-        return {"reminder_days": [7, 2], "meeting_notice_days": 14}
+        return {"reminder_days": [7, 2], "meeting_notice_days": 14, "contacts": [self.request.user]}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -393,6 +393,8 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 accepts_applications=data["accepts_applications"],
                 reminder_days=data["reminder_days"],
                 meeting_notice_days=data["meeting_notice_days"],
+                # The creator answers for the round unless other project leaders are named.
+                contacts=data["contacts"] or [self.request.user],
             )
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
