@@ -83,6 +83,29 @@ def pytest_unconfigure(config):
         travel.stop()
 
 
+# The day the shared test world (`world`) runs on: inside its rounds' written-out dates.
+WORLD_DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+# The day the demo data was written for (rounds/demo.py): its active round has meetings on both
+# sides of it, attendance recorded for the past ones and assessments open for the next.
+DEMO_DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.fixture
+def demo_day():
+    """Run a test on the demo's day, whatever `--clock` says: what the demo holds (attendance,
+    open assessments, a completed earlier round) is written for that day."""
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield DEMO_DAY
+
+
+@pytest.fixture(scope="module")
+def demo_day_module():
+    """`demo_day` for a module whose demo is built once for all its tests."""
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield DEMO_DAY
+
+
 def pytest_report_header(config):
     return f"clock: the tests run at {clock_start(config.getoption('clock')).isoformat()} (--clock)"
 
@@ -122,7 +145,7 @@ def _test_defaults(settings):
     """Tests see the site as users do (Swedish by default) and send mail to memory."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # pages kept by an earlier test (their keys name no database)
+    cache.clear()  # values kept by an earlier test (their keys name no database)
 
 
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
@@ -157,13 +180,6 @@ def _migration_data(request):
 
 
 @pytest.fixture
-def fresh_pages(settings):
-    """Pages read and rendered in full on every request, nothing kept in the cache: for the
-    tests that count a page's own queries."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def leader(db):
     return ProjectLeaderFactory(email="projektledare@skr.se", full_name="Pia Projektledare")
 
@@ -175,7 +191,16 @@ def _person(email, name):
 @pytest.fixture
 def world(db):
     """Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2);
-    round B has group GB (B1, B2). People in every function that the policy tells apart."""
+    round B has group GB (B1, B2). People in every function that the policy tells apart.
+
+    The rounds have written-out dates (2026–2027), so the world and the test using it run on a
+    day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later."""
+    with time_machine.travel(WORLD_DAY, tick=True):
+        yield build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The `world`, for a module-scoped fixture that builds it once (on `WORLD_DAY`)."""
     w = SimpleNamespace()
     w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
     orgs = {
