@@ -157,7 +157,7 @@ def _assessment_with_parts():
     return services.assessment_start(participation=participation, meeting=meeting)
 
 
-def test_the_assessment_page_shows_the_parts_as_headings(client, leader, fresh_pages):
+def test_the_assessment_page_shows_the_parts_as_headings(client, leader):
     assessment = _assessment_with_parts()
     client.force_login(leader)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -175,7 +175,7 @@ def test_the_assessment_page_shows_the_parts_as_headings(client, leader, fresh_p
     assert "Help from this site" not in html
 
 
-def test_the_classic_assessment_labels_its_guidance_as_the_sites_help(client, world, fresh_pages):
+def test_the_classic_assessment_labels_its_guidance_as_the_sites_help(client, world):
     client.force_login(world.leader)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
