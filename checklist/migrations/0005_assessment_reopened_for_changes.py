@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checklist', '0003_classic_checklist'),
+        ('checklist', '0004_checklist_parts'),
     ]
 
     operations = [
