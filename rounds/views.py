@@ -17,6 +17,7 @@ from modellkoncept.errors import DomainError
 from modellkoncept.pagecache import lazy, lazy_items
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
 from rounds import archive, selectors, services
+from rounds import learning_selectors
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
@@ -105,6 +106,11 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
         return Meeting.objects.filter(round__slug=self.kwargs["round_slug"]).select_related(
             "round", "group", "host"
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(learning_selectors.meeting_page(meeting=self.object, user=self.request.user))
+        return context
 
 
 class RoundMixin(PolicyRequiredMixin):

@@ -1,0 +1,198 @@
+"""Views of the programme's learning loop: meeting material and the programme library."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from modellkoncept.errors import DomainError
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require
+from rounds import learning_selectors, material
+from rounds.learning_forms import AgendaForm, DocumentUploadForm, ProgrammeDocumentForm
+from rounds.models import Meeting, MeetingMaterial, ProgrammeDocument
+
+
+def private_download(document, *, missing: str) -> FileResponse:
+    """A stored document as an attachment that no shared cache keeps."""
+    if not document.file:
+        raise Http404(missing)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class MeetingMixin(PolicyRequiredMixin):
+    """A view of one meeting, addressed by the round's slug and the meeting's pk."""
+
+    policy_queryset = Meeting.objects.select_related("round", "group", "host")
+    policy_lookup = {"round__slug": "round_slug", "pk": "pk"}
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.get_policy_object()
+
+
+# Meeting material
+
+
+class MeetingMaterialView(MeetingMixin, TemplateView):
+    """The host's page for the meeting's agenda and files."""
+
+    permission_required = "rounds.change_meeting_material"
+    template_name = "rounds/meeting_material.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("agenda_form", AgendaForm(initial={"agenda": self.meeting.agenda}))
+        kwargs.setdefault("upload_form", DocumentUploadForm())
+        return super().get_context_data(
+            meeting=self.meeting,
+            round=self.meeting.round,
+            material=learning_selectors.meeting_material(meeting=self.meeting),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.meeting
+        if request.POST.get("form") == "agenda":
+            form = AgendaForm(request.POST)
+            if form.is_valid():
+                try:
+                    material.meeting_agenda_set(
+                        meeting=meeting, agenda=form.cleaned_data["agenda"], by=request.user
+                    )
+                except DomainError as error:
+                    form.add_error("agenda", error)
+                else:
+                    messages.success(request, _("The agenda is saved."))
+                    return redirect(request.path)
+            return self.render_to_response(self.get_context_data(agenda_form=form), status=422)
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                material.meeting_material_add(
+                    meeting=meeting,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The file is added to the meeting's material."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(upload_form=form), status=422)
+
+
+class MaterialMixin(MeetingMixin):
+    def material(self) -> MeetingMaterial:
+        try:
+            document = self.meeting.material.get(pk=self.kwargs["material_pk"])
+        except MeetingMaterial.DoesNotExist:
+            raise Http404(_("No such page, or it is not yours to see.")) from None
+        document.meeting = self.meeting
+        return document
+
+
+class MaterialDownloadView(MaterialMixin, View):
+    """A file of the meeting, for whoever may see the meeting."""
+
+    permission_required = "rounds.view_meeting"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return private_download(
+            self.material(), missing=_("The file is listed, but not kept on this site.")
+        )
+
+
+class MaterialDeleteView(MaterialMixin, View):
+    permission_required = "rounds.change_meeting_material"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        document = self.material()
+        try:
+            material.meeting_material_remove(material=document, by=request.user)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
+        return redirect(
+            "rounds:meeting_material", round_slug=self.meeting.round.slug, pk=self.meeting.pk
+        )
+
+
+# The programme library
+
+
+class ProgrammeLibraryView(PolicyRequiredMixin, TemplateView):
+    """The programme's method material; project leaders add and remove documents here."""
+
+    permission_required = "rounds.view_programme_library"
+    template_name = "rounds/programme_library.html"
+
+    def get_context_data(self, **kwargs):
+        may_change = self.request.user.has_perm("rounds.change_programme_library")
+        if may_change:
+            kwargs.setdefault("form", ProgrammeDocumentForm())
+        return super().get_context_data(
+            documents=list(ProgrammeDocument.objects.all()), may_change=may_change, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        require(request.user, "rounds.change_programme_library")
+        form = ProgrammeDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                material.programme_document_add(
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The document is added to the library."))
+                return redirect("rounds:programme_library")
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class ProgrammeDocumentMixin(PolicyRequiredMixin):
+    policy_queryset = ProgrammeDocument.objects.all()
+    policy_lookup = {"pk": "pk"}
+
+
+class ProgrammeDocumentDownloadView(ProgrammeDocumentMixin, View):
+    permission_required = "rounds.view_programme_library"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return private_download(
+            self.get_policy_object(), missing=_("The file is not kept on this site.")
+        )
+
+
+class ProgrammeDocumentDeleteView(ProgrammeDocumentMixin, View):
+    permission_required = "rounds.change_programme_library"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_policy_object()
+        material.programme_document_remove(document=document, by=request.user)
+        messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
+        return redirect("rounds:programme_library")
