@@ -48,11 +48,13 @@ from accounts.models import User
 from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
+from rounds import material
 from rounds import services as round_services
 from rounds.models import GroupMentor
 from tests import conftest
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import OrganisationFactory
+from tests.rounds import documents
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +90,7 @@ ROUND_A_NAME = ("Omgång A",)
 MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
+MATERIAL = ("Matrisens underlag",)
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -128,6 +131,10 @@ def _group(w):
 
 def _meeting(w):
     return {"round_slug": w.round_a.slug, "pk": w.meeting_ga1.pk}
+
+
+def _material(w):
+    return {**_meeting(w), "material_pk": w.material_ga1.pk}
 
 
 def _draft(w):
@@ -312,6 +319,39 @@ TARGETS: dict[str, Target] = {
         markers=GROUP_GA1,
     ),
     "rounds:round_audit": Target(kwargs=_round, markers=ROUND_A_NAME),
+    # Meeting material: GA1's meeting is hosted by A1; whoever sees the meeting downloads.
+    "rounds:meeting_material": Target(
+        kwargs=_meeting,
+        allowed=A1_PEOPLE,
+        methods=BOTH,
+        data=lambda w: {"form": "agenda", "agenda": "Matrisens dagordning"},
+        markers=MEETING_GA1,
+    ),
+    "rounds:material_download": Target(
+        kwargs=_material, allowed=GA1_VIEWERS, markers=MATERIAL, shows_marker=False
+    ),
+    "rounds:material_delete": Target(
+        kwargs=_material, allowed=A1_PEOPLE, methods=POST, markers=MATERIAL
+    ),
+    # The programme's method material: every participant and mentor of any round reads it.
+    "rounds:programme_library": Target(
+        allowed=SIGNED_IN - {"outsider"},
+        methods=BOTH,
+        post_allowed=LEADER,
+        data=lambda w: {
+            "title": "Matrisens mall",
+            "file": SimpleUploadedFile("mall.pdf", documents.pdf()),
+        },
+        shows_marker=False,
+    ),
+    "rounds:programme_document": Target(
+        kwargs=lambda w: {"pk": w.library_document.pk},
+        allowed=SIGNED_IN - {"outsider"},
+        shows_marker=False,
+    ),
+    "rounds:programme_document_delete": Target(
+        kwargs=lambda w: {"pk": w.library_document.pk}, methods=POST
+    ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
         kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
@@ -544,6 +584,15 @@ def _extend(w):
     )
 
     w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
+    w.meeting_ga1 = round_services.meeting_update(meeting=w.meeting_ga1, host=w.a1.organisation)
+    w.material_ga1 = material.meeting_material_add(
+        meeting=w.meeting_ga1,
+        title=MATERIAL[0],
+        upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
+    )
+    w.library_document = material.programme_document_add(
+        title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
+    )
     User.objects.filter(pk=w.strategist_a1.pk).update(calendar_token=CALENDAR_TOKEN)
 
     w.batch_a = ReportBatch.objects.create(round=w.round_a, language="sv")
