@@ -58,6 +58,7 @@ from participants.models import (
     Organisation,
     Participation,
 )
+from rounds import material
 from rounds import services as round_services
 from rounds.models import Attendance, GroupMentor, Meeting, Round
 
@@ -221,7 +222,8 @@ def export_document(round: Round) -> dict:
             Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related("person", "participation__organisation"),
-            )
+            ),
+            "material",
         ),
         key=lambda m: (m.starts_at, m.key),
     )
@@ -348,7 +350,23 @@ def _export_meeting(meeting: Meeting) -> dict:
         "assessment_due": meeting.assessment_due,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
         "attendance": attendance,
+        **_export_material(meeting),
     }
+
+
+def _export_material(meeting: Meeting) -> dict:
+    """The meeting's files, listed without their contents (an optional key)."""
+    listed = [
+        {
+            "title": m.title,
+            "file_name": m.file_name,
+            "size": m.size,
+            "sha256": m.sha256,
+            "kind": m.kind,
+        }
+        for m in sorted(meeting.material.all(), key=lambda m: (m.title, m.file_name, m.sha256))
+    ]
+    return {"material": listed} if listed else {}
 
 
 def _export_assessment(assessment: SelfAssessment, people_emails: set[str]) -> dict:
@@ -599,6 +617,7 @@ class _Meeting:
     group: str | None
     host: str | None
     attendance: list[_Attendance]
+    material: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -1037,6 +1056,7 @@ class _Checker:
                 group=group,
                 host=host,
                 attendance=self.check_attendance(data, path),
+                material=[_as_dict(m) for m in _as_list(data.get("material"))],
             )
 
     def check_attendance(self, data: dict, path: str) -> list[_Attendance]:
@@ -1512,6 +1532,8 @@ def _create(plan: _Plan) -> ImportSummary:
                 host=host,
                 **entry.fields,
             )
+            for listed in entry.material:
+                material.meeting_material_list(meeting=meetings[key], **listed)
         for row in entry.attendance:
             with _creating(row.path):
                 round_services.attendance_record(

@@ -242,3 +242,53 @@ def test_the_programme_library_is_for_every_participant(client, world):
     client.force_login(world.outsider)  # in no round: the library is not there for them
     assert client.get(reverse("rounds:programme_library")).status_code == 403
     assert client.get(document.download_url).status_code == 404
+
+
+# The round archive lists the material without the files
+
+
+def test_the_archive_lists_material_and_round_trips_it(hosted):
+    from rounds import archive
+
+    data = documents.ooxml("docx")
+    material.meeting_material_add(
+        meeting=hosted.meeting_ga1, title="Program", upload=_upload("program.docx", data)
+    )
+
+    document = archive.export_document(hosted.round_a)
+    meeting = next(m for m in document["meetings"] if m["key"] == hosted.meeting_ga1.key)
+    assert meeting["material"] == [
+        {
+            "title": "Program",
+            "file_name": "program.docx",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "kind": "docx",
+        }
+    ]
+    assert "material" not in next(m for m in document["meetings"] if m["key"] != meeting["key"])
+
+    document["round"]["slug"] = "omgang-a-kopia"
+    copy = Round.objects.get(slug=archive.import_document(document).round.slug)
+    listed = MeetingMaterial.objects.get(meeting__round=copy)
+    assert not listed.file  # the archive carries no contents
+    again = archive.export_document(copy)
+    assert [m.get("material") for m in again["meetings"]] == [
+        m.get("material") for m in document["meetings"]
+    ]
+
+
+def test_the_archive_refuses_a_malformed_material_list(hosted):
+    from rounds import archive
+
+    material.meeting_material_add(
+        meeting=hosted.meeting_ga1, title="Program", upload=_upload("a.pdf", documents.pdf())
+    )
+    document = archive.export_document(hosted.round_a)
+    document["round"]["slug"] = "omgang-a-kopia"
+    meeting = next(m for m in document["meetings"] if m.get("material"))
+    meeting["material"][0]["sha256"] = "inte-en-kontrollsumma"
+
+    problems = archive.validate_document(document)
+
+    assert any(".material[0].sha256" in problem for problem in problems), problems
