@@ -75,6 +75,11 @@ JOURNEY_PAGES = {
     "rounds:round_detail#assessed": "the round page once self-assessments are submitted",
     "reports:round_reports": "the round's reports",
     "reports:batch_detail": "all reports of the round: the progress bar at 100 %",
+    # Journey 4: meeting material.
+    "rounds:meeting_detail#host": "the meeting page as its host sees it, before the agenda",
+    "rounds:meeting_material": "the host's agenda and files",
+    "rounds:meeting_material#saved": "the agenda saved and a file uploaded",
+    "rounds:meeting_detail#peer": "the meeting page with its agenda and file, as a peer sees it",
 }
 
 

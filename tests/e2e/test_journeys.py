@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm
 from participants.models import Application, FunctionAssignment, Organisation, Participation
+from rounds import services as round_services
 from rounds.forms import GroupForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Round
 from rounds.schedule import default_schedule
@@ -54,6 +55,7 @@ from tests.e2e.conftest import (
     round_period,
     sign_in,
 )
+from tests.rounds import documents
 
 # Transactional, so the live server and a worker see what the test writes; the data the
 # migrations made (the default checklist) is put back after each test's flush.
@@ -486,3 +488,58 @@ def test_mentor_and_project_leader_get_the_reports(journey, site, ui):
     journey.assert_every_page_checked()
     if problems:
         raise MissingLink("; ".join(problems))
+
+
+# Journey 4: meeting material
+
+
+def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
+    journey, site, ui, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    programme = programme_set_up(invitations=False)
+    meeting = round_services.meeting_update(
+        meeting=programme.meeting, host=programme.participations[LUND.name].organisation
+    )
+    meeting_url = reverse(
+        "rounds:meeting_detail", kwargs={"round_slug": programme.round.slug, "pk": meeting.pk}
+    )
+    handout = documents.pdf("Underlag till lärandeträffen")
+
+    # Lund hosts: its strategist writes the agenda and uploads a file.
+    host = journey.person("värd")
+    sign_in(journey, host, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(host, "participant")
+    host.goto(meeting_url)
+    expect(host.get_by_role("heading", level=1, name=ui.text(meeting.title))).to_be_visible()
+    expect(host.get_by_text(ui("No agenda yet."))).to_be_visible()
+    journey.check(host, "host")
+    host.get_by_role("link", name=ui.exact("Edit the agenda and files")).click()
+    journey.check(host)
+    host.get_by_role("textbox", name=ui.exact("Agenda")).fill(
+        "9.00 Välkomna och presentation\n\n10.00 Benchmarking: styrning och ledning"
+    )
+    host.get_by_role("button", name=ui.exact("Save the agenda")).click()
+    expect_message(host, ui("The agenda is saved."))
+    host.get_by_role("textbox", name=ui.exact("Title")).fill("Underlag")
+    host.locator("input[type=file][name=file]").set_input_files(
+        {"name": "underlag.pdf", "mimeType": "application/pdf", "buffer": handout}
+    )
+    host.get_by_role("button", name=ui.exact("Upload")).click()
+    expect_message(host, ui("The file is added to the meeting's material."))
+    expect(host.get_by_role("link", name=ui.exact("Underlag"))).to_be_visible()
+    journey.check(host, "saved")
+
+    # Eslöv's strategist, in the same group, reads the agenda and downloads the file.
+    peer = journey.person("kollega")
+    sign_in(journey, peer, ui, programme.peer.email, NEW_PASSWORD)
+    peer.goto(meeting_url)
+    expect(peer.get_by_text("10.00 Benchmarking: styrning och ledning")).to_be_visible()
+    expect(peer.get_by_role("link", name=ui.exact("Edit the agenda and files"))).to_have_count(0)
+    journey.check(peer, "peer")
+    with peer.expect_download() as downloading:
+        peer.get_by_role("link", name=ui.exact("Underlag")).click()
+    download = downloading.value
+    assert download.suggested_filename == "underlag.pdf"
+    assert download.path().read_bytes() == handout
+    journey.assert_every_page_checked()
