@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require
+from modellkoncept.policy import PolicyRequiredMixin, require
 from rounds import learning_selectors, material
 from rounds.learning_forms import AgendaForm, DocumentUploadForm, ProgrammeDocumentForm
 from rounds.models import Meeting, MeetingMaterial, ProgrammeDocument

@@ -404,9 +404,7 @@ class StoredDocument(TimeStampedModel):
 
 CONTENT_TYPES = {
     DocumentKind.PDF: "application/pdf",
-    DocumentKind.WORD: (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
+    DocumentKind.WORD: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     DocumentKind.POWERPOINT: (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation"
     ),

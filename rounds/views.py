@@ -16,8 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.pagecache import lazy, lazy_items
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
-from rounds import archive, selectors, services
-from rounds import learning_selectors
+from rounds import archive, learning_selectors, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round

@@ -78,9 +78,8 @@ from participants.models import (
     ProgressNote,
 )
 from reports.models import ReportBatch, ReportJob
-from rounds import archive
+from rounds import archive, material
 from rounds import services as round_services
-from rounds import material
 from rounds.models import (
     Attendance,
     BenchmarkingGroup,
@@ -91,7 +90,6 @@ from rounds.models import (
     Round,
 )
 from tests.accounts.factories import PASSWORD
-from tests.rounds import documents
 from tests.hostile import (
     changed_tables,
     fingerprint,
@@ -110,6 +108,7 @@ from tests.hostile import (
 )
 from tests.hostile import field as either
 from tests.hostile import form as post_data
+from tests.rounds import documents
 
 pytestmark = pytest.mark.django_db
 
@@ -1106,9 +1105,7 @@ def _meeting_material(w, draw):
     writes=(MeetingMaterial,),
 )
 def _material_delete(w, draw):
-    url = reverse(
-        "rounds:material_delete", args=[w.round_a.slug, w.meeting_ga1.pk, w.material.pk]
-    )
+    url = reverse("rounds:material_delete", args=[w.round_a.slug, w.meeting_ga1.pk, w.material.pk])
     return Post(url, draw(anything()))
 
 

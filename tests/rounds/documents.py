@@ -26,9 +26,7 @@ MAIN_PARTS = {
 
 def pdf(text: str = "Lärandeträff") -> bytes:
     """A minimal PDF (its header is what the site checks)."""
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + text.encode() + b"\n%%EOF\n"
-    )
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + text.encode() + b"\n%%EOF\n"
 
 
 def ooxml(kind: str) -> bytes:

@@ -80,7 +80,7 @@ def test_the_name_kept_has_the_extension_of_the_content():
 
 def test_a_file_over_the_limit_is_refused(settings):
     settings.MATERIAL_MAX_UPLOAD_BYTES = 1000
-    with pytest.raises(DomainError, match="at most 1000"):
+    with pytest.raises(DomainError, match="högst 1000"):
         material.check_upload(_upload("stor.pdf", documents.pdf() + b" " * 1000))
 
 
@@ -138,7 +138,7 @@ def test_a_completed_round_keeps_its_material_as_it_is(hosted):
     Round.objects.filter(pk=hosted.round_a.pk).update(status=Round.Status.COMPLETED)
     hosted.meeting_ga1.refresh_from_db()
 
-    with pytest.raises(DomainError, match="completed"):
+    with pytest.raises(DomainError, match="är avslutad"):
         material.meeting_agenda_set(meeting=hosted.meeting_ga1, agenda="Ny")
     assert MeetingMaterial.objects.filter(meeting=hosted.meeting_ga1).count() == 1
 
@@ -163,7 +163,8 @@ def test_the_host_uploads_and_a_group_peer_downloads(client, hosted):
     client.force_login(hosted.strategist_a2)
     page = client.get(reverse("rounds:meeting_detail", args=["omgang-a", hosted.meeting_ga1.pk]))
     html = page.content.decode()
-    assert "<p>Välkomna</p>" in html and "<script>x</script>" not in html
+    assert "<p>Välkomna</p>" in html
+    assert "<script>x</script>" not in html
     assert document.download_url in html
     assert f"'{_material_url(hosted)}'" not in html.replace('"', "'")  # A2 hosts not
     download = client.get(document.download_url)
@@ -187,8 +188,8 @@ def test_a_refused_upload_is_shown_beside_the_field_and_stores_nothing(client, h
 
     assert response.status_code == 422
     assert response.context["upload_form"].errors["file"] == [
-        "The file is not a PDF, Word, PowerPoint or Excel document (its content was "
-        "checked, not its name)."
+        "Filen är inte ett PDF-, Word-, PowerPoint- eller Excel-dokument (innehållet "
+        "kontrollerades, inte namnet)."
     ]
     assert not MeetingMaterial.objects.exists()
 
@@ -206,7 +207,9 @@ def test_the_host_removes_a_file(client, hosted):
     assert not MeetingMaterial.objects.exists()
 
 
-def test_the_meeting_page_reads_its_material_in_one_query(client, hosted, django_assert_num_queries):
+def test_the_meeting_page_reads_its_material_in_one_query(
+    client, hosted, django_assert_num_queries
+):
     for n in range(3):
         material.meeting_material_add(
             meeting=hosted.meeting_ga1, title=f"Fil {n}", upload=_upload("a.pdf", documents.pdf())
