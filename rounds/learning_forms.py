@@ -4,7 +4,9 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from rounds import material
+from modellkoncept.forms import BoundedModelChoiceField
+from rounds import material, mentoring
+from rounds.models import Meeting
 
 ACCEPTED_FILES = (
     ".pdf,.docx,.pptx,.xlsx,application/pdf,"
@@ -52,4 +54,37 @@ class DocumentUploadForm(forms.Form):
 class ProgrammeDocumentForm(DocumentUploadForm):
     description = forms.CharField(
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+
+
+class MentorNoteForm(forms.Form):
+    meeting = BoundedModelChoiceField(
+        label=_("After the meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("(no particular meeting)"),
+    )
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=mentoring.NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The group's organisations and the project leaders read it."),
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = mentoring.group_meetings(group=group)
+
+
+class MentorRoleForm(forms.Form):
+    text = forms.CharField(
+        label=_("The mentor's role"),
+        required=False,
+        max_length=material.AGENDA_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "What the programme expects of a mentor, and what mentors did well in earlier "
+            "rounds. Plain text, one paragraph per blank line; or simple HTML: <p>, <strong>, "
+            "<em>, <ul>, <ol>, <li>, <h3>, <h4>, <a href>."
+        ),
     )

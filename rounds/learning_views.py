@@ -11,9 +11,15 @@ from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require
-from rounds import learning_selectors, material
-from rounds.learning_forms import AgendaForm, DocumentUploadForm, ProgrammeDocumentForm
-from rounds.models import Meeting, MeetingMaterial, ProgrammeDocument
+from rounds import learning_selectors, material, mentoring
+from rounds.learning_forms import (
+    AgendaForm,
+    DocumentUploadForm,
+    MentorNoteForm,
+    MentorRoleForm,
+    ProgrammeDocumentForm,
+)
+from rounds.models import BenchmarkingGroup, Meeting, MeetingMaterial, ProgrammeDocument
 
 
 def private_download(document, *, missing: str) -> FileResponse:
@@ -196,3 +202,74 @@ class ProgrammeDocumentDeleteView(ProgrammeDocumentMixin, View):
         material.programme_document_remove(document=document, by=request.user)
         messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
         return redirect("rounds:programme_library")
+
+
+# The mentor's voice
+
+
+class GroupNotesView(PolicyRequiredMixin, TemplateView):
+    """The mentors' notes to a group: its organisations, mentors and the project leaders read
+    them; the group's mentors write them here."""
+
+    permission_required = "rounds.view_group"
+    template_name = "rounds/group_notes.html"
+    policy_queryset = BenchmarkingGroup.objects.select_related("round")
+    policy_lookup = {"round__slug": "round_slug", "pk": "pk"}
+
+    @property
+    def group(self) -> BenchmarkingGroup:
+        return self.get_policy_object()
+
+    def get_context_data(self, **kwargs):
+        may_write = self.request.user.has_perm("rounds.write_mentor_note", self.group)
+        if may_write:
+            kwargs.setdefault("form", MentorNoteForm(group=self.group))
+        return super().get_context_data(
+            group=self.group,
+            round=self.group.round,
+            notes=mentoring.group_notes(group=self.group),
+            may_write=may_write,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        require(request.user, "rounds.write_mentor_note", self.group)
+        form = MentorNoteForm(request.POST, group=self.group)
+        if form.is_valid():
+            try:
+                mentoring.mentor_note_write(
+                    group=self.group,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    meeting=form.cleaned_data["meeting"],
+                )
+            except DomainError as error:
+                form.add_error("text", error)
+            else:
+                messages.success(request, _("Your note is sent to the group."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class MentorRoleView(PolicyRequiredMixin, TemplateView):
+    """The project leaders describe the mentor's role, shown on the mentor workspace."""
+
+    permission_required = "rounds.change_mentor_role"
+    template_name = "rounds/mentor_role.html"
+
+    def get_context_data(self, **kwargs):
+        role = mentoring.mentor_role()
+        kwargs.setdefault("form", MentorRoleForm(initial={"text": role.text if role else ""}))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = MentorRoleForm(request.POST)
+        if form.is_valid():
+            try:
+                mentoring.mentor_role_set(text=form.cleaned_data["text"], by=request.user)
+            except DomainError as error:
+                form.add_error("text", error)
+            else:
+                messages.success(request, _("The description of the mentor's role is saved."))
+                return redirect("rounds:mentor_workspace")
+        return self.render_to_response(self.get_context_data(form=form), status=422)

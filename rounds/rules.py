@@ -114,3 +114,15 @@ def visible_programme_documents(user):
     if own.is_project_leader or own.participations:
         return ProgrammeDocument.objects.all()
     return ProgrammeDocument.objects.none()
+
+
+# The mentor's voice (rounds/mentoring.py).
+
+
+@rules.predicate
+def mentors_group(user, group) -> bool:
+    return group is not None and group.pk in standing(user).mentored_group_ids
+
+
+rules.add_perm("rounds.write_mentor_note", mentors_group)
+rules.add_perm("rounds.change_mentor_role", is_project_leader)

@@ -143,4 +143,10 @@ urlpatterns = [
         learning_views.ProgrammeDocumentDeleteView.as_view(),
         name="programme_document_delete",
     ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/notes/",
+        learning_views.GroupNotesView.as_view(),
+        name="group_notes",
+    ),
+    path("mentor/role/", learning_views.MentorRoleView.as_view(), name="mentor_role"),
 ]

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.pagecache import lazy, lazy_items
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
-from rounds import archive, learning_selectors, selectors, services
+from rounds import archive, learning_selectors, mentoring, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
@@ -282,6 +282,7 @@ class MentorWorkspaceView(PolicyRequiredMixin, TemplateView):
         return super().get_context_data(
             page_obj=lazy(lambda: workspace[0]),
             page_range=lazy(lambda: workspace[1]),
+            mentor_role=mentoring.mentor_role(),
             **kwargs,
         )
 
