@@ -48,7 +48,7 @@ from accounts.models import User
 from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
-from rounds import material
+from rounds import material, mentoring
 from rounds import services as round_services
 from rounds.models import GroupMentor
 from tests import conftest
@@ -91,6 +91,7 @@ MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
 MATERIAL = ("Matrisens underlag",)
+NOTE = ("Mentorns hemliga råd",)
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -352,6 +353,18 @@ TARGETS: dict[str, Target] = {
     "rounds:programme_document_delete": Target(
         kwargs=lambda w: {"pk": w.library_document.pk}, methods=POST
     ),
+    # The mentor's voice: the group reads its mentors' notes, only they write them.
+    "rounds:group_notes": Target(
+        kwargs=_group,
+        allowed=GA1_VIEWERS,
+        methods=BOTH,
+        post_allowed=frozenset({"mentor_m1"}),
+        data=lambda w: {"text": "Matrisens råd"},
+        markers=GROUP_GA1 + NOTE,
+    ),
+    "rounds:mentor_role": Target(
+        methods=BOTH, data=lambda w: {"text": "Matrisens mentorsroll"}, shows_marker=False
+    ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
         kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
@@ -590,6 +603,7 @@ def _extend(w):
         title=MATERIAL[0],
         upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
     )
+    mentoring.mentor_note_write(group=w.ga1, author=w.mentor_m1, text=NOTE[0])
     w.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
     )

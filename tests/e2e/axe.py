@@ -80,6 +80,11 @@ JOURNEY_PAGES = {
     "rounds:meeting_material": "the host's agenda and files",
     "rounds:meeting_material#saved": "the agenda saved and a file uploaded",
     "rounds:meeting_detail#peer": "the meeting page with its agenda and file, as a peer sees it",
+    # Journey 5: the mentor's note.
+    "rounds:group_notes": "the mentor's notes to a group, with the form to write one",
+    "rounds:group_notes#sent": "the mentor's note sent",
+    "rounds:group_detail#member": "the group page as a member sees it",
+    "rounds:group_notes#member": "the mentors' notes as a member of the group reads them",
 }
 
 

@@ -543,3 +543,46 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
     assert download.suggested_filename == "underlag.pdf"
     assert download.path().read_bytes() == handout
     journey.assert_every_page_checked()
+
+
+# Journey 5: the mentor's note
+
+
+def test_mentor_writes_a_note_that_the_group_reads(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    mentor_account = mentor_person(programme)
+    advice = "Ta med era beslutsunderlag till nästa träff, så jämför vi konsekvensanalyserna."
+
+    mentor = journey.person("mentor")
+    sign_in(journey, mentor, ui, mentor_account.email, DEMO_PASSWORD)
+    journey.check(mentor, "mentor")
+    mentor.get_by_role("navigation", name=ui.exact("Main")).get_by_role(
+        "link", name=ui.exact("Groups you mentor")
+    ).click()
+    expect(
+        mentor.get_by_role("heading", level=2, name=ui.exact("The mentor's role"))
+    ).to_be_visible()
+    journey.check(mentor)
+    mentor.get_by_role("link", name=ui.exact("Notes to %(group)s", group=GROUP_NAME)).click()
+    expect(mentor.get_by_text(ui("No notes yet."))).to_be_visible()
+    journey.check(mentor)
+    mentor.get_by_role("combobox", name=ui.exact("After the meeting")).select_option(
+        label=programme.meeting.title
+    )
+    mentor.get_by_role("textbox", name=ui.starts("Note")).fill(advice)
+    mentor.get_by_role("button", name=ui.exact("Send the note")).click()
+    expect_message(mentor, ui("Your note is sent to the group."))
+    expect(mentor.get_by_text(advice)).to_be_visible()
+    journey.check(mentor, "sent")
+
+    # Lund's strategist reads it from the group page.
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(strategist, "participant")
+    strategist.get_by_role("link", name=ui.text(GROUP_NAME)).first.click()
+    journey.check(strategist, "member")
+    strategist.get_by_role("link", name=ui.exact("The mentors' notes to the group")).click()
+    expect(strategist.get_by_text(advice)).to_be_visible()
+    expect(strategist.get_by_role("button", name=ui.exact("Send the note"))).to_have_count(0)
+    journey.check(strategist, "member")
+    journey.assert_every_page_checked()

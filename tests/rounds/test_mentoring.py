@@ -73,7 +73,7 @@ def test_the_notes_page_reads_in_a_fixed_number_of_queries(
         mentoring.mentor_note_write(group=world.ga1, author=world.mentor_m1, text=f"Råd {n}")
     client.force_login(world.strategist_a1)
     client.get(_notes(world))
-    with django_assert_num_queries(5):  # session, user, standing (2), the notes
+    with django_assert_num_queries(5):  # session, user, standing, the group, the notes
         response = client.get(_notes(world))
     assert response.content.decode().count("Råd ") == 4
 
