@@ -24,9 +24,9 @@ from rounds.services import (
     group_create,
     group_place,
     group_proposal_accept,
+    mentor_assign,
     mentor_lock,
     mentor_proposal_accept,
-    mentor_assign,
     mentor_set,
 )
 
