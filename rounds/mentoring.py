@@ -28,9 +28,7 @@ def mentor_note_write(
             _("The note is too long: at most %(max)s characters.") % {"max": NOTE_MAX_CHARS}
         )
     mentorship = (
-        GroupMentor.objects.filter(
-            group=group, participation__function_assignments__person=author
-        )
+        GroupMentor.objects.filter(group=group, participation__function_assignments__person=author)
         .order_by("-is_primary", "pk")
         .first()
     )
@@ -40,9 +38,7 @@ def mentor_note_write(
         meeting.round_id != group.round_id or meeting.group_id not in (None, group.pk)
     ):
         raise DomainError(_("The meeting is not one of the group's."))
-    note = MentorNote(
-        group=group, mentorship=mentorship, author=author, meeting=meeting, text=text
-    )
+    note = MentorNote(group=group, mentorship=mentorship, author=author, meeting=meeting, text=text)
     note.full_clean()
     note.save()
     return note
