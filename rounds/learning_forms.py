@@ -5,8 +5,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from modellkoncept.forms import BoundedModelChoiceField
-from rounds import material, mentoring
-from rounds.models import Meeting
+from rounds import evaluations, material, mentoring
+from rounds.models import EVALUATED_KINDS, Meeting
 
 ACCEPTED_FILES = (
     ".pdf,.docx,.pptx,.xlsx,application/pdf,"
@@ -88,3 +88,57 @@ class MentorRoleForm(forms.Form):
             "<em>, <ul>, <ol>, <li>, <h3>, <h4>, <a href>."
         ),
     )
+
+
+SCORE_CHOICES = [
+    (1, _("1 – do not agree at all")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 – agree completely")),
+]
+
+
+class EvaluationForm(forms.Form):
+    """A score from 1 to 5 for each statement asked, and a comment."""
+
+    comment = forms.CharField(
+        label=_("Anything else you want to tell the project leaders?"),
+        required=False,
+        max_length=evaluations.COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only SKR's project leaders read your answers; others see totals only."),
+    )
+
+    def __init__(self, *args, statements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statements = statements
+        scored = {
+            f"statement_{s.pk}": forms.TypedChoiceField(
+                label=s.text, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+            for s in statements
+        }
+        self.fields = {**scored, "comment": self.fields["comment"]}
+
+    def scores(self) -> dict[int, int]:
+        return {s.pk: self.cleaned_data[f"statement_{s.pk}"] for s in self.statements}
+
+
+class EvaluationStatementsForm(forms.Form):
+    """The statements for each kind of meeting evaluated, one per line."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in EVALUATED_KINDS:
+            self.fields[kind] = forms.CharField(
+                label=Meeting.Kind(kind).label.capitalize(),
+                max_length=evaluations.MAX_STATEMENTS * (evaluations.STATEMENT_MAX_CHARS + 2),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("One statement a line, at most %(max)s; each is scored 1–5.")
+                % {"max": evaluations.MAX_STATEMENTS},
+            )
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.strip()]

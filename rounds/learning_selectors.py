@@ -3,6 +3,7 @@ notes, meeting evaluations."""
 
 from __future__ import annotations
 
+from rounds.evaluations import evaluation_state
 from rounds.models import Meeting, MeetingMaterial
 
 
@@ -15,5 +16,9 @@ def meeting_material(*, meeting: Meeting) -> list[MeetingMaterial]:
 
 
 def meeting_page(*, meeting: Meeting, user) -> dict:
-    """What the meeting page shows of the learning loop."""
-    return {"material": meeting_material(meeting=meeting)}
+    """What the meeting page shows of the learning loop: its material, and whether the
+    person may evaluate it."""
+    return {
+        "material": meeting_material(meeting=meeting),
+        "evaluation_state": evaluation_state(meeting=meeting, user=user),
+    }

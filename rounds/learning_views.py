@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -11,15 +12,24 @@ from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require
-from rounds import learning_selectors, material, mentoring
+from rounds import evaluations, learning_selectors, material, mentoring
 from rounds.learning_forms import (
     AgendaForm,
     DocumentUploadForm,
+    EvaluationForm,
+    EvaluationStatementsForm,
     MentorNoteForm,
     MentorRoleForm,
     ProgrammeDocumentForm,
 )
-from rounds.models import BenchmarkingGroup, Meeting, MeetingMaterial, ProgrammeDocument
+from rounds.models import (
+    EVALUATED_KINDS,
+    BenchmarkingGroup,
+    Meeting,
+    MeetingMaterial,
+    ProgrammeDocument,
+    Round,
+)
 
 
 def private_download(document, *, missing: str) -> FileResponse:
@@ -273,3 +283,105 @@ class MentorRoleView(PolicyRequiredMixin, TemplateView):
                 messages.success(request, _("The description of the mentor's role is saved."))
                 return redirect("rounds:mentor_workspace")
         return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+# Evaluations of meetings
+
+
+class EvaluationAnswerView(MeetingMixin, TemplateView):
+    """A person invited to a meeting evaluates it once it has ended."""
+
+    permission_required = "rounds.answer_evaluation"
+    template_name = "rounds/evaluation_answer.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.meeting
+        state = evaluations.evaluation_state(meeting=meeting, user=self.request.user)
+        if state == "open":
+            kwargs.setdefault(
+                "form", EvaluationForm(statements=evaluations.statements(meeting.kind))
+            )
+        return super().get_context_data(
+            meeting=meeting, round=meeting.round, state=state, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.meeting
+        state = evaluations.evaluation_state(meeting=meeting, user=request.user)
+        if state != "open":
+            return self.render_to_response(self.get_context_data(), status=409)
+        form = EvaluationForm(request.POST, statements=evaluations.statements(meeting.kind))
+        if form.is_valid():
+            try:
+                evaluations.evaluation_submit(
+                    meeting=meeting,
+                    person=request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Thank you for your evaluation."))
+                return redirect(
+                    "rounds:meeting_detail", round_slug=meeting.round.slug, pk=meeting.pk
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class EvaluationResultsView(PolicyRequiredMixin, TemplateView):
+    """The round's meetings with their response rates and scores, for project leaders."""
+
+    permission_required = "rounds.view_evaluation_results"
+    template_name = "rounds/evaluation_results.html"
+    policy_queryset = Round.objects.all()
+    policy_lookup = {"slug": "round_slug"}
+
+    def get_context_data(self, **kwargs):
+        round_ = self.get_policy_object()
+        return super().get_context_data(
+            round=round_, results=evaluations.round_results(round=round_), **kwargs
+        )
+
+
+class EvaluationStatementsView(PolicyRequiredMixin, TemplateView):
+    """Project leaders edit the statements asked after each kind of meeting."""
+
+    permission_required = "rounds.change_evaluation_statements"
+    template_name = "rounds/evaluation_statements.html"
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            initial = {
+                kind: "\n".join(s.text for s in evaluations.statements(kind))
+                for kind in EVALUATED_KINDS
+            }
+            kwargs["form"] = EvaluationStatementsForm(initial=initial)
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = EvaluationStatementsForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for kind in EVALUATED_KINDS:
+                        try:
+                            evaluations.evaluation_statements_set(
+                                meeting_kind=kind,
+                                texts=form.lines(form.cleaned_data[kind]),
+                                by=request.user,
+                            )
+                        except DomainError as error:
+                            form.add_error(kind, error)
+                    if form.errors:
+                        raise _Refused
+            except _Refused:
+                pass
+            else:
+                messages.success(request, _("The evaluation statements are saved."))
+                return redirect("rounds:evaluation_statements")
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class _Refused(Exception):
+    """Rolls back the statements of every kind when one kind's are refused."""

@@ -126,3 +126,11 @@ def mentors_group(user, group) -> bool:
 
 rules.add_perm("rounds.write_mentor_note", mentors_group)
 rules.add_perm("rounds.change_mentor_role", is_project_leader)
+
+
+# Evaluations of meetings (rounds/evaluations.py): the people invited answer; project leaders
+# see the results.
+
+rules.add_perm("rounds.answer_evaluation", may_attend_meeting)
+rules.add_perm("rounds.view_evaluation_results", is_project_leader)
+rules.add_perm("rounds.change_evaluation_statements", is_project_leader)

@@ -149,4 +149,19 @@ urlpatterns = [
         name="group_notes",
     ),
     path("mentor/role/", learning_views.MentorRoleView.as_view(), name="mentor_role"),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/evaluation/",
+        learning_views.EvaluationAnswerView.as_view(),
+        name="evaluation_answer",
+    ),
+    path(
+        "rounds/<slug:round_slug>/evaluations/",
+        learning_views.EvaluationResultsView.as_view(),
+        name="evaluation_results",
+    ),
+    path(
+        "evaluation-statements/",
+        learning_views.EvaluationStatementsView.as_view(),
+        name="evaluation_statements",
+    ),
 ]
