@@ -48,7 +48,7 @@ from accounts.models import User
 from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
-from rounds import material, mentoring
+from rounds import evaluations, material, mentoring
 from rounds import services as round_services
 from rounds.models import GroupMentor
 from tests import conftest
@@ -92,6 +92,8 @@ PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
 MATERIAL = ("Matrisens underlag",)
 NOTE = ("Mentorns hemliga råd",)
+HELD_GA1 = ("Lärandeträff 2 GA1",)
+EVALUATION = ("Ett hemligt omdöme",)
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -365,6 +367,26 @@ TARGETS: dict[str, Target] = {
     "rounds:mentor_role": Target(
         methods=BOTH, data=lambda w: {"text": "Matrisens mentorsroll"}, shows_marker=False
     ),
+    # Evaluations: the people invited answer (GA1's meeting has ended in this world); only
+    # project leaders see the results, and edit the statements.
+    "rounds:evaluation_answer": Target(
+        kwargs=lambda w: {"round_slug": w.round_a.slug, "pk": w.held_ga1.pk},
+        allowed=GA1_VIEWERS - LEADER,
+        methods=BOTH,
+        data=lambda w: w.evaluation_answers,
+        markers=HELD_GA1,
+    ),
+    "rounds:evaluation_results": Target(kwargs=_round, markers=ROUND_A_NAME + EVALUATION),
+    "rounds:evaluation_statements": Target(
+        methods=BOTH,
+        data=lambda w: {
+            "learning_meeting": "Matrisens påstående",
+            "startup_conference": "A",
+            "midterm_conference": "B",
+            "result_conference": "C",
+        },
+        shows_marker=False,
+    ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
         kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
@@ -604,6 +626,24 @@ def _extend(w):
         upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
     )
     mentoring.mentor_note_write(group=w.ga1, author=w.mentor_m1, text=NOTE[0])
+    held = timezone.now() - dt.timedelta(days=3)
+    w.held_ga1 = round_services.meeting_create(
+        round=w.round_a,
+        group=w.ga1,
+        kind="learning_meeting",
+        number=2,
+        title=HELD_GA1[0],
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=6),
+    )
+    asked = evaluations.statements("learning_meeting")
+    w.evaluation_answers = {f"statement_{s.pk}": "4" for s in asked}
+    evaluations.evaluation_submit(
+        meeting=w.held_ga1,
+        person=w.strategist_a2,
+        scores={s.pk: 3 for s in asked},
+        comment=EVALUATION[0],
+    )
     w.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
     )

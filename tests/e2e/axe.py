@@ -85,6 +85,10 @@ JOURNEY_PAGES = {
     "rounds:group_notes#sent": "the mentor's note sent",
     "rounds:group_detail#member": "the group page as a member sees it",
     "rounds:group_notes#member": "the mentors' notes as a member of the group reads them",
+    # Journey 6: an attendee evaluates a meeting.
+    "home#evaluation": "a participant's start page offering an evaluation",
+    "rounds:evaluation_answer": "the evaluation of a meeting that has ended",
+    "rounds:meeting_detail#evaluated": "the meeting page once the evaluation is sent",
 }
 
 

@@ -18,6 +18,7 @@ The texts clicked are the site's own, Swedish where translated (`conftest.Texts`
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -28,9 +29,10 @@ from playwright.sync_api import expect
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm
 from participants.models import Application, FunctionAssignment, Organisation, Participation
+from rounds import evaluations
 from rounds import services as round_services
 from rounds.forms import GroupForm, RoundForm
-from rounds.models import BenchmarkingGroup, GroupMentor, Round
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MeetingEvaluation, Round
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
 from tests.e2e.conftest import (
@@ -585,4 +587,49 @@ def test_mentor_writes_a_note_that_the_group_reads(journey, site, ui):
     expect(strategist.get_by_text(advice)).to_be_visible()
     expect(strategist.get_by_role("button", name=ui.exact("Send the note"))).to_have_count(0)
     journey.check(strategist, "member")
+    journey.assert_every_page_checked()
+
+
+# Journey 6: an attendee evaluates a meeting
+
+
+def test_attendee_answers_the_evaluation_of_a_meeting(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    if not evaluations.statements(Meeting.Kind.LEARNING_MEETING):  # the flush took them
+        evaluations.evaluation_statements_set(
+            meeting_kind=Meeting.Kind.LEARNING_MEETING,
+            texts=["Träffen gav mig idéer att ta med hem.", "Det fanns tid för utbyte."],
+        )
+    asked = evaluations.statements(Meeting.Kind.LEARNING_MEETING)
+    held = timezone.now() - dt.timedelta(days=3)
+    meeting = round_services.meeting_create(
+        round=programme.round,
+        group=programme.group,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=9,
+        title="Extra lärandeträff i Lund",
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=5),
+    )
+
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    offered = strategist.get_by_role("region", name=ui.exact("Evaluate your meetings"))
+    expect(offered).to_contain_text(meeting.title)
+    journey.check(strategist, "evaluation")
+    offered.get_by_role("link", name=re.compile(ui.escape(meeting.title))).click()
+    expect(strategist.get_by_role("heading", level=1)).to_contain_text(meeting.title)
+    journey.check(strategist)
+    for statement, score in zip(asked, (5, 4, 3), strict=False):
+        strategist.locator(f"input[name='statement_{statement.pk}'][value='{score}']").check()
+    strategist.get_by_role("textbox").fill("Bra att få se hur Eslöv gör sina analyser.")
+    strategist.get_by_role("button", name=ui.exact("Send the evaluation")).click()
+    expect_message(strategist, ui("Thank you for your evaluation."))
+    expect(
+        strategist.get_by_text(ui("You have evaluated this meeting. Thank you!"))
+    ).to_be_visible()
+    journey.check(strategist, "evaluated")
+    answer = MeetingEvaluation.objects.get(meeting=meeting)
+    assert answer.person == programme.strategist
+    assert sorted(answer.scores.values_list("score", flat=True)) == sorted((5, 4, 3)[: len(asked)])
     journey.assert_every_page_checked()
