@@ -23,8 +23,8 @@ class AgendaForm(forms.Form):
         max_length=material.AGENDA_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "Plain text, one paragraph per blank line; or simple HTML: <p>, <strong>, <em>, "
-            "<ul>, <ol>, <li>, <h3>, <h4>, <a href>. Anything else is removed."
+            "Plain text, one paragraph per blank line; or simple HTML with the tags p, strong, "
+            "em, ul, ol, li, h3, h4 and a (links). Anything else is removed."
         ),
     )
 
@@ -84,8 +84,8 @@ class MentorRoleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
             "What the programme expects of a mentor, and what mentors did well in earlier "
-            "rounds. Plain text, one paragraph per blank line; or simple HTML: <p>, <strong>, "
-            "<em>, <ul>, <ol>, <li>, <h3>, <h4>, <a href>."
+            "rounds. Plain text, one paragraph per blank line; or simple HTML with the tags p, "
+            "strong, em, ul, ol, li, h3, h4 and a (links)."
         ),
     )
 
