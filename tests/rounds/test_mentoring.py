@@ -70,12 +70,12 @@ def test_the_notes_page_reads_in_a_fixed_number_of_queries(
     client, world, django_assert_num_queries
 ):
     for n in range(4):
-        mentoring.mentor_note_write(group=world.ga1, author=world.mentor_m1, text=f"Råd {n}")
+        mentoring.mentor_note_write(group=world.ga1, author=world.mentor_m1, text=f"Mentorsråd {n}")
     client.force_login(world.strategist_a1)
     client.get(_notes(world))
     with django_assert_num_queries(5):  # session, user, standing, the group, the notes
         response = client.get(_notes(world))
-    assert response.content.decode().count("Råd ") == 4
+    assert response.content.decode().count("Mentorsråd ") == 4
 
 
 def test_project_leaders_describe_the_mentors_role(client, world):
