@@ -301,9 +301,7 @@ class EvaluationAnswerView(MeetingMixin, TemplateView):
             kwargs.setdefault(
                 "form", EvaluationForm(statements=evaluations.statements(meeting.kind))
             )
-        return super().get_context_data(
-            meeting=meeting, round=meeting.round, state=state, **kwargs
-        )
+        return super().get_context_data(meeting=meeting, round=meeting.round, state=state, **kwargs)
 
     def post(self, request, *args, **kwargs):
         meeting = self.meeting

@@ -1191,9 +1191,7 @@ def _evaluation_answer(w, draw):
 )
 def _evaluation_statements(w, draw):
     kinds = ("learning_meeting", "startup_conference", "midterm_conference", "result_conference")
-    fields = {
-        kind: either(valid("Bra träff.", "A\nB\nC", ""), hostile_text()) for kind in kinds
-    }
+    fields = {kind: either(valid("Bra träff.", "A\nB\nC", ""), hostile_text()) for kind in kinds}
     return Post(reverse("rounds:evaluation_statements"), draw(post_data(fields)))
 
 
