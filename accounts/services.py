@@ -3,7 +3,7 @@
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -22,6 +22,24 @@ def calendar_token_reset(*, user: User) -> str:
 def calendar_token_revoke(*, user: User) -> None:
     user.calendar_token = None
     user.save(update_fields=["calendar_token"])
+
+
+def password_reset_send(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    """E-mail a password-reset link to the active account with this address, if there is one.
+
+    Run by a task after the request has answered: the request does the same whether or not the
+    account exists, so its time tells nothing (`accounts.forms.QueuedPasswordResetForm`)."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    with translation.override(language):
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            email_template_name="registration/password_reset_email.html",
+        )
 
 
 def person_export(*, person: User) -> dict:

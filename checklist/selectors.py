@@ -69,6 +69,24 @@ def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
     )
 
 
+@dataclass(frozen=True)
+class AssessmentForm:
+    """What the answers' form is built of: the checklist's items and scale."""
+
+    items: list
+    scale_steps: list[ScaleStep]
+
+
+def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
+    """The items and scale of the assessment's checklist, for reading a save (two queries);
+    an autosave needs no more of the page."""
+    version_id = assessment.participation.round.checklist_version_id
+    return AssessmentForm(
+        items=list(ChecklistItem.objects.filter(version_id=version_id).order_by("number")),
+        scale_steps=list(ScaleStep.objects.filter(version_id=version_id)),
+    )
+
+
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     answers = list(assessment.answers.select_related("item").order_by("item__number"))
     previous = previous_submitted(assessment)

@@ -106,8 +106,20 @@ class ApplicationForm(forms.ModelForm):
             ),
         }
 
+    # A honeypot: hidden from people (and from screen readers and the keyboard), filled in by
+    # the robots that post the form wherever they find one.
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["organisation"].empty_label = _("– not in the list –")
         self.fields["organisation"].label = _("Municipality, region or federation")
+
+    @property
+    def is_from_a_robot(self) -> bool:
+        return bool(self.cleaned_data.get("leave_empty"))

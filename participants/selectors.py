@@ -49,20 +49,6 @@ def people_by_function(assignments) -> PeopleByFunction:
     return result
 
 
-# What `participation_page` reads, besides the participation.
-PARTICIPATION_PAGE_ITEMS = (
-    "people",
-    "assessments",
-    "mentors",
-    "members",
-    "invitations",
-    "works",
-    "spread",
-    "histories",
-    "may_add_work",
-)
-
-
 def participation_page(*, participation: Participation, user) -> dict:
     """What the organisation's page in a round shows."""
     assignments = list(

@@ -258,22 +258,3 @@ def programme_document_remove(*, document: ProgrammeDocument, by=None) -> None:
     document.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
-
-
-@transaction.atomic
-def meeting_material_list(
-    *, meeting: Meeting, title: str, file_name: str, size: int, sha256: str, kind: str
-) -> MeetingMaterial:
-    """Record a file of the meeting as a round archive lists it: its name, size, checksum and
-    kind, without the file itself (the archive carries no contents)."""
-    listed = MeetingMaterial(
-        meeting=meeting,
-        title=title,
-        file_name=file_name,
-        size=size,
-        sha256=sha256,
-        kind=kind,
-    )
-    listed.full_clean()
-    listed.save()
-    return listed

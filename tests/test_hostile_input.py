@@ -43,6 +43,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms import BaseForm
@@ -436,6 +437,7 @@ def _application(w, draw):
         "decision_kind": either(valid("", *Organisation.DecisionKind.values), hostile_text()),
         "willing_to_mentor": boolean(),
         "message": either(valid(""), hostile_text()),
+        "leave_empty": either(valid(""), hostile_text()),  # the honeypot
     }
     for name in names:
         fields[f"{name}_name"] = either(valid("", "Namn Namnsson"), hostile_text())
@@ -1707,6 +1709,32 @@ def test_a_very_long_address_at_sign_in_is_refused_not_a_500(client, world):
 
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_twenty_quick_applications_save_five_and_relay_no_text(
+    world, django_capture_on_commit_callbacks
+):
+    """The review's reproduction: twenty anonymous posts of the public form in a row, each to
+    another address and with a phishing text. Five are taken from one client address in an
+    hour, the rest refused with 429, and no e-mail repeats the text."""
+    round_services.round_update(round=world.round_a, accepts_applications=True)
+    phishing = "Hej Your account is suspended! Verify now at https://phish.example/login"
+    answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(20):
+            data = {
+                "organisation_name": f"Förbund {n}",
+                "contact_name": phishing,
+                "contact_email": f"offer{n}@example.se",
+                "message": phishing,
+            }
+            url = reverse("participants:application_create", args=[world.round_a.slug])
+            answers.append(Client(REMOTE_ADDR="203.0.113.66").post(url, data).status_code)
+
+    assert answers == [200] * 5 + [429] * 15
+    assert Application.objects.count() == 5
+    assert len(mail.outbox) == 5
+    assert not [m for m in mail.outbox if "Verify" in m.body or "Verify" in m.subject]
 
 
 ROUND_DATA = {

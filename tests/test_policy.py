@@ -3,6 +3,7 @@ the `world` and every permission, exactly which objects it grants; and the visib
 querysets the views fetch through agree with those permissions."""
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +26,12 @@ def w(django_db_setup, django_db_blocker):
     """The conftest's `world`, built once for this module (the policy only reads it) and
     rolled back afterwards; plus a superuser, an inactive project leader, report jobs and
     improvement work."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = conftest.world.__wrapped__(None)
+    with (
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        world = conftest.build_world()
         world.superuser = User.objects.create_superuser(email="root@skr.se", password=PASSWORD)
         world.inactive_leader = User.objects.create_user(
             email="slutat@skr.se", is_project_leader=True, is_active=False

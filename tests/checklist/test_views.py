@@ -30,6 +30,8 @@ from tests.accounts.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# What an autosave costs (test_an_autosave_reads_the_form_and_writes_what_changed_…).
+AUTOSAVE_QUERIES = 14
 
 
 # Helpers
@@ -1187,7 +1189,6 @@ def _add_earlier(world, n: int, *, offset: int = 0):
         )
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _url("assessment", world.draft_a1)
@@ -1200,7 +1201,6 @@ def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_n
     assert response.content.decode().count("Anmärkning nummer ") == 5
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_organisation_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _organisation_url()
@@ -1212,3 +1212,26 @@ def test_organisation_page_queries_do_not_grow(world, as_user, django_assert_max
         response = client.get(url)
     rows = _table(response, _sv("Score per item at each assessment"))
     assert len(rows[0]) == 1 + 5  # five assessments, five columns
+
+
+def test_an_autosave_reads_the_form_and_writes_what_changed_in_a_fixed_number_of_queries(
+    world, as_user, django_assert_num_queries
+):
+    """An autosave reads the checklist's items and scale, not the page (its answer is a status
+    line), and writes the changed answer with its history row and the new revision."""
+    client = as_user(world.strategist_a1)
+    draft = world.draft_a1
+    client.get(_url("assessment", draft))  # the session, as the page left it
+    kept = draft.answers.get(item__number=1).history.count()
+    # Session, user, the policy's standing and the assessment; items and scale; the locked
+    # assessment and its answers; the changed answer and its history row; the revision and
+    # its history row; and the savepoint around the service's transaction (released).
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        response = client.post(
+            _url("assessment_save", draft),
+            _post_data({1: 3}, revision=draft.revision, comments={1: "Ny kommentar"}),
+            **HTMX,
+        )
+    assert response.status_code == 200
+    assert _stored(draft)[1] == 3
+    assert draft.answers.get(item__number=1).history.count() == kept + 1  # one row: this change

@@ -255,6 +255,45 @@ def test_the_export_reads_in_as_many_queries_however_large_the_round(world):
     assert len(larger.captured_queries) == len(smaller.captured_queries) <= 12
 
 
+def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
+    """The rows are created in bulk after one check of the whole document, so a larger round
+    (more meetings, attendances, works and notes) costs no more statements."""
+    _enrich_round_a(world)
+    smaller_document = archive.export_document(world.round_a)
+    for n in range(3):
+        start = timezone.now() + dt.timedelta(days=100 + n)
+        meeting = round_services.meeting_create(
+            round=world.round_a,
+            kind=Meeting.Kind.SEMINAR,
+            title=f"Seminarium {n}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
+        round_services.attendance_record(
+            meeting=meeting, participation=world.a2, person=world.strategist_a2
+        )
+        work = participant_services.improvement_work_create(
+            participation=world.a2, title=f"Arbete {n}", origin_meeting=meeting
+        )
+        participant_services.progress_note_add(work=work, text="Påbörjat.")
+    larger_document = archive.export_document(world.round_a)
+    for slug, document in (("omgang-c", smaller_document), ("omgang-d", larger_document)):
+        document["round"]["slug"] = slug
+
+    with CaptureQueriesContext(connection) as smaller:
+        archive.import_document(smaller_document, by=world.leader)
+    with CaptureQueriesContext(connection) as larger:
+        summary = archive.import_document(larger_document, by=world.leader)
+
+    assert summary.meetings == 7
+    assert (
+        summary.improvement_works
+        == ImprovementWork.objects.filter(participation__round=world.round_a).count()
+    )
+    assert Meeting.objects.filter(round__slug="omgang-d").count() == 7
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 60
+
+
 def test_every_enum_of_the_schema_is_the_models_choices():
     defs = archive.schema()["$defs"]
     pairs = {
