@@ -95,9 +95,15 @@ def hosts_meeting(user, meeting) -> bool:
     )
 
 
+@rules.predicate
+def may_see_materials_meeting(user, document) -> bool:
+    return document is not None and may_attend_meeting(user, document.meeting)
+
+
 rules.add_perm(
     "rounds.change_meeting_material", is_project_leader | (hosts_meeting & may_attend_meeting)
 )
+rules.add_perm("rounds.view_meeting_material", is_project_leader | may_see_materials_meeting)
 rules.add_perm("rounds.view_programme_library", is_project_leader | takes_part_in_any_round)
 rules.add_perm("rounds.change_programme_library", is_project_leader)
 
