@@ -29,6 +29,7 @@ def mentor_note_write(
         )
     mentorship = (
         GroupMentor.objects.filter(group=group, participation__function_assignments__person=author)
+        .select_related("participation")
         .order_by("-is_primary", "pk")
         .first()
     )
@@ -38,7 +39,13 @@ def mentor_note_write(
         meeting.round_id != group.round_id or meeting.group_id not in (None, group.pk)
     ):
         raise DomainError(_("The meeting is not one of the group's."))
-    note = MentorNote(group=group, mentorship=mentorship, author=author, meeting=meeting, text=text)
+    note = MentorNote(
+        group=group,
+        participation=mentorship.participation,
+        author=author,
+        meeting=meeting,
+        text=text,
+    )
     note.full_clean()
     note.save()
     return note
@@ -66,7 +73,7 @@ def group_notes(*, group: BenchmarkingGroup) -> list[MentorNote]:
     """The mentors' notes to the group, the latest first, in one query."""
     return list(
         MentorNote.objects.filter(group=group)
-        .select_related("mentorship__participation__organisation", "author", "meeting")
+        .select_related("participation__organisation", "author", "meeting")
         .order_by("-created_at", "-pk")
     )
 

@@ -489,10 +489,11 @@ class MentorNote(TimeStampedModel):
         related_name="mentor_notes",
         verbose_name=_("benchmarking group"),
     )
-    mentorship = models.ForeignKey(
-        GroupMentor,
-        on_delete=models.PROTECT,
-        related_name="notes",
+    # The mentor organisation; its notes stay with the group if it stops mentoring it.
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="mentor_notes",
         verbose_name=_("mentor"),
     )
     author = models.ForeignKey(
@@ -526,7 +527,11 @@ class MentorNote(TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.mentorship_id and self.group_id and self.mentorship.group_id != self.group_id:
+        if (
+            self.participation_id
+            and self.group_id
+            and self.participation.round_id != self.group.round_id
+        ):
             raise ValidationError(_("The mentor does not mentor this group."))
         if self.meeting_id and self.group_id and self.meeting.round_id != self.group.round_id:
             raise ValidationError({"meeting": _("The meeting belongs to another round.")})

@@ -8,6 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('participants', '0002_initial'),
         ('rounds', '0003_meeting_material_and_programme_library'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
                 ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_notes', to='rounds.benchmarkinggroup', verbose_name='benchmarking group')),
                 ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mentor_notes', to='rounds.meeting', verbose_name='after the meeting')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='rounds.groupmentor', verbose_name='mentor')),
+                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_notes', to='participants.participation', verbose_name='mentor')),
             ],
             options={
                 'verbose_name': "mentor's note",

@@ -22,7 +22,7 @@ def test_the_groups_mentor_writes_a_note_that_the_group_reads(client, world):
     assert response.status_code == 302
 
     note = MentorNote.objects.get()
-    assert (note.group, note.mentorship.participation, note.author, note.meeting) == (
+    assert (note.group, note.participation, note.author, note.meeting) == (
         world.ga1,
         world.m1,
         world.mentor_m1,
@@ -39,6 +39,17 @@ def test_the_groups_mentor_writes_a_note_that_the_group_reads(client, world):
         response = client.get(_notes(world))
         assert response.status_code == 404
         assert "beslutsunderlag" not in response.content.decode()
+
+
+def test_a_mentor_removed_from_the_group_leaves_its_notes(world):
+    from rounds import services as round_services
+    from rounds.models import GroupMentor
+
+    mentoring.mentor_note_write(group=world.ga1, author=world.mentor_m1, text="Ett råd")
+
+    round_services.mentor_remove(mentorship=GroupMentor.objects.get(group=world.ga1))
+
+    assert [n.text for n in mentoring.group_notes(group=world.ga1)] == ["Ett råd"]
 
 
 def test_only_the_groups_mentors_write_to_it(client, world):
