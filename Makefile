@@ -24,7 +24,7 @@ BROKER_CHECK := import os, sys; os.environ.setdefault("DJANGO_SETTINGS_MODULE", 
 NEED_BROKER = @$(PYTHON) -c '$(BROKER_CHECK)' || { echo "No broker configured: set \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (environment or .env)." >&2; exit 1; }
 
-.PHONY: help install translations run test test-dates lint format messages worker beat bench loadtest clean
+.PHONY: help install translations run test test-dates lint format messages worker beat bench loadtest bench-uploads clean
 
 help: ## Show this list
 	@echo "Usage: make TARGET [PYTEST_ARGS='...']"
@@ -102,6 +102,9 @@ beat: install ## Run Celery beat, the scheduler for periodic tasks (needs a brok
 	$(NEED_BROKER)
 	@mkdir -p $(SCRATCH)
 	$(BIN)/celery -A modellkoncept beat -l info --schedule $(SCRATCH)/celerybeat-schedule
+
+bench-uploads: install ## Build the worst workbooks an upload can be; print each one's seconds and peak memory
+	$(PYTHON) -m bench.uploads
 
 bench: install ## Run the national-scale benchmark (docs/benchmark.md); writes bench/results.json
 	@if [ -f bench/__main__.py ]; then \

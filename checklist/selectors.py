@@ -15,6 +15,7 @@ from checklist.statistics import (
     assessment_points,
     submitted_scores,
 )
+from modellkoncept.policy import standing
 from participants.models import Participation
 from rounds.models import Meeting
 
@@ -24,6 +25,26 @@ CHANGE_REASONS = {
     "closed": gettext_lazy("closed by a project leader"),
     "reopened": gettext_lazy("reopened by a project leader"),
 }
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of items under one part of the checklist (`part` None: items without a part)."""
+
+    part: object
+    rows: list
+
+
+def sections(rows, *, part_of=lambda row: row.part) -> list[Section]:
+    """Rows (items, or anything `part_of` finds an item's part in) grouped under their parts,
+    in their order; reads nothing, so the rows must come with their parts."""
+    result: list[Section] = []
+    for row in rows:
+        part = part_of(row)
+        if not result or result[-1].part != part:
+            result.append(Section(part=part, rows=[]))
+        result[-1].rows.append(row)
+    return result
 
 
 @dataclass(frozen=True)
@@ -88,7 +109,7 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
 
 
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
-    answers = list(assessment.answers.select_related("item").order_by("item__number"))
+    answers = list(assessment.answers.select_related("item__part").order_by("item__number"))
     previous = previous_submitted(assessment)
     previous_scores = (
         dict(previous.answers.values_list("item__number", "score")) if previous else {}
@@ -209,9 +230,34 @@ class RoundHistory:
     item_movement: list[tuple]  # (item, first, latest, delta)
 
 
-def organisation_history(*, participation) -> list[RoundHistory]:
+# `organisation_history` without a user: every round, for readers the caller has checked.
+_ALL_ROUNDS = object()
+
+
+def _may_see_round_of(user, current, other) -> bool:
+    """Whether `user`, who may see the organisation's part in `current`, may also see its
+    results from the round of `other` (the same organisation, another or the same round)."""
+    if other.pk == current.pk:
+        return True
+    own = standing(user)
+    return (
+        own.is_project_leader
+        or other.organisation_id in own.organisation_ids
+        or other.pk in own.participation_ids
+        or (other.group_id is not None and other.group_id in own.mentored_group_ids)
+    )
+
+
+def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
     """The organisation's scores over every assessment of the round, its movement from the
     first to the latest, and earlier rounds it took part in with the same checklist version.
+
+    An organisation's results from another round stay with that round: `user` sees an earlier
+    round's history only as one of the organisation's own people (a function in it, in any
+    round), a project leader, or whom that round's policy lets see it (the organisation's part
+    in it is theirs, or they mentored its group there). A mentor or group peer of this round
+    sees this round only. Without `user`, every round: for the organisation report, which only
+    the organisation's own people and project leaders may read (`reports.rules`).
 
     Four queries, however many rounds the organisation has taken part in."""
     version_id = participation.round.checklist_version_id
@@ -225,9 +271,11 @@ def organisation_history(*, participation) -> list[RoundHistory]:
         .select_related("round__checklist_version", "organisation")
         .order_by("-round__starts_on")
     )
+    if user is not _ALL_ROUNDS:
+        rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
-    items = list(ChecklistItem.objects.filter(version_id=version_id))
+    items = list(ChecklistItem.objects.filter(version_id=version_id).select_related("part"))
     schedules = Q()
     for own in rounds:  # each round's own meetings and the organisation's group's
         schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))

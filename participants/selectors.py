@@ -90,7 +90,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         "invitations": list(invitations),
         "works": works,
         "spread": chain_spread(works),
-        "histories": organisation_history(participation=participation),
+        "histories": organisation_history(participation=participation, user=user),
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),

@@ -280,6 +280,8 @@ def organisation_report(*, participation: Participation) -> dict:
         .select_related("person")
         .order_by("person__full_name", "person__email")
     )
+    # Every round the organisation took part in: an organisation report is read only by the
+    # organisation's own people and project leaders (reports.rules), who see its whole history.
     histories = organisation_history(participation=participation)
     current = next((h for h in histories if h.round.pk == round_.pk), None)
     earlier = [h for h in histories if h.round.pk != round_.pk]

@@ -237,6 +237,64 @@ def report_jobs_requeue_stalled(*, now=None) -> list[int]:
     return stalled
 
 
+@transaction.atomic
+def report_jobs_naming_person_renew(*, person) -> list[int]:
+    """Make again, without the person, every report that names them (as their person is
+    erased): the organisation reports of the organisations they hold or held a function in or
+    wrote a remark on (people by function and remarks with their authors are the only names
+    a report shows). Each such job's file is removed once the transaction commits, and the job
+    waits to be produced again, queued at once; a delivery rendering it right now loses its
+    race (it finds the job no longer running) and deletes what it made. Returns the jobs'
+    ids."""
+    from checklist.models import AssessmentComment
+    from participants.models import FunctionAssignment, ProgressNote
+
+    participation_ids = (
+        set(
+            FunctionAssignment.objects.filter(person=person).values_list(
+                "participation_id", flat=True
+            )
+        )
+        | set(
+            AssessmentComment.objects.filter(author=person).values_list(
+                "assessment__participation_id", flat=True
+            )
+        )
+        | set(
+            ProgressNote.objects.filter(author=person).values_list(
+                "work__participation_id", flat=True
+            )
+        )
+    )
+    jobs = list(
+        ReportJob.objects.select_for_update()
+        .filter(kind=ReportJob.Kind.ORGANISATION, participation_id__in=participation_ids)
+        .exclude(status=ReportJob.Status.FAILED, file="")
+    )
+    if not jobs:
+        return []
+    files = [job.file.name for job in jobs if job.file]
+    ReportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        status=ReportJob.Status.PENDING,
+        file="",
+        error="",
+        attempts=0,
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+        queued_at=timezone.now(),
+    )
+    storage = _storage()
+
+    def remove_files():
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    _queue([job.pk for job in jobs])
+    return [job.pk for job in jobs]
+
+
 # Rendering: the one service the task calls.
 
 

@@ -50,6 +50,7 @@ from simple_history.utils import bulk_create_with_history
 
 from checklist.models import Answer, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.validators import FIRST_YEAR, LAST_YEAR, is_programme_year, text_problem
 from participants import services as participant_services
 from participants.models import (
     Function,
@@ -158,6 +159,54 @@ def _too_deep_problem() -> str:
     ) % {"limit": MAX_DEPTH}
 
 
+# No number in an archive has more digits than this; Python refuses to read one of more than
+# 4,300 (ValueError), so a longer one is kept as it is written and reported where it stands.
+MAX_INT_DIGITS = 18
+
+
+class _LongNumber:
+    """A whole number of more digits than any archive holds, as it was written."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits if len(self.digits) <= 20 else self.digits[:20] + "…"
+
+    __repr__ = __str__
+
+
+def _parse_int(text: str) -> int | _LongNumber:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return _LongNumber(text)
+    return int(text)
+
+
+def _text_problems(document: Any, path: str = "$") -> Iterator[tuple[str, str]]:
+    """Every text (key or value) that cannot be stored, with its path; numbers of too many
+    digits too."""
+    if isinstance(document, str):
+        problem = text_problem(document)
+        if problem:
+            yield path, problem
+    elif isinstance(document, _LongNumber):
+        yield (
+            path,
+            _("The number %(value)s has %(digits)s digits; no value in an archive has so many.")
+            % {"value": document, "digits": len(document.digits.lstrip("-"))},
+        )
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            problem = text_problem(key)
+            if problem:
+                yield path, problem
+                continue
+            yield from _text_problems(value, _path(path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from _text_problems(value, _path(path, index))
+
+
 def parse_document(data: bytes | str) -> Any:
     """Parse the text of an archive; raises `ArchiveError` when it is not JSON."""
     if isinstance(data, bytes):
@@ -177,7 +226,10 @@ def parse_document(data: bytes | str) -> Any:
             ) from None
     try:
         return json.loads(
-            data, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+            data,
+            object_pairs_hook=_refuse_duplicate_keys,
+            parse_constant=_refuse_constant,
+            parse_int=_parse_int,
         )
     except json.JSONDecodeError as error:
         raise ArchiveError(
@@ -421,7 +473,11 @@ def _path(base: str, *parts: str | int) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, _LongNumber):
+        return str(value)
+    if isinstance(value, str) and text_problem(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -678,6 +734,14 @@ class _Plan:
         ]
 
 
+def _out_of_years(value: str) -> str:
+    return _("“%(value)s” is outside the years %(first)s to %(last)s.") % {
+        "value": _shown(value),
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
+
+
 class _Checker:
     """Reads the document into a plan and collects every problem with its path. It is written
     to survive a document that failed the schema, so that the rules' problems can be reported
@@ -696,10 +760,14 @@ class _Checker:
         if not isinstance(value, str):
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.problem(path, _("“%(value)s” is not a date.") % {"value": _shown(value)})
             return None
+        if not is_programme_year(day):
+            self.problem(path, _out_of_years(value))
+            return None
+        return day
 
     def moment(self, value: Any, path: str) -> dt.datetime | None:
         if not isinstance(value, str):
@@ -714,6 +782,9 @@ class _Checker:
                 _("“%(value)s” is not a date and time with its offset from UTC.")
                 % {"value": _shown(value)},
             )
+            return None
+        if not is_programme_year(moment):
+            self.problem(path, _out_of_years(value))
             return None
         return moment
 
@@ -1287,6 +1358,11 @@ def _check(document: Any) -> tuple[_Plan, list[str]]:
     """The plan the document asks for, and every problem as "path: message"."""
     if _too_deep(document):
         return _Plan(), [_too_deep_problem()]
+    # Texts the database cannot hold and numbers Python will not read: reported first, and
+    # nothing else is said of the same value.
+    text_problems = list(_text_problems(document))
+    if text_problems:
+        return _Plan(), [f"{path}: {message}" for path, message in text_problems]
     schema_problems = _schema_problems(document)
     checker = _Checker(document)
     try:

@@ -67,6 +67,17 @@ class Round(TimeStampedModel):
         default=14,
         help_text=_("Everyone is sent the meeting's invitation this many days ahead."),
     )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contact_for_rounds",
+        limit_choices_to={"is_project_leader": True, "is_active": True},
+        verbose_name=_("SKR contacts"),
+        help_text=_(
+            "The project leaders the round's organisations turn to; the round's pages, its "
+            "e-mails and the page that refuses access name them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("round")

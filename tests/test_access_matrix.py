@@ -397,6 +397,13 @@ TARGETS: dict[str, Target] = {
     "checklist:version_list": Target(),
     "checklist:version_create": Target(methods=BOTH),
     "checklist:version": Target(kwargs=lambda w: {"slug": w.round_a.checklist_version.slug}),
+    "checklist:version_import": Target(
+        methods=BOTH,
+        data=lambda w: {"file": SimpleUploadedFile("lista.json", b'{"format": "matris"}')},
+    ),
+    "checklist:version_export": Target(
+        kwargs=lambda w: {"slug": w.round_a.checklist_version.slug}, shows_marker=False
+    ),
     "checklist:round_checklist": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "checklist:assessment": Target(kwargs=_draft, allowed=A1_PEOPLE, markers=ORG_A1),
     "checklist:assessment#submitted-a2": Target(
@@ -577,6 +584,8 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=str(media)),
         django_db_blocker.unblock(),
         transaction.atomic(),
+        # As the `world` fixture: built and used on the day it was written for.
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
     ):
         world = conftest.build_world()
         _extend(world)

@@ -23,8 +23,9 @@ from django.utils.html import escape
 from checklist import services
 from checklist.models import Answer, AssessmentComment, ChecklistVersion, SelfAssessment
 from participants import services as participant_services
+from participants.models import FunctionAssignment, Participation
 from rounds import services as round_services
-from rounds.models import Meeting, Round
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -952,6 +953,56 @@ def test_organisation_page_shows_an_earlier_round_with_the_same_checklist_only(
     # Figures made with another checklist version are never shown beside these.
     assert "Modellkoncept 1–4 2023" not in html
     assert f'id="history-{aby_history["other"].pk}-heading"' not in html
+
+
+def _history_rounds(html: str) -> str:
+    return html[html.index('id="history-heading"') : html.index('id="works-heading"')]
+
+
+def test_mentor_of_this_round_sees_this_round_only_of_the_organisation_history(
+    world, aby_history, as_user
+):
+    """Issue #13: GA1's mentor (Mentorstad) opened Aby's page in round A and saw Aby's scores
+    from an earlier round, whose pages are 404 for her."""
+    earlier = aby_history["same"]
+    mentor = as_user(world.mentor_m1)
+    response = mentor.get(_organisation_url())
+    assert response.status_code == 200
+    history = _history_rounds(response.content.decode())
+    assert "Modellkommuner 2023–2024" not in history
+    assert f'id="history-{earlier.pk}-heading"' not in history
+    assert history.count("<svg") == 2  # this round's charts stay
+    assert _table(response, _sv("Score per item at each assessment"), nth=0)[-1][1:] == [
+        "22",
+        "25",
+    ]
+    assert (
+        mentor.get(reverse("rounds:round_detail", kwargs={"slug": earlier.slug})).status_code == 404
+    )
+    # The organisation's own people and project leaders still see its whole history.
+    for person in (world.politician_a1, world.leader):
+        own = _history_rounds(as_user(person).get(_organisation_url()).content.decode())
+        assert f'id="history-{earlier.pk}-heading"' in own
+
+
+def test_mentor_of_the_earlier_round_sees_that_round_in_the_history(world, aby_history, as_user):
+    """Within the earlier round its own policy holds: who mentored Aby's group there sees it."""
+    earlier = aby_history["same"]
+    # The earlier round is completed (an archive the services no longer change): its group
+    # and mentor as they were, written directly.
+    aby_then = earlier.participations.get(organisation=world.a1.organisation)
+    group = BenchmarkingGroup.objects.create(round=earlier, name="Grupp då")
+    aby_then.group = group
+    aby_then.save(update_fields=["group"])
+    mentor_then = Participation.objects.create(
+        round=earlier, organisation=world.m1.organisation, role=Participation.Role.MENTOR
+    )
+    GroupMentor.objects.create(group=group, participation=mentor_then)
+    FunctionAssignment.objects.create(
+        participation=mentor_then, person=world.mentor_m1, function="strateg"
+    )
+    history = _history_rounds(as_user(world.mentor_m1).get(_organisation_url()).content.decode())
+    assert f'id="history-{earlier.pk}-heading"' in history
 
 
 def test_organisation_page_ids_are_unique_when_two_rounds_have_the_same_figures(world, as_user):

@@ -753,3 +753,106 @@ def test_the_example_in_the_documentation_imports_and_comes_back_out_the_same(tm
     assert archive.export_document(Round.objects.get(slug="modellkoncept-2021")) == example
     assert {e.organisation.code for e in selectors.mentor_pool()} == {"12", "1280"}
     assert Organisation.objects.get(code="FNK").kind == Organisation.Kind.OTHER
+
+
+# Values that broke pages or the import (issue #13): each is a problem listed with its path.
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("meetings", 0, "starts_at"), "0001-01-01T00:00:00+14:00"),
+        (("meetings", 0, "ends_at"), "9999-12-31T23:59:59-12:00"),
+        (("meetings", 0, "starts_at"), "1999-12-31T23:00:00+01:00"),
+        (("round", "starts_on"), "0001-01-01"),
+        (("round", "ends_on"), "2101-01-01"),
+    ],
+)
+def test_a_date_outside_the_programme_years_is_refused_with_its_path(
+    client, world, document, where, value
+):
+    target = document
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = "$." + ".".join(str(p) for p in where).replace(".0.", "[0].")
+    client.force_login(world.leader)
+    before = _counts()
+
+    response = client.post(IMPORT_URL, {"file": _upload(document)})
+
+    assert response.status_code == 422
+    assert f"{path}: ”{value}” ligger utanför åren 2000 till 2100." in response.context["problems"]
+    assert _counts() == before
+    with translation.override("en"):
+        assert f"{path}: “{value}” is outside the years 2000 to 2100." in archive.validate_document(
+            document
+        )
+
+
+def _upload_text(text: str, name="omgang-c.json"):
+    return SimpleUploadedFile(name, text.encode(), content_type="application/json")
+
+
+def _raw(document, **replacements) -> str:
+    """The document as JSON text, with placeholders replaced by raw JSON text."""
+    text = json.dumps(document, ensure_ascii=False)
+    for placeholder, raw in replacements.items():
+        text = text.replace(json.dumps(placeholder), raw)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("setup", "raw", "path"),
+    [
+        (lambda d: d["round"].update(current_year="@X@"), "1" * 5000, "$.round.current_year"),
+        (lambda d: d["round"].update(name="@X@"), r'"Omg\ud800ng C"', "$.round.name"),
+        (lambda d: d["round"].update(name="@X@"), r'"Omg\u0000ng C"', "$.round.name"),
+        (lambda d: d["groups"][0].update(theme="@X@"), r'"Tema\u0000"', "$.groups[0].theme"),
+        (lambda d: d["round"].update(slug="@X@"), r'"omgang-\u0000"', "$.round.slug"),
+    ],
+    ids=["digits", "surrogate", "nul-name", "nul-theme", "nul-slug"],
+)
+def test_a_value_that_cannot_be_stored_is_a_listed_problem(
+    client, world, document, setup, raw, path
+):
+    setup(document)
+    text = _raw(document, **{"@X@": raw})
+    client.force_login(world.leader)
+    before = _counts()
+
+    response = client.post(IMPORT_URL, {"file": _upload_text(text)})
+
+    assert response.status_code == 422
+    problems = response.context["problems"]
+    assert [p for p in problems if p.startswith(f"{path}: ")], problems
+    assert _counts() == before
+    assert "rounds:archive_upload" not in client.session
+    # The command says the same and writes nothing either.
+    with pytest.raises(archive.ArchiveError) as refusal:
+        archive.import_document(archive.parse_document(text))
+    assert any(p.startswith(f"{path}: ") for p in refusal.value.problems)
+    assert _counts() == before
+
+
+@pytest.mark.postgres
+def test_on_postgresql_nothing_of_a_hostile_archive_reaches_the_database(client, world, document):
+    """PostgreSQL stored the year 1 (as 1 BC), after which the round's pages, every mentor's
+    workspace and the calendar feeds answered 500; a NUL character failed at confirmation."""
+    client.force_login(world.leader)
+    before = _counts()
+    year_one = copy.deepcopy(document)
+    year_one["meetings"][0]["starts_at"] = "0001-01-01T00:00:00+14:00"
+    nul_theme = copy.deepcopy(document)
+    nul_theme["groups"][0]["theme"] = "@X@"
+    for text in (
+        json.dumps(year_one, ensure_ascii=False),
+        _raw(nul_theme, **{"@X@": r'"Tema\u0000"'}),
+        _raw(nul_theme, **{"@X@": r'"Tema\udfff"'}),
+    ):
+        response = client.post(IMPORT_URL, {"file": _upload_text(text)})
+        assert response.status_code == 422
+        assert response.context["problems"]
+    assert _counts() == before
+    client.force_login(world.mentor_m1)
+    assert client.get(reverse("rounds:mentor_workspace")).status_code == 200

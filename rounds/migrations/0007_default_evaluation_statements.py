@@ -33,6 +33,6 @@ def add_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rounds", "0005_meeting_evaluations")]
+    dependencies = [("rounds", "0006_meeting_evaluations")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0002_initial'),
-        ('rounds', '0003_meeting_material_and_programme_library'),
+        ('rounds', '0004_meeting_material_and_programme_library'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rounds', '0004_mentor_notes_and_role'),
+        ('rounds', '0005_mentor_notes_and_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
