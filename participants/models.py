@@ -143,6 +143,9 @@ class Participation(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("organisation", "round")
+
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -303,6 +306,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("person", "participation__organisation")
 
     class Meta:
         verbose_name = _("invitation")
@@ -478,6 +484,9 @@ class Application(TimeStampedModel):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("organisation", "round")
 
     class Meta:
         verbose_name = _("expression of interest")

@@ -14,7 +14,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
+from participants.models import Participation
 from rounds import archive, elections, learning_selectors, mentoring, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
@@ -91,9 +92,24 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(learning_selectors.meeting_page(meeting=self.object, user=self.request.user))
-        return context
+        meeting = self.object
+        own = []
+        if meeting.assessment_due:
+            # The viewer's own organisations that assess before this meeting (not mentors).
+            own = [
+                p
+                for p in Participation.objects.filter(
+                    pk__in=standing(self.request.user).participation_ids,
+                    round_id=meeting.round_id,
+                    role=Participation.Role.PARTICIPANT,
+                ).select_related("organisation")
+                if meeting.group_id in (None, p.group_id)
+            ]
+        return super().get_context_data(
+            own_participations=own,
+            **learning_selectors.meeting_page(meeting=meeting, user=self.request.user),
+            **kwargs,
+        )
 
 
 class RoundMixin(PolicyRequiredMixin):
@@ -708,6 +724,10 @@ class RoundAuditView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         paginator = Paginator(selectors.round_audit(round=self.round), 100)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            round=self.round, page_obj=paginator.get_page(self.request.GET.get("page")), **kwargs
+            round=self.round,
+            page_obj=page_obj,
+            entries=selectors.round_audit_page(page_obj.object_list),
+            **kwargs,
         )
