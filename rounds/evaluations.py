@@ -17,9 +17,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import visible
 from participants.models import FunctionAssignment
+from rounds import actions
 from rounds.models import (
     EVALUATED_KINDS,
     SCORE_MAX,
@@ -92,6 +94,12 @@ def evaluation_statements_set(*, meeting_kind: str, texts: list[str], by=None) -
         if left_out.active:
             left_out.active = False
             left_out.save(update_fields=["active", "updated_at"])
+    log_action(
+        kept[0],
+        actions.EVALUATION_STATEMENTS_SET,
+        user=by,
+        data={"kind": str(Meeting.Kind(meeting_kind).label), "statements": texts},
+    )
     return kept
 
 

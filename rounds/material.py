@@ -27,7 +27,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
+from rounds import actions
 from rounds.models import DocumentKind, Meeting, MeetingMaterial, ProgrammeDocument, Round
 
 # The agenda: a small set of tags, links with safe schemes only.
@@ -211,6 +213,7 @@ def meeting_agenda_set(*, meeting: Meeting, agenda: str, by=None) -> Meeting:
     meeting.agenda = clean_agenda(agenda)
     meeting.full_clean()
     meeting.save(update_fields=["agenda", "updated_at"])
+    log_action(meeting, actions.AGENDA_SET, user=by, data={"meeting": meeting.title})
     return meeting
 
 
@@ -223,12 +226,24 @@ def meeting_material_add(*, meeting: Meeting, title: str, upload, by=None) -> Me
         meeting=meeting, title=(title or "").strip() or checked.file_name, uploaded_by=by
     )
     _store(material, checked)
+    log_action(
+        meeting,
+        actions.MATERIAL_ADDED,
+        user=by,
+        data={"meeting": meeting.title, "title": material.title},
+    )
     return material
 
 
 @transaction.atomic
 def meeting_material_remove(*, material: MeetingMaterial, by=None) -> None:
     _require_open(material.meeting.round)
+    log_action(
+        material.meeting,
+        actions.MATERIAL_REMOVED,
+        user=by,
+        data={"meeting": material.meeting.title, "title": material.title},
+    )
     name = material.file.name
     storage = material.file.storage
     material.delete()
@@ -248,11 +263,13 @@ def programme_document_add(
         uploaded_by=by,
     )
     _store(document, checked)
+    log_action(document, actions.LIBRARY_ADDED, user=by, data={"title": document.title})
     return document
 
 
 @transaction.atomic
 def programme_document_remove(*, document: ProgrammeDocument, by=None) -> None:
+    log_action(document, actions.LIBRARY_REMOVED, user=by, data={"title": document.title})
     name = document.file.name
     storage = document.file.storage
     document.delete()

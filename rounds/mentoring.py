@@ -7,7 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
+from rounds import actions
 from rounds.material import clean_agenda
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MentorNote, MentorRole
 
@@ -48,6 +50,13 @@ def mentor_note_write(
     )
     note.full_clean()
     note.save()
+    log_action(
+        note,
+        actions.MENTOR_NOTE_WRITTEN,
+        user=author,
+        round_id=group.round_id,
+        data={"group": group.name},
+    )
     return note
 
 
@@ -59,6 +68,7 @@ def mentor_role_set(*, text: str, by=None) -> MentorRole:
     role.updated_by = by
     role.full_clean()
     role.save()
+    log_action(role, actions.MENTOR_ROLE_SET, user=by)
     return role
 
 

@@ -106,3 +106,27 @@ def test_project_leaders_describe_the_mentors_role(client, world):
     assert "alert(1)" not in html
     assert reverse("rounds:mentor_role") not in html
     assert _notes(world) in html
+
+
+def test_the_learning_loops_services_write_the_action_log(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from modellkoncept.models import LogEntry
+    from rounds import material
+    from tests.rounds import documents
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    mentoring.mentor_note_write(group=world.ga1, author=world.mentor_m1, text="Ett råd")
+    material.meeting_material_add(
+        meeting=world.meeting_ga1,
+        title="Underlag",
+        upload=SimpleUploadedFile("a.pdf", documents.pdf()),
+        by=world.leader,
+    )
+
+    entries = {e.action_type: e for e in LogEntry.objects.filter(round_id=world.round_a.pk)}
+    assert entries["rounds.mentor_note.written"].data == {"group": "GA1"}
+    assert entries["rounds.material.added"].data == {
+        "meeting": world.meeting_ga1.title,
+        "title": "Underlag",
+    }
