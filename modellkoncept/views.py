@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from modellkoncept.policy import standing
 from participants.selectors import start_page
+from rounds.evaluations import evaluations_to_answer
 from rounds.selectors import round_list
 
 
@@ -16,7 +17,14 @@ def home(request):
         return render(
             request, "home_project_leader.html", {"rounds": round_list(user=request.user)}
         )
-    return render(request, "home.html", {"page": start_page(user=request.user)})
+    return render(
+        request,
+        "home.html",
+        {
+            "page": start_page(user=request.user),
+            "evaluations": evaluations_to_answer(user=request.user),
+        },
+    )
 
 
 @login_not_required

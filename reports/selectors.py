@@ -37,6 +37,7 @@ from participants.models import (
 )
 from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
+from rounds.evaluations import round_results as evaluation_results
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from rounds.selectors import group_overviews
 
@@ -704,6 +705,8 @@ def round_report(*, round: Round, now=None) -> dict:
         "spread_chart": _chain_chart(spread, key=f"chain-round-{round_.pk}")
         if spread.total
         else None,
+        # Figures only: the comments stay with the project leaders' page.
+        "evaluations": evaluation_results(round=round_, now=now, with_comments=False),
     }
 
 

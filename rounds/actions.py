@@ -169,3 +169,63 @@ def _attendance(entry, names):
         "meeting": entry.data.get("title", "–"),
         "changes": "; ".join(parts) or "–",
     }
+
+
+# The learning loop: meeting material, the programme library, the mentor's voice and the
+# meetings' evaluation statements. (A person's answer to an evaluation is not logged: the log
+# would tell who answered, which the evaluation keeps to the figures.)
+
+AGENDA_SET = "rounds.meeting.agenda_set"
+MATERIAL_ADDED = "rounds.material.added"
+MATERIAL_REMOVED = "rounds.material.removed"
+LIBRARY_ADDED = "rounds.library.added"
+LIBRARY_REMOVED = "rounds.library.removed"
+MENTOR_NOTE_WRITTEN = "rounds.mentor_note.written"
+MENTOR_ROLE_SET = "rounds.mentor_role.set"
+EVALUATION_STATEMENTS_SET = "rounds.evaluation.statements_set"
+
+
+@action(AGENDA_SET)
+def _agenda_set(entry, names):
+    return _("Agenda of %(meeting)s changed") % {"meeting": entry.data.get("meeting", "–")}
+
+
+@action(MATERIAL_ADDED)
+def _material_added(entry, names):
+    return _("File %(title)s added to %(meeting)s") % {
+        "title": entry.data.get("title", "–"),
+        "meeting": entry.data.get("meeting", "–"),
+    }
+
+
+@action(MATERIAL_REMOVED)
+def _material_removed(entry, names):
+    return _("File %(title)s removed from %(meeting)s") % {
+        "title": entry.data.get("title", "–"),
+        "meeting": entry.data.get("meeting", "–"),
+    }
+
+
+@action(LIBRARY_ADDED)
+def _library_added(entry, names):
+    return _("Method material %(title)s added") % {"title": entry.data.get("title", "–")}
+
+
+@action(LIBRARY_REMOVED)
+def _library_removed(entry, names):
+    return _("Method material %(title)s removed") % {"title": entry.data.get("title", "–")}
+
+
+@action(MENTOR_NOTE_WRITTEN)
+def _mentor_note(entry, names):
+    return _("Mentor's note to %(group)s") % {"group": entry.data.get("group", "–")}
+
+
+@action(MENTOR_ROLE_SET)
+def _mentor_role(entry, names):
+    return _("Description of the mentor's role changed")
+
+
+@action(EVALUATION_STATEMENTS_SET)
+def _statements(entry, names):
+    return _("Evaluation statements for %(kind)s changed") % {"kind": entry.data.get("kind", "–")}

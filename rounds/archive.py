@@ -61,7 +61,14 @@ from participants.models import (
     ProgressNote,
 )
 from rounds import services as round_services
-from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+from rounds.models import (
+    Attendance,
+    BenchmarkingGroup,
+    GroupMentor,
+    Meeting,
+    MeetingMaterial,
+    Round,
+)
 
 User = get_user_model()
 
@@ -274,7 +281,8 @@ def export_document(round: Round) -> dict:
             Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related("person", "participation__organisation"),
-            )
+            ),
+            "material",
         ),
         key=lambda m: (m.starts_at, m.key),
     )
@@ -401,7 +409,23 @@ def _export_meeting(meeting: Meeting) -> dict:
         "assessment_due": meeting.assessment_due,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
         "attendance": attendance,
+        **_export_material(meeting),
     }
+
+
+def _export_material(meeting: Meeting) -> dict:
+    """The meeting's files, listed without their contents (an optional key)."""
+    listed = [
+        {
+            "title": m.title,
+            "file_name": m.file_name,
+            "size": m.size,
+            "sha256": m.sha256,
+            "kind": m.kind,
+        }
+        for m in sorted(meeting.material.all(), key=lambda m: (m.title, m.file_name, m.sha256))
+    ]
+    return {"material": listed} if listed else {}
 
 
 def _export_assessment(assessment: SelfAssessment, people_emails: set[str]) -> dict:
@@ -656,6 +680,7 @@ class _Meeting:
     group: str | None
     host: str | None
     attendance: list[_Attendance]
+    material: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -1109,6 +1134,7 @@ class _Checker:
                 group=group,
                 host=host,
                 attendance=self.check_attendance(data, path),
+                material=[_as_dict(m) for m in _as_list(data.get("material"))],
             )
 
     def check_attendance(self, data: dict, path: str) -> list[_Attendance]:
@@ -1659,6 +1685,13 @@ def _create(plan: _Plan) -> ImportSummary:
         _valid(meeting, entry.path)
         meetings[key] = meeting
     Meeting.objects.bulk_create(meetings.values())
+    listed = []
+    for key, entry in plan.meetings.items():
+        for index, fields in enumerate(entry.material):
+            document = MeetingMaterial(meeting=meetings[key], **fields)
+            _valid(document, f"{entry.path}.material[{index}]")
+            listed.append(document)
+    MeetingMaterial.objects.bulk_create(listed)  # listed without their files
 
     attendances = []
     for key, entry in plan.meetings.items():

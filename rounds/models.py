@@ -1,9 +1,12 @@
 """Rounds (omgångar), their benchmarking groups and mentors, and their meetings."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -259,6 +262,8 @@ class Meeting(TimeStampedModel):
         blank=True,
         help_text=_("From this date the self-assessment can be filled in."),
     )
+    # Formatted text, sanitised when saved (rounds.material.clean_agenda).
+    agenda = models.TextField(_("agenda"), blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -360,3 +365,308 @@ class SentNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.meeting} → {self.person}"
+
+
+# Meeting material and the programme's library (rounds/material.py writes and checks them).
+
+
+class DocumentKind(models.TextChoices):
+    """The kinds of document the site takes, told apart by their content, not their name."""
+
+    PDF = "pdf", _("PDF")
+    WORD = "docx", _("Word document")
+    POWERPOINT = "pptx", _("PowerPoint presentation")
+    EXCEL = "xlsx", _("Excel workbook")
+
+
+def _material_path(instance, filename: str) -> str:
+    # A random name: the stored name tells nothing, and files are served only through views.
+    return f"material/{instance._meta.model_name}/{uuid.uuid4().hex}"
+
+
+class StoredDocument(TimeStampedModel):
+    """A file kept on the server and served only through the access policy."""
+
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_material_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=DocumentKind)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.kind]
+
+
+CONTENT_TYPES = {
+    DocumentKind.PDF: "application/pdf",
+    DocumentKind.WORD: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    DocumentKind.POWERPOINT: (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    ),
+    DocumentKind.EXCEL: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class MeetingMaterial(StoredDocument):
+    """A file of a meeting (presentation, handout, notes), kept after the round ends. A row
+    imported from a round archive lists the file without holding it (`file` is empty)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="material", verbose_name=_("meeting")
+    )
+
+    class Meta:
+        verbose_name = _("meeting material")
+        verbose_name_plural = _("meeting material")
+        ordering = ["meeting", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="meeting_material_kind_known",
+            ),
+        ]
+
+    def _url(self, name: str) -> str:
+        return reverse(
+            name,
+            kwargs={
+                "round_slug": self.meeting.round.slug,
+                "pk": self.meeting_id,
+                "material_pk": self.pk,
+            },
+        )
+
+    @property
+    def download_url(self) -> str:
+        return self._url("rounds:material_download")
+
+    @property
+    def delete_url(self) -> str:
+        return self._url("rounds:material_delete")
+
+
+class ProgrammeDocument(StoredDocument):
+    """Method material of the programme (templates, guidance, the checklists as PDFs) that
+    every participant and mentor may read."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme document")
+        verbose_name_plural = _("programme library")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="programme_document_kind_known",
+            ),
+        ]
+
+    @property
+    def download_url(self) -> str:
+        return reverse("rounds:programme_document", kwargs={"pk": self.pk})
+
+    @property
+    def delete_url(self) -> str:
+        return reverse("rounds:programme_document_delete", kwargs={"pk": self.pk})
+
+
+# The mentor's voice (rounds/mentoring.py writes them).
+
+
+class MentorNote(TimeStampedModel):
+    """A mentor's note to the group it mentors, such as advice after a meeting. The group's
+    organisations, its mentors and project leaders read it."""
+
+    group = models.ForeignKey(
+        BenchmarkingGroup,
+        on_delete=models.CASCADE,
+        related_name="mentor_notes",
+        verbose_name=_("benchmarking group"),
+    )
+    # The mentor organisation; its notes stay with the group if it stops mentoring it.
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="mentor_notes",
+        verbose_name=_("mentor"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentor_notes",
+        verbose_name=_("after the meeting"),
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("mentor's note")
+        verbose_name_plural = _("mentors' notes")
+        ordering = ["group", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="mentor_note_has_text"),
+        ]
+
+    def __str__(self):
+        return _("Note to %(group)s") % {"group": self.group}
+
+    def clean(self):
+        super().clean()
+        if (
+            self.participation_id
+            and self.group_id
+            and self.participation.round_id != self.group.round_id
+        ):
+            raise ValidationError(_("The mentor does not mentor this group."))
+        if self.meeting_id and self.group_id and self.meeting.round_id != self.group.round_id:
+            raise ValidationError({"meeting": _("The meeting belongs to another round.")})
+
+
+class MentorRole(TimeStampedModel):
+    """What the programme expects of a mentor, and what mentors did well in earlier rounds:
+    one text for the whole programme, shown on the mentor workspace."""
+
+    text = models.TextField(_("the mentor's role"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("the mentor's role")
+        verbose_name_plural = _("the mentor's role")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="mentor_role_one_row"),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
+# Evaluations of meetings (rounds/evaluations.py writes them).
+
+# The meetings that are evaluated: learning meetings and the conferences.
+EVALUATED_KINDS = (
+    Meeting.Kind.LEARNING_MEETING,
+    Meeting.Kind.STARTUP_CONFERENCE,
+    Meeting.Kind.MIDTERM_CONFERENCE,
+    Meeting.Kind.RESULT_CONFERENCE,
+)
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+class EvaluationStatement(TimeStampedModel):
+    """A statement the people invited to a meeting of this kind score from 1 to 5 afterwards.
+    A statement taken out of the set stays (inactive) for the answers already given."""
+
+    meeting_kind = models.CharField(_("kind of meeting"), max_length=24, choices=Meeting.Kind)
+    text = models.CharField(_("statement"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        verbose_name = _("evaluation statement")
+        verbose_name_plural = _("evaluation statements")
+        ordering = ["meeting_kind", "-active", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_kind__in=[k.value for k in EVALUATED_KINDS]),
+                name="evaluation_statement_kind_evaluated",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="evaluation_statement_has_text"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class MeetingEvaluation(TimeStampedModel):
+    """One person's evaluation of one meeting: a score per statement and a free text."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_evaluations",
+        verbose_name=_("person"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting evaluation")
+        verbose_name_plural = _("meeting evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="evaluation_once_per_person_and_meeting",
+                violation_error_message=_("You have already evaluated this meeting."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} – {self.person}"
+
+
+class EvaluationScore(models.Model):
+    evaluation = models.ForeignKey(
+        MeetingEvaluation,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("evaluation"),
+    )
+    statement = models.ForeignKey(
+        EvaluationStatement,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("statement"),
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("evaluation score")
+        verbose_name_plural = _("evaluation scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "statement"], name="evaluation_score_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
+                name="evaluation_score_range",
+                violation_error_message=_("Give a score from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.statement}: {self.score}"

@@ -3,8 +3,13 @@
 import rules
 from django.db.models import Q
 
-from modellkoncept.policy import is_project_leader, standing, visibility
-from rounds.models import BenchmarkingGroup, Meeting, Round
+from modellkoncept.policy import (
+    is_project_leader,
+    standing,
+    takes_part_in_any_round,
+    visibility,
+)
+from rounds.models import BenchmarkingGroup, Meeting, MeetingMaterial, ProgrammeDocument, Round
 
 
 @rules.predicate
@@ -72,3 +77,66 @@ def mentors_any_group(user) -> bool:
 
 rules.add_perm("rounds.view_mentor_workspace", is_project_leader | mentors_any_group)
 rules.add_perm("rounds.manage_matching", is_project_leader)
+
+
+# Meeting material and the programme library (rounds/material.py).
+
+
+@rules.predicate
+def hosts_meeting(user, meeting) -> bool:
+    """The people of the meeting's host organisation, in the meeting's round."""
+    if meeting is None or meeting.host_id is None:
+        return False
+    return any(
+        p.organisation_id == meeting.host_id
+        and p.round_id == meeting.round_id
+        and p.role == "participant"
+        for p in standing(user).participations
+    )
+
+
+@rules.predicate
+def may_see_materials_meeting(user, document) -> bool:
+    return document is not None and may_attend_meeting(user, document.meeting)
+
+
+rules.add_perm(
+    "rounds.change_meeting_material", is_project_leader | (hosts_meeting & may_attend_meeting)
+)
+rules.add_perm("rounds.view_meeting_material", is_project_leader | may_see_materials_meeting)
+rules.add_perm("rounds.view_programme_library", is_project_leader | takes_part_in_any_round)
+rules.add_perm("rounds.change_programme_library", is_project_leader)
+
+
+@visibility(MeetingMaterial)
+def visible_material(user):
+    """Whoever may see the meeting may see its material."""
+    return MeetingMaterial.objects.filter(meeting__in=visible_meetings(user))
+
+
+@visibility(ProgrammeDocument)
+def visible_programme_documents(user):
+    own = standing(user)
+    if own.is_project_leader or own.participations:
+        return ProgrammeDocument.objects.all()
+    return ProgrammeDocument.objects.none()
+
+
+# The mentor's voice (rounds/mentoring.py).
+
+
+@rules.predicate
+def mentors_group(user, group) -> bool:
+    return group is not None and group.pk in standing(user).mentored_group_ids
+
+
+rules.add_perm("rounds.write_mentor_note", mentors_group)
+rules.add_perm("rounds.change_mentor_role", is_project_leader)
+
+
+# Evaluations of meetings (rounds/evaluations.py): the people invited answer; project leaders
+# see the results.
+
+rules.add_perm("rounds.answer_evaluation", may_attend_meeting)
+rules.add_perm("rounds.view_evaluation_results", is_project_leader)
+rules.add_perm("rounds.change_evaluation_statements", is_project_leader)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rounds import views
+from rounds import learning_views, views
 
 app_name = "rounds"
 
@@ -112,4 +112,56 @@ urlpatterns = [
     ),
     path("rounds/<slug:round_slug>/history/", views.RoundAuditView.as_view(), name="round_audit"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # The learning loop (rounds/learning_views.py).
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/material/",
+        learning_views.MeetingMaterialView.as_view(),
+        name="meeting_material",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/material/<int:material_pk>/",
+        learning_views.MaterialDownloadView.as_view(),
+        name="material_download",
+    ),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/material/<int:material_pk>/delete/",
+        learning_views.MaterialDeleteView.as_view(),
+        name="material_delete",
+    ),
+    path(
+        "programme-material/",
+        learning_views.ProgrammeLibraryView.as_view(),
+        name="programme_library",
+    ),
+    path(
+        "programme-material/<int:pk>/",
+        learning_views.ProgrammeDocumentDownloadView.as_view(),
+        name="programme_document",
+    ),
+    path(
+        "programme-material/<int:pk>/delete/",
+        learning_views.ProgrammeDocumentDeleteView.as_view(),
+        name="programme_document_delete",
+    ),
+    path(
+        "rounds/<slug:round_slug>/groups/<int:pk>/notes/",
+        learning_views.GroupNotesView.as_view(),
+        name="group_notes",
+    ),
+    path("mentor/role/", learning_views.MentorRoleView.as_view(), name="mentor_role"),
+    path(
+        "rounds/<slug:round_slug>/meetings/<int:pk>/evaluation/",
+        learning_views.EvaluationAnswerView.as_view(),
+        name="evaluation_answer",
+    ),
+    path(
+        "rounds/<slug:round_slug>/evaluations/",
+        learning_views.EvaluationResultsView.as_view(),
+        name="evaluation_results",
+    ),
+    path(
+        "evaluation-statements/",
+        learning_views.EvaluationStatementsView.as_view(),
+        name="evaluation_statements",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
 from participants.models import Participation
-from rounds import archive, elections, selectors, services
+from rounds import archive, elections, learning_selectors, mentoring, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
@@ -105,7 +105,11 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
                 ).select_related("organisation")
                 if meeting.group_id in (None, p.group_id)
             ]
-        return super().get_context_data(own_participations=own, **kwargs)
+        return super().get_context_data(
+            own_participations=own,
+            **learning_selectors.meeting_page(meeting=meeting, user=self.request.user),
+            **kwargs,
+        )
 
 
 class RoundMixin(PolicyRequiredMixin):
@@ -273,7 +277,12 @@ class MentorWorkspaceView(PolicyRequiredMixin, TemplateView):
         page, page_range = selectors.mentor_workspace(
             user=self.request.user, page_number=self.request.GET.get("page", 1)
         )
-        return super().get_context_data(page_obj=page, page_range=page_range, **kwargs)
+        return super().get_context_data(
+            page_obj=page,
+            page_range=page_range,
+            mentor_role=mentoring.mentor_role(),
+            **kwargs,
+        )
 
 
 # The round archive: a whole round as JSON, out and in.

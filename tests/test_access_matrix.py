@@ -49,11 +49,13 @@ from accounts.models import User
 from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
+from rounds import evaluations, material, mentoring
 from rounds import services as round_services
 from rounds.models import GroupMentor
 from tests import conftest
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import OrganisationFactory
+from tests.rounds import documents
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +91,10 @@ ROUND_A_NAME = ("Omgång A",)
 MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
+MATERIAL = ("Matrisens underlag",)
+NOTE = ("Mentorns hemliga råd",)
+HELD_GA1 = ("Lärandeträff 2 GA1",)
+EVALUATION = ("Ett hemligt omdöme",)
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -129,6 +135,10 @@ def _group(w):
 
 def _meeting(w):
     return {"round_slug": w.round_a.slug, "pk": w.meeting_ga1.pk}
+
+
+def _material(w):
+    return {**_meeting(w), "material_pk": w.material_ga1.pk}
 
 
 def _draft(w):
@@ -314,6 +324,71 @@ TARGETS: dict[str, Target] = {
         markers=GROUP_GA1,
     ),
     "rounds:round_audit": Target(kwargs=_round, markers=ROUND_A_NAME),
+    # Meeting material: GA1's meeting is hosted by A1; whoever sees the meeting downloads.
+    "rounds:meeting_material": Target(
+        kwargs=_meeting,
+        allowed=A1_PEOPLE,
+        methods=BOTH,
+        data=lambda w: {"form": "agenda", "agenda": "Matrisens dagordning"},
+        markers=MEETING_GA1,
+    ),
+    "rounds:material_download": Target(
+        kwargs=_material, allowed=GA1_VIEWERS, markers=MATERIAL, shows_marker=False
+    ),
+    "rounds:material_delete": Target(
+        kwargs=_material, allowed=A1_PEOPLE, methods=POST, markers=MATERIAL
+    ),
+    # The programme's method material: every participant and mentor of any round reads it.
+    "rounds:programme_library": Target(
+        allowed=SIGNED_IN - {"outsider"},
+        methods=BOTH,
+        post_allowed=LEADER,
+        data=lambda w: {
+            "title": "Matrisens mall",
+            "file": SimpleUploadedFile("mall.pdf", documents.pdf()),
+        },
+        shows_marker=False,
+    ),
+    "rounds:programme_document": Target(
+        kwargs=lambda w: {"pk": w.library_document.pk},
+        allowed=SIGNED_IN - {"outsider"},
+        shows_marker=False,
+    ),
+    "rounds:programme_document_delete": Target(
+        kwargs=lambda w: {"pk": w.library_document.pk}, methods=POST
+    ),
+    # The mentor's voice: the group reads its mentors' notes, only they write them.
+    "rounds:group_notes": Target(
+        kwargs=_group,
+        allowed=GA1_VIEWERS,
+        methods=BOTH,
+        post_allowed=frozenset({"mentor_m1"}),
+        data=lambda w: {"text": "Matrisens råd"},
+        markers=GROUP_GA1 + NOTE,
+    ),
+    "rounds:mentor_role": Target(
+        methods=BOTH, data=lambda w: {"text": "Matrisens mentorsroll"}, shows_marker=False
+    ),
+    # Evaluations: the people invited answer (GA1's meeting has ended in this world); only
+    # project leaders see the results, and edit the statements.
+    "rounds:evaluation_answer": Target(
+        kwargs=lambda w: {"round_slug": w.round_a.slug, "pk": w.held_ga1.pk},
+        allowed=GA1_VIEWERS - LEADER,
+        methods=BOTH,
+        data=lambda w: w.evaluation_answers,
+        markers=HELD_GA1,
+    ),
+    "rounds:evaluation_results": Target(kwargs=_round, markers=ROUND_A_NAME + EVALUATION),
+    "rounds:evaluation_statements": Target(
+        methods=BOTH,
+        data=lambda w: {
+            "learning_meeting": "Matrisens påstående",
+            "startup_conference": "A",
+            "midterm_conference": "B",
+            "result_conference": "C",
+        },
+        shows_marker=False,
+    ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
         kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
@@ -570,6 +645,34 @@ def _extend(w):
     )
 
     w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
+    w.meeting_ga1 = round_services.meeting_update(meeting=w.meeting_ga1, host=w.a1.organisation)
+    w.material_ga1 = material.meeting_material_add(
+        meeting=w.meeting_ga1,
+        title=MATERIAL[0],
+        upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
+    )
+    mentoring.mentor_note_write(group=w.ga1, author=w.mentor_m1, text=NOTE[0])
+    held = timezone.now() - dt.timedelta(days=3)
+    w.held_ga1 = round_services.meeting_create(
+        round=w.round_a,
+        group=w.ga1,
+        kind="learning_meeting",
+        number=2,
+        title=HELD_GA1[0],
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=6),
+    )
+    asked = evaluations.statements("learning_meeting")
+    w.evaluation_answers = {f"statement_{s.pk}": "4" for s in asked}
+    evaluations.evaluation_submit(
+        meeting=w.held_ga1,
+        person=w.strategist_a2,
+        scores={s.pk: 3 for s in asked},
+        comment=EVALUATION[0],
+    )
+    w.library_document = material.programme_document_add(
+        title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
+    )
     User.objects.filter(pk=w.strategist_a1.pk).update(calendar_token=CALENDAR_TOKEN)
 
     w.batch_a = ReportBatch.objects.create(round=w.round_a, language="sv")

@@ -12,8 +12,8 @@ rolled back, so each starts from the same `world`.
 The figures for the README. Each property runs a fixed number of Hypothesis examples, every
 one a fresh draw (no example database is kept, so each run tries new inputs):
 
-- 49 form cases (every view that takes a POST, some twice: upload and confirm) x
-  `EXAMPLES_PER_FORM` (25) = 1 225;
+- 57 form cases (every view that takes a POST, some twice: upload and confirm) x
+  `EXAMPLES_PER_FORM` (25) = 1 425;
 - query parameters: 7 parameters pages read x 25, and every page x 75 = 250;
 - `next` addresses at sign-in and language change: 2 x 25 = 50;
 - path segments: 10 routes x 25 = 250;
@@ -21,7 +21,7 @@ one a fresh draw (no example database is kept, so each run tries new inputs):
   rows; checking random JSON and damaged archives; importing damaged archives; checking random
   JSON as a checklist file; importing damaged checklist files): 10 x 25 = 250;
 
-so `HOSTILE_INPUTS_TRIED` = 2 025 hostile inputs per run (computed at the end of the module).
+so `HOSTILE_INPUTS_TRIED` = 2 225 hostile inputs per run (computed at the end of the module).
 
 A bug the properties find is pinned by a strict xfail test at the end of the module and kept
 out of their inputs (`_known_bug…`) until it is fixed, so each property keeps testing
@@ -51,6 +51,7 @@ from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, reject, settings
@@ -82,9 +83,22 @@ from participants.models import (
     ProgressNote,
 )
 from reports.models import ReportBatch, ReportJob
-from rounds import archive
+from rounds import archive, evaluations, material
 from rounds import services as round_services
-from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+from rounds.models import (
+    Attendance,
+    BenchmarkingGroup,
+    EvaluationScore,
+    EvaluationStatement,
+    GroupMentor,
+    Meeting,
+    MeetingEvaluation,
+    MeetingMaterial,
+    MentorNote,
+    MentorRole,
+    ProgrammeDocument,
+    Round,
+)
 from tests.accounts.factories import PASSWORD
 from tests.hostile import (
     changed_tables,
@@ -104,6 +118,7 @@ from tests.hostile import (
 )
 from tests.hostile import field as either
 from tests.hostile import form as post_data
+from tests.rounds import documents
 
 pytestmark = pytest.mark.django_db
 
@@ -1102,13 +1117,185 @@ def _report_rerun(w, draw):
     return Post(reverse("reports:job_rerun", args=[job.pk]), draw(anything()))
 
 
+# Meeting material and the programme library: hostile files by any name
+
+
+def _hostile_document(draw) -> bytes:
+    return draw(
+        st.sampled_from(
+            [
+                documents.pdf(),
+                documents.xlsx(),
+                documents.executable(),  # a renamed executable
+                documents.html(),  # a web page
+                documents.zip_bomb(),  # unpacks to 50 MB
+                documents.ooxml("docm"),  # macros
+                documents.pdf() + b" " * 30_000,  # over the limit the arena sets
+                b"PK\x03\x04" + b"\x00" * 100,
+                b"",
+            ]
+        )
+    )
+
+
+def _hostile_upload(draw):
+    name = draw(
+        st.one_of(
+            valid("dagordning.pdf", "bilder.pptx", "program.docx", "x.xlsx", "a.exe", "b.html"),
+            hostile_text(30).map(lambda n: n.replace("\x00", "")),
+        )
+    )
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = name if name not in ("", ".", "..") else "x.pdf"
+    return SimpleUploadedFile(name, _hostile_document(draw), content_type="application/pdf")
+
+
+@form_case(
+    "meeting material",
+    "rounds:meeting_material",
+    user="strategist_a1",
+    writes=(Meeting, MeetingMaterial),
+)
+def _meeting_material(w, draw):
+    if draw(st.booleans()):
+        fields = {
+            "form": valid("agenda"),
+            "agenda": either(valid("<p>Välkomna</p>", "9.00 Start"), hostile_text()),
+        }
+    else:
+        fields = {
+            "form": either(valid("upload"), hostile_text()),
+            "title": either(valid("", "Bildspel"), hostile_text()),
+            "file": either(st.just(_hostile_upload(draw)), hostile_text()),
+        }
+    url = reverse("rounds:meeting_material", args=[w.round_a.slug, w.meeting_ga1.pk])
+    return Post(url, draw(post_data(fields)))
+
+
+@form_case(
+    "meeting material: remove",
+    "rounds:material_delete",
+    user="strategist_a1",
+    writes=(MeetingMaterial,),
+)
+def _material_delete(w, draw):
+    url = reverse("rounds:material_delete", args=[w.round_a.slug, w.meeting_ga1.pk, w.material.pk])
+    return Post(url, draw(anything()))
+
+
+@form_case(
+    "programme library upload",
+    "rounds:programme_library",
+    user="leader",
+    writes=(ProgrammeDocument,),
+)
+def _programme_library(w, draw):
+    fields = {
+        "title": either(valid("", "Mall"), hostile_text()),
+        "description": either(valid("", "Stöd"), hostile_text()),
+        "file": either(st.just(_hostile_upload(draw)), hostile_text()),
+    }
+    return Post(reverse("rounds:programme_library"), draw(post_data(fields)))
+
+
+@form_case(
+    "programme library: remove",
+    "rounds:programme_document_delete",
+    user="leader",
+    writes=(ProgrammeDocument,),
+)
+def _programme_document_delete(w, draw):
+    url = reverse("rounds:programme_document_delete", args=[w.library_document.pk])
+    return Post(url, draw(anything()))
+
+
+# The mentor's voice
+
+
+@form_case("mentor's note", "rounds:group_notes", user="mentor_m1", writes=(MentorNote,))
+def _mentor_note(w, draw):
+    fields = {
+        "text": either(valid("Ta med beslutsunderlagen.", "Å"), hostile_text()),
+        "meeting": either(
+            valid("", w.meeting_ga1.pk, w.meeting_ga2.pk, w.startup.pk, w.meeting_gb.pk),
+            hostile_numbers(),
+        ),
+    }
+    url = reverse("rounds:group_notes", args=[w.round_a.slug, w.ga1.pk])
+    return Post(url, draw(post_data(fields)))
+
+
+@form_case("the mentor's role", "rounds:mentor_role", user="leader", writes=(MentorRole,))
+def _mentor_role(w, draw):
+    fields = {"text": either(valid("", "<p>Mentorn lyssnar.</p>"), hostile_text())}
+    return Post(reverse("rounds:mentor_role"), draw(post_data(fields)))
+
+
+# Evaluations of meetings
+
+
+@form_case(
+    "meeting evaluation",
+    "rounds:evaluation_answer",
+    user="strategist_a1",
+    writes=(MeetingEvaluation, EvaluationScore),
+)
+def _evaluation_answer(w, draw):
+    fields = {
+        f"statement_{s.pk}": either(valid("1", "3", "5", "0", "6", ""), hostile_numbers())
+        for s in w.evaluation_statements
+    }
+    fields["comment"] = either(valid("", "Bra träff."), hostile_text())
+    meeting = draw(st.sampled_from([w.held_ga1, w.meeting_ga1]))
+    url = reverse("rounds:evaluation_answer", args=[w.round_a.slug, meeting.pk])
+    return Post(url, draw(post_data(fields)))
+
+
+@form_case(
+    "evaluation statements",
+    "rounds:evaluation_statements",
+    user="leader",
+    writes=(EvaluationStatement,),
+)
+def _evaluation_statements(w, draw):
+    kinds = ("learning_meeting", "startup_conference", "midterm_conference", "result_conference")
+    fields = {kind: either(valid("Bra träff.", "A\nB\nC", ""), hostile_text()) for kind in kinds}
+    return Post(reverse("rounds:evaluation_statements"), draw(post_data(fields)))
+
+
 # The test over every form
 
 
 @pytest.fixture
-def arena(world):
+def arena(world, settings, tmp_path):
     """The world, with what some forms need besides: an invitation's link, an application,
-    an improvement work, a round with no meetings, a third group, an archive to upload."""
+    an improvement work, a round with no meetings, a third group, an archive to upload,
+    meeting material hosted by A1 and a library document (files in a directory of the test's
+    own, at most 30 kB)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MATERIAL_MAX_UPLOAD_BYTES = 30_000
+    world.meeting_ga1 = round_services.meeting_update(
+        meeting=world.meeting_ga1, host=world.a1.organisation
+    )
+    world.material = material.meeting_material_add(
+        meeting=world.meeting_ga1,
+        title="Underlag",
+        upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
+    )
+    world.library_document = material.programme_document_add(
+        title="Mall", upload=SimpleUploadedFile("mall.pdf", documents.pdf())
+    )
+    held = timezone.now() - dt.timedelta(days=3)
+    world.held_ga1 = round_services.meeting_create(
+        round=world.round_a,
+        group=world.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=2,
+        title="Lärandeträff 2 GA1",
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=6),
+    )
+    world.evaluation_statements = evaluations.statements(Meeting.Kind.LEARNING_MEETING)
     world.round_a = round_services.round_update(round=world.round_a, accepts_applications=True)
     invitation = participant_services.person_invite(
         participation=world.a1, email="ny@aby.se", full_name="Ny Person", functions=["chef"]
@@ -1281,6 +1468,14 @@ def _get_pages(w) -> list[tuple[str, str | None]]:
         (reverse("reports:round_scores_csv", args=[slug]), "leader"),
         (reverse("reports:organisation_scores_xlsx", args=[slug, "9101"]), "strategist_a1"),
         (reverse("reports:job_download", args=[w.failed_job.pk]), "leader"),
+        (reverse("rounds:meeting_material", args=[slug, w.meeting_ga1.pk]), "strategist_a1"),
+        (reverse("rounds:programme_library"), "strategist_a1"),
+        (reverse("rounds:programme_library"), "leader"),
+        (reverse("rounds:group_notes", args=[slug, w.ga1.pk]), "mentor_m1"),
+        (reverse("rounds:mentor_role"), "leader"),
+        (reverse("rounds:evaluation_answer", args=[slug, w.held_ga1.pk]), "strategist_a1"),
+        (reverse("rounds:evaluation_results", args=[slug]), "leader"),
+        (reverse("rounds:evaluation_statements"), "leader"),
     ]
     return pages
 

@@ -14,7 +14,14 @@ from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept import policy
 from participants.models import ImprovementWork, Organisation, Participation
 from reports.models import ReportJob
-from rounds.models import Attendance, BenchmarkingGroup, Meeting, Round
+from rounds.models import (
+    Attendance,
+    BenchmarkingGroup,
+    Meeting,
+    MeetingMaterial,
+    ProgrammeDocument,
+    Round,
+)
 from tests import conftest
 from tests.accounts.factories import PASSWORD
 
@@ -47,6 +54,14 @@ def w(django_db_setup, django_db_blocker):
         world.report_org_b1 = _report(
             kind="organisation", round=world.round_b, participation=world.b1
         )
+        # GA1's meeting is hosted by A1 and has a file; the programme has method material.
+        Meeting.objects.filter(pk=world.meeting_ga1.pk).update(host=world.org_a1)
+        world.meeting_ga1.refresh_from_db()
+        listed = {"file_name": "a.pdf", "size": 1, "sha256": "0" * 64, "kind": "pdf"}
+        world.material_ga1 = MeetingMaterial.objects.create(
+            meeting=world.meeting_ga1, title="Underlag", **listed
+        )
+        world.library_document = ProgrammeDocument.objects.create(title="Mall", **listed)
         world.work_a1 = _work(world.a1, "Jämställd biståndshandläggning")
         world.work_a2 = _work(world.a2, "Könsuppdelad statistik i årsredovisningen")
         yield world
@@ -88,6 +103,8 @@ OBJECTS = {
         "report_round_a",
         "report_org_b1",
     ],
+    "material": ["material_ga1"],
+    "library": ["library_document"],
     None: [None],  # permissions on no object: pages for project leaders
 }
 
@@ -117,15 +134,37 @@ PERMISSIONS = {
     "reports.manage_reports": None,
     "rounds.manage_matching": None,
     "rounds.view_mentor_workspace": None,
+    # The learning loop: meeting material, the programme library, the mentor's voice and the
+    # meetings' evaluations.
+    "rounds.change_meeting_material": "meetings",
+    "rounds.view_meeting_material": "material",
+    "rounds.view_programme_library": "library",
+    "rounds.change_programme_library": None,
+    "rounds.write_mentor_note": "groups",
+    "rounds.change_mentor_role": None,
+    "rounds.answer_evaluation": "meetings",
+    "rounds.view_evaluation_results": "rounds",
+    "rounds.change_evaluation_statements": None,
 }
 
-EVERYTHING = {perm: set(OBJECTS[kind]) for perm, kind in PERMISSIONS.items()}
+# Project leaders may do everything but what only a group's mentor or a meeting's invited
+# people do: write a mentor's note, answer a meeting's evaluation.
+EVERYTHING = {
+    perm: set(OBJECTS[kind])
+    for perm, kind in PERMISSIONS.items()
+    if perm not in ("rounds.write_mentor_note", "rounds.answer_evaluation")
+}
 
 # What each kind of person may do; every permission not listed grants nothing.
 _A1_READER = {
     "rounds.view_round": {"round_a"},
     "rounds.view_group": {"ga1"},
     "rounds.view_meeting": {"startup", "meeting_ga1"},
+    # A1 hosts GA1's meeting.
+    "rounds.change_meeting_material": {"meeting_ga1"},
+    "rounds.view_meeting_material": {"material_ga1"},
+    "rounds.view_programme_library": {"library_document"},
+    "rounds.answer_evaluation": {"startup", "meeting_ga1"},
     "participants.view_participation": {"a1"},
     "participants.view_organisation": {"org_a1"},
     "participants.view_improvement_work": {"work_a1"},
@@ -139,7 +178,9 @@ _A1_READER = {
 
 GRANTS = {
     "leader": EVERYTHING,
-    "superuser": EVERYTHING,
+    # Django grants an active superuser every permission; the services still refuse a note or
+    # an evaluation from someone who is no mentor of the group or was not invited.
+    "superuser": {perm: set(OBJECTS[kind]) for perm, kind in PERMISSIONS.items()},
     "inactive_leader": {},
     "politician_a1": _A1_READER,
     "manager_a1": _A1_READER,
@@ -153,6 +194,9 @@ GRANTS = {
         "rounds.view_round": {"round_a"},
         "rounds.view_group": {"ga1"},
         "rounds.view_meeting": {"startup", "meeting_ga1"},
+        "rounds.view_meeting_material": {"material_ga1"},
+        "rounds.view_programme_library": {"library_document"},
+        "rounds.answer_evaluation": {"startup", "meeting_ga1"},
         "participants.view_participation": {"a2"},
         "participants.view_organisation": {"org_a2"},
         "participants.view_improvement_work": {"work_a2"},
@@ -170,6 +214,8 @@ GRANTS = {
         "rounds.view_round": {"round_a"},
         "rounds.view_group": {"ga2"},
         "rounds.view_meeting": {"startup", "meeting_ga2"},
+        "rounds.view_programme_library": {"library_document"},
+        "rounds.answer_evaluation": {"startup", "meeting_ga2"},
         "participants.view_participation": {"a3"},
         "participants.view_organisation": {"org_a3"},
         "checklist.view_assessment": {"submitted_a3"},
@@ -184,6 +230,10 @@ GRANTS = {
         "rounds.view_round": {"round_a"},
         "rounds.view_group": {"ga1"},
         "rounds.view_meeting": {"startup", "meeting_ga1"},
+        "rounds.view_meeting_material": {"material_ga1"},
+        "rounds.view_programme_library": {"library_document"},
+        "rounds.answer_evaluation": {"startup", "meeting_ga1"},
+        "rounds.write_mentor_note": {"ga1"},
         "participants.view_participation": {"m1", "a1", "a2"},
         "participants.view_organisation": {"org_m1", "org_a1", "org_a2"},
         "checklist.view_assessment": {"submitted_a2"},
@@ -194,6 +244,9 @@ GRANTS = {
         "rounds.view_round": {"round_a"},
         "rounds.view_group": {"ga2"},
         "rounds.view_meeting": {"startup", "meeting_ga2"},
+        "rounds.view_programme_library": {"library_document"},
+        "rounds.answer_evaluation": {"startup", "meeting_ga2"},
+        "rounds.write_mentor_note": {"ga2"},
         "participants.view_participation": {"m2", "a3", "a4"},
         "participants.view_organisation": {"org_m2", "org_a3", "org_a4"},
         "checklist.view_assessment": {"submitted_a3"},
@@ -205,6 +258,8 @@ GRANTS = {
         "rounds.view_round": {"round_b"},
         "rounds.view_group": {"gb"},
         "rounds.view_meeting": {"meeting_gb"},
+        "rounds.view_programme_library": {"library_document"},
+        "rounds.answer_evaluation": {"meeting_gb"},
         "participants.view_participation": {"b1"},
         "participants.view_organisation": {"org_b1"},
         "reports.view_report": {"report_org_b1"},
@@ -263,6 +318,8 @@ VIEW_PERMISSION = {
     ImprovementWork: "participants.view_improvement_work",
     SelfAssessment: "checklist.view_assessment",
     ReportJob: "reports.view_report",
+    MeetingMaterial: "rounds.view_meeting_material",
+    ProgrammeDocument: "rounds.view_programme_library",
     ChecklistVersion: None,  # the instrument is public; results are guarded
     User: "accounts.manage_people",
 }

@@ -79,6 +79,20 @@ JOURNEY_PAGES = {
     "rounds:round_detail#assessed": "the round page once self-assessments are submitted",
     "reports:round_reports": "the round's reports",
     "reports:batch_detail": "all reports of the round: the progress bar at 100 %",
+    # Journey 4: meeting material.
+    "rounds:meeting_detail#host": "the meeting page as its host sees it, before the agenda",
+    "rounds:meeting_material": "the host's agenda and files",
+    "rounds:meeting_material#saved": "the agenda saved and a file uploaded",
+    "rounds:meeting_detail#peer": "the meeting page with its agenda and file, as a peer sees it",
+    # Journey 5: the mentor's note.
+    "rounds:group_notes": "the mentor's notes to a group, with the form to write one",
+    "rounds:group_notes#sent": "the mentor's note sent",
+    "rounds:group_detail#member": "the group page as a member sees it",
+    "rounds:group_notes#member": "the mentors' notes as a member of the group reads them",
+    # Journey 6: an attendee evaluates a meeting.
+    "home#evaluation": "a participant's start page offering an evaluation",
+    "rounds:evaluation_answer": "the evaluation of a meeting that has ended",
+    "rounds:meeting_detail#evaluated": "the meeting page once the evaluation is sent",
 }
 
 

@@ -379,3 +379,38 @@ def test_the_bar_chart_of_item_means_is_plain_escaped_svg_with_its_values():
     assert bars[0] / bars[1] == pytest.approx(2.7 / 1.5)
     assert [t for t in texts if t in ("2,7", "1,5", "–")] == ["2,7", "1,5", "–"]
     assert texts[:4] == ["0", "1", "2", "3"]  # the scale's grid
+
+
+def test_round_report_has_a_page_of_meeting_evaluations_in_figures_only(demo):
+    from rounds import evaluations
+    from rounds.selectors import expected_attendees
+
+    round_ = demo.active
+    meeting = (
+        Meeting.objects.filter(
+            round=round_, kind=Meeting.Kind.STARTUP_CONFERENCE, ends_at__lte=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    assert meeting is not None, "the demo's active round has held its start-up conference"
+    asked = evaluations.statements(meeting.kind)
+    invited = [person for _p, person in expected_attendees(meeting)]
+    for person, score in zip(invited[:2], (5, 2), strict=True):
+        evaluations.evaluation_submit(
+            meeting=meeting,
+            person=person,
+            scores={s.pk: score for s in asked},
+            comment="En kommentar som stannar hos projektledarna.",
+        )
+
+    text, _pages, _pdf = _render(job(kind=ReportJob.Kind.ROUND, round=round_))
+
+    with translation.override("sv"):
+        heading = gettext("Evaluations of the meetings")
+    assert heading in text
+    rate = round(100 * 2 / len(invited))
+    assert squeeze(f"{meeting.title}") in squeeze(text)
+    assert f"2 av {len(invited)} ({rate} %)" in text
+    assert squeeze(f"{asked[0].text} 2 3,5") in squeeze(text)
+    assert "En kommentar som stannar" not in text

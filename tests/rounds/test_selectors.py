@@ -24,6 +24,7 @@ from rounds.services import (
     group_create,
     group_place,
     group_proposal_accept,
+    mentor_assign,
     mentor_lock,
     mentor_proposal_accept,
     mentor_set,
@@ -752,6 +753,25 @@ def test_the_pool_counts_how_often_an_organisation_has_mentored(mw):
     assert times[LUND] == 2
     assert times[LULEA] == 1
     assert times[HELSINGBORG] == 0
+
+
+def test_the_pool_shows_each_organisations_own_mentor_history(mw):
+    mentor_set(group=mw.sod, organisation=org(LUND))
+    later = current_round(
+        name="Modellkommuner 2028", year=2028, groups={"Syd": [MALMO, TRELLEBORG]}
+    )
+    mentor_set(group=later.groups["Syd"], organisation=org(LULEA))
+    (lund,) = enrol(later.round, LUND, role=Participation.Role.MENTOR)
+    mentor_assign(group=later.groups["Syd"], participation=lund, is_primary=False)
+
+    history = {entry.organisation.code: entry.mentored for entry in mentor_pool()}
+
+    assert history[LUND] == [
+        (mw.sod.round.name, mw.sod.name, True),
+        ("Modellkommuner 2028", "Syd", False),
+    ]
+    assert history[LULEA] == [("Modellkommuner 2028", "Syd", True)]
+    assert history[HELSINGBORG] == []
 
 
 def test_the_pool_has_a_fixed_number_of_queries(mw, django_assert_max_num_queries):
