@@ -1833,6 +1833,7 @@ def test_a_very_long_address_at_sign_in_is_refused_not_a_500(client, world):
     assert response.context["form"].errors
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_twenty_quick_applications_save_five_and_relay_no_text(
     world, django_capture_on_commit_callbacks
 ):

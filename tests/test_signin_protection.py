@@ -412,6 +412,7 @@ def _reset_link(client, email: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_a_password_reset_link_works_once(eva):
     browser = Client()
     link = _reset_link(browser, "eva@aby.se")
@@ -435,6 +436,7 @@ def test_a_password_reset_link_works_once(eva):
     assert eva.check_password(first)
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_a_password_reset_link_expires(eva, settings):
     browser = Client()
     link = _reset_link(browser, "eva@aby.se")
@@ -446,6 +448,7 @@ def test_a_password_reset_link_expires(eva, settings):
     assert response.context["validlink"] is False
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_the_password_reset_page_refuses_a_weak_password(eva):
     browser = Client()
     link = _reset_link(browser, "eva@aby.se")
