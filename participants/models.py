@@ -128,6 +128,10 @@ class Participation(TimeStampedModel):
         verbose_name=_("benchmarking group"),
     )
     completed_on = models.DateField(_("completed"), null=True, blank=True)
+    # Set by the round's completion, so that reopening the round takes back what it wrote.
+    completed_with_round = models.BooleanField(
+        _("completed with the round"), default=False, editable=False
+    )
     withdrawn_on = models.DateField(_("withdrew"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     willing_to_mentor = models.BooleanField(

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -283,9 +284,35 @@ class ApplicationListView(RoundMixin, TemplateView):
         )
 
 
-class ApplicationDecideView(RoundMixin, View):
+class ApplicationDecideView(RoundMixin, TemplateView):
+    """Accept (one click: it can be undone by withdrawing) or decline an application; declining
+    asks first (GET) and says what follows."""
+
     permission_required = "participants.change_participation"
-    http_method_names = ["post"]
+    template_name = "confirm.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_object_or_404(
+            Application, round=self.round, pk=self.kwargs["pk"], status=Application.Status.PENDING
+        )
+        return super().get_context_data(
+            round=self.round,
+            heading=_("Decline the application of %(organisation)s")
+            % {"organisation": application.applicant_name},
+            consequences=[
+                _("The application is marked as declined; it cannot be accepted afterwards."),
+                _("%(organisation)s is not enrolled in %(round)s and nobody is invited.")
+                % {"organisation": application.applicant_name, "round": self.round.name},
+                _("%(contact)s, the contact person, is told by e-mail.")
+                % {"contact": f"{application.contact_name} <{application.contact_email}>"},
+            ],
+            fields=[("decision", "decline")],
+            button=_("Decline the application"),
+            cancel_url=reverse(
+                "participants:application_list", kwargs={"round_slug": self.round.slug}
+            ),
+            **kwargs,
+        )
 
     def post(self, request, round_slug, pk):
         application = get_object_or_404(Application, round=self.round, pk=pk)

@@ -202,3 +202,12 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the round, for whoever wonders later."),
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.models import TimeStampedModel
+from participants.models import REQUIRED_FUNCTIONS, Function
 
 
 def default_reminder_days() -> list[int]:
@@ -63,6 +64,11 @@ class Round(TimeStampedModel):
         _("days of notice for meetings"),
         default=14,
         help_text=_("Everyone is sent the meeting's invitation this many days ahead."),
+    )
+    reopen_reason = models.TextField(
+        _("reason for reopening"),
+        blank=True,
+        help_text=_("Why a completed round was reopened, the last time it was."),
     )
 
     class Meta:
@@ -190,6 +196,25 @@ class GroupMentor(TimeStampedModel):
             )
 
 
+# The key persons: the strategist and the extra functions that work beside them.
+KEY_PERSON_FUNCTIONS = [
+    Function.STRATEGIST,
+    Function.CONTROLLER,
+    Function.STATISTICIAN,
+    Function.COMMUNICATOR,
+    Function.ANALYST,
+    Function.ECONOMIST,
+]
+
+
+def default_audience(kind: str) -> list[str]:
+    """The functions a meeting of this kind is for: a strategist meeting prepares the key
+    persons; every other meeting is for all the organisation's functions."""
+    if kind == Meeting.Kind.STRATEGIST_MEETING:
+        return [str(f) for f in KEY_PERSON_FUNCTIONS]
+    return [str(f) for f in Function]
+
+
 class Meeting(TimeStampedModel):
     """A meeting of the round: for the whole round or for one group."""
 
@@ -248,6 +273,14 @@ class Meeting(TimeStampedModel):
         blank=True,
         help_text=_("From this date the self-assessment can be filled in."),
     )
+    audience = models.JSONField(
+        _("invited functions"),
+        default=list,
+        blank=True,
+        help_text=_("The functions invited to the meeting; empty means the default of its kind."),
+    )
+    # Raised each time the meeting moves, so that calendar programs take the new time.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -276,6 +309,26 @@ class Meeting(TimeStampedModel):
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             raise ValidationError({"group": _("The group belongs to another round.")})
+        known = {str(f) for f in Function}
+        if not isinstance(self.audience, list) or not all(
+            isinstance(f, str) and f in known for f in self.audience
+        ):
+            raise ValidationError({"audience": _("Choose functions from the list.")})
+
+    @property
+    def invited_functions(self) -> list[str]:
+        """The functions invited: those chosen, or the default of the meeting's kind."""
+        return list(self.audience) or default_audience(self.kind)
+
+    @property
+    def expected_required_functions(self) -> list[str]:
+        """The programme's three functions that are invited: whose attendance is counted."""
+        invited = set(self.invited_functions)
+        return [str(f) for f in REQUIRED_FUNCTIONS if f in invited]
+
+    @property
+    def is_for_everyone(self) -> bool:
+        return set(self.invited_functions) >= {str(f) for f in Function}
 
 
 class Attendance(models.Model):

@@ -909,6 +909,7 @@ class RoundFigures:
     mentors: int  # mentor organisations
     groups: int
     groups_without_mentor: int  # without a primary mentor
+    ungrouped: int  # participants (not withdrawn) in no group
     meetings: int  # the whole schedule, the groups' meetings included
     assessed: bool  # a self-assessment exists: the checklist version is fixed
 
@@ -937,23 +938,28 @@ def round_figures(*, round: Round) -> RoundFigures:
     """The round's key figures: four small queries (one query of subqueries costs more to
     build than these together)."""
     by_role = {
-        role: (n, withdrawn)
-        for role, n, withdrawn in round.participations.order_by()
+        role: (n, withdrawn, ungrouped)
+        for role, n, withdrawn, ungrouped in round.participations.order_by()
         .values_list("role")
-        .annotate(n=Count("pk"), withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)))
+        .annotate(
+            n=Count("pk"),
+            withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
+            ungrouped=Count("pk", filter=Q(withdrawn_on__isnull=True, group__isnull=True)),
+        )
     }
     groups = round.groups.aggregate(
         n=Count("pk", distinct=True),
         # A group has at most one primary mentor (a constraint): the joined rows count groups.
         with_primary=Count("mentorships", filter=Q(mentorships__is_primary=True)),
     )
-    participants, withdrawn = by_role.get(Participation.Role.PARTICIPANT, (0, 0))
+    participants, withdrawn, ungrouped = by_role.get(Participation.Role.PARTICIPANT, (0, 0, 0))
     return RoundFigures(
         participants=participants,
         withdrawn=withdrawn,
-        mentors=by_role.get(Participation.Role.MENTOR, (0, 0))[0],
+        mentors=by_role.get(Participation.Role.MENTOR, (0, 0, 0))[0],
         groups=groups["n"],
         groups_without_mentor=groups["n"] - groups["with_primary"],
+        ungrouped=ungrouped,
         meetings=round.meetings.count(),
         assessed=SelfAssessment.objects.filter(meeting__round=round).exists(),
     )
@@ -1270,3 +1276,39 @@ def round_audit(*, round: Round) -> list[AuditEntry]:
                 )
             )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+# What a step of the round will do, for the page that asks before it is taken.
+
+
+@dataclass(frozen=True)
+class RoundStepEffects:
+    """What starting or completing a round will do, for the page that asks first."""
+
+    entering_pool: list[Participation]  # completing: they become possible mentors
+    leaving_pool: list[Participation]  # reopening: their completion is taken back
+    meetings_held: int
+    meetings_ahead: int
+    submitted_assessments: int
+
+
+def round_step_effects(*, round: Round, now: dt.datetime | None = None) -> RoundStepEffects:
+    now = now or timezone.now()
+    participations = round.participations.filter(role=Participation.Role.PARTICIPANT)
+    return RoundStepEffects(
+        entering_pool=list(
+            participations.filter(withdrawn_on__isnull=True, completed_on__isnull=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ),
+        leaving_pool=list(
+            participations.filter(completed_with_round=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ),
+        meetings_held=round.meetings.filter(starts_at__lte=now).count(),
+        meetings_ahead=round.meetings.filter(starts_at__gt=now).count(),
+        submitted_assessments=SelfAssessment.objects.filter(
+            meeting__round=round, status=SelfAssessment.Status.SUBMITTED
+        ).count(),
+    )

@@ -112,8 +112,37 @@ def round_complete(*, round: Round, on: date | None = None) -> Round:
     now = timezone.now()
     for participation in completing:
         participation.completed_on = on or round_.ends_on
+        participation.completed_with_round = True
         participation.updated_at = now
-    bulk_update_with_history(completing, Participation, ["completed_on", "updated_at"])
+    bulk_update_with_history(
+        completing, Participation, ["completed_on", "completed_with_round", "updated_at"]
+    )
+    return round_
+
+
+@transaction.atomic
+def round_reopen(*, round: Round, reason: str) -> Round:
+    """Completed → active, with a reason: the completion is taken back, and with it the
+    entries in the mentor pool that it created (completions recorded otherwise stay)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for reopening the round."))
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.status != Round.Status.COMPLETED:
+        raise DomainError(_("Only a completed round can be reopened."))
+    round_.status = Round.Status.ACTIVE
+    round_.reopen_reason = reason
+    round_.full_clean()
+    round_.save(update_fields=["status", "reopen_reason", "updated_at"])
+    taken_back = list(round_.participations.filter(completed_with_round=True))
+    now = timezone.now()
+    for participation in taken_back:
+        participation.completed_on = None
+        participation.completed_with_round = False
+        participation.updated_at = now
+    bulk_update_with_history(
+        taken_back, Participation, ["completed_on", "completed_with_round", "updated_at"]
+    )
     return round_
 
 

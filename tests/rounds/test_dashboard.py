@@ -162,6 +162,7 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
         mentors=5,
         groups=4,
         groups_without_mentor=3,
+        ungrouped=0,
         meetings=meetings.count(),
         assessed=True,
     )
