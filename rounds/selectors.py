@@ -1210,6 +1210,11 @@ def round_audit(*, round: Round) -> list[AuditEntry]:
         .order_by("history_date")
         .values_list("id", "name")
     )
+    organisation_names = dict(
+        Participation.history.filter(round_id=round.pk)
+        .order_by("history_date")
+        .values_list("id", "organisation__name")
+    )
     kinds = [
         (
             _("organisation's part"),
@@ -1239,8 +1244,12 @@ def round_audit(*, round: Round) -> list[AuditEntry]:
             # By the groups' own history, so that a removed group's mentors are listed too.
             GroupMentor.history.filter(
                 group_id__in=BenchmarkingGroup.history.filter(round_id=round.pk).values("id")
-            ).select_related("participation__organisation"),
-            lambda h: f"{h.participation.organisation} → {group_names.get(h.group_id, '')}",
+            ),
+            # By the parts' own history, so that a mentor that left the round is named too.
+            lambda h: (
+                f"{organisation_names.get(h.participation_id, '')} → "
+                f"{group_names.get(h.group_id, '')}"
+            ),
             lambda h: _("primary") if h.is_primary else _("supporting"),
         ),
         (

@@ -392,7 +392,21 @@ def mentor_set(
         current.delete()
     # A supporting mentor that becomes the primary one is moved, not doubled.
     group.mentorships.filter(participation=participation).delete()
-    return mentor_assign(group=group, participation=participation, is_primary=True, locked=locked)
+    mentorship = mentor_assign(
+        group=group, participation=participation, is_primary=True, locked=locked
+    )
+    if current is not None:
+        _release_mentors([current.participation_id])
+    return mentorship
+
+
+def _release_mentors(participation_ids: Iterable[int]) -> None:
+    """A mentor organisation enrolled for a group it no longer mentors leaves the round, so
+    that a replaced mentor is replaced, not kept beside the new one. One with people or
+    attendance of its own in the round stays: those are the round's history."""
+    Participation.objects.filter(
+        pk__in=list(participation_ids), role=Participation.Role.MENTOR, mentorships__isnull=True
+    ).exclude(function_assignments__isnull=False).exclude(attendances__isnull=False).delete()
 
 
 @transaction.atomic
@@ -426,10 +440,14 @@ def mentor_proposal_accept(*, round: Round, group_ids=None) -> list[GroupMentor]
     ]
     # The pairs being replaced make room first: a mentor may move from one accepted group to
     # another, and its old pair must not count against its capacity.
-    GroupMentor.objects.filter(
+    replaced = GroupMentor.objects.filter(
         group__in=[row.group for row in accepted], is_primary=True, locked=False
-    ).delete()
-    return [mentor_set(group=row.group, organisation=row.mentor) for row in accepted]
+    )
+    replaced_ids = set(replaced.values_list("participation_id", flat=True))
+    replaced.delete()
+    saved = [mentor_set(group=row.group, organisation=row.mentor) for row in accepted]
+    _release_mentors(replaced_ids)
+    return saved
 
 
 @transaction.atomic
@@ -571,6 +589,7 @@ def group_delete(*, group: BenchmarkingGroup) -> None:
 def mentor_remove(*, mentorship: GroupMentor) -> None:
     _require_open(mentorship.group.round)
     mentorship.delete()
+    _release_mentors([mentorship.participation_id])
 
 
 MEETING_FIELDS = (

@@ -559,3 +559,34 @@ def test_the_workspace_queries_do_not_grow_with_the_groups(
 
 # What the workspace costs for one small group; a bigger group or more groups must not cost more.
 WORKSPACE_QUERIES = 8
+
+
+def test_replacing_a_mentor_by_hand_replaces_it(client, mw, leader):
+    """Accept the proposal (Lund for Söderslätt), then set and lock Helsingborg: Lund is no
+    longer attached to the group nor to the round, and the history shows it removed."""
+    from rounds.selectors import round_audit, round_figures
+
+    client.force_login(leader)
+    client.post(_proposal_url(mw), {"accept": "all"})
+    assert ("Söderslätt", LUND, True, False) in _mentors()
+
+    response = client.post(
+        _set_url(mw, mw.sod), {"action": "set", "organisation": HELSINGBORG}, follow=True, **EN
+    )
+
+    assert {m for m in _mentors() if m[0] == "Söderslätt"} == {
+        ("Söderslätt", HELSINGBORG, True, True)
+    }
+    assert not Participation.objects.filter(round=mw.round, organisation__code=LUND).exists()
+    assert round_figures(round=mw.round).mentors == 2  # Helsingborg and Luleå
+    removed = [e for e in round_audit(round=mw.round) if e.action == "-" and "Lund" in e.subject]
+    assert removed, "the audit trail shows Lund's removal"
+    # The runner-up compares with Helsingborg, the mentor chosen: another organisation, and
+    # its distance is not Helsingborg's own.
+    row = {r.group.name: r for r in response.context["proposal"].rows}["Söderslätt"]
+    assert row.mentor.code == HELSINGBORG
+    assert row.runner_up is not None
+    assert row.runner_up.code != HELSINGBORG
+    assert row.runner_up_distance_km == pytest.approx(
+        mentor_km(row.runner_up, members_of(mw.sod)), abs=0.1
+    )
