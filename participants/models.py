@@ -161,11 +161,6 @@ class Participation(TimeStampedModel):
                 violation_error_message=_("Only participants belong to a benchmarking group."),
             ),
             models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawal_reason=""),
-                name="participation_withdrawal_has_reason",
-                violation_error_message=_("Give the reason for the withdrawal."),
-            ),
-            models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(completed_on__isnull=True),
                 name="participation_not_both_withdrawn_and_completed",
                 violation_error_message=_(
@@ -197,8 +192,8 @@ class Participation(TimeStampedModel):
             errors["group"] = _("Only participants belong to a benchmarking group.")
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             errors["group"] = _("The group belongs to another round.")
-        if self.withdrawn_on and not self.withdrawal_reason.strip():
-            errors["withdrawal_reason"] = _("Give the reason for the withdrawal.")
+        # A withdrawal may have no reason: SKR's history since 2015 often records that an
+        # organisation withdrew and not why. The browser's form still asks for one.
         if self.withdrawn_on and self.completed_on:
             errors["completed_on"] = _(
                 "An organisation that withdrew cannot have completed the round."

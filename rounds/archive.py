@@ -347,6 +347,7 @@ def _export_meeting(meeting: Meeting) -> dict:
         "host": meeting.host.code if meeting.host else None,
         "assessment_due": meeting.assessment_due,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
+        "audience": meeting.invited_functions,
         "attendance": attendance,
     }
 
@@ -805,10 +806,6 @@ class _Checker:
                     )
             withdrawn_on = self.date(data.get("withdrawn_on"), _path(path, "withdrawn_on"))
             reason = (_as_str(data.get("withdrawal_reason")) or "").strip()
-            if data.get("withdrawn_on") is not None and not reason:
-                self.problem(
-                    _path(path, "withdrawal_reason"), _("Give the reason for the withdrawal.")
-                )
             if reason and data.get("withdrawn_on") is None:
                 self.problem(_path(path, "withdrawn_on"), _("Give the date of the withdrawal."))
             completed_on = self.date(data.get("completed_on"), _path(path, "completed_on"))
@@ -1033,6 +1030,10 @@ class _Checker:
                     "assessment_opens_on": self.date(
                         data.get("assessment_opens_on"), _path(path, "assessment_opens_on")
                     ),
+                    # Optional: without it, the default of the meeting's kind.
+                    "audience": data.get("audience")
+                    if isinstance(data.get("audience"), list)
+                    else None,
                 },
                 group=group,
                 host=host,

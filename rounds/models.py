@@ -327,6 +327,14 @@ class Meeting(TimeStampedModel):
         return [str(f) for f in REQUIRED_FUNCTIONS if f in invited]
 
     @property
+    def expected_functions_label(self) -> str:
+        return ", ".join(str(Function(f).label) for f in self.expected_required_functions)
+
+    @property
+    def audience_label(self) -> str:
+        return ", ".join(str(Function(f).label) for f in self.invited_functions)
+
+    @property
     def is_for_everyone(self) -> bool:
         return set(self.invited_functions) >= {str(f) for f in Function}
 
@@ -377,6 +385,8 @@ class SentNotice(models.Model):
     class Kind(models.TextChoices):
         ASSESSMENT_REMINDER = "assessment_reminder", _("self-assessment reminder")
         MEETING_NOTICE = "meeting_notice", _("meeting invitation")
+        # `days_before` holds the meeting's calendar revision: one e-mail per move.
+        MEETING_MOVED = "meeting_moved", _("meeting moved")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     meeting = models.ForeignKey(

@@ -107,6 +107,8 @@ _MEETING_LIST_FIELDS = (
     "ends_at",
     "place",
     "assessment_due",
+    "kind",
+    "audience",
 )
 
 
@@ -1015,7 +1017,14 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
     group_ids = {p.group_id for p in on_page if p.group_id is not None}
     meetings = [m for m in round_meetings if m.assessment_due] + list(
         round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
-            "id", "round_id", "group_id", "starts_at", "ends_at", "assessment_due"
+            "id",
+            "round_id",
+            "group_id",
+            "starts_at",
+            "ends_at",
+            "assessment_due",
+            "kind",
+            "audience",
         )
     )
     points_by_participation = assessment_points(on_page, meetings)
@@ -1050,8 +1059,9 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
             return ""
         present = attended[participation_id, meeting.pk]
         held = functions[participation_id]
-        covered = [f for f in REQUIRED_FUNCTIONS if held[f] & present]
-        if len(covered) == len(REQUIRED_FUNCTIONS):
+        expected = meeting.expected_required_functions
+        covered = [f for f in expected if held[f] & present]
+        if len(covered) == len(expected):
             return "all"
         return "partial" if present else "none"
 
@@ -1120,10 +1130,12 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
 
 def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
     """meeting id → the number of participant organisations (that have not withdrawn) whose
-    three functions all attended: counted by the database, one query."""
+    functions expected at the meeting (of the three: all of them, or the strategist at a
+    strategist meeting) all attended: counted by the database, one query."""
     if not meetings:
         return {}
-    complete = (
+    expected = {m.pk: set(m.expected_required_functions) for m in meetings}
+    rows = (
         Attendance.objects.filter(
             meeting__in=meetings,
             attended=True,
@@ -1134,17 +1146,23 @@ def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
             person__function_assignments__function__in=REQUIRED_FUNCTIONS,
         )
         .order_by()
-        .values("meeting_id", "participation_id")
-        .annotate(functions=Count("person__function_assignments__function", distinct=True))
-        .filter(functions=len(REQUIRED_FUNCTIONS))
-        .values_list("meeting_id", flat=True)
+        .values_list("meeting_id", "participation_id", "person__function_assignments__function")
+        .distinct()
     )
-    return Counter(complete)  # a row per complete organisation and meeting
+    present = defaultdict(set)
+    for meeting_id, participation_id, function in rows:
+        present[meeting_id, participation_id].add(function)
+    return Counter(
+        meeting_id
+        for (meeting_id, _participation_id), functions in present.items()
+        if expected[meeting_id] and expected[meeting_id] <= functions
+    )
 
 
 def expected_attendees(meeting: Meeting) -> list[tuple[Participation, object]]:
-    """The people expected at a meeting: everyone of the round's participating organisations
-    (and mentors) for a round meeting; a group's members and mentors for a group meeting."""
+    """The people expected at a meeting: those in the functions it is for (its audience) of
+    the round's participating organisations (and mentors) for a round meeting; of a group's
+    members and mentors for a group meeting."""
     participations = Participation.objects.filter(
         round_id=meeting.round_id, withdrawn_on__isnull=True
     )
@@ -1153,7 +1171,12 @@ def expected_attendees(meeting: Meeting) -> list[tuple[Participation, object]]:
             Q(group_id=meeting.group_id) | Q(mentorships__group_id=meeting.group_id)
         )
     assignments = (
-        FunctionAssignment.objects.filter(participation__in=participations, person__is_active=True)
+        FunctionAssignment.objects.filter(
+            participation__in=participations,
+            person__is_active=True,
+            # The meeting's audience: a strategist meeting is for the key persons.
+            function__in=meeting.invited_functions,
+        )
         .select_related("participation__organisation", "person")
         .order_by("participation__organisation__name", "person__full_name")
     )

@@ -18,7 +18,8 @@ from simple_history.utils import bulk_update_with_history
 
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
-from participants.models import FunctionAssignment, Organisation, Participation
+from modellkoncept.queue import enqueue_on_commit
+from participants.models import Function, FunctionAssignment, Organisation, Participation
 from participants.services import participation_add
 from rounds.models import (
     Attendance,
@@ -27,6 +28,7 @@ from rounds.models import (
     Meeting,
     Round,
     SentNotice,
+    default_audience,
 )
 from rounds.schedule import default_schedule
 from rounds.selectors import expected_attendees, mentor_ineligibility, mentor_proposal
@@ -303,7 +305,9 @@ def meeting_create(
     host: Organisation | None = None,
     assessment_due: bool = False,
     assessment_opens_on: date | None = None,
+    audience: list[str] | None = None,
 ) -> Meeting:
+    """A meeting of the round or of one group; `audience` (functions) defaults by kind."""
     _require_open(round)
     if group is not None and group.round_id != round.pk:
         raise DomainError(_("The group belongs to another round."))
@@ -322,10 +326,20 @@ def meeting_create(
         host=host,
         assessment_due=assessment_due,
         assessment_opens_on=assessment_opens_on,
+        audience=_audience(kind, audience),
     )
     meeting.full_clean()
     meeting.save()
     return meeting
+
+
+def _audience(kind: str, audience: Iterable[str] | None) -> list[str]:
+    """Stored as chosen, in the functions' own order; the default of the kind is stored as
+    empty, so that it follows the kind."""
+    if audience is None:
+        return []
+    chosen = [str(f) for f in Function if f in set(audience)]
+    return [] if chosen == default_audience(kind) else chosen
 
 
 @transaction.atomic
@@ -605,13 +619,16 @@ MEETING_FIELDS = (
     "group",
     "assessment_due",
     "assessment_opens_on",
+    "audience",
 )
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     """Move or change a meeting. A meeting that already has self-assessments keeps its group
-    and its need of an assessment, so that no assessment loses its place."""
+    and its need of an assessment, so that no assessment loses its place. Moving its start
+    alone moves its end by as much; a move raises its calendar revision, and the people
+    already invited are told of it by e-mail."""
     _require_open(meeting.round)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -637,11 +654,49 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
             _("%(organisation)s is not a member of %(group)s and cannot host its meeting.")
             % {"organisation": host, "group": group}
         )
+    if "audience" in fields:
+        fields["audience"] = _audience(fields.get("kind", meeting.kind), fields["audience"])
+    if "starts_at" in fields and "ends_at" not in fields and meeting.starts_at:
+        fields["ends_at"] = meeting.ends_at + (fields["starts_at"] - meeting.starts_at)
+    moved = any(
+        name in fields and fields[name] != getattr(meeting, name)
+        for name in ("starts_at", "ends_at")
+    )
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if moved:
+        meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    if moved and meeting.round.status == Round.Status.ACTIVE and meeting.starts_at > timezone.now():
+        from rounds.tasks import send_meeting_moved  # tasks import services
+
+        enqueue_on_commit(send_meeting_moved, meeting.pk, meeting.sequence)
     return meeting
+
+
+def meeting_moved_notices_send(*, meeting: Meeting, sequence: int) -> int:
+    """Tell the people already invited to a meeting that it moved, with the calendar file of
+    its new time (the same event, a higher revision), once per move. Returns how many were
+    told; a later move makes this one moot."""
+    if meeting.sequence != sequence:
+        return 0
+    invited = set(
+        SentNotice.objects.filter(meeting=meeting, kind=SentNotice.Kind.MEETING_NOTICE).values_list(
+            "person_id", flat=True
+        )
+    )
+    told = 0
+    for participation, person in expected_attendees(meeting):
+        if person.pk in invited and _send_once(
+            kind=SentNotice.Kind.MEETING_MOVED,
+            meeting=meeting,
+            person=person,
+            days_before=sequence,
+            participation=participation,
+        ):
+            told += 1
+    return told
 
 
 @transaction.atomic
@@ -706,7 +761,7 @@ def schedule_generate(*, round: Round, opens_days_before: int = 28) -> list[Meet
             "theme": planned.theme,
             "starts_at": planned.starts_at(),
             "ends_at": planned.ends_at(),
-            "place": online if planned.online else "",
+            "place": online if planned.online else planned.place,
             "assessment_due": planned.assessment_due,
             "assessment_opens_on": planned.day - timedelta(days=opens_days_before)
             if planned.assessment_due
@@ -751,11 +806,14 @@ def notice_email_send(*, kind: str, meeting: Meeting, person, participation=None
         if kind == SentNotice.Kind.ASSESSMENT_REMINDER:
             subject = _("Reminder: the self-assessment before %(meeting)s") % {"meeting": meeting}
             body = render_to_string("rounds/email/assessment_reminder.txt", context)
+        elif kind == SentNotice.Kind.MEETING_MOVED:
+            subject = _("Moved: %(meeting)s") % {"meeting": meeting}
+            body = render_to_string("rounds/email/meeting_moved.txt", context)
         else:
             subject = _("Invitation: %(meeting)s") % {"meeting": meeting}
             body = render_to_string("rounds/email/meeting_notice.txt", context)
     message = EmailMessage(subject, body, to=[person.email])
-    if kind == SentNotice.Kind.MEETING_NOTICE:
+    if kind in (SentNotice.Kind.MEETING_NOTICE, SentNotice.Kind.MEETING_MOVED):
         message.attach(
             f"{meeting.key}.ics", calendar_for([meeting], name=meeting.title), "text/calendar"
         )

@@ -12,12 +12,19 @@ def mark_completions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    """Completions made by the round's completion (to take back on reopening); a withdrawal
+    without a recorded reason (SKR's history since 2015)."""
+
     dependencies = [
         ("participants", "0002_initial"),
         ("rounds", "0002_round_reminder_days_may_be_empty"),
     ]
 
     operations = [
+        migrations.RemoveConstraint(
+            model_name="participation",
+            name="participation_withdrawal_has_reason",
+        ),
         migrations.AddField(
             model_name="historicalparticipation",
             name="completed_with_round",
