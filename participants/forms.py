@@ -18,6 +18,16 @@ class PersonInviteForm(forms.Form):
     )
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "county_code", "county_name", "latitude", "longitude"]
+        help_texts = {
+            "latitude": _("Decimal degrees, such as 65.58415; used to propose groups and mentors."),
+            "longitude": _("Decimal degrees, such as 22.15465."),
+        }
+
+
 class SetPasswordForm(forms.Form):
     """Choose a password when accepting an invitation."""
 

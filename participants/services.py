@@ -173,6 +173,24 @@ def organisation_create(
     return organisation
 
 
+ORGANISATION_FIELDS = ("name", "county_code", "county_name", "latitude", "longitude")
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation's name, county and coordinates (a federation enrolled from an
+    expression of interest has none until a project leader sets them)."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in fields.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
 def organisation_record_decision(
     *, organisation: Organisation, decided_on: date, kind: str
 ) -> Organisation:

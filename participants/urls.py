@@ -11,6 +11,11 @@ urlpatterns = [
         name="participation_detail",
     ),
     path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/edit/",
+        views.OrganisationUpdateView.as_view(),
+        name="organisation_update",
+    ),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/invite/",
         views.PersonInviteView.as_view(),
         name="person_invite",

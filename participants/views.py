@@ -17,6 +17,7 @@ from participants import selectors, services
 from participants.forms import (
     ApplicationForm,
     ImprovementWorkForm,
+    OrganisationForm,
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
@@ -37,6 +38,40 @@ class ParticipationMixin(PolicyRequiredMixin):
 
     def get_object(self, queryset=None):
         return self.get_policy_object()
+
+
+class OrganisationUpdateView(ParticipationMixin, FormView):
+    """A project leader edits an organisation's name, county and coordinates."""
+
+    permission_required = "participants.manage_organisations"
+    template_name = "participants/organisation_form.html"
+    form_class = OrganisationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_policy_object().organisation}
+
+    def get_context_data(self, **kwargs):
+        participation = self.get_policy_object()
+        return super().get_context_data(
+            participation=participation, round=participation.round, **kwargs
+        )
+
+    def form_valid(self, form):
+        participation = self.get_policy_object()
+        try:
+            services.organisation_update(
+                organisation=participation.organisation,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:  # a DomainError, or the model's own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The organisation is saved."))
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=form.cleaned_data.get("code") or participation.organisation.code,
+        )
 
 
 class ParticipationDetailView(ParticipationMixin, DetailView):

@@ -589,6 +589,8 @@ class GroupProposalPage:
     total_km: float
     exact: bool
     existing: dict[str, BenchmarkingGroup]  # first member code → the group it extends
+    # Participants without coordinates, left out of the proposal until they are set.
+    left_out: list[Organisation] = ()
 
     def as_json(self) -> dict:
         """The `propose_groups --dry-run` document."""
@@ -606,8 +608,25 @@ def group_proposal(*, round: Round) -> GroupProposalPage:
             role=Participation.Role.PARTICIPANT, withdrawn_on__isnull=True
         ).select_related("organisation", "group")
     )
+
+    def located(o: Organisation) -> bool:
+        return o.latitude is not None and o.longitude is not None
+
+    left_out = sorted(
+        (p.organisation for p in participations if not located(p.organisation)),
+        key=lambda o: o.name,
+    )
+    # A group formed by hand around an organisation without coordinates stays as it is: the
+    # proposal cannot measure it, and must not grow it past three.
+    unmeasured_groups = {
+        p.group_id for p in participations if p.group_id and not located(p.organisation)
+    }
+    participations = [
+        p
+        for p in participations
+        if located(p.organisation) and (p.group_id is None or p.group_id not in unmeasured_groups)
+    ]
     organisations = [p.organisation for p in participations]
-    _require_coordinates(organisations)
     seeds: dict[int, list[str]] = {}
     group_of_seed: dict[int, BenchmarkingGroup] = {}
     for p in participations:
@@ -631,6 +650,7 @@ def group_proposal(*, round: Round) -> GroupProposalPage:
         total_km=proposal.total_km,
         exact=proposal.exact,
         existing=existing,
+        left_out=left_out,
     )
 
 

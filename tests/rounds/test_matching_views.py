@@ -286,20 +286,41 @@ def test_project_leader_sees_and_saves_the_group_proposal(client, mw, leader):
     assert {STOCKHOLM, SODERTALJE, NORRTALJE} in groups.values()
 
 
-def test_the_group_proposal_page_names_an_organisation_without_coordinates(client, mw, leader):
+def test_the_group_proposal_leaves_out_an_organisation_without_coordinates(client, mw, leader):
     federation = organisation_create(code="9001", name="Förbundet Testkommuner", kind="other")
     participation_add(round=mw.round, organisation=federation)
-    before = _saved_state()
+    participation_add(round=mw.round, organisation=org(SODERTALJE))
+    participation_add(round=mw.round, organisation=org(NORRTALJE))
     client.force_login(leader)
 
     page = client.get(_url("group_proposal", round_slug=mw.round.slug))
-    response = client.post(_url("group_proposal", round_slug=mw.round.slug), follow=True)
 
     assert page.status_code == 200
-    assert page.context["proposal"] is None
-    assert "Förbundet Testkommuner" in page.content.decode()
-    assert any("Förbundet Testkommuner" in m for m in _messages(response))
-    assert _saved_state() == before
+    proposal = page.context["proposal"]
+    assert proposal is not None
+    assert [o.code for o in proposal.left_out] == ["9001"]
+    assert "9001" not in {o.code for group in proposal.groups for o in group}
+    edit = reverse(
+        "participants:organisation_update",
+        kwargs={"round_slug": mw.round.slug, "code": "9001"},
+    )
+    assert f'<a href="{edit}">Förbundet Testkommuner</a>' in page.content.decode()
+
+    # Coordinates set in the site: the next proposal includes it.
+    response = client.post(
+        edit,
+        {
+            "name": "Förbundet Testkommuner",
+            "county_code": "12",
+            "county_name": "Skåne län",
+            "latitude": "55.60587",
+            "longitude": "13.00073",
+        },
+    )
+    assert response.status_code == 302
+    proposal = client.get(_url("group_proposal", round_slug=mw.round.slug)).context["proposal"]
+    assert proposal.left_out == []
+    assert "9001" in {o.code for group in proposal.groups for o in group}
 
 
 def test_project_leader_sees_the_mentor_pool(client, mw, leader):
