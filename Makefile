@@ -24,7 +24,7 @@ BROKER_CHECK := import os, sys; os.environ.setdefault("DJANGO_SETTINGS_MODULE", 
 NEED_BROKER = @$(PYTHON) -c '$(BROKER_CHECK)' || { echo "No broker configured: set \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (environment or .env)." >&2; exit 1; }
 
-.PHONY: help install translations run test lint format messages worker beat bench clean
+.PHONY: help install translations run test test-dates lint format messages worker beat bench clean
 
 help: ## Show this list
 	@echo "Usage: make TARGET [PYTEST_ARGS='...']"
@@ -64,6 +64,16 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 
 test: install lint ## Lint, then run the tests (extra pytest options: PYTEST_ARGS='-k name -x')
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Three instants spread over the demo's active round (2025-09-01 – 2027-06-30): before it starts,
+# mid-way, after it ends. Every test that depends on "today" follows the clock (tests/conftest.py).
+TEST_DATES ?= 2025-06-16 2026-11-24 2027-09-15
+
+test-dates: install lint ## Run the whole suite once at each of TEST_DATES (the clock: --clock DATE)
+	@for date in $(TEST_DATES); do \
+		echo "== The suite at $$date"; \
+		$(BIN)/pytest --clock "$$date" $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install ## ruff, djLint, missing migrations and Django's system checks
 	$(BIN)/ruff check .

@@ -3,6 +3,11 @@ services (PostgreSQL, Redis with a Celery worker) for the tests that need them.
 
 Tests marked `postgres` or `redis` skip, with the reason, where the service is missing; under
 CI (`CI` set) they fail instead, so a green CI run has really used the service.
+
+Time is an input: the whole session runs on a fixed clock (time-machine), started before the
+tests are collected and ticking from there, in this process (so also in the live server's
+thread) and in every Celery worker a test starts. `--clock` (or `TEST_CLOCK`) sets another
+instant, so the suite can be run at any point of a round (`make test-dates`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -32,6 +39,52 @@ from tests.participants.factories import OrganisationFactory
 
 REPO = Path(__file__).resolve().parent.parent
 UNDER_CI = bool(os.environ.get("CI"))
+
+# The instant the suite runs at unless told otherwise: mid-way through the demo's active round
+# (2025-09-01 – 2027-06-30), on a Tuesday morning in Stockholm.
+DEFAULT_CLOCK = "2026-11-24T10:00:00+01:00"
+_TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK") or DEFAULT_CLOCK,
+        help=(
+            "ISO date or date-time (with offset; a date means 10:00 in Stockholm) the tests run "
+            f"at, ticking from there; default {DEFAULT_CLOCK} or $TEST_CLOCK."
+        ),
+    )
+
+
+def clock_start(value: str) -> dt.datetime:
+    """The instant `--clock` names: an ISO date-time with its offset, or a date at 10:00 in
+    Stockholm."""
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"--clock: {error}") from None
+    if len(value) == 10:  # a date alone
+        instant = instant.replace(hour=10, tzinfo=ZoneInfo("Europe/Stockholm"))
+    elif instant.tzinfo is None:
+        raise pytest.UsageError("--clock: give the date-time with its offset, e.g. +01:00")
+    return instant
+
+
+def pytest_configure(config):
+    travel = time_machine.travel(clock_start(config.getoption("clock")), tick=True)
+    travel.start()
+    config.stash[_TRAVEL] = travel
+
+
+def pytest_unconfigure(config):
+    travel = config.stash.get(_TRAVEL, None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: the tests run at {clock_start(config.getoption('clock')).isoformat()} (--clock)"
 
 
 def _missing_service(reason: str):
@@ -263,12 +316,14 @@ def celery_worker(transactional_db, tmp_path):
         # Files the worker writes (reports) go where this test looks for them.
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
+        # The worker runs on the tests' clock (tests/clocked_worker.py), from now on.
+        "TEST_CLOCK_NOW": timezone.now().isoformat(),
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable,
             "-m",
-            "celery",
+            "tests.clocked_worker",
             "-A",
             "modellkoncept",
             "worker",
