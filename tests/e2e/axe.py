@@ -75,6 +75,12 @@ JOURNEY_PAGES = {
     "rounds:round_detail#assessed": "the round page once self-assessments are submitted",
     "reports:round_reports": "the round's reports",
     "reports:batch_detail": "all reports of the round: the progress bar at 100 %",
+    # Journey 4: the project leader replaces a mentor, completes the round and reopens it.
+    "rounds:mentor_proposal#replaced": "mentor proposal after a mentor was replaced by hand",
+    "rounds:round_detail#active": "an active round, with the step that completes it",
+    "rounds:round_status#complete": "completing the round: what will follow, asked first",
+    "rounds:round_status#reopen": "reopening a completed round, with a reason",
+    "rounds:round_detail#completed": "a completed round, with the step that reopens it",
 }
 
 
