@@ -909,7 +909,9 @@ DASHBOARD_PAGE_SIZE = 25
 @dataclass(frozen=True)
 class PointCell:
     meeting: Meeting | None
-    status: str  # "submitted", "draft", "missing" or "" (no such meeting)
+    # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
+    # ahead) or "" (no such meeting)
+    status: str
     assessment_id: int | None
     attendance: str  # "all", "partial", "none" or "" (the meeting has not been held)
     url: str = ""  # the assessment's page
@@ -954,6 +956,62 @@ class RoundDashboard:
     mentor_participations: list[Participation]
     spread: object  # participants.selectors.ChainSpread
     checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    filters: DashboardFilters = None  # as asked for in the page's address
+    groups: list[BenchmarkingGroup] = ()  # to filter by
+
+
+DASHBOARD_STATUSES = ("missing", "draft", "submitted")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    group: str = ""  # a group's id, "none" (in no group) or "" (all)
+    status: str = ""  # one of DASHBOARD_STATUSES, or "" (all)
+    q: str = ""  # part of the organisation's name
+
+    @classmethod
+    def from_query(cls, query) -> DashboardFilters:
+        group = (query.get("group") or "").strip()
+        if group != "none" and not group.isdigit():
+            group = ""
+        status = (query.get("status") or "").strip()
+        return cls(
+            group=group,
+            status=status if status in DASHBOARD_STATUSES else "",
+            q=(query.get("q") or "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.group or self.status or self.q)
+
+    def apply(self, participations, *, round: Round, now):
+        if self.group == "none":
+            participations = participations.filter(group__isnull=True)
+        elif self.group:
+            participations = participations.filter(group_id=int(self.group))
+        if self.q:
+            participations = participations.filter(organisation__name__icontains=self.q)
+        if self.status == "missing":
+            # A meeting held that needed a self-assessment of it, and none exists.
+            held = Meeting.objects.filter(
+                round=round, assessment_due=True, starts_at__lte=now
+            ).filter(Q(group__isnull=True) | Q(group_id=OuterRef("group_id")))
+            unassessed = held.exclude(
+                Exists(
+                    SelfAssessment.objects.filter(
+                        meeting=OuterRef("pk"), participation=OuterRef(OuterRef("pk"))
+                    )
+                )
+            )
+            participations = participations.filter(Exists(unassessed))
+        elif self.status in ("draft", "submitted"):
+            participations = participations.filter(
+                Exists(
+                    SelfAssessment.objects.filter(participation=OuterRef("pk"), status=self.status)
+                )
+            )
+        return participations
 
 
 def round_figures(*, round: Round) -> RoundFigures:
@@ -987,7 +1045,9 @@ def round_figures(*, round: Round) -> RoundFigures:
     )
 
 
-def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
+def round_dashboard(
+    *, round: Round, page_number=1, now=None, filters: DashboardFilters | None = None
+) -> RoundDashboard:
     """Everything a project leader follows in a round on one page: its key figures, the next
     meeting, and per organisation and assessment point whether the self-assessment is missing,
     a draft or submitted, whether its three functions attended, and its function coverage; the
@@ -1026,11 +1086,14 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
         )
         .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
     )
+    filters = filters or DashboardFilters()
+    if filters.active:
+        participations = filters.apply(participations, round=round, now=now)
     page, page_range = _page(
         participations,
         per_page=DASHBOARD_PAGE_SIZE,
         number=page_number,
-        count=figures.participants,
+        count=None if filters.active else figures.participants,
     )
     on_page = list(page.object_list)
     # The schedules of the organisations on the page: the round's meetings and their groups'.
@@ -1098,7 +1161,9 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
             if meeting is None:
                 cells.append(PointCell(None, "", None, ""))
                 continue
-            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, "missing"))
+            # Missing only once the meeting is held; before it, it is still to be done.
+            absent = "missing" if meeting.starts_at <= now else "due"
+            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, absent))
             cells.append(
                 PointCell(
                     meeting=meeting,
@@ -1145,6 +1210,8 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
         checklist_versions=[]
         if figures.assessed
         else list(ChecklistVersion.objects.order_by("slug")),
+        filters=filters,
+        groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
     )
 
 

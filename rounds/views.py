@@ -63,6 +63,7 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
                 selectors.round_dashboard,
                 round=self.object,
                 page_number=self.request.GET.get("page", 1),
+                filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
         else:
             context.update(
