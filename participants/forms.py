@@ -18,6 +18,18 @@ class PersonInviteForm(forms.Form):
     )
 
 
+class PersonForm(forms.Form):
+    """Correct a person's name, address and functions for one organisation."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    functions = forms.MultipleChoiceField(
+        label=_("Functions"),
+        choices=Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation

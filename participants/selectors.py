@@ -66,7 +66,8 @@ PARTICIPATION_PAGE_ITEMS = (
 def participation_page(*, participation: Participation, user) -> dict:
     """What the organisation's page in a round shows."""
     assignments = list(
-        FunctionAssignment.objects.filter(participation=participation)
+        # An erased person (whose account is closed) no longer holds the function.
+        FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
         .select_related("person")
         .order_by("person__full_name", "person__email")
     )

@@ -16,6 +16,16 @@ urlpatterns = [
         name="organisation_update",
     ),
     path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/people/<int:person_pk>/edit/",
+        views.PersonUpdateView.as_view(),
+        name="person_update",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/invitations/<int:pk>/",
+        views.InvitationActionView.as_view(),
+        name="invitation_action",
+    ),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/invite/",
         views.PersonInviteView.as_view(),
         name="person_invite",

@@ -1117,7 +1117,7 @@ def round_dashboard(
     functions = defaultdict(lambda: defaultdict(set))
     for participation_id, function, person_id in (
         FunctionAssignment.objects.filter(
-            participation__in=on_page, function__in=REQUIRED_FUNCTIONS
+            participation__in=on_page, function__in=REQUIRED_FUNCTIONS, person__is_active=True
         )
         .order_by()
         .values_list("participation_id", "function", "person_id")
