@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils import timezone
@@ -136,6 +137,13 @@ class StartPage:
     mentored_groups: list
     next_meetings: list
     due_assessments: list  # (participation, meeting, assessment or None)
+    # Submitted lately by the organisation of a politician or manager, not yet commented on
+    # by them: for them to read and comment.
+    to_read: list = ()
+
+
+# How long a submitted self-assessment counts as new on a reader's start page.
+NEW_ASSESSMENT_DAYS = 30
 
 
 def start_page(*, user) -> StartPage:
@@ -186,11 +194,27 @@ def start_page(*, user) -> StartPage:
         for m in due_meetings
         if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
     ]
+    readers_of = FunctionAssignment.objects.filter(
+        person=user,
+        function__in=[Function.POLITICIAN, Function.MANAGER],
+        participation__in=[p for p in participations if not p.is_withdrawn],
+    ).values("participation_id")
+    to_read = list(
+        SelfAssessment.objects.filter(
+            participation_id__in=readers_of,
+            status=SelfAssessment.Status.SUBMITTED,
+            submitted_at__gte=now - timedelta(days=NEW_ASSESSMENT_DAYS),
+        )
+        .exclude(remarks__author=user)
+        .select_related("meeting", "participation__organisation")
+        .order_by("-submitted_at")[:5]
+    )
     return StartPage(
         participations=participations,
         mentored_groups=mentored_groups,
         next_meetings=upcoming,
         due_assessments=due,
+        to_read=to_read,
     )
 
 
