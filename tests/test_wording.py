@@ -86,13 +86,3 @@ def test_no_space_before_the_comma_between_people(client, world):
     assert "Cecilia Chef," in html
     assert "Cecilia Chef\n" not in html.split("Sara Strateg")[0].split("Strateg")[-1]
     assert " ," not in html
-
-
-def test_the_audit_trail_names_what_before_how(client, world):
-    client.force_login(world.leader)
-
-    html = main_of(client.get(reverse("rounds:round_audit", args=["omgang-a"])).text)
-
-    text = " ".join(html.split())
-    assert "Organisationens roll: tillagd" in text
-    assert "tillagd organisationens roll" not in text

@@ -19,9 +19,7 @@ def _submit_aby(world):
     return checklist_services.assessment_submit(assessment=world.draft_a1, by=world.strategist_a1)
 
 
-def test_a_politician_is_pointed_to_a_newly_submitted_assessment_until_commenting(
-    client, world
-):
+def test_a_politician_is_pointed_to_a_newly_submitted_assessment_until_commenting(client, world):
     client.force_login(world.politician_a1)
     assert "Newly submitted" not in main_of(client.get("/", **EN).text)
 
