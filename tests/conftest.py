@@ -83,6 +83,29 @@ def pytest_unconfigure(config):
         travel.stop()
 
 
+# The day the shared test world (`world`) runs on: inside its rounds' written-out dates.
+WORLD_DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+# The day the demo data was written for (rounds/demo.py): its active round has meetings on both
+# sides of it, attendance recorded for the past ones and assessments open for the next.
+DEMO_DAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.fixture
+def demo_day():
+    """Run a test on the demo's day, whatever `--clock` says: what the demo holds (attendance,
+    open assessments, a completed earlier round) is written for that day."""
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield DEMO_DAY
+
+
+@pytest.fixture(scope="module")
+def demo_day_module():
+    """`demo_day` for a module whose demo is built once for all its tests."""
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield DEMO_DAY
+
+
 def pytest_report_header(config):
     return f"clock: the tests run at {clock_start(config.getoption('clock')).isoformat()} (--clock)"
 
@@ -172,7 +195,15 @@ def _person(email, name):
 @pytest.fixture
 def world(db):
     """Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2);
-    round B has group GB (B1, B2). People in every function that the policy tells apart."""
+    round B has group GB (B1, B2). People in every function that the policy tells apart.
+
+    The rounds have written-out dates (2026–2027), so the world and the test using it run on a
+    day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later."""
+    with time_machine.travel(WORLD_DAY, tick=True):
+        yield _world()
+
+
+def _world():
     w = SimpleNamespace()
     w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
     orgs = {

@@ -172,6 +172,7 @@ def _export(slug: str) -> dict:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_day")
 @pytest.mark.parametrize("slug", DEMO_SLUGS)
 def test_export_then_import_under_a_new_slug_loses_nothing(tmp_path, slug):
     call_command("seed_demo", stdout=io.StringIO())

@@ -32,7 +32,7 @@ HOSTILE = '<img src="file:///etc/passwd"><script>alert("x")</script> & â€œcitatâ
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
+def _demo(django_db_setup, django_db_blocker, demo_day_module):
     """The demo, built once for the module inside a transaction rolled back at its end."""
     with (
         django_db_blocker.unblock(),

@@ -16,8 +16,9 @@ class RoundFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"modellkommuner-{2020 + n}")
     kind = Round.Kind.MUNICIPAL
     status = Round.Status.ACTIVE
-    starts_on = dt.date(2026, 1, 1)
-    ends_on = dt.date(2027, 12, 31)
+    # Two years around the tests' clock, so that meetings a few weeks ahead fall inside it.
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
+    ends_on = factory.LazyAttribute(lambda r: r.starts_on + dt.timedelta(days=729))
     checklist_version = factory.LazyFunction(
         lambda: ChecklistVersion.objects.get(slug=DEFAULT_CHECKLIST_SLUG)
     )

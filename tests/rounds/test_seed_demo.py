@@ -27,7 +27,7 @@ def _seed() -> str:
 
 
 @pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
+def _seeded(django_db_setup, django_db_blocker, demo_day_module):
     """The demo, built once for the module (a build takes about a second) inside a transaction
     that is rolled back when the module is done; each test runs in a savepoint within it."""
     with (
