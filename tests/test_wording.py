@@ -1,6 +1,6 @@
 """Smaller things a reader sees (issue 12, point 5): the Swedish of a failed sign-in, English
 dates in ISO form, a round's dash kept in a PDF's name, a signed movement, how many
-organisations a group mean is of, no stray space before a comma, the audit trail's wording."""
+organisations a group mean is of, no stray space before a comma."""
 
 import datetime as dt
 
