@@ -448,7 +448,14 @@ class RoundStatusView(RoundMixin, TemplateView):
     actions = ("activate", "complete", "reopen")
 
     def action(self):
-        action = self.request.GET.get("action") or self.request.POST.get("action")
+        if self.request.method == "POST":
+            action = self.request.POST.get("action")
+        else:  # without one, the round's next step
+            action = self.request.GET.get("action") or {
+                Round.Status.PLANNING: "activate",
+                Round.Status.ACTIVE: "complete",
+                Round.Status.COMPLETED: "reopen",
+            }.get(self.round.status)
         return action if action in self.actions else None
 
     def get(self, request, *args, **kwargs):
