@@ -194,20 +194,29 @@ def start_page(*, user) -> StartPage:
         for m in due_meetings
         if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
     ]
+    # Only a person with a function besides the strategist's reads others' work here; the
+    # rest are spared the query.
+    reads = any(
+        p.is_participant and p.pk not in own.strategist_participation_ids for p in participations
+    )
     readers_of = FunctionAssignment.objects.filter(
         person=user,
         function__in=[Function.POLITICIAN, Function.MANAGER],
         participation__in=[p for p in participations if not p.is_withdrawn],
     ).values("participation_id")
-    to_read = list(
-        SelfAssessment.objects.filter(
-            participation_id__in=readers_of,
-            status=SelfAssessment.Status.SUBMITTED,
-            submitted_at__gte=now - timedelta(days=NEW_ASSESSMENT_DAYS),
+    to_read = (
+        list(
+            SelfAssessment.objects.filter(
+                participation_id__in=readers_of,
+                status=SelfAssessment.Status.SUBMITTED,
+                submitted_at__gte=now - timedelta(days=NEW_ASSESSMENT_DAYS),
+            )
+            .exclude(remarks__author=user)
+            .select_related("meeting", "participation__organisation")
+            .order_by("-submitted_at")[:5]
         )
-        .exclude(remarks__author=user)
-        .select_related("meeting", "participation__organisation")
-        .order_by("-submitted_at")[:5]
+        if reads
+        else []
     )
     return StartPage(
         participations=participations,
