@@ -24,7 +24,7 @@ BROKER_CHECK := import os, sys; os.environ.setdefault("DJANGO_SETTINGS_MODULE", 
 NEED_BROKER = @$(PYTHON) -c '$(BROKER_CHECK)' || { echo "No broker configured: set \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (environment or .env)." >&2; exit 1; }
 
-.PHONY: help install translations run test test-dates lint format messages worker beat bench clean
+.PHONY: help install translations run test test-dates lint format messages worker beat bench loadtest bench-uploads clean
 
 help: ## Show this list
 	@echo "Usage: make TARGET [PYTEST_ARGS='...']"
@@ -103,12 +103,19 @@ beat: install ## Run Celery beat, the scheduler for periodic tasks (needs a brok
 	@mkdir -p $(SCRATCH)
 	$(BIN)/celery -A modellkoncept beat -l info --schedule $(SCRATCH)/celerybeat-schedule
 
+bench-uploads: install ## Build the worst workbooks an upload can be; print each one's seconds and peak memory
+	$(PYTHON) -m bench.uploads
+
 bench: install ## Run the national-scale benchmark (docs/benchmark.md); writes bench/results.json
 	@if [ -f bench/__main__.py ]; then \
 		$(PYTHON) -m bench; \
 	else \
 		echo "The benchmark is not written yet (bench/__main__.py); nothing to run."; \
 	fi
+
+# PostgreSQL and Redis as .ci/run starts them; the test uses a database of its own, mk_load.
+loadtest: install ## Load-test gunicorn (4 workers, PostgreSQL, Redis) at 10, 60, 120 users; writes bench/load.json
+	$(PYTHON) -m bench.load
 
 clean: ## Remove the virtualenv, caches and generated files (keeps db.sqlite3 and media/)
 	rm -rf $(VENV) $(SCRATCH) .pytest_cache .ruff_cache build staticfiles *.egg-info

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from modellkoncept.queue import enqueue_on_commit
 
 
 class SignInForm(AuthenticationForm):
@@ -19,6 +21,23 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()
+
+
+class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with the e-mail sent by a task after the response rather than inside
+    the request: an address with an account and one without take the same time to answer."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from accounts.tasks import send_password_reset  # tasks import services
+
+        domain = domain_override or (request.get_host() if request else "")
+        enqueue_on_commit(
+            send_password_reset,
+            self.cleaned_data["email"],
+            domain,
+            use_https,
+            translation.get_language() or "sv",
+        )
 
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):

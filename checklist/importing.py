@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from checklist import services
 from checklist.models import Answer, SelfAssessment
+from checklist.workbook import read_xlsx
 from modellkoncept.errors import DomainError
 from participants.models import Participation
 from rounds.models import Meeting, Round
@@ -227,41 +228,15 @@ def _csv_records(data: bytes) -> list[tuple[int, list]]:
 
 
 def _xlsx_records(data: bytes) -> list[tuple[str, list[tuple[int, list]]]]:
-    """(sheet name, its rows with their numbers), for every sheet of the workbook."""
-    # Imported here: only this path needs openpyxl, and it is slow to import.
-    import openpyxl
-
-    unreadable = DomainError(
-        _(
-            "The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save "
-            "it again."
-        )
+    """(sheet name, its rows with their numbers), for every sheet of the workbook, read as a
+    stream that stops at the first cap (`checklist.workbook`)."""
+    return read_xlsx(
+        data,
+        max_columns=MAX_COLUMNS,
+        max_lines=MAX_LINES,
+        max_rows=MAX_ROWS,
+        too_many_rows=_too_many_rows,
     )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # A damaged file raises any of zipfile's, XML's or openpyxl's errors.
-        raise unreadable from None
-    try:
-        if not workbook.worksheets:
-            raise DomainError(_("The workbook has no sheet."))
-        sheets, lines = [], 0
-        for sheet in workbook.worksheets:
-            records = []
-            for number, values in enumerate(
-                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-            ):
-                lines += 1
-                if lines > MAX_LINES:
-                    raise _too_many_rows()
-                records.append((number, list(values)))
-            sheets.append((sheet.title, records))
-    except DomainError:
-        raise
-    except Exception:  # Rows are read lazily, so damage may show only here.
-        raise unreadable from None
-    finally:
-        workbook.close()
-    return sheets
 
 
 def _too_many_rows() -> DomainError:

@@ -16,6 +16,7 @@ from checklist.statistics import (
     assessment_points,
     submitted_scores,
 )
+from modellkoncept.policy import standing
 from participants.models import Participation
 from rounds.models import Meeting
 
@@ -89,6 +90,24 @@ def _functions_held(assessment: SelfAssessment, person_ids: set[int]) -> dict[in
     ):
         held.setdefault(person_id, []).append(str(labels.get(function, function)))
     return held
+
+
+@dataclass(frozen=True)
+class AssessmentForm:
+    """What the answers' form is built of: the checklist's items and scale."""
+
+    items: list
+    scale_steps: list[ScaleStep]
+
+
+def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
+    """The items and scale of the assessment's checklist, for reading a save (two queries);
+    an autosave needs no more of the page."""
+    version_id = assessment.participation.round.checklist_version_id
+    return AssessmentForm(
+        items=list(ChecklistItem.objects.filter(version_id=version_id).order_by("number")),
+        scale_steps=list(ScaleStep.objects.filter(version_id=version_id)),
+    )
 
 
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
@@ -216,9 +235,34 @@ class RoundHistory:
     item_movement: list[tuple]  # (item, first, latest, delta)
 
 
-def organisation_history(*, participation) -> list[RoundHistory]:
+# `organisation_history` without a user: every round, for readers the caller has checked.
+_ALL_ROUNDS = object()
+
+
+def _may_see_round_of(user, current, other) -> bool:
+    """Whether `user`, who may see the organisation's part in `current`, may also see its
+    results from the round of `other` (the same organisation, another or the same round)."""
+    if other.pk == current.pk:
+        return True
+    own = standing(user)
+    return (
+        own.is_project_leader
+        or other.organisation_id in own.organisation_ids
+        or other.pk in own.participation_ids
+        or (other.group_id is not None and other.group_id in own.mentored_group_ids)
+    )
+
+
+def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
     """The organisation's scores over every assessment of the round, its movement from the
     first to the latest, and earlier rounds it took part in with the same checklist version.
+
+    An organisation's results from another round stay with that round: `user` sees an earlier
+    round's history only as one of the organisation's own people (a function in it, in any
+    round), a project leader, or whom that round's policy lets see it (the organisation's part
+    in it is theirs, or they mentored its group there). A mentor or group peer of this round
+    sees this round only. Without `user`, every round: for the organisation report, which only
+    the organisation's own people and project leaders may read (`reports.rules`).
 
     Four queries, however many rounds the organisation has taken part in."""
     version_id = participation.round.checklist_version_id
@@ -232,6 +276,8 @@ def organisation_history(*, participation) -> list[RoundHistory]:
         .select_related("round__checklist_version", "organisation")
         .order_by("-round__starts_on")
     )
+    if user is not _ALL_ROUNDS:
+        rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
     items = list(ChecklistItem.objects.filter(version_id=version_id))

@@ -22,7 +22,6 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
 from participants.selectors import participation_for
 from rounds.models import Meeting
@@ -50,6 +49,12 @@ class AssessmentMixin(PolicyRequiredMixin):
         )
         return form
 
+    def build_autosave_form(self, data):
+        """The form of an autosave, which answers with a status line, not the page: it needs
+        the checklist's items and scale, not the page's reads."""
+        parts = selectors.assessment_form(assessment=self.assessment)
+        return AssessmentForm(data, items=parts.items, scale_steps=parts.scale_steps)
+
     @staticmethod
     def initial(page):
         initial = {"revision": page.assessment.revision}
@@ -58,26 +63,21 @@ class AssessmentMixin(PolicyRequiredMixin):
             initial[f"comment_{row.item.number}"] = row.answer.comment
         return initial
 
-    def render_page(self, page, form, *, status=200, conflict=None, missing=(), has_errors=None):
-        """The page; `page` and `form` may be lazy (`has_errors` then says whether the form
-        has any), read only when the page's content is not in the cache."""
+    def render_page(self, page, form, *, status=200, conflict=None, missing=()):
         return render(
             self.request,
             "checklist/assessment.html",
             {
                 "page": page,
-                "assessment": self.assessment,
+                "assessment": page.assessment,
                 "form": form,
-                "has_errors": bool(form.errors) if has_errors is None else has_errors,
-                "remark_form": lazy(lambda: RemarkForm(items=[row.item for row in page.rows])),
+                "remark_form": RemarkForm(items=[row.item for row in page.rows]),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": lazy(
-                    lambda: [
-                        (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
-                        for row in page.rows
-                    ]
-                ),
+                "fields": [
+                    (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
+                    for row in page.rows
+                ],
             },
             status=status,
         )
@@ -87,8 +87,8 @@ class AssessmentDetailView(AssessmentMixin, View):
     permission_required = "checklist.view_assessment"
 
     def get(self, request, pk):
-        page = lazy(selectors.assessment_page, assessment=self.assessment, user=request.user)
-        return self.render_page(page, lazy(self.build_form, page), has_errors=False)
+        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+        return self.render_page(page, self.build_form(page))
 
 
 class AssessmentSaveView(AssessmentMixin, View):
@@ -98,8 +98,11 @@ class AssessmentSaveView(AssessmentMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        page = selectors.assessment_page(assessment=self.assessment, user=request.user)
-        form = self.build_form(page, request.POST)
+        if request.htmx:  # every answer is answered with a status line, never the page
+            page, form = None, self.build_autosave_form(request.POST)
+        else:
+            page = selectors.assessment_page(assessment=self.assessment, user=request.user)
+            form = self.build_form(page, request.POST)
         if not form.is_valid():
             if request.htmx:
                 return render(request, "checklist/_save_status.html", {"invalid": True}, status=422)

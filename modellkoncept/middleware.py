@@ -33,3 +33,24 @@ class NulInPathMiddleware:
         if "\x00" in request.path:
             raise Http404
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """A signed-in person's pages are theirs: no shared cache (a proxy) may keep them, and the
+    browser keeps no copy on disk to be shown after signing out, as the downloads already do.
+    A response that says how it may be kept (a calendar feed, say) keeps its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("Cache-Control")
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -6,11 +6,13 @@ to Redis with real workers. `DJANGO_PRODUCTION=true` turns on the hardened produ
 passes `manage.py check --deploy`.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are kept by no cache: `Cache-Control: private, no-store`.
+    "modellkoncept.middleware.PrivatePagesMiddleware",
     # After the user is known, so that its 404 page shows the site as the person sees it.
     "modellkoncept.middleware.NulInPathMiddleware",
     # Every view needs a signed-in user unless it is marked public with `login_not_required`:
@@ -112,17 +116,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A transaction that begins by reading and only then
+    # writes cannot wait for another writer (SQLite answers "database is locked" at once, a
+    # 500), so every transaction takes the write lock as it begins (IMMEDIATE) and waits up to
+    # 20 seconds for it: concurrent saves of one draft then queue, and the later ones find the
+    # revision changed and are told so (409), as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The main pages' content is kept here until the data changes (modellkoncept/pagecache.py), at
-# most PAGE_CACHE_SECONDS (0 keeps nothing). A change must reach every process that serves
-# pages, so a deployment with more than one process needs a shared cache,
-# CACHE_URL=redis://host:6379/1; without one, production keeps no pages (the default cache is
-# each process's own memory).
+# Django's cache, for values that are the same for everyone who reads them (and request
+# throttling). A deployment with more than one process shares one, CACHE_URL=redis://host:6379/1
+# (the default is each process's own memory). Pages are never kept in it.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-PAGE_CACHE_SECONDS = env.int(
-    "PAGE_CACHE_SECONDS", default=60 if env.str("CACHE_URL", "") or not PRODUCTION else 0
-)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -156,11 +164,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "modellkoncept.auth.lockout_username"
-# Behind the production proxy the client's address is the first of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
-)
+# The client's address, not the reverse proxy's (modellkoncept/client.py).
+AXES_CLIENT_IP_CALLABLE = "modellkoncept.client.client_address"
+
+# The reverse proxies in front of the site (addresses or networks, comma-separated). Only a
+# request from one of them has its X-Forwarded-For believed; by default none is.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from error
+
+# Throttles on the public application form, counted in the cache per client address and per
+# contact e-mail address.
+APPLICATION_THROTTLE_PER_ADDRESS = (5, 60 * 60)  # applications, seconds
+APPLICATION_THROTTLE_PER_EMAIL = (3, 60 * 60 * 24)
 
 # A working day, not Django's two weeks: the site holds personal data and unpublished assessments.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 9)
@@ -199,6 +220,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Modellkoncept <norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address links in e-mails point to; requests know their own host, tasks do not.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the accessibility statement asks people to report what they cannot use.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="info@skr.se")
 
 # Celery: with no broker configured the same code runs in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
@@ -212,8 +235,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-# Longer than the longest task, so an unacknowledged task is not handed out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+# How long Redis waits for a worker to acknowledge a task before handing it to another: a
+# minute longer than any task may run (the hard time limit), so a running task is never handed
+# out twice, and short, so a task reserved by a worker that was killed runs again within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000
@@ -224,7 +249,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rounds.tasks.send_notices",
         "schedule": crontab(hour=7, minute=0),
     },
+    "requeue-stalled-reports": {
+        "task": "reports.tasks.requeue_stalled_reports",
+        "schedule": 60.0,
+    },
 }
+# Report jobs after a lost worker (reports/selectors.py): a worker beats every
+# REPORT_HEARTBEAT_SECONDS while it renders; a running job silent for
+# REPORT_RUNNING_STALLED_AFTER, or a job queued REPORT_PENDING_STALLED_AFTER ago and not yet
+# taken, has stalled: the page says so and offers to run it again, and the sweep above queues it
+# again.
+REPORT_HEARTBEAT_SECONDS = 15
+REPORT_RUNNING_STALLED_AFTER = 90
+REPORT_PENDING_STALLED_AFTER = 5 * 60
 
 LOGGING = {
     "version": 1,

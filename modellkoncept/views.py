@@ -1,3 +1,6 @@
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
@@ -19,6 +22,25 @@ def home(request):
 @login_not_required
 def about(request):
     return render(request, "about.html")
+
+
+# When the site was last assessed: the day the accessibility crawl of the test suite
+# (tests/e2e/test_crawl.py) last found nothing, with the manual checks beside it.
+ACCESSIBILITY_ASSESSED_ON = dt.date(2026, 12, 6)
+
+
+@login_not_required
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse) the law on accessible digital
+    public services (2018:1937) asks for, public and linked from every page."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "assessed_on": ACCESSIBILITY_ASSESSED_ON,
+        },
+    )
 
 
 @login_not_required

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from modellkoncept.validators import validate_programme_year
 from participants.models import Application, Function, ImprovementWork, Organisation
 from rounds.models import Meeting
 
@@ -83,7 +84,11 @@ class ImprovementWorkForm(forms.ModelForm):
 
 
 class ProgressNoteForm(forms.Form):
-    noted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    noted_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_programme_year],
+    )
     text = forms.CharField(
         label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -128,8 +133,21 @@ class ApplicationForm(forms.ModelForm):
             ),
         }
 
+    # A honeypot: hidden from people (and from screen readers and the keyboard), filled in by
+    # the robots that post the form wherever they find one.
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["organisation"].empty_label = _("– not in the list –")
         self.fields["organisation"].label = _("Municipality, region or federation")
+        self.fields["decision_on"].validators.append(validate_programme_year)
+
+    @property
+    def is_from_a_robot(self) -> bool:
+        return bool(self.cleaned_data.get("leave_empty"))

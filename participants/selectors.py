@@ -50,20 +50,6 @@ def people_by_function(assignments) -> PeopleByFunction:
     return result
 
 
-# What `participation_page` reads, besides the participation.
-PARTICIPATION_PAGE_ITEMS = (
-    "people",
-    "assessments",
-    "mentors",
-    "members",
-    "invitations",
-    "works",
-    "spread",
-    "histories",
-    "may_add_work",
-)
-
-
 def participation_page(*, participation: Participation, user) -> dict:
     """What the organisation's page in a round shows."""
     assignments = list(
@@ -106,7 +92,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         "invitations": list(invitations),
         "works": works,
         "spread": chain_spread(works),
-        "histories": organisation_history(participation=participation),
+        "histories": organisation_history(participation=participation, user=user),
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),

@@ -1,3 +1,6 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -11,9 +14,10 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
+from modellkoncept.client import client_address
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy_items
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.throttle import throttle_allows
 from participants import selectors, services
 from participants.forms import (
     ApplicationForm,
@@ -30,6 +34,7 @@ from rounds.models import Round
 from rounds.views import RoundMixin
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 class ParticipationMixin(PolicyRequiredMixin):
@@ -175,12 +180,7 @@ class ParticipationDetailView(ParticipationMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            lazy_items(
-                selectors.participation_page,
-                selectors.PARTICIPATION_PAGE_ITEMS,
-                participation=self.object,
-                user=self.request.user,
-            )
+            selectors.participation_page(participation=self.object, user=self.request.user)
         )
         return context
 
@@ -372,6 +372,22 @@ def application_rounds(request):
     return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 
+def _application_throttled(request, email: str) -> bool:
+    """More applications from this client address, or for this contact address, than a
+    person sends: the form must not become a relay for the site's e-mail."""
+    address = client_address(request)
+    per_address, address_window = settings.APPLICATION_THROTTLE_PER_ADDRESS
+    per_email, email_window = settings.APPLICATION_THROTTLE_PER_EMAIL
+    if throttle_allows(
+        scope="application-address", value=address, limit=per_address, seconds=address_window
+    ) and throttle_allows(
+        scope="application-email", value=email, limit=per_email, seconds=email_window
+    ):
+        return False
+    logger.warning("Application form throttled for %s", address)
+    return True
+
+
 @login_not_required
 def application_create(request, round_slug):
     round_ = get_object_or_404(
@@ -379,15 +395,29 @@ def application_create(request, round_slug):
     )
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.application_submit(round=round_, **form.cleaned_data)
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        fields = dict(form.cleaned_data)
+        fields.pop("leave_empty")
+        if _application_throttled(request, fields["contact_email"]):
+            response = render(request, "429.html", {"round": round_}, status=429)
+            response["Retry-After"] = str(settings.APPLICATION_THROTTLE_PER_ADDRESS[1])
+            return response
+        if form.is_from_a_robot:
+            # Answered as if accepted: a robot told it was caught tries another way, and no
+            # person sees the field. Nothing is saved or sent.
+            logger.info("Application form honeypot filled from %s", client_address(request))
+            accepted = True
         else:
+            try:
+                services.application_submit(round=round_, **fields)
+                accepted = True
+            except ValidationError as error:  # a DomainError, or the models' own checks
+                form.add_error(None, error.messages)
+                accepted = False
+        if accepted:
             return render(
                 request,
                 "participants/application_thanks.html",
-                {"round": round_, "email": form.cleaned_data["contact_email"]},
+                {"round": round_, "email": fields["contact_email"]},
             )
     return render(
         request,

@@ -13,14 +13,16 @@ used. The column names are the import's (`checklist.importing`) where they mean 
 the reader's language (the import takes them in either language, or as the keys).
 
 Text users typed is data, never a formula: in the workbook every text cell is written as text,
-and in the CSV a value that Excel would take for a formula (starting with = + - @ or a tab) gets
-a leading apostrophe, which Excel hides.
+and in the CSV a value that Excel would take for a formula (starting with = + - @ or a tab, also
+in a full-width or other compatibility form such as "＝") gets a leading apostrophe, which Excel
+hides.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -133,7 +135,9 @@ def _csv_cell(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    # Compatibility forms count as what they stand for: a full-width "＝" is an "=" to a
+    # spreadsheet that normalises its input.
+    if unicodedata.normalize("NFKC", text).startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

@@ -104,7 +104,12 @@ class ReportJob(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # When the job was last handed to the queue, and when its worker last said it was still
+    # rendering: the sweep (`report_jobs_requeue_stalled`) queues again a job that waited or
+    # went silent for too long.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

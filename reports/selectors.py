@@ -9,6 +9,7 @@ fixed number of queries, whatever the size of the round.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -48,38 +49,49 @@ TEMPLATES = {
 
 # Batches and jobs, for the pages.
 
-# A job still waiting after this long has most likely lost its message (a broker that keeps
-# nothing on disk restarted); it may be queued again, which idempotency makes safe.
-PENDING_LOST_AFTER = timedelta(hours=1)
+# A job whose worker died is "stalled" (named `lost` in the code): still waiting long after it
+# was queued (the message was lost with a worker that had reserved it, or with a broker that
+# keeps nothing on disk), or "running" while its worker has said nothing for a while (it beats
+# every REPORT_HEARTBEAT_SECONDS while rendering). The sweep queues such jobs again
+# (`services.report_jobs_requeue_stalled`, every minute), and the pages offer to run one again
+# at once; rendering is idempotent, so neither makes a second file.
 
 
-def _running_lost_before():
-    """A job still “running” that started before this has lost its worker for good: the hard
-    time limit is past, and a broker would have handed the task out again by now."""
-    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-def lost_jobs(prefix: str = "") -> Q:
-    """Jobs whose task is surely lost (`prefix` reaches the jobs from a batch)."""
-    return Q(
-        **{
-            f"{prefix}status": ReportJob.Status.PENDING,
-            f"{prefix}created_at__lt": timezone.now() - PENDING_LOST_AFTER,
-        }
-    ) | Q(
-        **{
-            f"{prefix}status": ReportJob.Status.RUNNING,
-            f"{prefix}started_at__lt": _running_lost_before(),
-        }
+def _stalled_cutoffs(now=None):
+    now = now or timezone.now()
+    return (
+        now - timedelta(seconds=settings.REPORT_PENDING_STALLED_AFTER),
+        now - timedelta(seconds=settings.REPORT_RUNNING_STALLED_AFTER),
     )
 
 
-def is_lost(job: ReportJob) -> bool:
-    """Waiting or running for so long that its task is surely lost: it may be run again."""
+def lost_jobs(prefix: str = "", *, now=None) -> Q:
+    """Jobs that have stalled (`prefix` reaches the jobs from a batch)."""
+    waiting_since, silent_since = _stalled_cutoffs(now)
+
+    def q(**lookups):
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    pending = q(status=ReportJob.Status.PENDING) & (
+        q(queued_at__lt=waiting_since) | q(queued_at__isnull=True, created_at__lt=waiting_since)
+    )
+    running = q(status=ReportJob.Status.RUNNING) & (
+        q(heartbeat_at__lt=silent_since)
+        | q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+        | q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
+    return pending | running
+
+
+def is_lost(job: ReportJob, *, now=None) -> bool:
+    """Whether the job has stalled (see above): it may be run again at once."""
+    waiting_since, silent_since = _stalled_cutoffs(now)
     if job.status == ReportJob.Status.RUNNING:
-        return job.started_at is not None and job.started_at < _running_lost_before()
+        last = job.heartbeat_at or job.started_at
+        return last is None or last < silent_since
     if job.status == ReportJob.Status.PENDING:
-        return job.created_at is not None and job.created_at < timezone.now() - PENDING_LOST_AFTER
+        last = job.queued_at or job.created_at
+        return last is not None and last < waiting_since
     return False
 
 
@@ -105,6 +117,12 @@ class BatchProgress:
     @property
     def is_complete(self) -> bool:
         return self.finished == self.total
+
+    @property
+    def state(self) -> str:
+        """The counts in one word. The polling page sends back the state it shows and hears
+        nothing (204) until it changes, so its live region announces changes, not repeats."""
+        return f"{self.done}-{self.failed}-{self.running}-{self.pending}-{self.lost}"
 
 
 def _progress_counts(prefix: str = "") -> dict:
@@ -163,6 +181,12 @@ def with_lost(jobs) -> list[ReportJob]:
     for job in jobs:
         job.lost = is_lost(job)
     return jobs
+
+
+def jobs_state(jobs) -> str:
+    """The state of a list of jobs (marked by `with_lost`) in one word, as `BatchProgress.state`."""
+    shown = ",".join(f"{job.pk}:{job.status}:{int(job.lost)}" for job in jobs)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 def any_unfinished(jobs) -> bool:
@@ -255,6 +279,8 @@ def organisation_report(*, participation: Participation) -> dict:
         .select_related("person")
         .order_by("person__full_name", "person__email")
     )
+    # Every round the organisation took part in: an organisation report is read only by the
+    # organisation's own people and project leaders (reports.rules), who see its whole history.
     histories = organisation_history(participation=participation)
     current = next((h for h in histories if h.round.pk == round_.pk), None)
     earlier = [h for h in histories if h.round.pk != round_.pk]

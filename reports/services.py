@@ -22,12 +22,13 @@ with backoff, and fails the job only when the retries are spent.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -124,6 +125,7 @@ def report_job_request(
         meeting=meeting,
         language=language,
         requested_by=requested_by,
+        queued_at=timezone.now(),
     )
     job.full_clean()
     job.save()
@@ -158,7 +160,13 @@ def report_batch_request(
         round=round, role=Participation.Role.PARTICIPANT, withdrawn_on__isnull=True
     ).order_by("organisation__name")
     groups = BenchmarkingGroup.objects.filter(round=round).order_by("name")
-    common = {"round": round, "batch": batch, "language": language, "requested_by": requested_by}
+    common = {
+        "round": round,
+        "batch": batch,
+        "language": language,
+        "requested_by": requested_by,
+        "queued_at": timezone.now(),
+    }
     jobs = [ReportJob(kind=ReportJob.Kind.ROUND, **common)]
     jobs += [ReportJob(kind=ReportJob.Kind.GROUP, group=g, **common) for g in groups]
     jobs += [
@@ -178,21 +186,113 @@ def report_batch_request(
 
 @transaction.atomic
 def report_job_rerun(*, job: ReportJob, requested_by=None) -> ReportJob:
-    """Run a failed job again, alone (or one whose worker was lost long ago)."""
+    """Run a failed or stalled job again, alone."""
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ReportJob.Status.FAILED and not selectors.is_lost(job):
-        raise DomainError(_("Only a report that failed can be produced again."))
+        raise DomainError(_("Only a report that failed or stalled can be produced again."))
     job.status = ReportJob.Status.PENDING
     job.error = ""
     job.attempts = 0
-    job.started_at = job.finished_at = None
+    job.started_at = job.finished_at = job.heartbeat_at = None
+    job.queued_at = timezone.now()
     if requested_by is not None:
         job.requested_by = requested_by
     job.save(
-        update_fields=["status", "error", "attempts", "started_at", "finished_at", "requested_by"]
+        update_fields=[
+            "status",
+            "error",
+            "attempts",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+            "queued_at",
+            "requested_by",
+        ]
     )
     _queue([job.pk])
     return job
+
+
+def report_jobs_requeue_stalled(*, now=None) -> list[int]:
+    """Queue again every job that has stalled (`selectors.lost_jobs`): one waiting long after
+    it was queued, or “running” while its worker has gone silent. Idempotent: a job queued
+    again counts as just queued, so a second sweep right after finds nothing; a job that a
+    slow worker finishes meanwhile is rendered once all the same (see the module's
+    description). Its deliveries keep counting, so a job that kills every worker that takes it
+    is failed after MAX_DELIVERIES, not queued for ever. The ids queued again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stalled = list(
+            ReportJob.objects.select_for_update(skip_locked=True)
+            .filter(lost_jobs(now=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if stalled:
+            ReportJob.objects.filter(pk__in=stalled).update(
+                status=ReportJob.Status.PENDING, heartbeat_at=None, queued_at=now
+            )
+            logger.warning("Report jobs stalled and queued again: %s", stalled)
+            _queue(stalled)
+    return stalled
+
+
+@transaction.atomic
+def report_jobs_naming_person_renew(*, person) -> list[int]:
+    """Make again, without the person, every report that names them (as their person is
+    erased): the organisation reports of the organisations they hold or held a function in or
+    wrote a remark on (people by function and remarks with their authors are the only names
+    a report shows). Each such job's file is removed once the transaction commits, and the job
+    waits to be produced again, queued at once; a delivery rendering it right now loses its
+    race (it finds the job no longer running) and deletes what it made. Returns the jobs'
+    ids."""
+    from checklist.models import AssessmentComment
+    from participants.models import FunctionAssignment, ProgressNote
+
+    participation_ids = (
+        set(
+            FunctionAssignment.objects.filter(person=person).values_list(
+                "participation_id", flat=True
+            )
+        )
+        | set(
+            AssessmentComment.objects.filter(author=person).values_list(
+                "assessment__participation_id", flat=True
+            )
+        )
+        | set(
+            ProgressNote.objects.filter(author=person).values_list(
+                "work__participation_id", flat=True
+            )
+        )
+    )
+    jobs = list(
+        ReportJob.objects.select_for_update()
+        .filter(kind=ReportJob.Kind.ORGANISATION, participation_id__in=participation_ids)
+        .exclude(status=ReportJob.Status.FAILED, file="")
+    )
+    if not jobs:
+        return []
+    files = [job.file.name for job in jobs if job.file]
+    ReportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        status=ReportJob.Status.PENDING,
+        file="",
+        error="",
+        attempts=0,
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+        queued_at=timezone.now(),
+    )
+    storage = _storage()
+
+    def remove_files():
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    _queue([job.pk for job in jobs])
+    return [job.pk for job in jobs]
 
 
 # Rendering: the one service the task calls.
@@ -214,9 +314,42 @@ def _claim(job_id: int) -> ReportJob | None:
             _fail(job, reason)
             return None
         job.status = ReportJob.Status.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
         return job
+
+
+class Heartbeat:
+    """While the block runs, mark the running job alive every `every` seconds from a thread
+    of its own (rendering is one long call that cannot stop to say so). A worker that is
+    killed stops beating, and the sweep takes the job back."""
+
+    def __init__(self, job_id: int, *, every: float | None = None):
+        self.job_id = job_id
+        self.every = settings.REPORT_HEARTBEAT_SECONDS if every is None else every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    ReportJob.objects.filter(
+                        pk=self.job_id, status=ReportJob.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except TRANSIENT_ERRORS:  # the next beat may get through
+                    logger.warning("Report job %s: heartbeat not recorded", self.job_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+        return False
 
 
 def _fail(job: ReportJob, reason: str) -> None:
@@ -263,7 +396,8 @@ def report_job_render(*, job_id: int) -> ReportJob | None:
     if job is None:
         return None
     try:
-        pdf = report_pdf(job)
+        with Heartbeat(job.pk):
+            pdf = report_pdf(job)
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # a template or rendering error: fail the job, keep the worker

@@ -1,11 +1,12 @@
 """The report task: a job id in, one service call.
 
-Acknowledged late (with the settings' prefetch of one and a broker visibility timeout longer
-than the hard time limit): a worker killed mid-task leaves the message unacknowledged, and
-another worker renders the job; `report_job_render` is idempotent, so that never makes a second
-file. Transient errors (database or storage not answering) are retried with exponential backoff;
-when the retries are spent, or the hard time limit kills the task, `on_failure` fails the job
-with the reason, so the page can say why and offer to run it again.
+Acknowledged late (with the settings' prefetch of one and a broker visibility timeout a minute
+longer than the hard time limit): a worker killed mid-task leaves the message unacknowledged,
+and another worker renders the job (the sweep `requeue_stalled_reports` queues it again sooner,
+once the job's heartbeat has stopped); `report_job_render` is idempotent, so that never makes
+a second file. Transient errors (database or storage not answering) are retried with
+exponential backoff; when the retries are spent, or the hard time limit kills the task,
+`on_failure` fails the job with the reason, so the page can say why and offer to run it again.
 """
 
 from celery import Task, shared_task
@@ -55,3 +56,9 @@ def render_report(job_id: int) -> int | None:
     nothing to do (done already, or another delivery is finishing it)."""
     job = services.report_job_render(job_id=job_id)
     return job.pk if job is not None else None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_stalled_reports() -> list[int]:
+    """Every minute (beat): queue again the report jobs whose worker died."""
+    return services.report_jobs_requeue_stalled()

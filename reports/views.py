@@ -4,7 +4,8 @@ asking for a report, the progress of “all reports of a round”, downloads and
 Who gets what is the policy's (`reports/rules.py`): project leaders every report; an
 organisation's people their own organisation report and their group's report; mentors the group
 reports of their groups. A report someone may not get does not exist for them (404), whether
-they ask for its page, its file or to produce it. Files are never public: every download goes
+they ask for its page, its file or to produce it; a mentor, who reads their groups' reports,
+may not ask for one or have one produced again (403). Files are never public: every download goes
 through `JobDownloadView`, which asks the policy on each request.
 """
 
@@ -24,6 +25,7 @@ from modellkoncept.errors import DomainError
 from modellkoncept.policy import (
     PolicyRequiredMixin,
     get_visible_object_or_404,
+    require,
     standing,
 )
 from participants.models import Participation
@@ -51,22 +53,41 @@ class JobListMixin:
 
     fragment_template = "reports/_job_table.html"
 
+    def _may_request(self) -> bool:
+        # A subject's page asks the policy (mentors read only); the round's pages are for
+        # project leaders, who may.
+        return getattr(self, "may_request", True)
+
     def get_jobs(self):
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         if request.htmx and request.GET.get("fragment") == "jobs":
             jobs = selectors.with_lost(self.get_jobs())
+            state = selectors.jobs_state(jobs)
+            if request.GET.get("seen") == state:
+                return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
             return TemplateResponse(
                 request,
                 self.fragment_template,
-                {"jobs": jobs, "polling": selectors.any_unfinished(jobs)},
+                {
+                    "jobs": jobs,
+                    "jobs_state": state,
+                    "polling": selectors.any_unfinished(jobs),
+                    "may_request": self._may_request(),
+                },
             )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         jobs = selectors.with_lost(self.get_jobs())
-        return super().get_context_data(jobs=jobs, polling=selectors.any_unfinished(jobs), **kwargs)
+        return super().get_context_data(
+            jobs=jobs,
+            jobs_state=selectors.jobs_state(jobs),
+            polling=selectors.any_unfinished(jobs),
+            may_request=self._may_request(),
+            **kwargs,
+        )
 
 
 class RoundReportsView(JobListMixin, RoundMixin, TemplateView):
@@ -148,11 +169,17 @@ class BatchProgressView(BatchMixin, TemplateView):
 
     template_name = "reports/_batch_progress.html"
 
+    def get(self, request, *args, **kwargs):
+        self.progress = selectors.batch_progress(batch=self.get_policy_object())
+        if request.GET.get("seen") == self.progress.state:
+            return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         batch = self.get_policy_object()
         return super().get_context_data(
             batch=batch,
-            progress=selectors.batch_progress(batch=batch),
+            progress=self.progress,
             failed=selectors.with_lost(selectors.batch_jobs_to_rerun(batch=batch)),
             **kwargs,
         )
@@ -183,6 +210,14 @@ class SubjectMixin(PolicyRequiredMixin):
     def subject(self):
         self.get_policy_object()
         return self._subject
+
+    @property
+    def may_request(self) -> bool:
+        """Whether the user may ask for this report or have it produced again (not mentors)."""
+        return self.request.user.has_perm("reports.request_report", self.get_policy_object())
+
+    def require_request(self) -> None:
+        require(self.request.user, "reports.request_report", self.get_policy_object())
 
 
 class ParticipationSubjectMixin(SubjectMixin):
@@ -215,6 +250,7 @@ class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateV
 
     def post(self, request, *args, **kwargs):
         participation = self.subject
+        self.require_request()
         try:
             services.report_job_request(
                 kind=self.kind,
@@ -266,6 +302,7 @@ class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         group = self.subject
+        self.require_request()
         form = self.form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -334,6 +371,7 @@ class JobRerunView(JobMixin, View):
 
     def post(self, request, *args, **kwargs):
         job = self.get_policy_object()
+        require(request.user, "reports.request_report", job)
         try:
             services.report_job_rerun(job=job, requested_by=request.user)
         except DomainError as error:

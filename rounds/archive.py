@@ -46,10 +46,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from jsonschema import Draft202012Validator
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
-from checklist import services as checklist_services
 from checklist.models import Answer, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.validators import FIRST_YEAR, LAST_YEAR, is_programme_year, text_problem
 from participants import services as participant_services
 from participants.models import (
     Function,
@@ -57,9 +58,10 @@ from participants.models import (
     ImprovementWork,
     Organisation,
     Participation,
+    ProgressNote,
 )
 from rounds import services as round_services
-from rounds.models import Attendance, GroupMentor, Meeting, Round
+from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 
 User = get_user_model()
 
@@ -150,6 +152,54 @@ def _too_deep_problem() -> str:
     ) % {"limit": MAX_DEPTH}
 
 
+# No number in an archive has more digits than this; Python refuses to read one of more than
+# 4,300 (ValueError), so a longer one is kept as it is written and reported where it stands.
+MAX_INT_DIGITS = 18
+
+
+class _LongNumber:
+    """A whole number of more digits than any archive holds, as it was written."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits if len(self.digits) <= 20 else self.digits[:20] + "…"
+
+    __repr__ = __str__
+
+
+def _parse_int(text: str) -> int | _LongNumber:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return _LongNumber(text)
+    return int(text)
+
+
+def _text_problems(document: Any, path: str = "$") -> Iterator[tuple[str, str]]:
+    """Every text (key or value) that cannot be stored, with its path; numbers of too many
+    digits too."""
+    if isinstance(document, str):
+        problem = text_problem(document)
+        if problem:
+            yield path, problem
+    elif isinstance(document, _LongNumber):
+        yield (
+            path,
+            _("The number %(value)s has %(digits)s digits; no value in an archive has so many.")
+            % {"value": document, "digits": len(document.digits.lstrip("-"))},
+        )
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            problem = text_problem(key)
+            if problem:
+                yield path, problem
+                continue
+            yield from _text_problems(value, _path(path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from _text_problems(value, _path(path, index))
+
+
 def parse_document(data: bytes | str) -> Any:
     """Parse the text of an archive; raises `ArchiveError` when it is not JSON."""
     if isinstance(data, bytes):
@@ -169,7 +219,10 @@ def parse_document(data: bytes | str) -> Any:
             ) from None
     try:
         return json.loads(
-            data, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+            data,
+            object_pairs_hook=_refuse_duplicate_keys,
+            parse_constant=_refuse_constant,
+            parse_int=_parse_int,
         )
     except json.JSONDecodeError as error:
         raise ArchiveError(
@@ -397,7 +450,11 @@ def _path(base: str, *parts: str | int) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, _LongNumber):
+        return str(value)
+    if isinstance(value, str) and text_problem(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -653,6 +710,14 @@ class _Plan:
         ]
 
 
+def _out_of_years(value: str) -> str:
+    return _("“%(value)s” is outside the years %(first)s to %(last)s.") % {
+        "value": _shown(value),
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
+
+
 class _Checker:
     """Reads the document into a plan and collects every problem with its path. It is written
     to survive a document that failed the schema, so that the rules' problems can be reported
@@ -671,10 +736,14 @@ class _Checker:
         if not isinstance(value, str):
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.problem(path, _("“%(value)s” is not a date.") % {"value": _shown(value)})
             return None
+        if not is_programme_year(day):
+            self.problem(path, _out_of_years(value))
+            return None
+        return day
 
     def moment(self, value: Any, path: str) -> dt.datetime | None:
         if not isinstance(value, str):
@@ -689,6 +758,9 @@ class _Checker:
                 _("“%(value)s” is not a date and time with its offset from UTC.")
                 % {"value": _shown(value)},
             )
+            return None
+        if not is_programme_year(moment):
+            self.problem(path, _out_of_years(value))
             return None
         return moment
 
@@ -1261,6 +1333,11 @@ def _check(document: Any) -> tuple[_Plan, list[str]]:
     """The plan the document asks for, and every problem as "path: message"."""
     if _too_deep(document):
         return _Plan(), [_too_deep_problem()]
+    # Texts the database cannot hold and numbers Python will not read: reported first, and
+    # nothing else is said of the same value.
+    text_problems = list(_text_problems(document))
+    if text_problems:
+        return _Plan(), [f"{path}: {message}" for path, message in text_problems]
     schema_problems = _schema_problems(document)
     checker = _Checker(document)
     try:
@@ -1435,16 +1512,71 @@ def import_document(document: Any, *, by=None) -> ImportSummary:
         return _create(plan)
 
 
+def _valid(instance, path: str) -> None:
+    """The model's own rules (its fields and `clean()`) for an object about to be created in
+    bulk, without a query: the objects it refers to were just created or read, uniqueness
+    within the archive and against the database was checked with the plan (`_Checker`), and
+    the database holds its constraints."""
+    exclude = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    with _creating(path):
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _assessment_may_be_recorded(participation, meeting, entry: _Assessment, items) -> None:
+    """The rules `checklist.services.assessment_record` holds a recorded assessment to."""
+    if not meeting.assessment_due:
+        raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
+    if meeting.group_id is not None and meeting.group_id != participation.group_id:
+        raise DomainError(_("The meeting belongs to another group."))
+    version = participation.round.checklist_version
+    numbers = {item.number for item in items}
+    problems = [
+        _("Item %(number)s is not on the checklist.") % {"number": number}
+        for number in sorted(set(entry.scores) | set(entry.comments))
+        if number not in numbers
+    ]
+    problems += [
+        _("Item %(number)s: the score must be between %(min)s and %(max)s.")
+        % {"number": number, "min": version.scale_min, "max": version.scale_max}
+        for number, score in sorted(entry.scores.items())
+        if score is not None and score not in version.scale
+    ]
+    if entry.status == SelfAssessment.Status.SUBMITTED:
+        missing = [n for n in sorted(numbers) if entry.scores.get(n) is None]
+        if missing:
+            problems.append(
+                _("A submitted self-assessment has a score for every item; missing: %(items)s.")
+                % {"items": ", ".join(str(n) for n in missing)}
+            )
+    if problems:
+        raise DomainError(problems)
+
+
 def _create(plan: _Plan) -> ImportSummary:
+    """Create what the plan holds: the round, its organisations' parts, groups and mentors
+    through the services; the many rows (people, functions, meetings, attendance,
+    self-assessments and their answers, improvement works and notes) in bulk, each object first
+    held to its model's rules (`_valid`), with the history rows the services would write."""
     with _creating("$.round"):
         round_ = round_services.round_create(checklist_version=plan.checklist, **plan.round)
+
+    groups: dict[str, BenchmarkingGroup] = {}
+    for name, entry in plan.groups.items():
+        if len(plan.members(name)) == 1:
+            raise ArchiveError(
+                [f"{entry.path}: " + _("A benchmarking group needs at least two organisations.")]
+            )
+        group = BenchmarkingGroup(round=round_, name=name.strip(), theme=entry.theme.strip())
+        _valid(group, entry.path)
+        groups[name] = group
+    bulk_create_with_history(list(groups.values()), BenchmarkingGroup)
 
     participations: dict[str, Participation] = {}
     new_organisations = []
     for code, entry in plan.organisations.items():
-        with _creating(entry.path):
-            organisation = entry.existing
-            if organisation is None:
+        organisation = entry.existing
+        if organisation is None:
+            with _creating(entry.path):
                 organisation = participant_services.organisation_create(
                     code=code,
                     name=entry.name,
@@ -1453,105 +1585,162 @@ def _create(plan: _Plan) -> ImportSummary:
                     latitude=entry.latitude,
                     longitude=entry.longitude,
                 )
-                new_organisations.append(code)
-            participations[code] = participant_services.participation_add(
-                round=round_,
-                organisation=organisation,
-                role=entry.role,
-                willing_to_mentor=entry.willing_to_mentor,
-                mentor_capacity=entry.mentor_capacity,
-            )
+            new_organisations.append(code)
+        participation = Participation(
+            round=round_,
+            organisation=organisation,
+            role=entry.role,
+            willing_to_mentor=entry.willing_to_mentor,
+            mentor_capacity=entry.mentor_capacity,
+        )
+        if entry.group and entry.role == Participation.Role.PARTICIPANT:
+            participation.group = groups[entry.group]
+        _valid(participation, entry.path)
+        participations[code] = participation
+    bulk_create_with_history(list(participations.values()), Participation)
 
-    groups = {}
+    mentorships = []
     for name, entry in plan.groups.items():
-        with _creating(entry.path):
-            groups[name] = round_services.group_create(
-                round=round_,
-                name=name,
-                theme=entry.theme,
-                members=[participations[o.code] for o in plan.members(name)],
-            )
         for position, code in enumerate(entry.mentors):
-            with _creating(_path(entry.path, "mentors", position)):
-                round_services.mentor_assign(
-                    group=groups[name], participation=participations[code], is_primary=position == 0
-                )
-    people: dict[str, User] = {}
-    people_created = 0
+            mentorship = GroupMentor(
+                group=groups[name], participation=participations[code], is_primary=position == 0
+            )
+            _valid(mentorship, _path(entry.path, "mentors", position))
+            mentorships.append(mentorship)
+    bulk_create_with_history(mentorships, GroupMentor)
+
+    people: dict[str, User] = {
+        person.email: person
+        for person in User.objects.filter(email__in={entry.email for entry in plan.people})
+    }
+    new_people, assignments = [], []
+    held = set()  # (organisation, e-mail) of each function held
     for entry in plan.people:
-        with _creating(entry.path):
-            person = people.get(entry.email)
-            if person is None:
-                person = User.objects.filter(email=entry.email).first()
-                if person is None:
-                    # No password: the person sets one through an invitation sent later.
-                    person = User.objects.create_user(email=entry.email, full_name=entry.name)
-                    people_created += 1
-                people[entry.email] = person
-            for function in entry.functions:
-                participant_services.function_assign(
-                    participation=participations[entry.organisation],
-                    person=person,
-                    function=function,
-                )
+        person = people.get(entry.email)
+        if person is None:
+            # No password: the person sets one through an invitation sent later.
+            person = User(email=entry.email, full_name=entry.name)
+            person.set_unusable_password()
+            _valid(person, entry.path)
+            people[entry.email] = person
+            new_people.append(person)
+        for function in entry.functions:
+            assignment = FunctionAssignment(
+                participation=participations[entry.organisation], person=person, function=function
+            )
+            _valid(assignment, entry.path)
+            assignments.append(assignment)
+            held.add((entry.organisation, entry.email))
+    User.objects.bulk_create(new_people)
+    bulk_create_with_history(assignments, FunctionAssignment)
 
+    hosts = {
+        o.code: o
+        for o in Organisation.objects.filter(
+            code__in={e.host for e in plan.meetings.values() if e.host} - set(participations)
+        )
+    }
     meetings: dict[str, Meeting] = {}
-    attendances = 0
     for key, entry in plan.meetings.items():
-        with _creating(entry.path):
-            host = None
-            if entry.host:
-                host = (
-                    participations[entry.host].organisation
-                    if entry.host in participations
-                    else Organisation.objects.get(code=entry.host)
-                )
-            meetings[key] = round_services.meeting_create(
-                round=round_,
-                key=key,
-                group=groups[entry.group] if entry.group else None,
-                host=host,
-                **entry.fields,
+        host = None
+        if entry.host:
+            host = (
+                participations[entry.host].organisation
+                if entry.host in participations
+                else hosts[entry.host]
             )
+        meeting = Meeting(
+            round=round_,
+            key=key,
+            group=groups[entry.group] if entry.group else None,
+            host=host,
+            **entry.fields,
+        )
+        meeting.title = meeting.title.strip()
+        _valid(meeting, entry.path)
+        meetings[key] = meeting
+    Meeting.objects.bulk_create(meetings.values())
+
+    attendances = []
+    for key, entry in plan.meetings.items():
         for row in entry.attendance:
-            with _creating(row.path):
-                round_services.attendance_record(
-                    meeting=meetings[key],
-                    participation=participations[row.organisation],
-                    person=people[row.email],
-                    attended=row.attended,
+            if (row.organisation, row.email) not in held:
+                raise ArchiveError(
+                    [
+                        f"{row.path}: "
+                        + _("%(person)s holds no function for %(organisation)s.")
+                        % {
+                            "person": people[row.email],
+                            "organisation": participations[row.organisation].organisation,
+                        }
+                    ]
                 )
-                attendances += 1
+            attendance = Attendance(
+                meeting=meetings[key],
+                participation=participations[row.organisation],
+                person=people[row.email],
+                attended=row.attended,
+            )
+            _valid(attendance, row.path)
+            attendances.append(attendance)
+    Attendance.objects.bulk_create(attendances)
 
+    items = list(round_.checklist_version.items.all())
+    assessments, answers = [], []
+    now = timezone.now()
     for entry in plan.assessments:
+        meeting = meetings[entry.meeting]
+        participation = participations[entry.organisation]
         with _creating(entry.path):
-            meeting = meetings[entry.meeting]
-            submitted_at = None
-            if entry.status == SelfAssessment.Status.SUBMITTED:
-                # An archive that does not say when is taken to have been submitted by the
-                # meeting it was made for.
-                submitted_at = entry.submitted_at or meeting.starts_at
-            checklist_services.assessment_record(
-                participation=participations[entry.organisation],
-                meeting=meeting,
-                scores=entry.scores,
-                comments=entry.comments,
-                submitted_at=submitted_at,
-                by=people.get(entry.submitted_by) if entry.submitted_by else None,
+            _assessment_may_be_recorded(participation, meeting, entry, items)
+        by = people.get(entry.submitted_by) if entry.submitted_by else None
+        assessment = SelfAssessment(participation=participation, meeting=meeting, revision=1)
+        if entry.status == SelfAssessment.Status.SUBMITTED:
+            assessment.status = SelfAssessment.Status.SUBMITTED
+            # An archive that does not say when is taken to have been submitted by the
+            # meeting it was made for.
+            assessment.submitted_at = entry.submitted_at or meeting.starts_at
+            assessment.submitted_by = by
+        _valid(assessment, entry.path)
+        # One history entry, dated as recorded and signed by who recorded it, as
+        # `assessment_record` writes it.
+        when = assessment.submitted_at or now
+        assessment._history_user = by
+        assessment._history_date = when
+        assessment._change_reason = "recorded"
+        assessments.append(assessment)
+        for item in items:
+            answer = Answer(
+                assessment=assessment,
+                item=item,
+                score=entry.scores.get(item.number),
+                comment=entry.comments.get(item.number, "").strip(),
             )
+            _valid(answer, entry.path)
+            answer._history_date = when
+            if by is not None:
+                answer._history_user = by
+            answers.append(answer)
+    SelfAssessment.objects.bulk_create(assessments)
+    SelfAssessment.history.bulk_history_create(assessments)
+    Answer.objects.bulk_create(answers)
+    Answer.history.bulk_history_create(answers)
 
+    works, notes = [], []
     for entry in plan.works:
-        with _creating(entry.path):
-            work = participant_services.improvement_work_create(
-                participation=participations[entry.organisation],
-                origin_meeting=meetings[entry.meeting] if entry.meeting else None,
-                **entry.fields,
-            )
+        work = ImprovementWork(
+            participation=participations[entry.organisation],
+            origin_meeting=meetings[entry.meeting] if entry.meeting else None,
+            **entry.fields,
+        )
+        _valid(work, entry.path)
+        works.append(work)
         for note in entry.notes:
-            with _creating(note.path):
-                participant_services.progress_note_add(
-                    work=work, text=note.text, noted_on=note.noted_on
-                )
+            progress = ProgressNote(work=work, text=note.text.strip(), noted_on=note.noted_on)
+            _valid(progress, note.path)
+            notes.append(progress)
+    ImprovementWork.objects.bulk_create(works)
+    ProgressNote.objects.bulk_create(notes)
 
     for code, entry in plan.organisations.items():
         if entry.withdrawn_on is not None:
@@ -1584,10 +1773,10 @@ def _create(plan: _Plan) -> ImportSummary:
         organisations=len(participations),
         new_organisations=tuple(new_organisations),
         groups=len(groups),
-        people_created=people_created,
-        people_reused=len(people) - people_created,
+        people_created=len(new_people),
+        people_reused=len(people) - len(new_people),
         meetings=len(meetings),
-        attendances=attendances,
+        attendances=len(attendances),
         assessments=len(plan.assessments),
         improvement_works=len(plan.works),
     )

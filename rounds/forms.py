@@ -1,24 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from modellkoncept.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from modellkoncept.validators import validate_programme_year
 from participants.models import Function, Organisation, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
-
-# The programme's rounds and meetings fall well within these years. A date far outside them is
-# a slip of the keyboard, and one in the year 1 cannot even be stored as a time in UTC.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def validate_programme_year(value) -> None:
-    """Refuse a date or a time outside the years the programme can be held in."""
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(
-            _("Give a date in the years %(first)s to %(last)s."),
-            code="year_out_of_range",
-            params={"first": FIRST_YEAR, "last": LAST_YEAR},
-        )
 
 
 class DaysField(forms.CharField):
@@ -215,7 +201,11 @@ class MentorSetForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    withdrawn_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_programme_year],
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

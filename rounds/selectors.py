@@ -211,21 +211,6 @@ class HistoryRow:
     cells: list[HistoryCell]  # one per column of the group page's history
 
 
-# What `group_page` reads, besides the group and its round.
-GROUP_PAGE_ITEMS = (
-    "members",
-    "mentors",
-    "meetings",
-    "assessments",
-    "is_mentor",
-    "points",
-    "columns",
-    "history",
-    "other_assessments",
-    "comparison",
-)
-
-
 def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
     """A group: its members and their people by function, mentors, meetings, the members'
     submitted assessments over time and side by side at one point (the latest unless `point`

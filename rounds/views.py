@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.pagecache import lazy, lazy_items
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
 from rounds import archive, selectors, services
 from rounds.calendar import calendar_for
@@ -57,23 +56,14 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         # The policy's rule alone: Django's model permissions are the admin's business, and
         # asking them costs two queries for everyone else.
-        # Read only when the page's content is not in the cache (templates' `pagecache`).
         if rules.has_perm("rounds.change_round", self.request.user, self.object):
-            context["dashboard"] = lazy(
-                selectors.round_dashboard,
+            context["dashboard"] = selectors.round_dashboard(
                 round=self.object,
                 page_number=self.request.GET.get("page", 1),
                 filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
         else:
-            context.update(
-                lazy_items(
-                    selectors.round_page,
-                    ("groups", "meetings"),
-                    round=self.object,
-                    user=self.request.user,
-                )
-            )
+            context.update(selectors.round_page(round=self.object, user=self.request.user))
         return context
 
 
@@ -90,14 +80,9 @@ class GroupDetailView(PolicyRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["round"] = self.object.round
         context.update(
-            lazy_items(
-                selectors.group_page,
-                selectors.GROUP_PAGE_ITEMS,
-                group=self.object,
-                user=self.request.user,
-                point=self.request.GET.get("point"),
+            selectors.group_page(
+                group=self.object, user=self.request.user, point=self.request.GET.get("point")
             )
         )
         context["may_change"] = rules.has_perm(
@@ -280,16 +265,10 @@ class MentorWorkspaceView(PolicyRequiredMixin, TemplateView):
     template_name = "rounds/mentor_workspace.html"
 
     def get_context_data(self, **kwargs):
-        workspace = lazy(
-            selectors.mentor_workspace,
-            user=self.request.user,
-            page_number=self.request.GET.get("page", 1),
+        page, page_range = selectors.mentor_workspace(
+            user=self.request.user, page_number=self.request.GET.get("page", 1)
         )
-        return super().get_context_data(
-            page_obj=lazy(lambda: workspace[0]),
-            page_range=lazy(lambda: workspace[1]),
-            **kwargs,
-        )
+        return super().get_context_data(page_obj=page, page_range=page_range, **kwargs)
 
 
 # The round archive: a whole round as JSON, out and in.

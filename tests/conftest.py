@@ -145,7 +145,7 @@ def _test_defaults(settings):
     """Tests see the site as users do (Swedish by default) and send mail to memory."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # pages kept by an earlier test (their keys name no database)
+    cache.clear()  # values kept by an earlier test (their keys name no database)
 
 
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
@@ -177,13 +177,6 @@ def _migration_data(request):
 
 
 @pytest.fixture
-def fresh_pages(settings):
-    """Pages read and rendered in full on every request, nothing kept in the cache: for the
-    tests that count a page's own queries."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def leader(db):
     return ProjectLeaderFactory(email="projektledare@skr.se", full_name="Pia Projektledare")
 
@@ -200,10 +193,11 @@ def world(db):
     The rounds have written-out dates (2026–2027), so the world and the test using it run on a
     day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later."""
     with time_machine.travel(WORLD_DAY, tick=True):
-        yield _world()
+        yield build_world()
 
 
-def _world():
+def build_world() -> SimpleNamespace:
+    """The `world`, for a module-scoped fixture that builds it once (on `WORLD_DAY`)."""
     w = SimpleNamespace()
     w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
     orgs = {

@@ -367,6 +367,7 @@ def changed_tables(before: dict, after: dict) -> set[str]:
 FUNCTION_VIEWS = {
     "home": False,
     "about": False,
+    "accessibility": False,
     "set_language": True,
     "accounts:calendar": True,
     "participants:invitation_accept": True,

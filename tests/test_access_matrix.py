@@ -148,6 +148,7 @@ TARGETS: dict[str, Target] = {
     # The site and the accounts.
     "home": Target(allowed=SIGNED_IN, shows_marker=False),
     "about": Target(allowed=PUBLIC),
+    "accessibility": Target(allowed=PUBLIC),
     "set_language": Target(allowed=PUBLIC, methods=POST, data=lambda w: {"language": "sv"}),
     "accounts:login": Target(
         allowed=PUBLIC,
@@ -424,8 +425,14 @@ TARGETS: dict[str, Target] = {
     "reports:organisation_scores_xlsx": Target(
         kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
     ),
+    # Mentors read their groups' reports; only the group's members ask for one (POST).
     "reports:group_reports": Target(
-        kwargs=_group, allowed=GA1_VIEWERS, methods=BOTH, markers=GROUP_GA1
+        kwargs=_group,
+        allowed=GA1_VIEWERS,
+        post_allowed=GA1_MEMBERS,
+        methods=BOTH,
+        markers=GROUP_GA1,
+        data=lambda w: {"meeting": w.meeting_ga1.pk},
     ),
     "reports:group_reports#fragment": Target(
         kwargs=_group,
@@ -456,7 +463,7 @@ TARGETS: dict[str, Target] = {
     ),
     "reports:job_rerun#group": Target(
         kwargs=lambda w: {"pk": w.job_failed_ga1.pk},
-        allowed=GA1_VIEWERS,
+        allowed=GA1_MEMBERS,  # not its mentor, who reads only
         methods=POST,
         markers=GROUP_GA1,
     ),
@@ -513,13 +520,14 @@ MINIMUM_CASES = 1561
 def w(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with (
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
         override_settings(MEDIA_ROOT=str(media)),
         django_db_blocker.unblock(),
         transaction.atomic(),
-        # As the conftest's `world` fixture: on the day its dates are written for.
+        # As the `world` fixture: built and used on the day it was written for.
         time_machine.travel(conftest.WORLD_DAY, tick=True),
     ):
-        world = conftest._world()
+        world = conftest.build_world()
         _extend(world)
         yield world
         transaction.set_rollback(True)

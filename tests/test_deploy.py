@@ -33,7 +33,6 @@ SETTINGS_VARIABLES = (
     "SESSION_COOKIE_AGE",
     "INVITATION_VALID_DAYS",
     "CACHE_URL",
-    "PAGE_CACHE_SECONDS",
 )
 
 
@@ -71,20 +70,6 @@ def test_check_deploy_passes_without_warnings_in_production_mode():
     assert result.returncode == 0, output
     assert "WARNINGS" not in output
     assert "System check identified no issues" in output
-
-
-def test_check_deploy_warns_of_pages_cached_in_each_process_in_production():
-    result = run_manage(
-        "check",
-        "--deploy",
-        DJANGO_PRODUCTION="true",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="modellkoncept.example.se",
-        PAGE_CACHE_SECONDS="60",
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert "modellkoncept.W001" in result.stderr + result.stdout
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():

@@ -133,6 +133,36 @@ def test_two_concurrent_submits_of_one_assessment_leave_exactly_one_whole_result
     }
 
 
+# Six concurrent saves of one draft on the SQLite default
+
+
+def test_six_concurrent_saves_of_one_draft_on_sqlite_give_one_save_and_conflicts(tmp_path):
+    """The development default is SQLite in a file. Six saves of one draft at once: one is
+    saved, the others are told of the conflict (409), three times over; none is a 500
+    "database is locked" (a transaction that reads first could not wait for the write lock)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL")
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "tests.sqlite_draft_race", str(tmp_path / "race.sqlite3")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    races = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert len(races) == 3
+    for race in races:
+        assert sorted(race["statuses"]) == [302, 409, 409, 409, 409, 409], race
+        assert race["saves"] == 1
+
+
 # export_round → import_round loses nothing
 
 

@@ -3,6 +3,7 @@ the `world` and every permission, exactly which objects it grants; and the visib
 querysets the views fetch through agree with those permissions."""
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +26,12 @@ def w(django_db_setup, django_db_blocker):
     """The conftest's `world`, built once for this module (the policy only reads it) and
     rolled back afterwards; plus a superuser, an inactive project leader, report jobs and
     improvement work."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = conftest.world.__wrapped__(None)
+    with (
+        time_machine.travel(conftest.WORLD_DAY, tick=True),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        world = conftest.build_world()
         world.superuser = User.objects.create_superuser(email="root@skr.se", password=PASSWORD)
         world.inactive_leader = User.objects.create_user(
             email="slutat@skr.se", is_project_leader=True, is_active=False
@@ -389,3 +394,70 @@ def test_forget_standing_rereads_after_a_change(w):
     assert policy.standing(user).participation_ids == {w.b2.pk}
     assert user.has_perm("rounds.view_round", w.round_b)
     assert not user.has_perm("rounds.view_round", w.round_a)
+
+
+# An organisation's results from another round stay with that round (issue #13).
+
+
+def _earlier_round_of_aby(w):
+    """Aby (A1) in an earlier round, with one submitted assessment, outside any group."""
+    import datetime as dt
+
+    from checklist import services as checklist_services
+    from participants import services as participant_services
+    from rounds import services as round_services
+
+    earlier = round_services.round_create(
+        name="Modellkommuner 2023–2024",
+        slug="modellkommuner-2023-2024",
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2024, 6, 30),
+    )
+    aby_then = participant_services.participation_add(round=earlier, organisation=w.org_a1)
+    starts = dt.datetime(2023, 9, 14, 9, tzinfo=dt.UTC)
+    meeting = round_services.meeting_create(
+        round=earlier,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        title="Lärandeträff 1 2023",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=6),
+        assessment_due=True,
+    )
+    checklist_services.assessment_record(
+        participation=aby_then,
+        meeting=meeting,
+        scores=dict.fromkeys(range(1, 11), 1),
+        submitted_at=starts - dt.timedelta(days=7),
+    )
+    return earlier
+
+
+@pytest.mark.parametrize(
+    ("user_name", "sees_earlier"),
+    [
+        ("leader", True),
+        ("superuser", True),
+        ("politician_a1", True),
+        ("manager_a1", True),
+        ("strategist_a1", True),
+        ("mentor_m1", False),  # mentors Aby's group in round A only
+        ("strategist_a2", False),  # Aby's group peer in round A
+        ("strategist_b1", False),
+    ],
+)
+def test_organisation_history_of_another_round_is_for_the_organisation_and_leaders(
+    w, user_name, sees_earlier, django_assert_num_queries
+):
+    from checklist.selectors import organisation_history
+
+    earlier = _earlier_round_of_aby(w)
+    aby = Participation.objects.select_related("round").get(pk=w.a1.pk)
+    user = User.objects.get(pk=_user(w, user_name).pk)
+    policy.standing(user)  # read once per request, before the page's reads
+    with django_assert_num_queries(4):
+        rounds = {h.round.pk for h in organisation_history(participation=aby, user=user)}
+    assert rounds == ({earlier.pk} if sees_earlier else set())  # round A has no submission yet
+    # The organisation report shows every round; only its own people and leaders read it.
+    assert user.has_perm("reports.view_report", w.report_org_a1) == (
+        user_name in {"leader", "superuser", "politician_a1", "manager_a1", "strategist_a1"}
+    )

@@ -349,3 +349,206 @@ def test_calendar_settings_need_a_sign_in(client, world):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert not User.objects.filter(calendar_token__isnull=False).exists()
+
+
+# Erasure and export reach sign-in records, changes and report files (issue #13).
+
+OFFICE = "192.0.2.10"
+
+
+def _sign_in(email: str, password: str, browser: str = "Firefox/128.0") -> Client:
+    client = Client(REMOTE_ADDR=OFFICE, HTTP_USER_AGENT=browser)
+    client.post("/accounts/sign-in/", {"username": email, "password": password})
+    return client
+
+
+def _axes_rows(email: str) -> dict[str, int]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return {
+        model.__name__: model.objects.filter(username__iexact=email).count()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    }
+
+
+@pytest.fixture
+def failure_log(settings):
+    """django-axes keeps each failed sign-in in its own log too (off by default)."""
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+
+def test_erasure_deletes_the_persons_sign_in_records_and_only_theirs(en, world, failure_log):
+    person = world.strategist_a2
+    _sign_in("strateg@bby.se", "fel-losenord")
+    _sign_in("STRATEG@bby.se", "fel-igen")
+    _sign_in("strateg@bby.se", PASSWORD)
+    _sign_in("strateg@cby.se", "fel-losenord")
+    assert _axes_rows("strateg@bby.se") == {
+        "AccessAttempt": 0,  # a successful sign-in clears the count of failures
+        "AccessFailureLog": 2,
+        "AccessLog": 1,
+    }
+    _sign_in("strateg@bby.se", "fel-tredje")
+    assert _axes_rows("strateg@bby.se")["AccessAttempt"] == 1
+    en.force_login(world.leader)
+
+    _post(en, _person_url("person_erase", person), {"confirm": "erase"})
+
+    assert _axes_rows("strateg@bby.se") == {
+        "AccessAttempt": 0,
+        "AccessFailureLog": 0,
+        "AccessLog": 0,
+    }
+    assert _axes_rows("strateg@cby.se")["AccessFailureLog"] == 1  # another person's stay
+    assert _axes_rows(f"erased-{person.pk}@invalid.example") == {
+        "AccessAttempt": 0,
+        "AccessFailureLog": 0,
+        "AccessLog": 0,
+    }
+
+
+def test_export_holds_the_persons_sign_ins_with_address_and_browser(en, world, failure_log):
+    _sign_in("strateg@bby.se", "fel-losenord", browser="Edge/131.0")
+    _sign_in("strateg@bby.se", PASSWORD, browser="Firefox/128.0")
+    _sign_in("strateg@cby.se", "fel-losenord", browser="Opera/1.0")
+    en.force_login(world.leader)
+
+    data = en.get(_person_url("person_export", world.strategist_a2)).json()
+
+    signed_in = data["sign_ins"]["signed_in"]
+    assert [(s["ip_address"], s["browser"], s["path"]) for s in signed_in] == [
+        (OFFICE, "Firefox/128.0", "/accounts/sign-in/")
+    ]
+    assert signed_in[0]["time"]
+    assert signed_in[0]["signed_out"] is None
+    assert [
+        (f["ip_address"], f["browser"], f["locked_out"]) for f in data["sign_ins"]["failed"]
+    ] == [(OFFICE, "Edge/131.0", False)]
+    assert "Opera/1.0" not in json.dumps(data)
+
+
+def test_export_holds_every_change_the_person_made_with_its_fields(en, world):
+    """Sven (Bby's strategist) submitted Bby's self-assessment in the world: the assessment's
+    and its answers' history rows name him; each is in his export with what it changed."""
+    from checklist.models import Answer
+
+    person = world.strategist_a2
+    recorded = SelfAssessment.history.filter(history_user=person).count() + sum(
+        1 for _ in Answer.history.filter(history_user=person)
+    )
+    assert recorded > 0
+    en.force_login(world.leader)
+
+    data = en.get(_person_url("person_export", person)).json()
+
+    changes = data["changes"]
+    assert len(changes) == recorded
+    submitted = [
+        c for c in changes if c["model"] == "checklist.SelfAssessment" and "status" in c["fields"]
+    ]
+    assert submitted[-1]["object"] == world.submitted_a2.pk
+    assert submitted[-1]["fields"]["status"]["after"] == "submitted"
+    assert submitted[-1]["date"]
+    assert {c["change"] for c in changes} <= {"created", "changed", "deleted"}
+    # Only his: Siv's submission of Cby's is not there.
+    assert world.submitted_a3.pk not in {
+        c["object"] for c in changes if c["model"] == "checklist.SelfAssessment"
+    }
+
+
+def test_the_person_page_reads_as_much_whatever_the_persons_history(
+    en, world, django_assert_num_queries, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from checklist import services as checklist_services
+    from rounds.models import Meeting
+
+    en.force_login(world.leader)
+    url = _person_url("person", world.strategist_a2)
+    en.get(url)
+    with django_assert_max_num_queries(60) as first:
+        assert en.get(url).status_code == 200
+    read = len(first.captured_queries)
+    starts = world.meeting_ga1.starts_at + dt.timedelta(days=60)
+    meeting = round_services.meeting_create(
+        round=world.round_a,
+        group=world.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=2,
+        title="Lärandeträff 2 GA1",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=6),
+        assessment_due=True,
+    )
+    draft = checklist_services.assessment_start(participation=world.a2, meeting=meeting)
+    for score in (1, 2, 3):
+        checklist_services.assessment_save(
+            assessment=draft, scores={1: score, 2: score}, by=world.strategist_a2
+        )
+    assert len(en.get(_person_url("person_export", world.strategist_a2)).json()["changes"]) > 3
+
+    with django_assert_num_queries(read):
+        en.get(url)
+
+
+def test_erasure_rebuilds_the_reports_that_name_the_person_without_them(
+    en, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from reports import services as report_services
+    from reports.models import ReportJob
+    from tests.reports.factories import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    aby = report_services.report_job_request(
+        kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1, language="en"
+    )
+    bby = report_services.report_job_request(
+        kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a2, language="en"
+    )
+    for job in (aby, bby):
+        report_services.report_job_render(job_id=job.pk)
+        job.refresh_from_db()
+    old_file = aby.file.name
+    with aby.file.open("rb") as pdf:
+        assert "Sara Strateg" in pdf_text(pdf.read())
+    bby_file = bby.file.name
+    en.force_login(world.leader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(en, _person_url("person_erase", world.strategist_a1), {"confirm": "erase"})
+    # The worker's turn: with tasks run in-process it has rendered already (then this does
+    # nothing); with a broker, the job waits in the queue and is rendered here.
+    report_services.report_job_render(job_id=aby.pk)
+
+    aby.refresh_from_db()
+    bby.refresh_from_db()
+    storage = aby.file.storage
+    assert not storage.exists(old_file)  # the file that named her is gone
+    assert aby.status == ReportJob.Status.DONE  # made again
+    assert aby.file.name != old_file
+    with aby.file.open("rb") as pdf:
+        text = pdf_text(pdf.read())
+    assert "Sara Strateg" not in text
+    assert "strateg@aby.se" not in text
+    assert "Erased person" in text
+    assert "Per Politiker" in text  # the rest of Aby's people stay
+    assert bby.file.name == bby_file  # Bby's report never named her
+
+
+def test_erasure_marks_a_report_naming_the_person_to_be_made_again(en, world, settings, tmp_path):
+    """Without a worker at hand: the file is removed at commit and the job waits."""
+    from reports import services as report_services
+    from reports.models import ReportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    job = report_services.report_job_request(
+        kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1
+    )
+    report_services.report_job_render(job_id=job.pk)
+    en.force_login(world.leader)
+
+    _post(en, _person_url("person_erase", world.manager_a1), {"confirm": "erase"})
+
+    job.refresh_from_db()
+    assert (job.status, job.file.name, job.attempts) == (ReportJob.Status.PENDING, "", 0)

@@ -5,6 +5,9 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -109,10 +112,55 @@ def test_sign_out_takes_a_post(client):
 # Password reset
 
 
-def test_password_reset_by_email_link(client):
+def _ask_for_reset(client, email: str, capture):
+    """Ask for a reset link as a browser does; what the request did at once, and what it left
+    to run after the response (the tasks, queued on commit, not run)."""
+    with CaptureQueriesContext(connection) as queries, capture(execute=False) as queued:
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+    return response, queries, queued
+
+
+def test_asking_for_a_reset_sends_nothing_in_the_request_and_queues_the_task(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="glomsk@example.se")
+
+    response, queries, queued = _ask_for_reset(
+        client, "glomsk@example.se", django_capture_on_commit_callbacks
+    )
+
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing sent while the browser waits
+    assert [q["sql"] for q in queries] == []  # not even the account looked up
+    assert len(queued) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()  # what the worker does after the response (eager here)
+
+    assert [m.to for m in mail.outbox] == [["glomsk@example.se"]]
+
+
+def test_an_address_without_an_account_is_answered_alike_and_gets_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="glomsk@example.se")
+    known = _ask_for_reset(Client(), "glomsk@example.se", django_capture_on_commit_callbacks)
+
+    unknown = _ask_for_reset(client, "ingen@example.se", django_capture_on_commit_callbacks)
+
+    assert unknown[0].status_code == known[0].status_code == 302
+    assert unknown[0]["Location"] == known[0]["Location"]
+    assert len(unknown[1]) == len(known[1])
+    assert len(unknown[2]) == len(known[2]) == 1
+    unknown[2][0]()
+    assert mail.outbox == []
+
+
+def test_password_reset_by_email_link(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="glomsk@example.se")
 
-    response = client.post(reverse("accounts:password_reset"), {"email": "Glomsk@Example.se"})
+    with django_capture_on_commit_callbacks(execute=True):  # the task sends it, in-process
+        response = client.post(reverse("accounts:password_reset"), {"email": "Glomsk@Example.se"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")

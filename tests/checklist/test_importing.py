@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 
-from checklist import importing
+from bench import uploads
+from checklist import importing, workbook
 from checklist import services as checklist_services
 from checklist.models import Answer, SelfAssessment
 from modellkoncept.errors import DomainError
@@ -745,3 +746,137 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, world):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next={URL}"
+
+
+# Hostile workbooks (issue #13): each is refused early with its problem, and nothing is saved.
+# The files are built as `make bench-uploads` builds them (bench/uploads.py), which measures
+# the time and memory each takes; nothing here is timed.
+
+HOSTILE_WORKBOOKS = {
+    "one row of 5 million cells": (
+        lambda p: uploads.one_long_row(p),
+        "The workbook's part xl/worksheets/sheet1.xml unpacks to 71 MB, more than the 64 MB a "
+        "workbook of self-assessments needs; it is refused unread.",
+    ),
+    "one row past the cells a row may have": (
+        lambda p: uploads.one_long_row(p, cells=1_001),
+        "Row 2 of the sheet “Blad1” has more than 1,000 cells; a row of self-assessments has a "
+        "few.",
+    ),
+    "a shared string of 65 MB": (
+        lambda p: uploads.long_shared_string(p, characters=65 * 1024 * 1024),
+        "The workbook's part xl/sharedStrings.xml unpacks to 65 MB, more than the 64 MB a "
+        "workbook of self-assessments needs; it is refused unread.",
+    ),
+    "a shared string longer than Excel's": (
+        lambda p: uploads.long_shared_string(p, characters=32_768),
+        "The workbook holds a text of more than 32,767 characters, more than Excel allows.",
+    ),
+    "a huge declared dimension": (
+        uploads.huge_dimension,
+        "The sheet “Blad1” declares 1,048,576 rows and 16,384 columns; a file of "
+        "self-assessments has at most 50,000 rows. Split it into smaller files.",
+    ),
+    "a zip bomb": (
+        lambda p: uploads.zip_bomb(p, size=200 * 1024 * 1024),
+        "The workbook's part xl/worksheets/sheet1.xml unpacks to 200 MB, more than the 64 MB a "
+        "workbook of self-assessments needs; it is refused unread.",
+    ),
+    "an entity expansion": (
+        uploads.entity_expansion,
+        "The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again.",
+    ),
+    "too many rows": (
+        lambda p: uploads.many_rows(p, rows=importing.MAX_LINES + 1),
+        "The file has more than 50,000 rows. Split it into smaller files.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_WORKBOOKS))
+def test_a_hostile_workbook_is_refused_with_its_problem(world, tmp_path, case):
+    build, expected = HOSTILE_WORKBOOKS[case]
+    path = build(tmp_path / "fientlig.xlsx")
+    assert path.stat().st_size <= importing.MAX_FILE_BYTES  # an upload the site takes
+
+    with path.open("rb") as handle, pytest.raises(DomainError) as caught:
+        importing.parse_rows(handle, path.name)
+
+    assert caught.value.messages == [expected]
+
+
+@pytest.mark.parametrize(
+    "case", ["one row of 5 million cells", "a zip bomb", "a huge declared dimension"]
+)
+def test_a_hostile_workbook_upload_is_shown_beside_the_field_and_saves_nothing(
+    client, world, tmp_path, case
+):
+    build, expected = HOSTILE_WORKBOOKS[case]
+    path = build(tmp_path / "fientlig.xlsx")
+    client.force_login(world.leader)
+    before = snapshot()
+
+    response = upload(client, path)
+
+    assert response.status_code == 422
+    assert 'id="id_file_error"' in response.content.decode()
+    assert response.context["form"].errors["file"] == [expected]
+    assert snapshot() == before
+    with translation.override("sv"):
+        with path.open("rb") as handle, pytest.raises(DomainError) as caught:
+            importing.parse_rows(handle, path.name)
+        assert caught.value.messages != [expected]  # said in Swedish too
+
+
+def test_too_many_shared_strings_are_refused(tmp_path):
+    path = uploads.workbook(
+        tmp_path / "texter.xlsx",
+        shared_strings=[
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+            b"<si><t>a</t></si>" * (workbook.MAX_SHARED_STRINGS + 1),
+            b"</sst>",
+        ],
+    )
+    with path.open("rb") as handle, pytest.raises(DomainError) as caught:
+        importing.parse_rows(handle, path.name)
+    assert caught.value.messages == ["The workbook holds more than 200,000 different texts."]
+
+
+def test_a_workbook_of_too_many_parts_is_refused(tmp_path):
+    path = uploads.workbook(
+        tmp_path / "delar.xlsx", extra=[(f"xl/media/{n}.txt", b"") for n in range(1_000)]
+    )
+    with path.open("rb") as handle, pytest.raises(DomainError) as caught:
+        importing.parse_rows(handle, path.name)
+    assert caught.value.messages == [
+        "The workbook has 1,005 parts; a workbook of self-assessments has a few dozen."
+    ]
+
+
+def test_archives_nested_in_a_workbook_are_never_opened(world, tmp_path):
+    """A zip of zips (1 GB when all is unpacked) inside the workbook is passed over: only the
+    parts that hold the sheets' values are read."""
+    rows = rows_for("9101", world.meeting_ga1.key, SCORES_ABY)
+    sheet = [uploads.SHEET_START, b"<sheetData>", uploads.HEADER_ROW]
+    for number, (code, key, item, score, _comment) in enumerate(rows, start=2):
+        sheet.append(
+            f'<row r="{number}"><c t="inlineStr"><is><t>{code}</t></is></c>'
+            f'<c t="inlineStr"><is><t>{key}</t></is></c><c><v>{item}</v></c>'
+            f"<c><v>{score}</v></c></row>".encode()
+        )
+    sheet.append(b"</sheetData></worksheet>")
+    bomb = uploads.nested_zip_bomb(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(bomb) as archive:
+        nested = archive.read("xl/embeddings/oleObject1.zip")
+    path = uploads.workbook(
+        tmp_path / "med-bilaga.xlsx", sheet=sheet, extra=[("xl/embeddings/oleObject1.zip", nested)]
+    )
+
+    with path.open("rb") as handle:
+        parsed = importing.parse_rows(handle, path.name)
+
+    assert [(r.line, r.organisation, r.item, r.score) for r in parsed[:2]] == [
+        (2, "9101", "1", "1"),
+        (3, "9101", "2", "2"),
+    ]
+    assert len(parsed) == 10

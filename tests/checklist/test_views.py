@@ -23,13 +23,16 @@ from django.utils.html import escape
 from checklist import services
 from checklist.models import Answer, AssessmentComment, ChecklistVersion, SelfAssessment
 from participants import services as participant_services
+from participants.models import FunctionAssignment, Participation
 from rounds import services as round_services
-from rounds.models import Meeting, Round
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# What an autosave costs (test_an_autosave_reads_the_form_and_writes_what_changed_…).
+AUTOSAVE_QUERIES = 14
 
 
 # Helpers
@@ -952,6 +955,56 @@ def test_organisation_page_shows_an_earlier_round_with_the_same_checklist_only(
     assert f'id="history-{aby_history["other"].pk}-heading"' not in html
 
 
+def _history_rounds(html: str) -> str:
+    return html[html.index('id="history-heading"') : html.index('id="works-heading"')]
+
+
+def test_mentor_of_this_round_sees_this_round_only_of_the_organisation_history(
+    world, aby_history, as_user
+):
+    """Issue #13: GA1's mentor (Mentorstad) opened Aby's page in round A and saw Aby's scores
+    from an earlier round, whose pages are 404 for her."""
+    earlier = aby_history["same"]
+    mentor = as_user(world.mentor_m1)
+    response = mentor.get(_organisation_url())
+    assert response.status_code == 200
+    history = _history_rounds(response.content.decode())
+    assert "Modellkommuner 2023–2024" not in history
+    assert f'id="history-{earlier.pk}-heading"' not in history
+    assert history.count("<svg") == 2  # this round's charts stay
+    assert _table(response, _sv("Score per item at each assessment"), nth=0)[-1][1:] == [
+        "22",
+        "25",
+    ]
+    assert (
+        mentor.get(reverse("rounds:round_detail", kwargs={"slug": earlier.slug})).status_code == 404
+    )
+    # The organisation's own people and project leaders still see its whole history.
+    for person in (world.politician_a1, world.leader):
+        own = _history_rounds(as_user(person).get(_organisation_url()).content.decode())
+        assert f'id="history-{earlier.pk}-heading"' in own
+
+
+def test_mentor_of_the_earlier_round_sees_that_round_in_the_history(world, aby_history, as_user):
+    """Within the earlier round its own policy holds: who mentored Aby's group there sees it."""
+    earlier = aby_history["same"]
+    # The earlier round is completed (an archive the services no longer change): its group
+    # and mentor as they were, written directly.
+    aby_then = earlier.participations.get(organisation=world.a1.organisation)
+    group = BenchmarkingGroup.objects.create(round=earlier, name="Grupp då")
+    aby_then.group = group
+    aby_then.save(update_fields=["group"])
+    mentor_then = Participation.objects.create(
+        round=earlier, organisation=world.m1.organisation, role=Participation.Role.MENTOR
+    )
+    GroupMentor.objects.create(group=group, participation=mentor_then)
+    FunctionAssignment.objects.create(
+        participation=mentor_then, person=world.mentor_m1, function="strateg"
+    )
+    history = _history_rounds(as_user(world.mentor_m1).get(_organisation_url()).content.decode())
+    assert f'id="history-{earlier.pk}-heading"' in history
+
+
 def test_organisation_page_ids_are_unique_when_two_rounds_have_the_same_figures(world, as_user):
     earlier = round_services.round_create(
         name="Modellkommuner 2023–2024",
@@ -1187,7 +1240,6 @@ def _add_earlier(world, n: int, *, offset: int = 0):
         )
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _url("assessment", world.draft_a1)
@@ -1200,7 +1252,6 @@ def test_assessment_page_queries_do_not_grow(world, as_user, django_assert_max_n
     assert response.content.decode().count("Anmärkning nummer ") == 5
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_organisation_page_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
     client = as_user(world.strategist_a1)
     url = _organisation_url()
@@ -1212,3 +1263,26 @@ def test_organisation_page_queries_do_not_grow(world, as_user, django_assert_max
         response = client.get(url)
     rows = _table(response, _sv("Score per item at each assessment"))
     assert len(rows[0]) == 1 + 5  # five assessments, five columns
+
+
+def test_an_autosave_reads_the_form_and_writes_what_changed_in_a_fixed_number_of_queries(
+    world, as_user, django_assert_num_queries
+):
+    """An autosave reads the checklist's items and scale, not the page (its answer is a status
+    line), and writes the changed answer with its history row and the new revision."""
+    client = as_user(world.strategist_a1)
+    draft = world.draft_a1
+    client.get(_url("assessment", draft))  # the session, as the page left it
+    kept = draft.answers.get(item__number=1).history.count()
+    # Session, user, the policy's standing and the assessment; items and scale; the locked
+    # assessment and its answers; the changed answer and its history row; the revision and
+    # its history row; and the savepoint around the service's transaction (released).
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        response = client.post(
+            _url("assessment_save", draft),
+            _post_data({1: 3}, revision=draft.revision, comments={1: "Ny kommentar"}),
+            **HTMX,
+        )
+    assert response.status_code == 200
+    assert _stored(draft)[1] == 3
+    assert draft.answers.get(item__number=1).history.count() == kept + 1  # one row: this change

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -186,6 +189,156 @@ def test_an_organisation_already_in_the_round_cannot_apply(visitor, world, open_
     assert response.status_code == 422
     assert "Gby already takes part in Omgång C." in response.content.decode()
     assert not Application.objects.exists()
+
+
+# Not a relay for the site's e-mail: throttles, a fixed acknowledgement, a honeypot
+
+SPAM = "Hej Your account is suspended! Verify now at https://phish.example/login"
+
+
+def _stranger(number: int, **changes) -> dict:
+    """An application for an organisation outside the list (any number of them may apply)."""
+    return _data(
+        None,
+        f"nr{number}.example",
+        organisation_name=f"Förbund {number}",
+        contact_name=SPAM,
+        message=SPAM,
+        **changes,
+    )
+
+
+def _post(data, address="192.0.2.44", **headers):
+    return Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en", **headers).post(_form(), data)
+
+
+def _refused_as_too_many(response) -> bool:
+    names = [t.name for t in response.templates]
+    return response.status_code == 429 and names[:2] == ["429.html", "base.html"]
+
+
+def test_five_applications_an_hour_are_taken_from_one_address(
+    world, open_round, eager, django_capture_on_commit_callbacks
+):
+    assert settings.APPLICATION_THROTTLE_PER_ADDRESS == (5, 60 * 60)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [_post(_stranger(n)).status_code for n in range(5)]
+    assert answers == [200] * 5
+    assert Application.objects.count() == 5
+    assert len(mail.outbox) == 5
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        sixth = _post(_stranger(5))
+
+    assert _refused_as_too_many(sixth), sixth.status_code
+    assert sixth["Retry-After"] == "3600"
+    assert "Nothing was saved or sent" in sixth.content.decode()
+    assert Application.objects.count() == 5
+    assert len(mail.outbox) == 5
+    assert queued == []
+    # Another address is counted on its own.
+    assert _post(_stranger(6), address="192.0.2.45").status_code == 200
+    assert Application.objects.count() == 6
+
+
+def test_three_applications_a_day_are_taken_for_one_contact_address(
+    world, open_round, eager, django_capture_on_commit_callbacks
+):
+    assert settings.APPLICATION_THROTTLE_PER_EMAIL == (3, 24 * 60 * 60)
+    same = {"contact_email": "Offer@Example.se"}
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            assert _post(_stranger(n, **same), address=f"192.0.2.{n}").status_code == 200
+
+    fourth = _post(
+        _stranger(3, contact_email="offer@example.se"), address="192.0.2.3"
+    )  # the same address in another case
+
+    assert _refused_as_too_many(fourth), fourth.status_code
+    assert Application.objects.count() == 3
+    assert [m.to for m in mail.outbox] == [["Offer@Example.se"]] * 3
+
+
+def test_behind_the_trusted_proxy_each_client_is_counted_on_its_own(
+    world, open_round, eager, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    for n in range(5):
+        assert (
+            _post(_stranger(n), "10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 200
+        )
+    assert _refused_as_too_many(
+        _post(_stranger(5), "10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    )
+
+    other = _post(_stranger(6), "10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert other.status_code == 200
+    assert Application.objects.count() == 6
+
+
+def test_the_count_starts_again_after_its_window(world, open_round, eager, settings):
+    settings.APPLICATION_THROTTLE_PER_ADDRESS = (1, 1)  # one a second
+    assert _post(_stranger(0)).status_code == 200
+    assert _post(_stranger(1)).status_code == 429
+
+    time.sleep(1.1)
+
+    assert _post(_stranger(2)).status_code == 200
+    assert sorted(Application.objects.values_list("organisation_name", flat=True)) == [
+        "Förbund 0",
+        "Förbund 2",
+    ]
+
+
+def test_a_form_with_errors_is_not_counted(world, open_round):
+    for _ in range(8):
+        assert _post(_stranger(0, contact_email="inte-en-adress")).status_code == 422
+
+    assert _post(_stranger(0)).status_code == 200
+
+
+def test_the_acknowledgement_repeats_nothing_typed_into_the_form(
+    world, open_round, eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(_stranger(1, contact_phone="https://phish.example"))
+    assert response.status_code == 200
+    assert Application.objects.get().contact_name == SPAM  # kept for the project leader
+
+    (sent,) = mail.outbox
+    text = sent.subject + sent.body
+
+    assert sent.subject == "Your expression of interest for Omgång C"
+    assert "We have received an expression of interest for Omgång C from this e-mail" in text
+    for typed in ("Verify", "phish", "suspended", "Förbund 1", "nr1.example", "Kim"):
+        assert typed not in text
+
+
+def test_the_honeypot_is_hidden_from_people(visitor, world, open_round):
+    page = visitor.get(_form()).content.decode()
+
+    trap = re.search(
+        r'<div class="visually-hidden" aria-hidden="true">(.*?)</div>\s*<button', page, re.S
+    )
+    assert trap, "the honeypot sits in a visually hidden, aria-hidden container"
+    field = re.search(r"<input[^>]*name=\"leave_empty\"[^>]*>", trap.group(1)).group(0)
+    assert 'tabindex="-1"' in field
+    assert 'autocomplete="off"' in field
+    assert "required" not in field
+
+
+def test_a_filled_honeypot_is_answered_as_accepted_and_nothing_is_saved_or_sent(
+    world, open_round, eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = _post(_stranger(1, leave_empty="https://spam.example"))
+
+    assert response.status_code == 200
+    assert "Thank you for your expression of interest" in response.content.decode()
+    assert not Application.objects.exists()
+    assert mail.outbox == []
+    assert queued == []
 
 
 # The project leader's decision

@@ -381,7 +381,6 @@ QUERY_BOUNDS = {
 }
 
 
-@pytest.mark.usefixtures("fresh_pages")
 @pytest.mark.parametrize("user_name", ["leader", "strategist_a1", "mentor_m1"])
 def test_start_and_participation_pages_run_a_bounded_number_of_queries(
     client, world, user_name, django_assert_max_num_queries

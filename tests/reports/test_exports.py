@@ -38,7 +38,12 @@ def scored(world):
         world.a2,
         second,
         "3322222111",
-        comments={1: "Beslut i fullmäktige; “klart”", 2: FORMULA, 3: "Rad ett\nRad två"},
+        comments={
+            1: "Beslut i fullmäktige; “klart”",
+            2: FORMULA,
+            3: "Rad ett\nRad två",
+            5: "＝1+1",  # full-width
+        },
     )
     world.second = second
     return world
@@ -80,6 +85,24 @@ def test_the_round_csv_has_a_row_per_organisation_meeting_and_item(scored):
         for item, score in items.items()
     }
     assert {(r[0], r[3], r[7]): r[9] for r in rows} == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["＝1+1", "＋SUM(A1)", "－2+3", "＠SUM(A1)", "﹦1+1", '＝HYPERLINK("http://x","y")']
+)
+def test_a_formula_in_full_width_or_compatibility_form_is_kept_as_text(text):
+    assert exports._csv_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Ｅｎ kommentar", "1+1=2", "Ökat –2 % i år", "ﬁnt"])
+def test_text_that_is_no_formula_is_left_alone(text):
+    assert exports._csv_cell(text) == text
+
+
+def test_the_round_csv_keeps_a_full_width_formula_as_text(scored):
+    _, *rows = _csv_rows(exports.scores_csv(exports.score_export(round=scored.round_a)))
+
+    assert [r[10] for r in rows if (r[0], r[3], r[7]) == ("9102", "2", "5")] == ["'＝1+1"]
 
 
 def test_the_workbook_has_a_sheet_per_assessment_and_one_of_item_means(scored):

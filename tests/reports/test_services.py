@@ -1,6 +1,8 @@
 """Asking for reports and rendering them: a row first, one file per job however often the task
 is delivered, a readable reason when rendering fails, and a re-run that works."""
 
+import datetime as dt
+import time
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -273,7 +275,9 @@ def test_batch_progress_counts_each_state(world, media):
     services.report_job_render(job_id=jobs[0].pk)
     services.report_job_render(job_id=jobs[1].pk)
     ReportJob.objects.filter(pk=jobs[2].pk).update(status=ReportJob.Status.FAILED, error="x")
-    ReportJob.objects.filter(pk=jobs[3].pk).update(status=ReportJob.Status.RUNNING)
+    ReportJob.objects.filter(pk=jobs[3].pk).update(
+        status=ReportJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
 
     progress = selectors.batch_progress(batch=batch)
 
@@ -325,10 +329,177 @@ def test_asking_again_after_the_task_was_lost_makes_a_new_job(world):
     first = services.report_job_request(
         kind=ReportJob.Kind.ROUND, round=world.round_a, language="sv"
     )
-    ReportJob.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    three_hours_ago = timezone.now() - timedelta(hours=3)
+    ReportJob.objects.filter(pk=first.pk).update(
+        created_at=three_hours_ago, queued_at=three_hours_ago
+    )
 
     again = services.report_job_request(
         kind=ReportJob.Kind.ROUND, round=world.round_a, language="sv"
     )
 
     assert again.pk != first.pk
+
+
+# Stalled jobs: the heartbeat and the sweep (fixed times, real rows)
+
+SWEEP_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+
+
+def _stalled_world(world, at=SWEEP_AT):
+    """One job in each state the sweep tells apart, at times before `at`."""
+
+    def minutes(n):
+        return at - timedelta(minutes=n)
+
+    def seconds(n):
+        return at - timedelta(seconds=n)
+
+    rows = {
+        # waiting: just queued / queued long ago and never taken (the message was lost)
+        "fresh_pending": {"status": "pending", "queued_at": minutes(1)},
+        "old_pending": {"status": "pending", "queued_at": minutes(6)},
+        "old_pending_never_queued": {"status": "pending", "queued_at": None},
+        # running: its worker beat a moment ago / went silent (killed mid-render)
+        "beating": {"status": "running", "started_at": minutes(4), "heartbeat_at": seconds(10)},
+        "silent": {"status": "running", "started_at": minutes(4), "heartbeat_at": seconds(91)},
+        "silent_since_start": {"status": "running", "started_at": minutes(2)},
+        # finished: never touched
+        "failed": {"status": "failed", "queued_at": minutes(60), "error": "x"},
+    }
+    participations = [world.a1, world.a2, world.a3, world.a4]
+    groups = [world.ga1, world.ga2]
+    jobs = {}
+    for n, (name, fields) in enumerate(rows.items()):
+        if n < len(participations):
+            subject = {"kind": "organisation", "participation": participations[n]}
+        elif n < len(participations) + len(groups):
+            subject = {"kind": "group", "group": groups[n - len(participations)]}
+        else:
+            subject = {"kind": "round"}
+        jobs[name] = ReportJob.objects.create(
+            round=world.round_a,
+            language="sv",
+            attempts=1 if "running" in fields.values() else 0,
+            **subject,
+            **fields,
+        )
+    ReportJob.objects.update(created_at=minutes(30))
+    return jobs
+
+
+def test_the_sweep_queues_again_exactly_the_stalled_jobs(world, django_capture_on_commit_callbacks):
+    jobs = _stalled_world(world)
+    stalled = {"old_pending", "old_pending_never_queued", "silent", "silent_since_start"}
+
+    with django_capture_on_commit_callbacks() as queued:
+        requeued = services.report_jobs_requeue_stalled(now=SWEEP_AT)
+
+    assert sorted(requeued) == sorted(jobs[name].pk for name in stalled)
+    assert len(queued) == 4  # one task each, sent once the sweep commits
+    for name, original in jobs.items():
+        row = ReportJob.objects.get(pk=original.pk)
+        if name in stalled:
+            assert (row.status, row.queued_at, row.heartbeat_at) == ("pending", SWEEP_AT, None)
+        else:
+            assert (row.status, row.queued_at) == (original.status, original.queued_at), name
+    # Deliveries keep counting: a job that kills every worker is failed, not queued for ever.
+    assert ReportJob.objects.get(pk=jobs["silent"].pk).attempts == 1
+
+
+def test_the_sweep_is_idempotent(world, django_capture_on_commit_callbacks):
+    _stalled_world(world)
+    services.report_jobs_requeue_stalled(now=SWEEP_AT)
+
+    with django_capture_on_commit_callbacks() as queued:
+        again = services.report_jobs_requeue_stalled(now=SWEEP_AT + timedelta(minutes=1))
+
+    assert again == []
+    assert queued == []
+    # Five minutes on, with no worker taking or beating any: every unfinished job has
+    # stalled, and each is queued once more, no sooner.
+    later = services.report_jobs_requeue_stalled(now=SWEEP_AT + timedelta(minutes=5, seconds=1))
+    unfinished = ReportJob.objects.exclude(status="failed").values_list("pk", flat=True)
+    assert sorted(later) == sorted(unfinished)
+    assert len(later) == 6
+
+
+def test_a_job_queued_again_by_the_sweep_is_rendered_once(world, media):
+    jobs = _stalled_world(world)
+    services.report_jobs_requeue_stalled(now=SWEEP_AT)
+    silent = jobs["silent"].pk
+
+    # The sweep's delivery and the broker's own redelivery of the killed worker's task.
+    first = services.report_job_render(job_id=silent)
+    second = services.report_job_render(job_id=silent)
+
+    assert first.status == ReportJob.Status.DONE
+    assert second is None
+    assert first.attempts == 2
+    _dirs, files = first.file.storage.listdir(services.JOB_DIRECTORY.format(id=silent))
+    assert len(files) == 1
+
+
+def test_the_sweep_task_runs_the_sweep(world, django_capture_on_commit_callbacks):
+    from reports.tasks import requeue_stalled_reports
+
+    silent = ReportJob.objects.create(
+        round=world.round_a,
+        kind="round",
+        language="sv",
+        status="running",
+        started_at=timezone.now() - timedelta(minutes=10),
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    with django_capture_on_commit_callbacks():
+        assert requeue_stalled_reports.apply().get() == [silent.pk]
+
+    silent.refresh_from_db()
+    assert silent.status == ReportJob.Status.PENDING
+
+
+def test_a_stalled_job_is_shown_as_such_and_can_be_run_again_at_once(world):
+    jobs = _stalled_world(world, at=timezone.now())
+
+    marked = {j.pk: j.lost for j in selectors.with_lost(ReportJob.objects.all())}
+    assert {name for name, j in jobs.items() if marked[j.pk]} == {
+        "old_pending",
+        "old_pending_never_queued",
+        "silent",
+        "silent_since_start",
+    }
+    rerun = services.report_job_rerun(job=jobs["silent"])
+    with pytest.raises(DomainError):
+        services.report_job_rerun(job=jobs["beating"])
+
+    assert (rerun.status, rerun.attempts, rerun.heartbeat_at) == ("pending", 0, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_while_its_worker_renders():
+    from rounds import services as round_services
+
+    round_ = round_services.round_create(
+        name="Omgång H", slug="omgang-h", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)
+    )
+    long_ago = timezone.now() - timedelta(hours=1)
+    running = ReportJob.objects.create(
+        round=round_,
+        kind="round",
+        language="sv",
+        status="running",
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+
+    with services.Heartbeat(running.pk, every=0.02) as heartbeat:
+        deadline = time.monotonic() + 5
+        while ReportJob.objects.get(pk=running.pk).heartbeat_at == long_ago:
+            assert time.monotonic() < deadline, "no heartbeat within five seconds"
+            time.sleep(0.02)
+
+    assert not heartbeat._thread.is_alive()  # stops with the rendering
+    running.refresh_from_db()
+    assert running.heartbeat_at > long_ago
+    assert not selectors.is_lost(running)

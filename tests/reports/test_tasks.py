@@ -40,6 +40,8 @@ def test_the_task_is_acknowledged_late_limited_in_time_and_retried_with_backoff(
     assert render_report.soft_time_limit < render_report.time_limit
     # The broker hands an unacknowledged task out again only after the longest task is over.
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > render_report.time_limit
+    # … and soon after: a task reserved by a killed worker runs again within minutes, not 20.
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 6 * 60
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert settings.CELERY_WORKER_MAX_TASKS_PER_CHILD
     assert settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD
@@ -122,3 +124,13 @@ def media_for_worker(settings, tmp_path):
     path.mkdir()
     settings.MEDIA_ROOT = path
     return path
+
+
+def test_beat_sweeps_stalled_report_jobs_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stalled-reports"]
+
+    assert entry["task"] == "reports.tasks.requeue_stalled_reports"
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"] == 60.0
+    # A live worker beats several times before it could be taken for stalled.
+    assert settings.REPORT_RUNNING_STALLED_AFTER >= 4 * settings.REPORT_HEARTBEAT_SECONDS

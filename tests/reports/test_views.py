@@ -2,6 +2,7 @@
 organisation report and their group's report; mentors the group reports of their groups. Pages,
 starting a job, downloads (the policy asked on every request), the polled progress."""
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -129,7 +130,7 @@ def test_starting_a_report_one_may_not_get_is_refused(client, world):
 
 
 def test_a_group_report_is_asked_for_at_a_chosen_meeting(client, world):
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     response = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga1.pk})
     refused = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga2.pk})
@@ -138,6 +139,32 @@ def test_a_group_report_is_asked_for_at_a_chosen_meeting(client, world):
     assert ReportJob.objects.get().meeting == world.meeting_ga1
     assert refused.status_code == 200  # the other group's meeting is not a choice
     assert ReportJob.objects.count() == 1
+
+
+def test_a_mentor_reads_the_groups_reports_but_asks_for_none(client, world, media):
+    """Mentors are readers: the page lists the reports and their files, with no form to ask
+    for one and no button to produce one again; posting anyway is refused and makes no job."""
+    failed = job(kind=ReportJob.Kind.GROUP, round=world.round_a, group=world.ga1)
+    ReportJob.objects.filter(pk=failed.pk).update(status=ReportJob.Status.FAILED, error="x")
+    ready = _done(world, kind=ReportJob.Kind.GROUP, group=world.ga1)
+    client.force_login(world.mentor_m1)
+
+    page = client.get(_group_url(world, world.ga1))
+    text = page.content.decode()
+    asked = client.post(_group_url(world, world.ga1), {"meeting": world.meeting_ga1.pk})
+    rerun = client.post(reverse("reports:job_rerun", kwargs={"pk": failed.pk}))
+    download = client.get(_download(ready))
+
+    assert page.status_code == 200
+    assert 'name="meeting"' not in text
+    assert reverse("reports:job_rerun", kwargs={"pk": failed.pk}) not in text
+    assert _download(ready) in text
+    assert (asked.status_code, rerun.status_code) == (403, 403)
+    assert [t.name for t in asked.templates][:2] == ["403.html", "base.html"]
+    assert download.status_code == 200
+    b"".join(download.streaming_content)
+    assert ReportJob.objects.count() == 2
+    assert ReportJob.objects.get(pk=failed.pk).status == ReportJob.Status.FAILED
 
 
 def test_the_leader_starts_the_round_report_and_all_reports(client, world):
@@ -217,7 +244,7 @@ def test_a_failed_report_says_why_and_can_be_run_again(client, world):
     ReportJob.objects.filter(pk=failed.pk).update(
         status=ReportJob.Status.FAILED, error="Rapporten kunde inte skapas: KeyError: 'x'"
     )
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     page = client.get(_group_url(world, world.ga1)).content.decode()
     response = client.post(reverse("reports:job_rerun", kwargs={"pk": failed.pk}))
@@ -244,7 +271,7 @@ def test_the_batch_page_polls_its_progress_until_every_report_is_finished(client
     after = client.get(progress_url).content.decode()
     reloaded = client.get(reverse("reports:batch_detail", kwargs={"pk": batch.pk})).content.decode()
 
-    assert f'hx-get="{progress_url}"' in page
+    assert f'hx-get="{progress_url}?seen=0-0-0-7-0"' in page
     with translation.override("sv"):
         counts = gettext("%(finished)s of %(total)s reports finished (%(percent)s %%)") % {
             "finished": 0,
@@ -303,7 +330,7 @@ def test_web_processes_do_not_import_weasyprint():
 def test_a_lost_report_is_offered_again_and_stops_the_polling(client, world):
     lost = job(kind=ReportJob.Kind.GROUP, round=world.round_a, group=world.ga1)
     ReportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    client.force_login(world.mentor_m1)
+    client.force_login(world.strategist_a1)
 
     fragment = client.get(
         _group_url(world, world.ga1) + "?fragment=jobs", HTTP_HX_REQUEST="true"
@@ -311,3 +338,73 @@ def test_a_lost_report_is_offered_again_and_stops_the_polling(client, world):
 
     assert 'hx-trigger="every 2s"' not in fragment
     assert reverse("reports:job_rerun", kwargs={"pk": lost.pk}) in fragment
+
+
+def _polled_in_live_region(html: str, region: str, polled: str) -> dict[str, str]:
+    """The attributes of the element htmx polls, which must sit right inside the live region,
+    so that the region itself stays in the page while its content is swapped."""
+    match = re.search(
+        rf'<div id="{region}" (?P<live>[^>]*)>\s*<div id="{polled}"(?P<attrs>[^>]*)>', html
+    )
+    assert match, f"#{polled} is not right inside the live region #{region}"
+    attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group("attrs")))
+    attributes["region"] = match.group("live")
+    return attributes
+
+
+def test_the_polled_report_lists_swap_their_content_and_keep_the_live_region(client, world, media):
+    job(kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1)
+    batch = services.report_batch_request(round=world.round_a)
+    client.force_login(world.leader)
+    jobs_page = client.get(_org_url(world, world.a1)).content.decode()
+    jobs_fragment = client.get(
+        _org_url(world, world.a1) + "?fragment=jobs", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    batch_page = client.get(
+        reverse("reports:batch_detail", kwargs={"pk": batch.pk})
+    ).content.decode()
+    batch_fragment = client.get(
+        reverse("reports:batch_progress", kwargs={"pk": batch.pk})
+    ).content.decode()
+
+    for html in (jobs_page, jobs_fragment):
+        polled = _polled_in_live_region(html, "report-jobs-region", "report-jobs")
+        assert polled["region"] == 'aria-live="polite"'
+        assert (polled["hx-trigger"], polled["hx-select"], polled["hx-swap"]) == (
+            "every 2s",
+            "#report-jobs",
+            "outerHTML",
+        )
+    for html in (batch_page, batch_fragment):
+        polled = _polled_in_live_region(html, "batch-progress-region", "batch-progress")
+        assert polled["region"] == 'role="status"'
+        assert (polled["hx-trigger"], polled["hx-select"], polled["hx-swap"]) == (
+            "every 2s",
+            "#batch-progress",
+            "outerHTML",
+        )
+        assert html.count('role="status"') == 1  # one region, not one inside another
+
+
+def test_the_polling_hears_nothing_new_until_the_reports_change(client, world, media):
+    waiting = job(kind=ReportJob.Kind.ORGANISATION, round=world.round_a, participation=world.a1)
+    batch = services.report_batch_request(round=world.round_a)
+    client.force_login(world.leader)
+    jobs_url = _org_url(world, world.a1) + "?fragment=jobs"
+    progress_url = reverse("reports:batch_progress", kwargs={"pk": batch.pk})
+
+    first = client.get(jobs_url, HTTP_HX_REQUEST="true").content.decode()
+    seen = re.search(r"fragment=jobs&amp;seen=([0-9a-f]+)\"", first).group(1)
+    jobs_unchanged = client.get(f"{jobs_url}&seen={seen}", HTTP_HX_REQUEST="true")
+    progress_unchanged = client.get(f"{progress_url}?seen=0-0-0-7-0")
+    services.report_job_render(job_id=waiting.pk)
+    services.report_job_render(job_id=batch.jobs.order_by("pk").first().pk)
+    jobs_changed = client.get(f"{jobs_url}&seen={seen}", HTTP_HX_REQUEST="true")
+    progress_changed = client.get(f"{progress_url}?seen=0-0-0-7-0")
+
+    assert (jobs_unchanged.status_code, jobs_unchanged.content) == (204, b"")
+    assert (progress_unchanged.status_code, progress_unchanged.content) == (204, b"")
+    assert jobs_changed.status_code == 200
+    assert _download(waiting) in jobs_changed.content.decode()
+    assert progress_changed.status_code == 200
+    assert f'hx-get="{progress_url}?seen=1-0-0-6-0"' in progress_changed.content.decode()

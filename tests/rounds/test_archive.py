@@ -255,6 +255,45 @@ def test_the_export_reads_in_as_many_queries_however_large_the_round(world):
     assert len(larger.captured_queries) == len(smaller.captured_queries) <= 12
 
 
+def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
+    """The rows are created in bulk after one check of the whole document, so a larger round
+    (more meetings, attendances, works and notes) costs no more statements."""
+    _enrich_round_a(world)
+    smaller_document = archive.export_document(world.round_a)
+    for n in range(3):
+        start = timezone.now() + dt.timedelta(days=100 + n)
+        meeting = round_services.meeting_create(
+            round=world.round_a,
+            kind=Meeting.Kind.SEMINAR,
+            title=f"Seminarium {n}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
+        round_services.attendance_record(
+            meeting=meeting, participation=world.a2, person=world.strategist_a2
+        )
+        work = participant_services.improvement_work_create(
+            participation=world.a2, title=f"Arbete {n}", origin_meeting=meeting
+        )
+        participant_services.progress_note_add(work=work, text="Påbörjat.")
+    larger_document = archive.export_document(world.round_a)
+    for slug, document in (("omgang-c", smaller_document), ("omgang-d", larger_document)):
+        document["round"]["slug"] = slug
+
+    with CaptureQueriesContext(connection) as smaller:
+        archive.import_document(smaller_document, by=world.leader)
+    with CaptureQueriesContext(connection) as larger:
+        summary = archive.import_document(larger_document, by=world.leader)
+
+    assert summary.meetings == 7
+    assert (
+        summary.improvement_works
+        == ImprovementWork.objects.filter(participation__round=world.round_a).count()
+    )
+    assert Meeting.objects.filter(round__slug="omgang-d").count() == 7
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 60
+
+
 def test_every_enum_of_the_schema_is_the_models_choices():
     defs = archive.schema()["$defs"]
     pairs = {
@@ -782,3 +821,106 @@ def test_an_unknown_function_in_an_audience_is_refused(document, tmp_path):
     message = _refused(document, tmp_path)
 
     assert "$.meetings[0].audience[0]" in message
+
+
+# Values that broke pages or the import (issue #13): each is a problem listed with its path.
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("meetings", 0, "starts_at"), "0001-01-01T00:00:00+14:00"),
+        (("meetings", 0, "ends_at"), "9999-12-31T23:59:59-12:00"),
+        (("meetings", 0, "starts_at"), "1999-12-31T23:00:00+01:00"),
+        (("round", "starts_on"), "0001-01-01"),
+        (("round", "ends_on"), "2101-01-01"),
+    ],
+)
+def test_a_date_outside_the_programme_years_is_refused_with_its_path(
+    client, world, document, where, value
+):
+    target = document
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = "$." + ".".join(str(p) for p in where).replace(".0.", "[0].")
+    client.force_login(world.leader)
+    before = _counts()
+
+    response = client.post(IMPORT_URL, {"file": _upload(document)})
+
+    assert response.status_code == 422
+    assert f"{path}: ”{value}” ligger utanför åren 2000 till 2100." in response.context["problems"]
+    assert _counts() == before
+    with translation.override("en"):
+        assert f"{path}: “{value}” is outside the years 2000 to 2100." in archive.validate_document(
+            document
+        )
+
+
+def _upload_text(text: str, name="omgang-c.json"):
+    return SimpleUploadedFile(name, text.encode(), content_type="application/json")
+
+
+def _raw(document, **replacements) -> str:
+    """The document as JSON text, with placeholders replaced by raw JSON text."""
+    text = json.dumps(document, ensure_ascii=False)
+    for placeholder, raw in replacements.items():
+        text = text.replace(json.dumps(placeholder), raw)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("setup", "raw", "path"),
+    [
+        (lambda d: d["round"].update(current_year="@X@"), "1" * 5000, "$.round.current_year"),
+        (lambda d: d["round"].update(name="@X@"), r'"Omg\ud800ng C"', "$.round.name"),
+        (lambda d: d["round"].update(name="@X@"), r'"Omg\u0000ng C"', "$.round.name"),
+        (lambda d: d["groups"][0].update(theme="@X@"), r'"Tema\u0000"', "$.groups[0].theme"),
+        (lambda d: d["round"].update(slug="@X@"), r'"omgang-\u0000"', "$.round.slug"),
+    ],
+    ids=["digits", "surrogate", "nul-name", "nul-theme", "nul-slug"],
+)
+def test_a_value_that_cannot_be_stored_is_a_listed_problem(
+    client, world, document, setup, raw, path
+):
+    setup(document)
+    text = _raw(document, **{"@X@": raw})
+    client.force_login(world.leader)
+    before = _counts()
+
+    response = client.post(IMPORT_URL, {"file": _upload_text(text)})
+
+    assert response.status_code == 422
+    problems = response.context["problems"]
+    assert [p for p in problems if p.startswith(f"{path}: ")], problems
+    assert _counts() == before
+    assert "rounds:archive_upload" not in client.session
+    # The command says the same and writes nothing either.
+    with pytest.raises(archive.ArchiveError) as refusal:
+        archive.import_document(archive.parse_document(text))
+    assert any(p.startswith(f"{path}: ") for p in refusal.value.problems)
+    assert _counts() == before
+
+
+@pytest.mark.postgres
+def test_on_postgresql_nothing_of_a_hostile_archive_reaches_the_database(client, world, document):
+    """PostgreSQL stored the year 1 (as 1 BC), after which the round's pages, every mentor's
+    workspace and the calendar feeds answered 500; a NUL character failed at confirmation."""
+    client.force_login(world.leader)
+    before = _counts()
+    year_one = copy.deepcopy(document)
+    year_one["meetings"][0]["starts_at"] = "0001-01-01T00:00:00+14:00"
+    nul_theme = copy.deepcopy(document)
+    nul_theme["groups"][0]["theme"] = "@X@"
+    for text in (
+        json.dumps(year_one, ensure_ascii=False),
+        _raw(nul_theme, **{"@X@": r'"Tema\u0000"'}),
+        _raw(nul_theme, **{"@X@": r'"Tema\udfff"'}),
+    ):
+        response = client.post(IMPORT_URL, {"file": _upload_text(text)})
+        assert response.status_code == 422
+        assert response.context["problems"]
+    assert _counts() == before
+    client.force_login(world.mentor_m1)
+    assert client.get(reverse("rounds:mentor_workspace")).status_code == 200

@@ -348,7 +348,6 @@ BOUNDS = {
 }
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
     client, leader, small, django_assert_max_num_queries
 ):

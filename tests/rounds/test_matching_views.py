@@ -525,7 +525,6 @@ def test_a_project_leader_sees_every_mentored_group(client, ws, leader):
     assert groups == ["Söderslätt", "Tornedalen"]
 
 
-@pytest.mark.usefixtures("fresh_pages")
 @pytest.mark.parametrize("size", ["small", "bigger", "more groups"])
 def test_the_workspace_queries_do_not_grow_with_the_groups(
     client, pool, size, django_assert_max_num_queries

@@ -260,7 +260,7 @@ def test_mentor_reads_the_group_it_mentors(client, world):
     response = client.get(_group(world, world.ga1))
 
     assert response.status_code == 200
-    assert bool(response.context["is_mentor"]) is True
+    assert response.context["is_mentor"] is True
     assert [a.pk for a in response.context["assessments"]] == [world.submitted_a2.pk]
     assert _in_swedish("You follow this group as its mentor; the page is read-only.") in (
         response.content.decode()
@@ -333,7 +333,6 @@ QUERY_BOUNDS = {
 }
 
 
-@pytest.mark.usefixtures("fresh_pages")
 @pytest.mark.parametrize("user_name", ["leader", "strategist_a1", "mentor_m1"])
 def test_round_and_group_pages_run_a_bounded_number_of_queries(
     client, world, user_name, django_assert_max_num_queries
