@@ -50,7 +50,6 @@ def test_an_assessment_not_yet_due_is_not_missing(client, world):
     assert '<span class="status-badge status-badge--danger">missing</span>' in html
 
 
-@pytest.mark.usefixtures("fresh_pages")
 def test_the_dashboard_filters_by_group_status_and_name(client, world):
     held = timezone.now() - dt.timedelta(days=2)
     services.meeting_update(
