@@ -621,6 +621,7 @@ class MeetingDeleteView(MeetingFormMixin, TemplateView):
         ]
         return super().get_context_data(
             heading=_("Remove the meeting"),
+            subject=meeting.title,
             consequences=consequences,
             button=_("Remove the meeting"),
             cancel_url=reverse(
@@ -785,6 +786,7 @@ class GroupDeleteView(GroupFormMixin, TemplateView):
             )
         return super().get_context_data(
             heading=_("Remove the group"),
+            subject=group.name,
             consequences=consequences,
             button=_("Remove the group"),
             cancel_url=reverse(
