@@ -1,10 +1,22 @@
 from django.contrib import admin
 
-from checklist.models import Answer, ChecklistItem, ChecklistVersion, ScaleStep, SelfAssessment
+from checklist.models import (
+    Answer,
+    ChecklistItem,
+    ChecklistPart,
+    ChecklistVersion,
+    ScaleStep,
+    SelfAssessment,
+)
 
 
 class ScaleStepInline(admin.TabularInline):
     model = ScaleStep
+    extra = 0
+
+
+class ChecklistPartInline(admin.TabularInline):
+    model = ChecklistPart
     extra = 0
 
 
@@ -16,7 +28,7 @@ class ChecklistItemInline(admin.StackedInline):
 @admin.register(ChecklistVersion)
 class ChecklistVersionAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_sv", "level", "scale_min", "scale_max"]
-    inlines = [ScaleStepInline, ChecklistItemInline]
+    inlines = [ScaleStepInline, ChecklistPartInline, ChecklistItemInline]
 
 
 class AnswerInline(admin.TabularInline):

@@ -28,6 +28,14 @@ class ChecklistVersion(TimeStampedModel):
     level = models.CharField(_("level"), max_length=20, choices=Level, default=Level.ORGANISATION)
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=3)
+    # The classic version's one-line guidance under each item was written for this site, not
+    # taken from SKR's documents: pages label it as the site's help, and the checklist file
+    # (checklist.document), which carries only what the checklist itself says, leaves it out.
+    guidance_is_site_help = models.BooleanField(
+        _("guidance written by this site"),
+        default=False,
+        help_text=_("The items' guidance is the site's own help text, not the checklist's."),
+    )
 
     class Meta:
         verbose_name = _("checklist version")
@@ -96,6 +104,40 @@ class ScaleStep(models.Model):
             raise ValidationError({"value": _("The score lies outside the version's scale.")})
 
 
+class ChecklistPart(models.Model):
+    """A part of a checklist version that groups its items under a heading, such as
+    “Styrning och ledning”. Its key names it in a checklist file."""
+
+    version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        verbose_name=_("checklist version"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    key = models.SlugField(_("key"), max_length=60)
+    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist part")
+        verbose_name_plural = _("checklist parts")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="checklist_part_key_unique"),
+            models.UniqueConstraint(
+                fields=["version", "position"], name="checklist_part_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
 class ChecklistItem(models.Model):
     """One item (moment) of a checklist version."""
 
@@ -106,8 +148,14 @@ class ChecklistItem(models.Model):
         verbose_name=_("checklist version"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    part_sv = models.CharField(_("part (Swedish)"), max_length=200, blank=True)
-    part_en = models.CharField(_("part (English)"), max_length=200, blank=True)
+    part = models.ForeignKey(
+        ChecklistPart,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("part"),
+    )
     text_sv = models.TextField(_("text (Swedish)"))
     text_en = models.TextField(_("text (English)"), blank=True)
     guidance_sv = models.TextField(_("guidance (Swedish)"), blank=True)
@@ -129,13 +177,14 @@ class ChecklistItem(models.Model):
     def __str__(self):
         return f"{self.number}. {self.text}"
 
+    def clean(self):
+        super().clean()
+        if self.part_id and self.version_id and self.part.version_id != self.version_id:
+            raise ValidationError({"part": _("The part belongs to another checklist version.")})
+
     @property
     def text(self) -> str:
         return localized(self, "text")
-
-    @property
-    def part(self) -> str:
-        return localized(self, "part")
 
     @property
     def guidance(self) -> str:

@@ -29,6 +29,26 @@ CHANGE_REASONS = {
 
 
 @dataclass(frozen=True)
+class Section:
+    """A run of items under one part of the checklist (`part` None: items without a part)."""
+
+    part: object
+    rows: list
+
+
+def sections(rows, *, part_of=lambda row: row.part) -> list[Section]:
+    """Rows (items, or anything `part_of` finds an item's part in) grouped under their parts,
+    in their order; reads nothing, so the rows must come with their parts."""
+    result: list[Section] = []
+    for row in rows:
+        part = part_of(row)
+        if not result or result[-1].part != part:
+            result.append(Section(part=part, rows=[]))
+        result[-1].rows.append(row)
+    return result
+
+
+@dataclass(frozen=True)
 class ItemRow:
     item: object
     answer: Answer
@@ -111,7 +131,7 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
 
 
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
-    answers = list(assessment.answers.select_related("item").order_by("item__number"))
+    answers = list(assessment.answers.select_related("item__part").order_by("item__number"))
     previous = previous_submitted(assessment)
     previous_scores = (
         dict(previous.answers.values_list("item__number", "score")) if previous else {}
@@ -280,7 +300,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
-    items = list(ChecklistItem.objects.filter(version_id=version_id))
+    items = list(ChecklistItem.objects.filter(version_id=version_id).select_related("part"))
     schedules = Q()
     for own in rounds:  # each round's own meetings and the organisation's group's
         schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))

@@ -15,6 +15,7 @@ from checklist.models import (
     Answer,
     AssessmentComment,
     ChecklistItem,
+    ChecklistPart,
     ChecklistVersion,
     ScaleStep,
     SelfAssessment,
@@ -313,11 +314,17 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class PartSpec:
+    key: str
+    title_sv: str
+    title_en: str = ""
+
+
+@dataclass(frozen=True)
 class ItemSpec:
     text_sv: str
     text_en: str = ""
-    part_sv: str = ""
-    part_en: str = ""
+    part: str | None = None  # the key of one of the version's parts
     guidance_sv: str = ""
     guidance_en: str = ""
 
@@ -332,10 +339,13 @@ def checklist_version_create(
     scale_min: int,
     scale_max: int,
     steps: Sequence[StepSpec],
+    parts: Sequence[PartSpec] = (),
     items: Sequence[ItemSpec],
+    guidance_is_site_help: bool = False,
 ) -> ChecklistVersion:
-    """Create a checklist version: its scale with a label for every step, and its items in
-    order (numbered from 1). A version is never changed once rounds use it; make a new one."""
+    """Create a checklist version: its scale with a label for every step, its parts (headings
+    that group items, in order) and its items in order (numbered from 1). A version is never
+    changed once rounds use it; make a new one."""
     version = ChecklistVersion(
         slug=slug,
         name_sv=name_sv.strip(),
@@ -343,6 +353,7 @@ def checklist_version_create(
         level=level,
         scale_min=scale_min,
         scale_max=scale_max,
+        guidance_is_site_help=guidance_is_site_help,
     )
     version.full_clean()
     problems = []
@@ -357,12 +368,28 @@ def checklist_version_create(
         for step in steps
         if not step.label_sv.strip()
     ]
+    keys = [part.key for part in parts]
+    problems += [
+        _("Two parts have the key “%(key)s”.") % {"key": key}
+        for key in sorted({k for k in keys if keys.count(k) > 1})
+    ]
+    problems += [
+        _("The part “%(key)s” has no Swedish title.") % {"key": part.key}
+        for part in parts
+        if not part.title_sv.strip()
+    ]
     if not items:
         problems.append(_("A checklist needs at least one item."))
     problems += [
         _("Item %(number)s has no Swedish text.") % {"number": number}
         for number, item in enumerate(items, start=1)
         if not item.text_sv.strip()
+    ]
+    problems += [
+        _("Item %(number)s belongs to the part “%(key)s”, which the checklist does not have.")
+        % {"number": number, "key": item.part}
+        for number, item in enumerate(items, start=1)
+        if item.part is not None and item.part not in keys
     ]
     if problems:
         raise DomainError(problems)
@@ -373,14 +400,25 @@ def checklist_version_create(
         )
         for s in steps
     )
+    created_parts = {}
+    for position, spec in enumerate(parts, start=1):
+        part = ChecklistPart(
+            version=version,
+            position=position,
+            key=spec.key,
+            title_sv=spec.title_sv.strip(),
+            title_en=spec.title_en.strip(),
+        )
+        part.full_clean()
+        part.save()
+        created_parts[spec.key] = part
     ChecklistItem.objects.bulk_create(
         ChecklistItem(
             version=version,
             number=number,
+            part=created_parts.get(item.part) if item.part is not None else None,
             text_sv=item.text_sv.strip(),
             text_en=item.text_en.strip(),
-            part_sv=item.part_sv.strip(),
-            part_en=item.part_en.strip(),
             guidance_sv=item.guidance_sv.strip(),
             guidance_en=item.guidance_en.strip(),
         )

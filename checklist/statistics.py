@@ -51,6 +51,7 @@ class ItemMean:
     text: str
     mean: Fraction | None  # None when nobody has scored the item at this point
     n: int
+    part: object = None  # the item's ChecklistPart, if the version has parts
 
     @property
     def rounded(self) -> Decimal | None:
@@ -179,7 +180,7 @@ class RoundScores:
                 o.points[point][item.number] for o in at_point if item.number in o.points[point]
             ]
             mean = Fraction(sum(scores), len(scores)) if scores else None
-            item_means.append(ItemMean(item.number, item.text, mean, len(scores)))
+            item_means.append(ItemMean(item.number, item.text, mean, len(scores), item.part))
         item_means.sort(key=lambda m: (m.mean is None, -(m.mean or 0), m.number))
         movement = {}
         for org in orgs:
@@ -230,7 +231,9 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
     if not include_withdrawn:
         participations = participations.filter(withdrawn_on__isnull=True)
     counted = list(participations.select_related("organisation"))
-    items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
+    items = list(
+        ChecklistItem.objects.filter(version_id=round.checklist_version_id).select_related("part")
+    )
     meetings = Meeting.objects.filter(round=round, assessment_due=True)
     if not whole_round:  # only the schedules of the organisations asked for
         meetings = schedule_of(meetings, group_ids={p.group_id for p in counted})
@@ -284,6 +287,7 @@ class ComparisonRow:
     text: str
     scores: list[int | None]  # one per organisation, in the comparison's order
     mean: ItemMean
+    part: object = None  # the item's ChecklistPart, if the version has parts
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,7 @@ def comparison(scores: RoundScores, *, codes: Iterable[str], point: int) -> Comp
             text=item.text,
             scores=[o.points.get(point, {}).get(item.number) for o in orgs],
             mean=means[item.number],
+            part=item.part,
         )
         for item in scores.items
     ]

@@ -7,7 +7,13 @@ app_name = "checklist"
 urlpatterns = [
     path("versions/", views.ChecklistVersionListView.as_view(), name="version_list"),
     path("versions/new/", views.ChecklistVersionCreateView.as_view(), name="version_create"),
+    path("versions/import/", views.ChecklistVersionImportView.as_view(), name="version_import"),
     path("versions/<slug:slug>/", views.ChecklistVersionDetailView.as_view(), name="version"),
+    path(
+        "versions/<slug:slug>/export/",
+        views.ChecklistVersionExportView.as_view(),
+        name="version_export",
+    ),
     path(
         "rounds/<slug:round_slug>/checklist/",
         views.RoundChecklistView.as_view(),

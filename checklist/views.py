@@ -1,17 +1,21 @@
 """The self-assessment: filled in by the organisation's strategists before a meeting, read by
 everyone of the organisation, and by the group and its mentors once submitted."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from checklist import importing, selectors, services
+from checklist import document, importing, selectors, services
 from checklist.forms import (
     AssessmentForm,
     ChecklistVersionForm,
@@ -321,7 +325,97 @@ class ChecklistVersionDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "version"
 
     def get_queryset(self):
-        return ChecklistVersion.objects.prefetch_related("items", "scale_steps")
+        return ChecklistVersion.objects.prefetch_related("items__part", "scale_steps")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sections=selectors.sections(self.object.items.all()), **kwargs
+        )
+
+
+class ChecklistVersionExportView(PolicyRequiredMixin, View):
+    """Download a version as a checklist file (docs/checklist-format.md)."""
+
+    permission_required = "checklist.manage_versions"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, slug, **kwargs):
+        version = get_visible_object_or_404(ChecklistVersion, request.user, slug=slug)
+        text = document.document_to_json(document.export_document(version))
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{version.slug}.json"'
+        return response
+
+
+class ChecklistVersionImportView(PolicyRequiredMixin, TemplateView):
+    """Upload a checklist file, see the version it will create (or every problem, with its
+    JSON path), and import it. As with the round archive, the checked document waits in the
+    session between the two steps and is checked again on import."""
+
+    permission_required = "checklist.manage_versions"
+    template_name = "checklist/version_import.html"
+    session_key = "checklist:version_upload"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            max_megabytes=document.MAX_DOCUMENT_BYTES // (1024 * 1024), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self.problems([_("Choose a file to upload.")], status=400)
+        if upload.size > document.MAX_DOCUMENT_BYTES:
+            return self.problems(
+                [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": document.MAX_DOCUMENT_BYTES // (1024 * 1024)}
+                ],
+                filename=upload.name,
+            )
+        try:
+            parsed = document.parse_document(upload.read())
+        except document.ChecklistFileError as error:
+            return self.problems(error.problems, filename=upload.name)
+        preview = document.preview(parsed)
+        if not preview.is_valid:
+            return self.problems(preview.problems, filename=upload.name)
+        text = document.document_to_json(parsed)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        request.session[self.session_key] = {
+            "digest": digest,
+            "filename": upload.name,
+            "document": text,
+        }
+        return self.render_to_response(
+            self.get_context_data(preview=preview, filename=upload.name, digest=digest)
+        )
+
+    def confirm(self, request):
+        held = request.session.get(self.session_key)
+        if not held or held.get("digest") != request.POST.get("digest"):
+            messages.error(
+                request, _("The checked file is no longer at hand; upload it again, please.")
+            )
+            return redirect("checklist:version_import")
+        try:
+            version = document.import_document(document.parse_document(held["document"]))
+        except document.ChecklistFileError as error:
+            request.session.pop(self.session_key, None)
+            return self.problems(error.problems, filename=held.get("filename", ""))
+        request.session.pop(self.session_key, None)
+        messages.success(
+            request,
+            _("Checklist version “%(name)s” (%(slug)s) imported.")
+            % {"name": version.name, "slug": version.slug},
+        )
+        return redirect("checklist:version", slug=version.slug)
+
+    def problems(self, problems, *, filename="", status=422):
+        context = self.get_context_data(problems=problems, filename=filename)
+        return self.render_to_response(context, status=status)
 
 
 def _rows(formset) -> list[dict]:
@@ -331,6 +425,28 @@ def _rows(formset) -> list[dict]:
         for form in formset
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+def _parts_and_items(rows: list[dict]) -> tuple[list, list]:
+    """The form names an item's part by its title; the version keeps each title once, as a
+    part keyed from its Swedish title, in the order the titles first appear."""
+    parts: dict[tuple[str, str], services.PartSpec] = {}
+    items = []
+    for row in rows:
+        title_sv, title_en = row.pop("part_sv").strip(), row.pop("part_en").strip()
+        key = None
+        if title_sv or title_en:
+            found = (title_sv or title_en, title_en)
+            if found not in parts:
+                base = slugify(found[0])[:50] or "part"
+                key, n = base, 1
+                while key in {p.key for p in parts.values()}:
+                    n += 1
+                    key = f"{base}-{n}"
+                parts[found] = services.PartSpec(key=key, title_sv=found[0], title_en=title_en)
+            key = parts[found].key
+        items.append(services.ItemSpec(part=key, **row))
+    return list(parts.values()), items
 
 
 class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
@@ -366,17 +482,15 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
             ]
             items = [
                 {
-                    field: getattr(i, field)
-                    for field in (
-                        "part_sv",
-                        "part_en",
-                        "text_sv",
-                        "text_en",
-                        "guidance_sv",
-                        "guidance_en",
-                    )
+                    "part_sv": i.part.title_sv if i.part else "",
+                    "part_en": i.part.title_en if i.part else "",
+                    # The site's own help belongs to its version; a new version starts without.
+                    "guidance_sv": "" if base.guidance_is_site_help else i.guidance_sv,
+                    "guidance_en": "" if base.guidance_is_site_help else i.guidance_en,
+                    "text_sv": i.text_sv,
+                    "text_en": i.text_en,
                 }
-                for i in base.items.all()
+                for i in base.items.select_related("part")
             ]
         return (
             ChecklistVersionForm(data, initial=initial),
@@ -397,10 +511,12 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
         valid = version_form.is_valid() & steps.is_valid() & items.is_valid()
         if valid:
             try:
+                parts, item_specs = _parts_and_items(_rows(items))
                 version = services.checklist_version_create(
                     **version_form.cleaned_data,
                     steps=[services.StepSpec(**data) for data in _rows(steps)],
-                    items=[services.ItemSpec(**data) for data in _rows(items)],
+                    parts=parts,
+                    items=item_specs,
                 )
             except ValidationError as error:  # a DomainError, or the models' own checks
                 version_form.add_error(None, error.messages)

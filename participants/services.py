@@ -374,6 +374,7 @@ def invitation_send(*, invitation: Invitation, language: str = settings.LANGUAGE
             ],
             "link": link,
             "expires_at": invitation.expires_at,
+            "contacts": list(invitation.participation.round.contacts.all()),
         }
         subject = _("Invitation to %(round)s") % {"round": invitation.participation.round}
         body = render_to_string("participants/email/invitation.txt", context)

@@ -57,8 +57,10 @@ class RoundForm(forms.ModelForm):
             "accepts_applications",
             "reminder_days",
             "meeting_notice_days",
+            "contacts",
         ]
         widgets = {
+            "contacts": forms.CheckboxSelectMultiple,
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -70,6 +70,17 @@ class Round(TimeStampedModel):
         blank=True,
         help_text=_("Why a completed round was reopened, the last time it was."),
     )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contact_for_rounds",
+        limit_choices_to={"is_project_leader": True, "is_active": True},
+        verbose_name=_("SKR contacts"),
+        help_text=_(
+            "The project leaders the round's organisations turn to; the round's pages, its "
+            "e-mails and the page that refuses access name them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("round")

@@ -59,9 +59,11 @@ def round_create(
     accepts_applications: bool = False,
     reminder_days: list[int] | None = None,
     meeting_notice_days: int | None = None,
+    contacts: Iterable = (),
 ) -> Round:
     """Create a round in planning. Reminders and meeting notice take the model's defaults
-    unless given (an empty list of reminder days means no reminders)."""
+    unless given (an empty list of reminder days means no reminders). `contacts` are the
+    project leaders who are the round's SKR contacts."""
     round_ = Round(
         name=name.strip(),
         # "2026–2027" becomes "2026-2027", not "20262027".
@@ -81,7 +83,19 @@ def round_create(
         round_.meeting_notice_days = meeting_notice_days
     round_.full_clean()
     round_.save()
+    _contacts_set(round_, contacts)
     return round_
+
+
+def _contacts_set(round_: Round, contacts: Iterable) -> None:
+    contacts = list(contacts)
+    not_leaders = sorted(str(user) for user in contacts if not user.is_project_leader)
+    if not_leaders:
+        raise DomainError(
+            _("Only SKR project leaders can be a round's contacts, not %(people)s.")
+            % {"people": ", ".join(not_leaders)}
+        )
+    round_.contacts.set(contacts)
 
 
 @transaction.atomic
@@ -536,6 +550,7 @@ ROUND_FIELDS = (
     "accepts_applications",
     "reminder_days",
     "meeting_notice_days",
+    "contacts",
 )
 
 
@@ -547,10 +562,13 @@ def round_update(*, round: Round, **fields) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.status == Round.Status.COMPLETED:
         raise DomainError(_("A completed round is archived and cannot be changed."))
+    contacts = fields.pop("contacts", None)
     for name, value in fields.items():
         setattr(round_, name, value)
     round_.full_clean()
     round_.save()
+    if contacts is not None:
+        _contacts_set(round_, contacts)
     return round_
 
 
@@ -802,6 +820,7 @@ def notice_email_send(*, kind: str, meeting: Meeting, person, participation=None
             "person": person,
             "participation": participation,
             "site_url": settings.SITE_URL,
+            "contacts": list(meeting.round.contacts.all()),
         }
         if kind == SentNotice.Kind.ASSESSMENT_REMINDER:
             subject = _("Reminder: the self-assessment before %(meeting)s") % {"meeting": meeting}

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
-from rounds import archive, selectors, services
+from rounds import archive, elections, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import (
     GroupForm,
@@ -366,7 +366,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
     form_class = RoundForm
 
     def get_initial(self):
-        return {"reminder_days": [7, 2], "meeting_notice_days": 14}
+        return {"reminder_days": [7, 2], "meeting_notice_days": 14, "contacts": [self.request.user]}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -383,11 +383,16 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 accepts_applications=data["accepts_applications"],
                 reminder_days=data["reminder_days"],
                 meeting_notice_days=data["meeting_notice_days"],
+                # The creator answers for the round unless other project leaders are named.
+                contacts=data["contacts"] or [self.request.user],
             )
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("The round is created."))
+        warning = elections.leadership_warning(round_.starts_on)
+        if warning:  # saved all the same: the project leader knows the organisations
+            messages.warning(self.request, warning)
         return redirect("rounds:round_detail", slug=round_.slug)
 
 

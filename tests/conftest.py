@@ -174,6 +174,9 @@ def _migration_data(request):
     import_module("checklist.migrations.0003_classic_checklist").create_classic_checklist(
         apps, None
     )
+    import_module("checklist.migrations.0004_checklist_parts").mark_classic_guidance_as_site_help(
+        apps, None
+    )
 
 
 @pytest.fixture

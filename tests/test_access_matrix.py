@@ -344,6 +344,13 @@ TARGETS: dict[str, Target] = {
     "checklist:version_list": Target(),
     "checklist:version_create": Target(methods=BOTH),
     "checklist:version": Target(kwargs=lambda w: {"slug": w.round_a.checklist_version.slug}),
+    "checklist:version_import": Target(
+        methods=BOTH,
+        data=lambda w: {"file": SimpleUploadedFile("lista.json", b'{"format": "matris"}')},
+    ),
+    "checklist:version_export": Target(
+        kwargs=lambda w: {"slug": w.round_a.checklist_version.slug}, shows_marker=False
+    ),
     "checklist:round_checklist": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "checklist:assessment": Target(kwargs=_draft, allowed=A1_PEOPLE, markers=ORG_A1),
     "checklist:assessment#submitted-a2": Target(

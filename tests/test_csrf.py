@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from checklist import document as checklist_document
 from checklist import services as checklist_services
 from checklist.models import Answer, SelfAssessment
 from participants import services as participant_services
@@ -77,6 +78,13 @@ def _archive_upload(w) -> SimpleUploadedFile:
     document["round"]["slug"] = "omgang-arkiv"
     text = json.dumps(document, ensure_ascii=False).encode()
     return SimpleUploadedFile("round.json", text, content_type="application/json")
+
+
+def _checklist_upload(w) -> SimpleUploadedFile:
+    document = checklist_document.export_document(w.round_a.checklist_version)
+    document["slug"] = "lista-fil"
+    text = json.dumps(document, ensure_ascii=False).encode()
+    return SimpleUploadedFile("lista.json", text, content_type="application/json")
 
 
 def _assessments_upload(w) -> SimpleUploadedFile:
@@ -275,6 +283,11 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=[w.round_a.slug, w.ga1.pk, GroupMentor.objects.get(group=w.ga1).pk],
         ),
         {},
+    ),
+    "checklist:version_import": lambda w: (
+        "leader",
+        reverse("checklist:version_import"),
+        {"file": _checklist_upload(w)},
     ),
     "checklist:version_create": lambda w: (
         "leader",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rounds', '0002_round_reminder_days_may_be_empty'),
+        ('rounds', '0003_round_contacts'),
     ]
 
     operations = [
