@@ -61,7 +61,14 @@ from participants.models import (
     ProgressNote,
 )
 from rounds import services as round_services
-from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+from rounds.models import (
+    Attendance,
+    BenchmarkingGroup,
+    GroupMentor,
+    Meeting,
+    Round,
+    normalise_audience,
+)
 
 User = get_user_model()
 
@@ -1103,9 +1110,9 @@ class _Checker:
                         data.get("assessment_opens_on"), _path(path, "assessment_opens_on")
                     ),
                     # Optional: without it, the default of the meeting's kind.
-                    "audience": data.get("audience")
+                    "audience": normalise_audience(data.get("kind"), data.get("audience"))
                     if isinstance(data.get("audience"), list)
-                    else None,
+                    else [],
                 },
                 group=group,
                 host=host,

@@ -226,6 +226,16 @@ def default_audience(kind: str) -> list[str]:
     return [str(f) for f in Function]
 
 
+def normalise_audience(kind: str, audience) -> list[str]:
+    """An audience as stored: the functions chosen, in the functions' own order, and the
+    default of the kind (or none given) as empty, so that it follows the kind."""
+    if not audience:
+        return []
+    wanted = {a for a in audience if isinstance(a, str)}
+    chosen = [str(f) for f in Function if f in wanted]
+    return [] if chosen == default_audience(kind) else chosen
+
+
 class Meeting(TimeStampedModel):
     """A meeting of the round: for the whole round or for one group."""
 

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
 from modellkoncept.queue import enqueue_on_commit
-from participants.models import Function, FunctionAssignment, Organisation, Participation
+from participants.models import FunctionAssignment, Organisation, Participation
 from participants.services import participation_add
 from rounds.models import (
     Attendance,
@@ -28,7 +28,7 @@ from rounds.models import (
     Meeting,
     Round,
     SentNotice,
-    default_audience,
+    normalise_audience,
 )
 from rounds.schedule import default_schedule
 from rounds.selectors import expected_attendees, mentor_ineligibility, mentor_proposal
@@ -348,12 +348,7 @@ def meeting_create(
 
 
 def _audience(kind: str, audience: Iterable[str] | None) -> list[str]:
-    """Stored as chosen, in the functions' own order; the default of the kind is stored as
-    empty, so that it follows the kind."""
-    if audience is None:
-        return []
-    chosen = [str(f) for f in Function if f in set(audience)]
-    return [] if chosen == default_audience(kind) else chosen
+    return normalise_audience(kind, audience)
 
 
 @transaction.atomic
