@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import actions
 from accounts.models import User
 from accounts.signals import person_erasing
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
 
 
@@ -255,6 +257,7 @@ def person_erase(*, person: User, by: User) -> User:
     Invitation.objects.filter(person=person).delete()
     _erase_from_applications(email, person.full_name)
     _erase_sign_ins(email)
+    log_action(person, actions.PERSON_ERASED, user=by)
     return person
 
 

@@ -46,6 +46,15 @@ class AssessmentForm(forms.Form):
         return self.cleaned_data["revision"] if overwrite is None else overwrite
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it reopened?"),
+        help_text=_("The history of the self-assessment shows the reason."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RemarkForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

@@ -687,10 +687,10 @@ def _import_one(planned: PlannedAssessment, *, by, now, submit: bool) -> bool:
     # The file says nothing of when an assessment was made, so it is submitted as it is
     # recorded, and its history is dated so. A draft import into a submitted assessment
     # updates it; it does not withdraw it.
-    submitted = submit or (existing is not None and existing.is_submitted)
+    submitted = submit or (existing is not None and existing.has_submitted_version)
     if (
         existing is not None
-        and submitted == existing.is_submitted
+        and submitted == existing.has_submitted_version
         and scores | planned.scores == scores
         and comments | planned.comments == comments
     ):

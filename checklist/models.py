@@ -230,6 +230,12 @@ class SelfAssessment(TimeStampedModel):
         related_name="+",
         verbose_name=_("reopened by"),
     )
+    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+    # While a submitted assessment is reopened, its strategists edit this working copy
+    # ({"<item number>": {"score": …, "comment": …}}) and the answers keep the version last
+    # submitted, which is what the group, its mentors and the statistics read until the
+    # assessment is submitted again. None when not reopened.
+    draft_answers = models.JSONField(_("answers being revised"), null=True, blank=True)
     revision = models.PositiveIntegerField(
         _("revision"),
         default=0,
@@ -237,6 +243,9 @@ class SelfAssessment(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("participation__organisation", "meeting")
 
     class Meta:
         verbose_name = _("self-assessment")
@@ -272,7 +281,30 @@ class SelfAssessment(TimeStampedModel):
 
     @property
     def is_submitted(self) -> bool:
+        """Submitted and not reopened for changes: read-only until reopened."""
+        return self.status == self.Status.SUBMITTED and self.draft_answers is None
+
+    @property
+    def has_submitted_version(self) -> bool:
+        """The group sees a submitted version (also while it is reopened for changes)."""
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_reopened(self) -> bool:
+        """Submitted before, reopened for changes: a draft again for its own organisation."""
+        return self.draft_answers is not None
+
+    @property
+    def shown_status(self) -> str:
+        """The status as its own organisation reads it: a reopened one is a draft again."""
+        return self.Status.DRAFT if self.is_reopened else self.status
+
+    def get_shown_status_display(self) -> str:
+        return self.Status(self.shown_status).label
+
+    @property
+    def meeting_has_started(self) -> bool:
+        return self.meeting.starts_at <= timezone.now()
 
     @property
     def is_locked(self) -> bool:

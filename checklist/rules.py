@@ -2,7 +2,9 @@
 
 Benchmarking is comparing with one's group: a group's members and mentors see each other's
 submitted assessments. Nobody but the organisation itself (and project leaders) sees a draft.
-Only the organisation's strategists edit and submit; every function of it reads.
+Only the organisation's strategists edit and submit; every function of it reads. A submitted
+assessment is read-only until it is reopened (by its strategists until the meeting starts, by a
+project leader at any time); while reopened, the group keeps seeing the version last submitted.
 """
 
 import rules
@@ -28,6 +30,17 @@ def is_strategist_of_assessing_organisation(user, assessment) -> bool:
 
 
 @rules.predicate
+def submitted_before_its_meeting_starts(user, assessment) -> bool:
+    return (
+        assessment is not None
+        and assessment.is_submitted
+        and assessment.meeting_id is not None
+        and not assessment.meeting_has_started
+        and assessment.locked_at is None
+    )
+
+
+@rules.predicate
 def compares_with_submitted_assessment(user, assessment) -> bool:
     if assessment is None or assessment.status != SelfAssessment.Status.SUBMITTED:
         return False
@@ -45,7 +58,14 @@ rules.add_perm(
 rules.add_perm(
     "checklist.comment_assessment", is_project_leader | belongs_to_assessing_organisation
 )
-rules.add_perm("checklist.reopen_assessment", is_project_leader)
+# A strategist may take back a submission until the meeting starts (and the project leader has
+# not closed it); a project leader may reopen at any time, a locked assessment too.
+rules.add_perm(
+    "checklist.reopen_assessment",
+    is_project_leader
+    | (is_strategist_of_assessing_organisation & submitted_before_its_meeting_starts),
+)
+rules.add_perm("checklist.close_assessment", is_project_leader)
 rules.add_perm("checklist.view_history", is_project_leader)
 rules.add_perm("checklist.manage_versions", is_project_leader)
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from checklist.charts import Series, line_chart, paired_bar_chart
 from checklist.models import Answer, AssessmentComment, ChecklistItem, ScaleStep, SelfAssessment
@@ -16,16 +17,11 @@ from checklist.statistics import (
     assessment_points,
     submitted_scores,
 )
+from modellkoncept.actions import ShownEntry, show
+from modellkoncept.models import LogEntry
 from modellkoncept.policy import standing
 from participants.models import Participation
 from rounds.models import Meeting
-
-# The reasons services give for the history entries they write, as shown to people.
-CHANGE_REASONS = {
-    "recorded": gettext_lazy("recorded from earlier data"),
-    "closed": gettext_lazy("closed by a project leader"),
-    "reopened": gettext_lazy("reopened by a project leader"),
-}
 
 
 @dataclass(frozen=True)
@@ -65,6 +61,14 @@ class AssessmentPage:
     general_remarks: list
     may_edit: bool
     may_comment: bool
+    may_reopen: bool = False
+    # A reopened assessment read by someone outside its organisation: the version last
+    # submitted, not the changes under way.
+    shows_submitted_version: bool = False
+
+    @property
+    def scored(self) -> int:
+        return sum(1 for row in self.rows if row.answer.score is not None)
 
 
 def assessment_for_page(*, pk: int):
@@ -132,6 +136,19 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
 
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     answers = list(assessment.answers.select_related("item__part").order_by("item__number"))
+    own = user.has_perm("checklist.comment_assessment", assessment)  # its organisation's
+    if assessment.is_reopened and own:
+        # Its own people see the changes under way (the working copy).
+        working = assessment.draft_answers
+        answers = [
+            Answer(
+                assessment=assessment,
+                item=answer.item,
+                score=working.get(str(answer.item.number), {}).get("score"),
+                comment=working.get(str(answer.item.number), {}).get("comment", ""),
+            )
+            for answer in answers
+        ]
     previous = previous_submitted(assessment)
     previous_scores = (
         dict(previous.answers.values_list("item__number", "score")) if previous else {}
@@ -162,8 +179,12 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
         general_remarks=by_item.get(None, []),
         may_edit=user.has_perm("checklist.edit_assessment", assessment)
         and not assessment.is_locked
+        and not assessment.is_submitted
         and assessment.is_open_yet,
-        may_comment=user.has_perm("checklist.comment_assessment", assessment),
+        may_comment=own,
+        may_reopen=user.has_perm("checklist.reopen_assessment", assessment)
+        and (assessment.is_submitted or assessment.is_locked),
+        shows_submitted_version=assessment.is_reopened and not own,
     )
 
 
@@ -182,8 +203,12 @@ def differences(
 ) -> list[Difference]:
     """Where the user's input differs from what is stored now (after someone else saved)."""
     result = []
+    working = assessment.draft_answers or {}
     for answer in assessment.answers.select_related("item").order_by("item__number"):
         number = answer.item.number
+        if assessment.is_reopened:
+            saved = working.get(str(number), {})
+            answer.score, answer.comment = saved.get("score"), saved.get("comment", "")
         mine_score, mine_comment = scores.get(number), comments.get(number, "").strip()
         if (mine_score, mine_comment) != (answer.score, answer.comment):
             result.append(
@@ -194,51 +219,18 @@ def differences(
     return result
 
 
-def assessment_history(*, assessment: SelfAssessment) -> list[dict]:
-    """Every recorded change of the assessment and its answers: who, when, what."""
-    entries = []
-    for record in assessment.history.select_related("history_user").order_by("history_date"):
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at", "revision"])
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": CHANGE_REASONS.get(record.history_change_reason)
-                or record.get_history_type_display(),
-                "item": None,
-                "changes": changes,
-            }
+def assessment_history(*, assessment: SelfAssessment) -> list[ShownEntry]:
+    """What happened to the assessment, oldest first, from the action log, as people read it
+    (in the active language). A fixed number of queries."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(SelfAssessment),
+            object_id=assessment.pk,
         )
-    answer_history = Answer.history.filter(assessment_id=assessment.pk).select_related(
-        "history_user"
+        .select_related("user")
+        .order_by("datetime", "id")
     )
-    items = {a.pk: a.item.number for a in assessment.answers.select_related("item")}
-    last: dict[int, tuple] = {}
-    for record in answer_history.order_by("history_date", "history_id"):
-        before = last.get(record.id)
-        now = (record.score, record.comment)
-        last[record.id] = now
-        if before is None or before == now:
-            continue
-        changes = []
-        if before[0] != now[0]:
-            changes.append(("score", before[0], now[0]))
-        if before[1] != now[1]:
-            changes.append(("comment", before[1], now[1]))
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": gettext("changed"),
-                "item": items.get(record.id),
-                "changes": changes,
-            }
-        )
-    return sorted(entries, key=lambda e: e["when"])
+    return show(entries)
 
 
 @dataclass(frozen=True)

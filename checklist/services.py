@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from checklist import actions
 from checklist.models import (
     Answer,
     AssessmentComment,
@@ -20,6 +21,7 @@ from checklist.models import (
     ScaleStep,
     SelfAssessment,
 )
+from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
 
 
@@ -28,7 +30,7 @@ class StaleAssessment(DomainError):
 
 
 @transaction.atomic
-def assessment_start(*, participation, meeting) -> SelfAssessment:
+def assessment_start(*, participation, meeting, by=None) -> SelfAssessment:
     """The organisation's assessment before a meeting, created as an empty draft if need be."""
     if not meeting.assessment_due:
         raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
@@ -44,7 +46,43 @@ def assessment_start(*, participation, meeting) -> SelfAssessment:
         bulk_create_with_history(
             [Answer(assessment=assessment, item=item) for item in items], Answer
         )
+        log_action(
+            assessment,
+            actions.ASSESSMENT_STARTED,
+            user=by,
+            round_id=participation.round_id,
+            data={"organisation": participation.organisation_id, "meeting": meeting.pk},
+        )
     return assessment
+
+
+class AssessmentSubmitted(DomainError):
+    """The assessment is submitted: it is read-only until it is reopened."""
+
+
+def _working_answers(
+    assessment: SelfAssessment, answers: list[Answer] | None = None
+) -> dict[int, tuple[int | None, str]]:
+    """The answers its strategists edit: the working copy while a submitted assessment is
+    reopened, the answers themselves otherwise (item number → score, comment); `answers`, when
+    the caller has read them (with their items) already."""
+    if assessment.is_reopened:
+        return {
+            int(number): (value.get("score"), value.get("comment", ""))
+            for number, value in assessment.draft_answers.items()
+        }
+    if answers is None:
+        answers = list(assessment.answers.select_related("item"))
+    return {answer.item.number: (answer.score, answer.comment) for answer in answers}
+
+
+def _submitted_refusal() -> AssessmentSubmitted:
+    return AssessmentSubmitted(
+        _(
+            "The self-assessment is submitted and can no longer be changed. To change it, "
+            "ask for it to be reopened."
+        )
+    )
 
 
 @transaction.atomic
@@ -56,11 +94,13 @@ def assessment_save(
     by=None,
     revision: int | None = None,
 ) -> SelfAssessment:
-    """Save scores and comments (keyed by item number) into an assessment.
+    """Save scores and comments (keyed by item number) into a draft.
 
     `revision` is the revision the user's page was loaded with: if the assessment has changed
     since and the answers differ from what is saved now, nothing is saved and `StaleAssessment`
-    says so, so a second editor never silently overwrites the first.
+    says so, so a second editor never silently overwrites the first. A submitted assessment is
+    read-only (`AssessmentSubmitted`) until it is reopened; while reopened, the changes go to
+    its working copy and the group still sees the version last submitted.
     """
     locked = (
         SelfAssessment.objects.select_for_update(of=("self",))
@@ -75,7 +115,8 @@ def assessment_save(
         )
     comments = comments or {}
     version = locked.participation.round.checklist_version
-    answers = {a.item.number: a for a in locked.answers.select_related("item")}
+    rows = [] if locked.is_reopened else list(locked.answers.select_related("item"))
+    answers = _working_answers(locked, rows)
     problems = []
     for number in set(scores) | set(comments):
         if number not in answers:
@@ -86,35 +127,56 @@ def assessment_save(
                 _("Item %(number)s: the score must be between %(min)s and %(max)s.")
                 % {"number": number, "min": version.scale_min, "max": version.scale_max}
             )
-    if locked.is_submitted:
-        problems.extend(
-            _("Item %(number)s: a submitted self-assessment keeps a score for every item.")
-            % {"number": number}
-            for number, score in sorted(scores.items())
-            if score is None
-        )
     if problems:
         raise DomainError(problems)
-    changed = []
-    for number, answer in answers.items():
-        new_score = scores.get(number, answer.score)
-        new_comment = comments.get(number, answer.comment).strip()
-        if (new_score, new_comment) != (answer.score, answer.comment):
-            answer.score, answer.comment = new_score, new_comment
-            changed.append(answer)
+    new_answers, changes = {}, []
+    for number, (score, comment) in sorted(answers.items()):
+        new_score = scores.get(number, score)
+        new_comment = comments.get(number, comment).strip()
+        new_answers[number] = (new_score, new_comment)
+        if new_score != score:
+            changes.append({"item": number, "field": "score", "old": score, "new": new_score})
+        if new_comment != comment:
+            changes.append({"item": number, "field": "comment", "old": comment, "new": new_comment})
+    if locked.is_submitted:
+        if changes:
+            raise _submitted_refusal()
+        return locked  # a late autosave of what was submitted: nothing to change
     if revision is not None and revision != locked.revision:
-        if changed:
+        if changes:
             raise StaleAssessment(
                 _("Someone else has changed this self-assessment since you opened it.")
             )
         # The page is behind but says what is saved (its own autosave got there first, say):
         # nothing would be lost, so this is no conflict, and there is nothing to save.
         return locked
-    # Every change is kept in the answers' history, with who made it.
-    bulk_update_with_history(changed, Answer, ["score", "comment"], default_user=by)
+    if locked.is_reopened:
+        locked.draft_answers = {
+            str(number): {"score": score, "comment": comment}
+            for number, (score, comment) in new_answers.items()
+        }
+    else:
+        changed = []
+        for answer in rows:
+            score, comment = new_answers[answer.item.number]
+            if (score, comment) != (answer.score, answer.comment):
+                answer.score, answer.comment = score, comment
+                changed.append(answer)
+        # Every change is kept in the answers' history, with who made it.
+        bulk_update_with_history(changed, Answer, ["score", "comment"], default_user=by)
     locked.revision += 1
     locked._history_user = by
-    locked.save(update_fields=["revision", "updated_at"])
+    locked.save(update_fields=["revision", "draft_answers", "updated_at"])
+    if changes:
+        # A burst of autosaves by one person is one entry.
+        log_action(
+            locked,
+            actions.ASSESSMENT_CHANGED,
+            user=by,
+            round_id=locked.participation.round_id,
+            data={"changes": changes},
+            merge=actions.merge_changes,
+        )
     return locked
 
 
@@ -131,43 +193,70 @@ def assessment_save_and_submit(
     transaction, under one lock, so that nobody's save lands in between.
 
     A page that is behind but holds what is saved submits it (its own autosave got there
-    first); if someone has already submitted those very answers, it stays their submission."""
+    first); if someone has already submitted those very answers, it stays their submission,
+    and other answers are refused (`AssessmentSubmitted`)."""
     current = SelfAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     saved = assessment_save(
         assessment=current, scores=scores, comments=comments, by=by, revision=revision
     )
-    if saved.is_submitted and revision is not None and revision != current.revision:
+    if saved.is_submitted:
         return saved
     return assessment_submit(assessment=saved, by=by)
 
 
 @transaction.atomic
 def assessment_submit(*, assessment: SelfAssessment, by) -> SelfAssessment:
-    """Submit the assessment for the group to see; every item must have a score."""
+    """Submit the assessment for the group to see; every item must have a score. A reopened
+    assessment's working copy becomes its answers, and what the group sees."""
     locked = (
         SelfAssessment.objects.select_for_update(of=("self",))
-        .select_related("meeting")
+        .select_related("meeting", "participation")
         .get(pk=assessment.pk)
     )
     if locked.is_locked:
         raise DomainError(_("The self-assessment is locked."))
-    missing = list(
-        locked.answers.filter(score__isnull=True)
-        .order_by("item__number")
-        .values_list("item__number", flat=True)
-    )
+    if locked.is_submitted:
+        raise _submitted_refusal()
+    working = _working_answers(locked)
+    missing = sorted(number for number, (score, _c) in working.items() if score is None)
     if missing:
         raise DomainError(
             _("Give a score for every item before submitting; missing: %(items)s.")
             % {"items": ", ".join(str(n) for n in missing)}
         )
+    resubmitted = locked.is_reopened
+    if resubmitted:
+        changed = []
+        for answer in locked.answers.select_related("item"):
+            score, comment = working[answer.item.number]
+            if (score, comment) != (answer.score, answer.comment):
+                answer.score, answer.comment = score, comment
+                changed.append(answer)
+        bulk_update_with_history(changed, Answer, ["score", "comment"], default_user=by)
+        locked.draft_answers = None
     locked.status = SelfAssessment.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = by
     locked.revision += 1
     locked.full_clean()
     locked._history_user = by
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "revision", "updated_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "draft_answers",
+            "revision",
+            "updated_at",
+        ]
+    )
+    log_action(
+        locked,
+        actions.ASSESSMENT_SUBMITTED,
+        user=by,
+        round_id=locked.participation.round_id,
+        data={"revision": locked.revision, "again": resubmitted},
+    )
     return locked
 
 
@@ -179,23 +268,59 @@ def assessment_close(*, assessment: SelfAssessment, by) -> SelfAssessment:
     locked._change_reason = "closed"
     locked._history_user = by
     locked.save(update_fields=["locked_at", "updated_at"])
+    log_action(locked, actions.ASSESSMENT_CLOSED, user=by, round_id=locked.participation.round_id)
     return locked
 
 
 @transaction.atomic
-def assessment_reopen(*, assessment: SelfAssessment, by) -> SelfAssessment:
-    """A project leader reopens a locked assessment; the history records who and when."""
+def assessment_reopen(*, assessment: SelfAssessment, by, reason: str) -> SelfAssessment:
+    """Reopen a submitted or locked assessment for changes, with the reason (which the history
+    shows). A submitted one becomes a draft again for its organisation: its strategists edit a
+    copy of the answers while the group, its mentors and the statistics keep the version last
+    submitted until it is submitted again. Who may reopen when is the access policy's
+    (`checklist.reopen_assessment`): a strategist until the meeting starts, a project leader
+    at any time."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for reopening the self-assessment."))
     locked = (
-        SelfAssessment.objects.select_for_update().select_related("meeting").get(pk=assessment.pk)
+        SelfAssessment.objects.select_for_update(of=("self",))
+        .select_related("meeting", "participation")
+        .get(pk=assessment.pk)
     )
-    if not locked.is_locked:
-        raise DomainError(_("The self-assessment is not locked."))
+    was_submitted = locked.is_submitted
+    if not (was_submitted or locked.is_locked):
+        raise DomainError(_("The self-assessment is a draft; it can be changed as it is."))
+    if was_submitted:
+        locked.draft_answers = {
+            str(number): {"score": score, "comment": comment}
+            for number, score, comment in locked.answers.values_list(
+                "item__number", "score", "comment"
+            )
+        }
     locked.locked_at = None
     locked.reopened_at = timezone.now()
     locked.reopened_by = by
+    locked.reopened_reason = reason
     locked._change_reason = "reopened"
     locked._history_user = by
-    locked.save(update_fields=["locked_at", "reopened_at", "reopened_by", "updated_at"])
+    locked.save(
+        update_fields=[
+            "locked_at",
+            "reopened_at",
+            "reopened_by",
+            "reopened_reason",
+            "draft_answers",
+            "updated_at",
+        ]
+    )
+    log_action(
+        locked,
+        actions.ASSESSMENT_REOPENED,
+        user=by,
+        round_id=locked.participation.round_id,
+        data={"reason": reason, "was_submitted": was_submitted},
+    )
     return locked
 
 
@@ -217,6 +342,13 @@ def remark_add(*, assessment: SelfAssessment, author, text: str, item_number: in
     remark = AssessmentComment(assessment=assessment, item=item, author=author, text=text)
     remark.full_clean()
     remark.save()
+    log_action(
+        assessment,
+        actions.ASSESSMENT_REMARKED,
+        user=author,
+        round_id=assessment.participation.round_id,
+        data={"item": item_number, "remark": remark.pk},
+    )
     return remark
 
 
@@ -302,6 +434,17 @@ def assessment_record(
     bulk_create_with_history(new, Answer, default_user=by, default_date=when)
     bulk_update_with_history(
         changed, Answer, ["score", "comment"], default_user=by, default_date=when
+    )
+    log_action(
+        assessment,
+        actions.ASSESSMENT_RECORDED,
+        user=by,
+        round_id=participation.round_id,
+        data={
+            "submitted_at": submitted_at.isoformat() if submitted_at else None,
+            "created": created,
+            "scores": {str(n): s for n, s in sorted(scores.items())},
+        },
     )
     return assessment, created
 
@@ -424,6 +567,11 @@ def checklist_version_create(
         )
         for number, item in enumerate(items, start=1)
     )
+    log_action(
+        version,
+        actions.VERSION_CREATED,
+        data={"name": version.name_sv, "items": len(items), "scale": [scale_min, scale_max]},
+    )
     return version
 
 
@@ -438,7 +586,14 @@ def round_choose_checklist(*, round, version: ChecklistVersion):
         raise DomainError(
             _("The round already has self-assessments made with its checklist; it keeps it.")
         )
+    previous = locked.checklist_version_id
     locked.checklist_version = version
     locked.full_clean()
     locked.save(update_fields=["checklist_version", "updated_at"])
+    log_action(
+        locked,
+        actions.ROUND_CHECKLIST_CHOSEN,
+        round_id=locked.pk,
+        data={"version": version.pk, "old": previous},
+    )
     return locked

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/lock/", views.AssessmentLockView.as_view(), name="assessment_lock"),
     path(
+        "assessments/<int:pk>/reopen/",
+        views.AssessmentReopenView.as_view(),
+        name="assessment_reopen",
+    ),
+    path(
         "assessments/<int:pk>/remarks/",
         views.AssessmentRemarkView.as_view(),
         name="assessment_remark",

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +22,7 @@ from checklist.forms import (
     ChecklistVersionForm,
     ItemFormSet,
     RemarkForm,
+    ReopenForm,
     RoundChecklistForm,
     ScaleStepFormSet,
 )
@@ -87,6 +89,15 @@ class AssessmentMixin(PolicyRequiredMixin):
         )
 
 
+def _progress(form) -> dict:
+    """How many items have a score, of how many, as the page now holds them."""
+    scores = form.scores()
+    return {
+        "scored": sum(1 for score in scores.values() if score is not None),
+        "total": len(scores),
+    }
+
+
 class AssessmentDetailView(AssessmentMixin, View):
     permission_required = "checklist.view_assessment"
 
@@ -126,20 +137,35 @@ class AssessmentSaveView(AssessmentMixin, View):
                 "differences": selectors.differences(current, form.scores(), form.comments()),
             }
             if request.htmx:
+                # Shown at once beside the form (site.js lets htmx swap this 409 in).
                 return render(
                     request,
                     "checklist/_save_status.html",
-                    {"conflict": conflict, "assessment": self.assessment},
+                    {
+                        "conflict": conflict,
+                        "assessment": self.assessment,
+                        "progress": _progress(form),
+                    },
                     status=409,
                 )
             return self.render_page(page, form, status=409, conflict=conflict)
+        except services.AssessmentSubmitted as error:
+            # Read-only once submitted: refused, nothing saved, and the page says why.
+            if request.htmx:
+                return render(request, "checklist/_save_status.html", {"error": error}, status=409)
+            form.add_error(None, error)
+            return self.render_page(page, form, status=409)
         except DomainError as error:
             if request.htmx:
                 return render(request, "checklist/_save_status.html", {"error": error}, status=422)
             form.add_error(None, error)
             return self.render_page(page, form, status=422)
         if request.htmx:
-            return render(request, "checklist/_save_status.html", {"saved": saved})
+            return render(
+                request,
+                "checklist/_save_status.html",
+                {"saved": saved, "progress": _progress(form)},
+            )
         messages.success(request, _("The draft is saved."))
         return redirect("checklist:assessment", pk=pk)
 
@@ -180,6 +206,9 @@ class AssessmentSubmitView(AssessmentMixin, View):
                 "differences": selectors.differences(current, form.scores(), form.comments()),
             }
             return self.render_page(page, form, status=409, conflict=conflict)
+        except services.AssessmentSubmitted as error:
+            form.add_error(None, error)
+            return self.render_page(page, form, status=409)
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
             return self.render_page(page, form, status=422)
@@ -188,22 +217,58 @@ class AssessmentSubmitView(AssessmentMixin, View):
 
 
 class AssessmentLockView(AssessmentMixin, View):
-    """A project leader closes the assessment, or reopens it after it was locked."""
+    """A project leader closes the assessment before its meeting is over."""
 
-    permission_required = "checklist.reopen_assessment"
+    permission_required = "checklist.close_assessment"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         try:
-            if request.POST.get("action") == "reopen":
-                services.assessment_reopen(assessment=self.assessment, by=request.user)
-                messages.success(request, _("The self-assessment is open again."))
-            else:
-                services.assessment_close(assessment=self.assessment, by=request.user)
-                messages.success(request, _("The self-assessment is closed."))
+            services.assessment_close(assessment=self.assessment, by=request.user)
         except DomainError as error:
             messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The self-assessment is closed."))
         return redirect("checklist:assessment", pk=pk)
+
+
+class AssessmentReopenView(AssessmentMixin, View):
+    """Reopen a submitted (or locked) assessment for changes, giving the reason: its
+    strategists until the meeting starts, a project leader at any time."""
+
+    permission_required = "checklist.reopen_assessment"
+    template_name = "checklist/assessment_reopen.html"
+
+    def get(self, request, pk):
+        return self.render_form(ReopenForm())
+
+    def post(self, request, pk):
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assessment_reopen(
+                    assessment=self.assessment, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The self-assessment is open for changes again. The group sees the "
+                        "version last submitted until you submit it again."
+                    ),
+                )
+                return redirect("checklist:assessment", pk=pk)
+        return self.render_form(form, status=422)
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"assessment": self.assessment, "form": form},
+            status=status,
+        )
 
 
 class AssessmentRemarkView(AssessmentMixin, View):
@@ -242,6 +307,12 @@ class AssessmentHistoryView(AssessmentMixin, TemplateView):
             entries=selectors.assessment_history(assessment=self.assessment),
             **kwargs,
         )
+
+
+def _opens_later(meeting):
+    """The day the assessment before `meeting` opens, if that is still to come."""
+    opens_on = meeting.assessment_opens_on
+    return opens_on if opens_on and opens_on > timezone.localdate() else None
 
 
 class AssessmentStartView(PolicyRequiredMixin, View):
@@ -283,6 +354,8 @@ class AssessmentStartView(PolicyRequiredMixin, View):
                     "checklist.edit_assessment",
                     SelfAssessment(participation=participation, meeting=meeting),
                 ),
+                # Not offered before it opens (the meeting's own date says when).
+                "opens_on": _opens_later(meeting),
             },
         )
 
@@ -294,8 +367,17 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             "checklist.edit_assessment",
             SelfAssessment(participation=participation, meeting=meeting),
         )
+        opens_on = _opens_later(meeting)
+        if opens_on:
+            messages.error(
+                request,
+                _("The self-assessment opens on %(date)s.") % {"date": opens_on.isoformat()},
+            )
+            return redirect(request.path)
         try:
-            assessment = services.assessment_start(participation=participation, meeting=meeting)
+            assessment = services.assessment_start(
+                participation=participation, meeting=meeting, by=request.user
+            )
         except DomainError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(

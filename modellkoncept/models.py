@@ -1,5 +1,9 @@
 """The few model pieces every app shares."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +16,43 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LogEntry(models.Model):
+    """One thing that happened, as the action log records it (see `modellkoncept.actions`).
+
+    It lives in the core, below every app, so that every app's services can write it: the object
+    is named by a generic relation (content type and id) and the round by its id alone, never by a
+    foreign key to an app, so the core still imports no app and the entry outlives what it names
+    (a removed group or meeting keeps its history, with the name it had in `data`).
+    """
+
+    action_type = models.CharField(_("action"), max_length=80, db_index=True)
+    datetime = models.DateTimeField(_("when"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of object")
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    round_id = models.PositiveBigIntegerField(_("round"), null=True, blank=True, db_index=True)
+    data = models.JSONField(_("values"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        ordering = ["-datetime", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-id"], name="logentry_object"),
+            models.Index(fields=["round_id", "-datetime"], name="logentry_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.datetime:%Y-%m-%d %H:%M} {self.action_type}"

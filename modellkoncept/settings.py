@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the services' action log name the signed-in user (`modellkoncept.actions`).
+    "modellkoncept.actions.ActorMiddleware",
     # Signed-in pages are kept by no cache: `Cache-Control: private, no-store`.
     "modellkoncept.middleware.PrivatePagesMiddleware",
     # After the user is known, so that its 404 page shows the site as the person sees it.

@@ -147,6 +147,9 @@ class Participation(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("organisation", "round")
+
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -309,6 +312,9 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", _("accepted")
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("revoked")
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("person", "participation__organisation")
 
     class Meta:
         verbose_name = _("invitation")
@@ -501,6 +507,9 @@ class Application(TimeStampedModel):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("organisation", "round")
 
     class Meta:
         verbose_name = _("expression of interest")

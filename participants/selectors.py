@@ -174,11 +174,14 @@ def start_page(*, user) -> StartPage:
             participation__in=strategist_of, meeting__in=due_meetings
         )
     }
+    # What is still to do: an assessment submitted (and not reopened) is done.
     due = [
-        (p, m, existing.get((p.pk, m.pk)))
+        (p, m, assessment)
         for p in strategist_of
         for m in due_meetings
         if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
+        for assessment in [existing.get((p.pk, m.pk))]
+        if assessment is None or not assessment.is_submitted
     ]
     # Only a person with a function besides the strategist's reads others' work here; the
     # rest are spared the query.

@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from modellkoncept.actions import field_changes, log_action
 from modellkoncept.errors import DomainError
 from modellkoncept.queue import enqueue_on_commit
+from participants import actions
 from participants.models import (
     Application,
     Function,
@@ -171,6 +173,9 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
+    log_action(
+        organisation, actions.ORGANISATION_CREATED, data={"name": organisation.name, "code": code}
+    )
     return organisation
 
 
@@ -202,6 +207,11 @@ def organisation_record_decision(
     organisation.save(
         update_fields=["political_decision_on", "political_decision_kind", "updated_at"]
     )
+    log_action(
+        organisation,
+        actions.ORGANISATION_DECISION,
+        data={"organisation": organisation.pk, "decided_on": decided_on, "kind": kind},
+    )
     return organisation
 
 
@@ -232,6 +242,11 @@ def participation_add(
     )
     participation.full_clean()
     participation.save()
+    log_action(
+        participation,
+        actions.PARTICIPATION_ADDED,
+        data={"organisation": organisation.pk, "role": role},
+    )
     return participation
 
 
@@ -245,6 +260,15 @@ def participation_withdraw(*, participation: Participation, on: date, reason: st
     participation.withdrawal_reason = reason.strip()
     participation.full_clean()
     participation.save(update_fields=["withdrawn_on", "withdrawal_reason", "updated_at"])
+    log_action(
+        participation,
+        actions.PARTICIPATION_WITHDRAWN,
+        data={
+            "organisation": participation.organisation_id,
+            "on": on,
+            "reason": participation.withdrawal_reason,
+        },
+    )
     return participation
 
 
@@ -267,6 +291,22 @@ def function_assign(
     *, participation: Participation, person: User, function: str
 ) -> FunctionAssignment:
     """Give a person a function for an organisation in a round."""
+    assignment = _function_assign(participation=participation, person=person, function=function)
+    log_action(
+        participation,
+        actions.FUNCTION_ASSIGNED,
+        data={
+            "person": person.pk,
+            "function": function,
+            "organisation": participation.organisation_id,
+        },
+    )
+    return assignment
+
+
+def _function_assign(
+    *, participation: Participation, person: User, function: str
+) -> FunctionAssignment:
     if function not in Function.values:
         raise DomainError(_("“%(function)s” is not a function.") % {"function": function})
     if FunctionAssignment.objects.filter(
@@ -311,12 +351,29 @@ def person_invite(
         raise DomainError(_("The round is completed; nobody more can be invited to it."))
     person = _person_get_or_create(email=email, full_name=full_name)
     for function in functions:
-        function_assign(participation=participation, person=person, function=function)
-    return invitation_create(participation=participation, person=person, invited_by=invited_by)
+        _function_assign(participation=participation, person=person, function=function)
+    # One entry for the functions and the invitation together.
+    log_action(
+        participation,
+        actions.PERSON_INVITED,
+        user=invited_by,
+        data={
+            "person": person.pk,
+            "functions": functions,
+            "organisation": participation.organisation_id,
+        },
+    )
+    return invitation_create(
+        participation=participation, person=person, invited_by=invited_by, log=False
+    )
 
 
 def invitation_create(
-    *, participation: Participation, person: User, invited_by: User | None = None
+    *,
+    participation: Participation,
+    person: User,
+    invited_by: User | None = None,
+    log: bool = True,
 ) -> Invitation:
     """Create an invitation row and queue its e-mail for when the transaction commits."""
     from participants.tasks import send_invitation  # tasks import services, not the reverse
@@ -333,6 +390,14 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
+    if log:
+        log_action(
+            invitation,
+            actions.INVITATION_CREATED,
+            user=invited_by,
+            round_id=participation.round_id,
+            data={"person": person.pk, "organisation": participation.organisation_id},
+        )
     language = translation.get_language() or settings.LANGUAGE_CODE
     enqueue_on_commit(send_invitation, invitation.pk, language)
     return invitation
@@ -359,6 +424,12 @@ def invitation_send(*, invitation: Invitation, language: str = settings.LANGUAGE
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash_token(token)
     invitation.save(update_fields=["token_hash"])
+    log_action(
+        invitation,
+        actions.INVITATION_SENT,
+        round_id=invitation.participation.round_id,
+        data={"person": invitation.person_id},
+    )
     link = settings.SITE_URL + reverse("participants:invitation_accept", args=[token])
     with translation.override(language):
         context = {
@@ -489,6 +560,13 @@ def invitation_accept(*, token: str, password: str) -> User:
     Invitation.objects.filter(person=person, accepted_at__isnull=True).update(
         accepted_at=invitation.accepted_at
     )
+    log_action(
+        invitation,
+        actions.INVITATION_ACCEPTED,
+        user=person,
+        round_id=invitation.participation.round_id,
+        data={"person": person.pk},
+    )
     return person
 
 
@@ -507,6 +585,12 @@ def improvement_work_create(*, participation: Participation, **fields) -> Improv
     work = ImprovementWork(participation=participation, **fields)
     work.full_clean()
     work.save()
+    log_action(
+        work,
+        actions.WORK_CREATED,
+        round_id=participation.round_id,
+        data={"title": work.title, "organisation": participation.organisation_id},
+    )
     return work
 
 
@@ -515,10 +599,18 @@ def improvement_work_update(*, work: ImprovementWork, **fields) -> ImprovementWo
     unknown = set(fields) - set(IMPROVEMENT_WORK_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    changes = field_changes(work, fields)
     for name, value in fields.items():
         setattr(work, name, value)
     work.full_clean()
     work.save()
+    if changes:
+        log_action(
+            work,
+            actions.WORK_UPDATED,
+            round_id=work.participation.round_id,
+            data={"title": work.title, "changes": changes},
+        )
     return work
 
 
@@ -532,6 +624,13 @@ def progress_note_add(
     )
     note.full_clean()
     note.save()
+    log_action(
+        work,
+        actions.PROGRESS_NOTED,
+        user=author,
+        round_id=work.participation.round_id,
+        data={"title": work.title, "note": note.pk},
+    )
     return note
 
 
@@ -569,6 +668,14 @@ def application_submit(*, round, **fields) -> Application:
         raise DomainError(_("The organisation has already applied for this round."))
     application.validate_constraints()
     application.save()
+    log_action(
+        application,
+        actions.APPLICATION_SUBMITTED,
+        data={
+            "organisation": application.organisation_id,
+            "organisation_name": application.applicant_name,
+        },
+    )
     _notify_application(application, "received")
     return application
 
@@ -628,6 +735,12 @@ def application_accept(*, application: Application, by: User) -> Participation:
     application.save(
         update_fields=["organisation", "status", "decided_at", "decided_by", "updated_at"]
     )
+    log_action(
+        application,
+        actions.APPLICATION_ACCEPTED,
+        user=by,
+        data={"organisation": organisation.pk, "organisation_name": application.applicant_name},
+    )
     _notify_application(application, "accepted")
     return participation
 
@@ -641,6 +754,15 @@ def application_decline(*, application: Application, by: User) -> Application:
     application.decided_at = timezone.now()
     application.decided_by = by
     application.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    log_action(
+        application,
+        actions.APPLICATION_DECLINED,
+        user=by,
+        data={
+            "organisation": application.organisation_id,
+            "organisation_name": application.applicant_name,
+        },
+    )
     _notify_application(application, "declined")
     return application
 

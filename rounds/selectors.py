@@ -25,7 +25,9 @@ from checklist.statistics import (
     round_scores,
     submitted_scores,
 )
+from modellkoncept.actions import show
 from modellkoncept.errors import DomainError
+from modellkoncept.models import LogEntry
 from modellkoncept.policy import standing, visible
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -1283,103 +1285,20 @@ def attendance_sheet(*, meeting: Meeting) -> list[tuple]:
 # The audit trail
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    when: dt.datetime
-    who: object
-    action: str  # "+", "~" or "-"
-    what: str  # the kind of record
-    subject: str
-    details: str
-
-
-AUDIT_LIMIT = 2000
-
-
-def round_audit(*, round: Round) -> list[AuditEntry]:
-    """Who changed what in the round, newest first: organisations' parts, groups and mentors,
-    people and functions, and self-assessments (kept by django-simple-history). At most the
-    latest AUDIT_LIMIT changes of each kind; a fixed number of queries."""
-    group_names = dict(
-        BenchmarkingGroup.history.filter(round_id=round.pk)
-        .order_by("history_date")
-        .values_list("id", "name")
+def round_audit(*, round: Round):
+    """Everything that happened in the round, newest first, from the action log: a queryset
+    for a paginator; `show()` makes a page of it readable (`round_audit_page`)."""
+    return (
+        LogEntry.objects.filter(round_id=round.pk)
+        .select_related("user")
+        .order_by("-datetime", "-id")
     )
-    organisation_names = dict(
-        Participation.history.filter(round_id=round.pk)
-        .order_by("history_date")
-        .values_list("id", "organisation__name")
-    )
-    kinds = [
-        (
-            _("organisation's part"),
-            Participation.history.filter(round_id=round.pk).select_related("organisation"),
-            lambda h: str(h.organisation),
-            lambda h: ", ".join(
-                filter(
-                    None,
-                    [
-                        h.get_role_display(),
-                        _("withdrew %(date)s") % {"date": h.withdrawn_on} if h.withdrawn_on else "",
-                        _("completed %(date)s") % {"date": h.completed_on}
-                        if h.completed_on
-                        else "",
-                    ],
-                )
-            ),
-        ),
-        (
-            _("group"),
-            BenchmarkingGroup.history.filter(round_id=round.pk),
-            lambda h: h.name,
-            lambda h: h.theme,
-        ),
-        (
-            _("mentor"),
-            # By the groups' own history, so that a removed group's mentors are listed too.
-            GroupMentor.history.filter(
-                group_id__in=BenchmarkingGroup.history.filter(round_id=round.pk).values("id")
-            ),
-            # By the parts' own history, so that a mentor that left the round is named too.
-            lambda h: (
-                f"{organisation_names.get(h.participation_id, '')} → "
-                f"{group_names.get(h.group_id, '')}"
-            ),
-            lambda h: _("primary") if h.is_primary else _("supporting"),
-        ),
-        (
-            _("function"),
-            FunctionAssignment.history.filter(participation__round_id=round.pk).select_related(
-                "person", "participation__organisation"
-            ),
-            lambda h: f"{h.person} ({h.participation.organisation})",
-            lambda h: h.get_function_display(),
-        ),
-        (
-            _("self-assessment"),
-            SelfAssessment.history.filter(meeting__round_id=round.pk).select_related(
-                "participation__organisation", "meeting"
-            ),
-            lambda h: f"{h.participation.organisation}, {h.meeting}",
-            lambda h: h.get_status_display(),
-        ),
-    ]
-    entries = []
-    for label, records, subject, details in kinds:
-        for record in records.select_related("history_user").order_by("-history_date")[
-            :AUDIT_LIMIT
-        ]:
-            entries.append(
-                AuditEntry(
-                    when=record.history_date,
-                    who=record.history_user,
-                    action=record.history_type,
-                    what=label,
-                    subject=subject(record),
-                    details=details(record),
-                )
-            )
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def round_audit_page(entries) -> list:
+    """One page of `round_audit` as people read it, in the active language, with what each
+    entry is about."""
+    return show(entries, subjects=True)
 
 
 # What a step of the round will do, for the page that asks before it is taken.

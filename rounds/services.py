@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
+from modellkoncept.actions import field_changes, log_action
 from modellkoncept.errors import DomainError
 from modellkoncept.queue import enqueue_on_commit
 from participants.models import FunctionAssignment, Organisation, Participation
 from participants.services import participation_add
+from rounds import actions
 from rounds.models import (
     Attendance,
     BenchmarkingGroup,
@@ -84,6 +86,7 @@ def round_create(
     round_.full_clean()
     round_.save()
     _contacts_set(round_, contacts)
+    log_action(round_, actions.ROUND_CREATED, round_id=round_.pk, data={"name": round_.name})
     return round_
 
 
@@ -106,6 +109,7 @@ def round_activate(*, round: Round) -> Round:
         raise DomainError(_("Only a round in planning can be started."))
     round_.status = Round.Status.ACTIVE
     round_.save(update_fields=["status", "updated_at"])
+    log_action(round_, actions.ROUND_ACTIVATED, round_id=round_.pk)
     return round_
 
 
@@ -132,6 +136,12 @@ def round_complete(*, round: Round, on: date | None = None) -> Round:
         participation.updated_at = now
     bulk_update_with_history(
         completing, Participation, ["completed_on", "completed_with_round", "updated_at"]
+    )
+    log_action(
+        round_,
+        actions.ROUND_COMPLETED,
+        round_id=round_.pk,
+        data={"completed": [p.organisation_id for p in completing]},
     )
     return round_
 
@@ -203,6 +213,11 @@ def group_create(
         member.group = group
         member.updated_at = now
     bulk_update_with_history(members, Participation, ["group", "updated_at"])
+    log_action(
+        group,
+        actions.GROUP_CREATED,
+        data={"name": group.name, "members": [m.organisation_id for m in members]},
+    )
     return group
 
 
@@ -233,9 +248,20 @@ def group_place(*, group: BenchmarkingGroup, participation: Participation) -> Pa
             )
             % {"organisation": participation.organisation, "group": participation.group}
         )
+    from_group = participation.group_id
     participation.group = group
     participation.full_clean()
     participation.save(update_fields=["group", "updated_at"])
+    if from_group != group.pk:
+        log_action(
+            group,
+            actions.GROUP_MEMBER_PLACED,
+            data={
+                "organisation": participation.organisation_id,
+                "from_group": from_group,
+                "group_name": group.name,
+            },
+        )
     return participation
 
 
@@ -282,6 +308,16 @@ def mentor_assign(
     )
     mentorship.full_clean()
     mentorship.save()
+    log_action(
+        group,
+        actions.MENTOR_ASSIGNED,
+        data={
+            "organisation": participation.organisation_id,
+            "primary": is_primary,
+            "locked": locked,
+            "group_name": group.name,
+        },
+    )
     return mentorship
 
 
@@ -305,6 +341,7 @@ def _meeting_key(round_: Round, kind: str, number: int | None, group: Benchmarki
 @transaction.atomic
 def meeting_create(
     *,
+    log: bool = True,
     round: Round,
     kind: str,
     title: str,
@@ -344,6 +381,16 @@ def meeting_create(
     )
     meeting.full_clean()
     meeting.save()
+    if log:
+        log_action(
+            meeting,
+            actions.MEETING_CREATED,
+            data={
+                "title": meeting.title,
+                "starts_at": meeting.starts_at,
+                "group": meeting.group_id,
+            },
+        )
     return meeting
 
 
@@ -356,6 +403,29 @@ def attendance_record(
     *, meeting: Meeting, participation: Participation, person, attended: bool = True
 ) -> Attendance:
     """Record whether a person attended a meeting for their organisation."""
+    attendance, was = _attendance_write(
+        meeting=meeting, participation=participation, person=person, attended=attended
+    )
+    if was != attended:
+        _log_attendance(
+            meeting, present=[person.pk] if attended else [], absent=[] if attended else [person.pk]
+        )
+    return attendance
+
+
+def _log_attendance(meeting: Meeting, *, present: list[int], absent: list[int]) -> None:
+    if present or absent:
+        log_action(
+            meeting,
+            actions.ATTENDANCE_RECORDED,
+            data={"title": meeting.title, "present": present, "absent": absent},
+        )
+
+
+def _attendance_write(
+    *, meeting: Meeting, participation: Participation, person, attended: bool
+) -> tuple[Attendance, bool | None]:
+    """Write one attendance row; returns it and what it said before (None: nothing)."""
     if not participation.function_assignments.filter(person=person).exists():
         raise DomainError(
             _("%(person)s holds no function for %(organisation)s.")
@@ -364,11 +434,12 @@ def attendance_record(
     attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
         meeting=meeting, person=person
     )
+    was = attendance.attended if attendance.pk else None
     attendance.participation = participation
     attendance.attended = attended
     attendance.full_clean(validate_constraints=False)
     attendance.save()
-    return attendance
+    return attendance, was
 
 
 # Matching: saving proposals and pairs set by hand.
@@ -400,6 +471,7 @@ def mentor_set(
         if current.locked != locked:
             current.locked = locked
             current.save(update_fields=["locked", "updated_at"])
+            _log_mentor(group, actions.MENTOR_LOCKED, current, locked=locked)
         return current
     busy = (
         GroupMentor.objects.filter(participation=participation, is_primary=True)
@@ -412,6 +484,7 @@ def mentor_set(
             % {"organisation": organisation, "capacity": participation.mentor_capacity}
         )
     if current is not None:
+        _log_mentor(group, actions.MENTOR_REMOVED, current)
         current.delete()
     # A supporting mentor that becomes the primary one is moved, not doubled.
     group.mentorships.filter(participation=participation).delete()
@@ -432,6 +505,19 @@ def _release_mentors(participation_ids: Iterable[int]) -> None:
     ).exclude(function_assignments__isnull=False).exclude(attendances__isnull=False).delete()
 
 
+def _log_mentor(group: BenchmarkingGroup, action_type: str, mentorship: GroupMentor, **data):
+    organisation_id = (
+        Participation.objects.filter(pk=mentorship.participation_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    log_action(
+        group,
+        action_type,
+        data={"organisation": organisation_id, "group_name": group.name, **data},
+    )
+
+
 @transaction.atomic
 def mentor_lock(*, group: BenchmarkingGroup, locked: bool) -> GroupMentor:
     """Lock or unlock the group's primary mentor."""
@@ -439,8 +525,10 @@ def mentor_lock(*, group: BenchmarkingGroup, locked: bool) -> GroupMentor:
     current = group.mentorships.filter(is_primary=True).first()
     if current is None:
         raise DomainError(_("%(group)s has no mentor to lock.") % {"group": group})
-    current.locked = locked
-    current.save(update_fields=["locked", "updated_at"])
+    if current.locked != locked:
+        current.locked = locked
+        current.save(update_fields=["locked", "updated_at"])
+        _log_mentor(group, actions.MENTOR_LOCKED, current, locked=locked)
     return current
 
 
@@ -465,8 +553,10 @@ def mentor_proposal_accept(*, round: Round, group_ids=None) -> list[GroupMentor]
     # another, and its old pair must not count against its capacity.
     replaced = GroupMentor.objects.filter(
         group__in=[row.group for row in accepted], is_primary=True, locked=False
-    )
-    replaced_ids = set(replaced.values_list("participation_id", flat=True))
+    ).select_related("group")
+    replaced_ids = {m.participation_id for m in replaced}
+    for mentorship in replaced:
+        _log_mentor(mentorship.group, actions.MENTOR_REMOVED, mentorship)
     replaced.delete()
     saved = [mentor_set(group=row.group, organisation=row.mentor) for row in accepted]
     _release_mentors(replaced_ids)
@@ -558,12 +648,15 @@ def round_update(*, round: Round, **fields) -> Round:
     if round_.status == Round.Status.COMPLETED:
         raise DomainError(_("A completed round is archived and cannot be changed."))
     contacts = fields.pop("contacts", None)
+    changes = field_changes(round_, fields)
     for name, value in fields.items():
         setattr(round_, name, value)
     round_.full_clean()
     round_.save()
     if contacts is not None:
         _contacts_set(round_, contacts)
+    if changes:
+        log_action(round_, actions.ROUND_UPDATED, round_id=round_.pk, data={"changes": changes})
     return round_
 
 
@@ -578,10 +671,13 @@ def group_update(
     """Rename a group and, when `members` is given, make exactly those its members
     (`group_set_members`); a refusal of either changes nothing."""
     _require_open(group.round)
+    changes = field_changes(group, {"name": name.strip(), "theme": theme.strip()})
     group.name = name.strip()
     group.theme = theme.strip()
     group.full_clean()
     group.save()
+    if changes:
+        log_action(group, actions.GROUP_UPDATED, data={"name": group.name, "changes": changes})
     if members is not None:
         group_set_members(group=group, members=list(members))
     return group
@@ -596,8 +692,15 @@ def group_remove_member(*, participation: Participation) -> Participation:
             _("%(organisation)s has self-assessments for the group's meetings; it stays.")
             % {"organisation": participation.organisation}
         )
+    group = participation.group
     participation.group = None
     participation.save(update_fields=["group", "updated_at"])
+    if group is not None:
+        log_action(
+            group,
+            actions.GROUP_MEMBER_REMOVED,
+            data={"organisation": participation.organisation_id, "group_name": group.name},
+        )
     return participation
 
 
@@ -609,12 +712,21 @@ def group_delete(*, group: BenchmarkingGroup) -> None:
             _("%(group)s has self-assessments for its meetings and cannot be removed.")
             % {"group": group}
         )
+    log_action(
+        group,
+        actions.GROUP_DELETED,
+        data={
+            "name": group.name,
+            "members": list(group.members.values_list("organisation_id", flat=True)),
+        },
+    )
     group.delete()
 
 
 @transaction.atomic
 def mentor_remove(*, mentorship: GroupMentor) -> None:
     _require_open(mentorship.group.round)
+    _log_mentor(mentorship.group, actions.MENTOR_REMOVED, mentorship)
     mentorship.delete()
     _release_mentors([mentorship.participation_id])
 
@@ -675,6 +787,7 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
         name in fields and fields[name] != getattr(meeting, name)
         for name in ("starts_at", "ends_at")
     )
+    changes = field_changes(meeting, fields)
     for name, value in fields.items():
         setattr(meeting, name, value)
     if moved:
@@ -685,6 +798,10 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
         from rounds.tasks import send_meeting_moved  # tasks import services
 
         enqueue_on_commit(send_meeting_moved, meeting.pk, meeting.sequence)
+    if changes:
+        log_action(
+            meeting, actions.MEETING_UPDATED, data={"title": meeting.title, "changes": changes}
+        )
     return meeting
 
 
@@ -723,6 +840,11 @@ def meeting_delete(*, meeting: Meeting) -> None:
         raise DomainError(
             _("%(meeting)s has recorded attendance and cannot be removed.") % {"meeting": meeting}
         )
+    log_action(
+        meeting,
+        actions.MEETING_DELETED,
+        data={"title": meeting.title, "starts_at": meeting.starts_at, "group": meeting.group_id},
+    )
     meeting.delete()
 
 
@@ -730,13 +852,16 @@ def meeting_delete(*, meeting: Meeting) -> None:
 def attendance_set(*, meeting: Meeting, attended_ids: set[int]) -> int:
     """Record who of the people expected at a meeting attended; returns how many attended."""
     expected = expected_attendees(meeting)
+    present, absent = [], []
     for participation, person in expected:
-        attendance_record(
-            meeting=meeting,
-            participation=participation,
-            person=person,
-            attended=person.pk in attended_ids,
+        attended = person.pk in attended_ids
+        _attendance, was = _attendance_write(
+            meeting=meeting, participation=participation, person=person, attended=attended
         )
+        if was != attended and (was is not None or attended):
+            (present if attended else absent).append(person.pk)
+    # One entry for the whole list: what changed in it.
+    _log_attendance(meeting, present=present, absent=absent)
     return sum(1 for _p, person in expected if person.pk in attended_ids)
 
 
@@ -791,10 +916,14 @@ def schedule_generate(*, round: Round, opens_days_before: int = 28) -> list[Meet
                         **{**common, "title": f"{planned.title} – {group.name}"},
                         group=group,
                         host=host,
+                        log=False,
                     )
                 )
         else:
-            created.append(meeting_create(**common))
+            created.append(meeting_create(**common, log=False))
+    log_action(
+        round_, actions.SCHEDULE_GENERATED, round_id=round_.pk, data={"meetings": len(created)}
+    )
     return created
 
 

@@ -17,7 +17,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
+from participants.models import Participation
 from rounds import archive, elections, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import (
@@ -101,6 +102,22 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
         return Meeting.objects.filter(round__slug=self.kwargs["round_slug"]).select_related(
             "round", "group", "host"
         )
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        own = []
+        if meeting.assessment_due:
+            # The viewer's own organisations that assess before this meeting (not mentors).
+            own = [
+                p
+                for p in Participation.objects.filter(
+                    pk__in=standing(self.request.user).participation_ids,
+                    round_id=meeting.round_id,
+                    role=Participation.Role.PARTICIPANT,
+                ).select_related("organisation")
+                if meeting.group_id in (None, p.group_id)
+            ]
+        return super().get_context_data(own_participations=own, **kwargs)
 
 
 class RoundMixin(PolicyRequiredMixin):
@@ -868,6 +885,10 @@ class RoundAuditView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         paginator = Paginator(selectors.round_audit(round=self.round), 100)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            round=self.round, page_obj=paginator.get_page(self.request.GET.get("page")), **kwargs
+            round=self.round,
+            page_obj=page_obj,
+            entries=selectors.round_audit_page(page_obj.object_list),
+            **kwargs,
         )

@@ -148,6 +148,18 @@ def _test_defaults(settings):
     cache.clear()  # values kept by an earlier test (their keys name no database)
 
 
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in-process, in the caller's thread, even where a broker is configured: for the
+    tests that look at what a task does, not at how it travels (those start `celery_worker`)."""
+    from modellkoncept.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old
+
+
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 
 

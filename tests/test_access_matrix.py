@@ -381,7 +381,15 @@ TARGETS: dict[str, Target] = {
     "checklist:assessment_lock": Target(
         kwargs=lambda w: {"pk": w.submitted_a2.pk},
         methods=POST,
-        data=lambda w: {"action": "reopen"},
+        data=lambda w: {"action": "close"},
+        markers=("Bby",),
+    ),
+    # Bby's own strategist takes back its submission before the meeting; a project leader may.
+    "checklist:assessment_reopen": Target(
+        kwargs=lambda w: {"pk": w.submitted_a2.pk},
+        allowed=LEADER | {"strategist_a2"},
+        methods=("GET", "POST"),
+        data=lambda w: {"reason": "Matrisens ändring"},
         markers=("Bby",),
     ),
     "checklist:assessment_remark": Target(

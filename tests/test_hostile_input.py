@@ -554,9 +554,18 @@ def _assessment_submit(w, draw):
 
 @form_case("assessment lock", "checklist:assessment_lock", user="leader", writes=(SelfAssessment,))
 def _assessment_lock(w, draw):
-    data = draw(post_data({"action": either(valid("reopen", "close"), hostile_text())}))
+    data = draw(post_data({"action": either(valid("close"), hostile_text())}))
     assessment = draw(st.sampled_from([w.draft_a1, w.submitted_a2]))
     return Post(reverse("checklist:assessment_lock", args=[assessment.pk]), data)
+
+
+@form_case(
+    "assessment reopen", "checklist:assessment_reopen", user="leader", writes=(SelfAssessment,)
+)
+def _assessment_reopen(w, draw):
+    data = draw(post_data({"reason": either(valid("Fel poäng på moment 3"), hostile_text())}))
+    assessment = draw(st.sampled_from([w.draft_a1, w.submitted_a2]))
+    return Post(reverse("checklist:assessment_reopen", args=[assessment.pk]), data)
 
 
 @form_case(

@@ -108,7 +108,9 @@ PERMISSIONS = {
     "checklist.edit_assessment": "assessments",
     "checklist.comment_assessment": "assessments",
     "checklist.reopen_assessment": "assessments",
+    "checklist.close_assessment": "assessments",
     "reports.view_report": "reports",
+    "reports.request_report": "reports",
     "rounds.manage_rounds": None,
     "participants.manage_organisations": None,
     "checklist.manage_versions": None,
@@ -131,6 +133,8 @@ _A1_READER = {
     "checklist.view_assessment": {"draft_a1", "submitted_a2"},
     "checklist.comment_assessment": {"draft_a1"},
     "reports.view_report": {"report_org_a1", "report_group_ga1"},
+    # Its own reports may be produced (again) by its people; mentors only read.
+    "reports.request_report": {"report_org_a1", "report_group_ga1"},
 }
 
 GRANTS = {
@@ -156,7 +160,10 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a2"},
         "checklist.edit_assessment": {"submitted_a2"},
         "checklist.comment_assessment": {"submitted_a2"},
+        # Its own submission, until the meeting starts.
+        "checklist.reopen_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
+        "reports.request_report": {"report_group_ga1"},
     },
     # Same round, other group: the round and its own meetings, nothing of GA1.
     "strategist_a3": {
@@ -168,7 +175,9 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a3"},
         "checklist.edit_assessment": {"submitted_a3"},
         "checklist.comment_assessment": {"submitted_a3"},
+        "checklist.reopen_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
+        "reports.request_report": {"report_group_ga2"},
     },
     # Mentors read the groups they mentor: members, meetings, submitted assessments.
     "mentor_m1": {
@@ -199,6 +208,7 @@ GRANTS = {
         "participants.view_participation": {"b1"},
         "participants.view_organisation": {"org_b1"},
         "reports.view_report": {"report_org_b1"},
+        "reports.request_report": {"report_org_b1"},
     },
     "outsider": {},
     "anonymous": {},

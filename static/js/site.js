@@ -23,4 +23,17 @@
       event.detail.headers["X-CSRFToken"] = token;
     }
   });
+
+  /* htmx 2 swaps no 4xx answer by default (config.responseHandling). The self-assessment's
+     autosave answers 409 (someone else saved first, or it is submitted) and 422 (refused)
+     with a status line meant for the page: show it at once, beside the form, so that no
+     save fails without the person seeing it. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var target = event.detail.target;
+    if ((status === 409 || status === 422) && target && target.id === "save-status") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();

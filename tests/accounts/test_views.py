@@ -120,6 +120,7 @@ def _ask_for_reset(client, email: str, capture):
     return response, queries, queued
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_asking_for_a_reset_sends_nothing_in_the_request_and_queues_the_task(
     client, django_capture_on_commit_callbacks
 ):
@@ -140,6 +141,7 @@ def test_asking_for_a_reset_sends_nothing_in_the_request_and_queues_the_task(
     assert [m.to for m in mail.outbox] == [["glomsk@example.se"]]
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_an_address_without_an_account_is_answered_alike_and_gets_nothing(
     client, django_capture_on_commit_callbacks
 ):
@@ -156,6 +158,7 @@ def test_an_address_without_an_account_is_answered_alike_and_gets_nothing(
     assert mail.outbox == []
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_password_reset_by_email_link(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="glomsk@example.se")
 

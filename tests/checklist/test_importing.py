@@ -259,9 +259,14 @@ def test_import_over_a_submitted_assessment_keeps_the_old_values_in_history(worl
 
 def test_a_file_without_comment_column_keeps_existing_comments(world, tmp_path):
     w = world
+    # A submitted assessment is read-only: reopened, commented and submitted again.
+    checklist_services.assessment_reopen(
+        assessment=w.submitted_a2, by=w.strategist_a2, reason="Kommentar saknas"
+    )
     checklist_services.assessment_save(
         assessment=w.submitted_a2, scores={}, comments={4: "Viktigt"}, by=w.strategist_a2
     )
+    checklist_services.assessment_submit(assessment=w.submitted_a2, by=w.strategist_a2)
     rows = [r[:4] for r in rows_for("9102", w.meeting_ga1.key, SCORES_ABY)]
 
     run_import(w, write_csv(tmp_path / "utan.csv", rows, header=HEADER[:4]))

@@ -172,7 +172,8 @@ def test_submitting_from_a_page_behind_keeps_an_earlier_submission_of_the_same_a
         2,
     )
     assert again.pk == draft.pk
-    with pytest.raises(StaleAssessment):  # other answers from that page are refused
+    # Other answers from that page are refused: a submitted assessment is read-only.
+    with pytest.raises(services.AssessmentSubmitted):
         services.assessment_save_and_submit(
             assessment=draft, scores=full | {1: 3}, by=setting["strategist"], revision=0
         )

@@ -32,6 +32,8 @@ def _scores(values) -> dict[int, int]:
 def _submit(participation, meeting, values, by=None):
     """Fill in and submit an organisation's assessment as its strategist would."""
     assessment = services.assessment_start(participation=participation, meeting=meeting)
+    if assessment.is_submitted:  # read-only until reopened
+        assessment = services.assessment_reopen(assessment=assessment, by=by, reason="Nya poäng")
     assessment = services.assessment_save(assessment=assessment, scores=_scores(values), by=by)
     return services.assessment_submit(assessment=assessment, by=by)
 

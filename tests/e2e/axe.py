@@ -67,6 +67,10 @@ JOURNEY_PAGES = {
     "checklist:assessment_submit#error": "the self-assessment refused: an item left empty",
     "checklist:assessment#submitted": "the submitted self-assessment",
     "rounds:group_detail#comparison": "the group page with the comparison and group mean",
+    # Self-assessment integrity: two strategists at once; reopening a submission.
+    "checklist:assessment#conflict": "the self-assessment: another's save shown beside the form",
+    "checklist:assessment_reopen": "reopen a submitted self-assessment, with the reason",
+    "checklist:assessment#reopened": "a reopened self-assessment, a draft again",
     # Journey 3: the mentor and the reports.
     "home#mentor": "a mentor's start page",
     "rounds:mentor_workspace": "the groups a mentor follows",

@@ -25,7 +25,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
+from checklist import services as checklist_services
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
+from participants import services as participant_services
 from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm
 from participants.models import Application, FunctionAssignment, Organisation, Participation
 from reports import services as report_services
@@ -586,3 +588,155 @@ def test_project_leader_replaces_a_mentor_completes_and_reopens_the_round(journe
     assert round_.reopen_reason == "Avslutad av misstag före resultatkonferensen."
     assert not Participation.objects.filter(round=round_, completed_on__isnull=False).exists()
     journey.assert_every_page_checked()
+
+
+# Self-assessment integrity: two people at once, and a submission that stays as it was sent
+
+
+def _second_strategist(programme):
+    """Lund's second strategist (participants advise two people per function)."""
+    from tests.e2e.conftest import person_with_password
+
+    second = person_with_password("nils.berg@lund.se", "Nils Berg")
+    participant_services.function_assign(
+        participation=programme.participations[LUND.name], person=second, function="strateg"
+    )
+    return second
+
+
+def test_two_strategists_save_one_self_assessment_at_once(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    second = _second_strategist(programme)
+    assessment = checklist_services.assessment_start(
+        participation=programme.participations[LUND.name], meeting=programme.meeting
+    )
+    url = reverse("checklist:assessment", args=[assessment.pk])
+    sara = journey.person("sara")
+    sign_in(journey, sara, ui, STRATEGIST[1], NEW_PASSWORD)
+    nils = journey.person("nils")
+    sign_in(journey, nils, ui, second.email, NEW_PASSWORD)
+    # Both open the same draft; Sara saves first.
+    sara.goto(url)
+    nils.goto(url)
+    journey.check(sara)
+    # The scale's steps side by side in one row on a desktop; on a phone, whole words that
+    # fit their cards (none broken, none sticking out).
+    labels = item_group(sara, 1).locator(".score-choice-label")
+    assert len({round(box["y"]) for box in (lab.bounding_box() for lab in labels.all())}) == 1
+    sara.set_viewport_size({"width": 360, "height": 800})
+    assert labels.evaluate_all("ls => ls.every(l => l.scrollWidth <= l.clientWidth)")
+    assert labels.evaluate_all("ls => ls.every(l => getComputedStyle(l).overflowWrap === 'normal')")
+    sara.set_viewport_size({"width": 1280, "height": 800})
+    choose_score(sara, 1, 3)
+    expect(sara.locator("#save-progress")).to_have_text(
+        ui("%(scored)s of %(total)s items have a score", scored=1, total=10)
+    )
+    # The status and the progress stay in sight at the bottom of the long form.
+    item_group(sara, 10).scroll_into_view_if_needed()
+    expect(sara.locator(".assessment-savebar")).to_be_in_viewport()
+    expect(sara.locator("#save-status")).to_contain_text(re.compile(r"\d\d:\d\d"))
+
+    # Nils's page is behind: his save of item 1 is refused, and he sees it at once, beside
+    # the form, with what Sara saved and what he chose.
+    with nils.expect_response(is_save) as refused:
+        item_group(nils, 1).get_by_role("radio", name=re.compile(r"^1\b")).check()
+    assert refused.value.status == 409
+    conflict = nils.locator("#save-conflict")
+    expect(conflict.get_by_role("alert")).to_contain_text(
+        ui(
+            "Someone else has saved this self-assessment since you opened it. Your answers "
+            "are kept on this page but not saved."
+        )
+    )
+    row = conflict.get_by_role("row", name=re.compile(r"^1\b"))
+    expect(row.get_by_role("cell")).to_have_text(["3", "1"])
+    expect(nils.locator("#save-status")).to_contain_text(
+        ui("Not saved: someone else saved first. Choose below whose answers to keep.")
+    )
+    journey.check(nils, "conflict")
+    assert {a.item.number: a.score for a in assessment.answers.select_related("item")}[1] == 3
+
+    # He keeps his own: saved over Sara's (the page reloads with his answers), no conflict.
+    conflict.get_by_role("button", name=ui.exact("Save my answers over the saved ones")).click()
+    expect_message(nils, ui("The draft is saved."))
+    expect(item_group(nils, 1).get_by_role("radio", name=re.compile(r"^1\b"))).to_be_checked()
+    expect(nils.locator("#save-conflict").get_by_role("alert")).to_have_count(0)
+    assert assessment.answers.get(item__number=1).score == 1
+
+    # Sara's page is behind now: her next save meets the conflict; she takes Nils's version.
+    with sara.expect_response(is_save) as refused:
+        item_group(sara, 2).get_by_role("radio", name=re.compile(r"^2\b")).check()
+    assert refused.value.status == 409
+    sara.locator("#save-conflict").get_by_role(
+        "link", name=ui.exact("Drop my answers and load the saved ones")
+    ).click()
+    expect(item_group(sara, 1).get_by_role("radio", name=re.compile(r"^1\b"))).to_be_checked()
+    assert assessment.answers.get(item__number=2).score is None
+
+
+def test_a_submitted_self_assessment_stays_read_only_until_reopened(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    both_submitted(programme)
+    lund = SelfAssessment.objects.get(
+        participation=programme.participations[LUND.name], meeting=programme.meeting
+    )
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, STRATEGIST[1], NEW_PASSWORD)
+    strategist.goto(reverse("checklist:assessment", args=[lund.pk]))
+
+    # Submitted: the answers read-only, no form that saves as you go.
+    expect(strategist.locator("#assessment-form")).to_have_count(0)
+    expect(strategist.get_by_role("radio")).to_have_count(0)
+    answers = strategist.get_by_role("table", name=ui.exact("Scores and comments per item"))
+    expect(
+        answers.get_by_role("row", name=re.compile(r"^4\.\s")).get_by_role("cell").first
+    ).to_have_text(str(STRATEGIST_SCORES[4]))
+    journey.check(strategist, "submitted")
+
+    # Reopened, with a reason (none given first: said beside the field).
+    strategist.get_by_role("link", name=ui.exact("Reopen for changes")).click()
+    expect(
+        strategist.get_by_role("heading", level=1, name=ui.exact("Reopen the self-assessment"))
+    ).to_be_visible()
+    journey.check(strategist)
+    strategist.get_by_role("button", name=ui.exact("Reopen for changes")).click()
+    expect(strategist.locator("#reason-error")).to_be_visible()
+    reason = "Fel poäng på moment 4 – vi har en plan sedan i våras."
+    strategist.get_by_label(ui("Why is it reopened?")).fill(reason)
+    strategist.get_by_role("button", name=ui.exact("Reopen for changes")).click()
+    expect_message(
+        strategist,
+        ui(
+            "The self-assessment is open for changes again. The group sees the version last "
+            "submitted until you submit it again."
+        ),
+    )
+    choose_score(strategist, 4, 2)
+    journey.check(strategist, "reopened")
+
+    # Until it is submitted again, the group sees what was submitted.
+    peer = journey.person("peer")
+    sign_in(journey, peer, ui, ESLOV.strategist[1], NEW_PASSWORD)
+    peer.goto(reverse("rounds:group_detail", args=[programme.round.slug, programme.group.pk]))
+    comparison = peer.get_by_role(
+        "table",
+        name=ui.exact("Scores at assessment %(point)s, side by side, with the group mean", point=1),
+    )
+    row_4 = comparison.get_by_role("row", name=re.compile(r"^4\.\s"))
+    expect(row_4.get_by_role("cell")).to_have_text(
+        [str(PEER_SCORES[4]), str(STRATEGIST_SCORES[4]), "1,0"]
+    )
+    journey.check(peer, "comparison")
+
+    # Submitted again: the group sees the change, and the page is read-only again.
+    strategist.get_by_role("button", name=ui.exact("Submit")).click()
+    expect_message(strategist, ui("The self-assessment is submitted. Your group can now see it."))
+    expect(strategist.get_by_role("radio")).to_have_count(0)
+    peer.reload()
+    expect(row_4.get_by_role("cell")).to_have_text([str(PEER_SCORES[4]), "2", "1,5"])
+    lund.refresh_from_db()
+    assert (lund.status, lund.draft_answers, lund.reopened_reason) == (
+        SelfAssessment.Status.SUBMITTED,
+        None,
+        reason,
+    )

@@ -1,0 +1,142 @@
+"""How the entries of organisations, their parts in rounds, people, invitations, improvement
+work and applications read in the action log (see `modellkoncept.actions`)."""
+
+from django.utils.translation import gettext as _
+
+from modellkoncept.actions import action, value_text
+
+ORGANISATION_CREATED = "participants.organisation.created"
+ORGANISATION_DECISION = "participants.organisation.decision_recorded"
+PARTICIPATION_ADDED = "participants.participation.added"
+PARTICIPATION_WITHDRAWN = "participants.participation.withdrawn"
+FUNCTION_ASSIGNED = "participants.function.assigned"
+PERSON_INVITED = "participants.person.invited"
+INVITATION_CREATED = "participants.invitation.created"
+INVITATION_SENT = "participants.invitation.sent"
+INVITATION_ACCEPTED = "participants.invitation.accepted"
+WORK_CREATED = "participants.improvement_work.created"
+WORK_UPDATED = "participants.improvement_work.updated"
+PROGRESS_NOTED = "participants.improvement_work.progress_noted"
+APPLICATION_SUBMITTED = "participants.application.submitted"
+APPLICATION_ACCEPTED = "participants.application.accepted"
+APPLICATION_DECLINED = "participants.application.declined"
+
+ORG = "participants.Organisation"
+PERSON = "accounts.User"
+
+
+def _functions(keys) -> str:
+    from participants.models import Function
+
+    return ", ".join(str(Function(key).label) for key in keys or [] if key in Function.values)
+
+
+@action(ORGANISATION_CREATED)
+def _organisation_created(entry, names):
+    return _("Organisation %(name)s created") % {"name": entry.data.get("name", "–")}
+
+
+@action(ORGANISATION_DECISION, refs={"organisation": ORG})
+def _decision(entry, names):
+    return _("Political decision of %(organisation)s recorded: %(date)s") % {
+        "organisation": names(entry, "organisation"),
+        "date": value_text(entry.data.get("decided_on")),
+    }
+
+
+@action(PARTICIPATION_ADDED, refs={"organisation": ORG})
+def _added(entry, names):
+    if entry.data.get("role") == "mentor":
+        return _("%(organisation)s enrolled as a mentor") % {
+            "organisation": names(entry, "organisation")
+        }
+    return _("%(organisation)s enrolled as a participant") % {
+        "organisation": names(entry, "organisation")
+    }
+
+
+@action(PARTICIPATION_WITHDRAWN, refs={"organisation": ORG})
+def _withdrawn(entry, names):
+    return _("%(organisation)s withdrew %(date)s: %(reason)s") % {
+        "organisation": names(entry, "organisation"),
+        "date": value_text(entry.data.get("on")),
+        "reason": entry.data.get("reason") or "–",
+    }
+
+
+@action(FUNCTION_ASSIGNED, refs={"organisation": ORG, "person": PERSON})
+def _function(entry, names):
+    return _("%(person)s is %(function)s for %(organisation)s") % {
+        "person": names(entry, "person"),
+        "function": _functions([entry.data.get("function")]),
+        "organisation": names(entry, "organisation"),
+    }
+
+
+@action(PERSON_INVITED, refs={"organisation": ORG, "person": PERSON})
+def _invited(entry, names):
+    return _("%(person)s invited as %(functions)s for %(organisation)s") % {
+        "person": names(entry, "person"),
+        "functions": _functions(entry.data.get("functions")),
+        "organisation": names(entry, "organisation"),
+    }
+
+
+@action(INVITATION_CREATED, refs={"organisation": ORG, "person": PERSON})
+def _invitation_created(entry, names):
+    return _("Invitation for %(person)s to %(organisation)s") % {
+        "person": names(entry, "person"),
+        "organisation": names(entry, "organisation"),
+    }
+
+
+@action(INVITATION_SENT, refs={"person": PERSON})
+def _invitation_sent(entry, names):
+    return _("Invitation e-mailed to %(person)s") % {"person": names(entry, "person")}
+
+
+@action(INVITATION_ACCEPTED, refs={"person": PERSON})
+def _invitation_accepted(entry, names):
+    return _("%(person)s accepted the invitation") % {"person": names(entry, "person")}
+
+
+@action(WORK_CREATED)
+def _work_created(entry, names):
+    return _("Improvement work %(title)s added") % {"title": entry.data.get("title", "–")}
+
+
+@action(WORK_UPDATED)
+def _work_updated(entry, names):
+    from modellkoncept.actions import changes_text
+    from participants.models import ImprovementWork
+
+    return _("Improvement work %(title)s changed: %(changes)s") % {
+        "title": entry.data.get("title", "–"),
+        "changes": changes_text(entry, names, ImprovementWork),
+    }
+
+
+@action(PROGRESS_NOTED)
+def _progress(entry, names):
+    return _("Progress noted on %(title)s") % {"title": entry.data.get("title", "–")}
+
+
+@action(APPLICATION_SUBMITTED)
+def _application_submitted(entry, names):
+    return _("Expression of interest from %(organisation)s") % {
+        "organisation": entry.data.get("organisation_name", "–")
+    }
+
+
+@action(APPLICATION_ACCEPTED, refs={"organisation": ORG})
+def _application_accepted(entry, names):
+    return _("Expression of interest from %(organisation)s accepted") % {
+        "organisation": names(entry, "organisation")
+    }
+
+
+@action(APPLICATION_DECLINED)
+def _application_declined(entry, names):
+    return _("Expression of interest from %(organisation)s declined") % {
+        "organisation": entry.data.get("organisation_name", "–")
+    }
