@@ -42,7 +42,17 @@ class PersonDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "person"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(data=services.person_export(person=self.object), **kwargs)
+        # Imported here, as accounts/services.py does: accounts sits below participants.
+        from participants.models import FunctionAssignment
+
+        assignments = FunctionAssignment.objects.filter(person=self.object).select_related(
+            "participation__round", "participation__organisation"
+        )
+        return super().get_context_data(
+            data=services.person_export(person=self.object),
+            assignments=assignments.order_by("-participation__round__starts_on", "function"),
+            **kwargs,
+        )
 
 
 class PersonExportView(PolicyRequiredMixin, DetailView):

@@ -29,9 +29,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -67,6 +68,35 @@ DESCRIPTIVE_COLUMNS = (
     "meeting_date",
     "item_text",
 )
+# The columns' names as an export writes them, in the reader's language; an import takes
+# these (in any of the site's languages) as well as the keys themselves.
+COLUMN_LABELS = {
+    "organisation": gettext_lazy("Organisation"),
+    "organisation_name": gettext_lazy("Organisation name"),
+    "withdrawn_on": gettext_lazy("Withdrew"),
+    "assessment": gettext_lazy("Assessment"),
+    "meeting": gettext_lazy("Meeting"),
+    "meeting_title": gettext_lazy("Meeting title"),
+    "meeting_date": gettext_lazy("Meeting date"),
+    "item": gettext_lazy("Item"),
+    "item_text": gettext_lazy("Item text"),
+    "score": gettext_lazy("Score"),
+    "comment": gettext_lazy("Comment"),
+}
+
+
+def column_key(name: str) -> str:
+    """The column a heading names: its key ("score"), or its label in one of the site's
+    languages ("Poäng", "Score"), case and surrounding spaces aside."""
+    name = name.strip().lower()
+    if name in COLUMN_LABELS:
+        return name
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            for key, label in COLUMN_LABELS.items():
+                if str(label).lower() == name:
+                    return key
+    return name
 
 
 @dataclass(frozen=True)
@@ -158,7 +188,7 @@ def _workbook_rows(sheets: list[tuple[str, list[tuple[int, list]]]]) -> list[Row
 
 def _names_the_columns(records: Sequence[tuple[int, list]]) -> bool:
     for _line, cells in records:
-        names = {_text(value).lower() for value in cells}
+        names = {column_key(_text(value)) for value in cells}
         if any(names - {""}):  # the first line that is not blank
             return set(REQUIRED_COLUMNS) <= names
     return False
@@ -277,7 +307,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     unknown, repeated = [], []
     for index, name in enumerate(header):
-        key = name.strip().lower()
+        key = column_key(name)
         if not key:
             continue
         if key in DESCRIPTIVE_COLUMNS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -94,6 +95,27 @@ def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
     )
 
 
+def _functions_held(assessment: SelfAssessment, person_ids: set[int]) -> dict[int, list[str]]:
+    """person id → the labels of the functions they hold for the assessment's organisation.
+    Through the user's relation, by name: the participants app sits above this one."""
+    if not person_ids:
+        return {}
+    relation = get_user_model()._meta.get_field("function_assignments")
+    labels = dict(relation.related_model._meta.get_field("function").choices)
+    held: dict[int, list[str]] = {}
+    for person_id, function in (
+        get_user_model()
+        .objects.filter(
+            pk__in=person_ids,
+            function_assignments__participation_id=assessment.participation_id,
+        )
+        .values_list("pk", "function_assignments__function")
+        .order_by("pk", "function_assignments__function")
+    ):
+        held.setdefault(person_id, []).append(str(labels.get(function, function)))
+    return held
+
+
 @dataclass(frozen=True)
 class AssessmentForm:
     """What the answers' form is built of: the checklist's items and scale."""
@@ -135,7 +157,10 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
         AssessmentComment.objects.filter(assessment=assessment).select_related("author", "item")
     )
     by_item: dict[int | None, list] = {}
+    functions = _functions_held(assessment, {r.author_id for r in remarks if r.author_id})
     for remark in remarks:
+        # What the commenter does for the organisation: "politician", "manager" …
+        remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
     version = assessment.participation.round.checklist_version
     return AssessmentPage(

@@ -82,6 +82,11 @@ class Movement:
     def direction(self) -> str:
         return "up" if self.delta > 0 else "down" if self.delta < 0 else "same"
 
+    @property
+    def delta_display(self) -> str:
+        """Signed: “+9”, “0”, “-2” (a minus sign, U+2212, reads better but copies worse)."""
+        return f"{self.delta:+d}" if self.delta else "0"
+
 
 @dataclass(frozen=True)
 class OrganisationScores:
@@ -294,6 +299,7 @@ class Comparison:
     rows: list[ComparisonRow]  # in item order
     totals: list[int | None]
     mean_total: Fraction | None
+    counted: int = 0  # the organisations with a submitted assessment: what the mean is of
 
     @property
     def mean_total_display(self) -> str:
@@ -324,4 +330,5 @@ def comparison(scores: RoundScores, *, codes: Iterable[str], point: int) -> Comp
         rows=rows,
         totals=totals,
         mean_total=Fraction(sum(present), len(present)) if present else None,
+        counted=len(present),
     )

@@ -19,6 +19,28 @@ class PersonInviteForm(forms.Form):
     )
 
 
+class PersonForm(forms.Form):
+    """Correct a person's name, address and functions for one organisation."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    functions = forms.MultipleChoiceField(
+        label=_("Functions"),
+        choices=Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "county_code", "county_name", "latitude", "longitude"]
+        help_texts = {
+            "latitude": _("Decimal degrees, such as 65.58415; used to propose groups and mentors."),
+            "longitude": _("Decimal degrees, such as 22.15465."),
+        }
+
+
 class SetPasswordForm(forms.Form):
     """Choose a password when accepting an invitation."""
 

@@ -128,6 +128,10 @@ class Participation(TimeStampedModel):
         verbose_name=_("benchmarking group"),
     )
     completed_on = models.DateField(_("completed"), null=True, blank=True)
+    # Set by the round's completion, so that reopening the round takes back what it wrote.
+    completed_with_round = models.BooleanField(
+        _("completed with the round"), default=False, editable=False
+    )
     withdrawn_on = models.DateField(_("withdrew"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     willing_to_mentor = models.BooleanField(
@@ -158,11 +162,6 @@ class Participation(TimeStampedModel):
                 condition=Q(group__isnull=True) | Q(role="participant"),
                 name="participation_only_participants_in_groups",
                 violation_error_message=_("Only participants belong to a benchmarking group."),
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawal_reason=""),
-                name="participation_withdrawal_has_reason",
-                violation_error_message=_("Give the reason for the withdrawal."),
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(completed_on__isnull=True),
@@ -196,8 +195,8 @@ class Participation(TimeStampedModel):
             errors["group"] = _("Only participants belong to a benchmarking group.")
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             errors["group"] = _("The group belongs to another round.")
-        if self.withdrawn_on and not self.withdrawal_reason.strip():
-            errors["withdrawal_reason"] = _("Give the reason for the withdrawal.")
+        # A withdrawal may have no reason: SKR's history since 2015 often records that an
+        # organisation withdrew and not why. The browser's form still asks for one.
         if self.withdrawn_on and self.completed_on:
             errors["completed_on"] = _(
                 "An organisation that withdrew cannot have completed the round."
@@ -306,6 +305,13 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class State(models.TextChoices):
+        SENT = "sent", _("sent")
+        ACCEPTED = "accepted", _("accepted")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
 
     # What its name needs, for the action log's lists (`modellkoncept.actions`).
     log_select_related = ("person", "participation__organisation")
@@ -330,7 +336,24 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.SENT
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
 
 
 class ImprovementWork(TimeStampedModel):

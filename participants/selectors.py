@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils import timezone
@@ -52,7 +53,8 @@ def people_by_function(assignments) -> PeopleByFunction:
 def participation_page(*, participation: Participation, user) -> dict:
     """What the organisation's page in a round shows."""
     assignments = list(
-        FunctionAssignment.objects.filter(participation=participation)
+        # An erased person (whose account is closed) no longer holds the function.
+        FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
         .select_related("person")
         .order_by("person__full_name", "person__email")
     )
@@ -121,6 +123,13 @@ class StartPage:
     mentored_groups: list
     next_meetings: list
     due_assessments: list  # (participation, meeting, assessment or None)
+    # Submitted lately by the organisation of a politician or manager, not yet commented on
+    # by them: for them to read and comment.
+    to_read: list = ()
+
+
+# How long a submitted self-assessment counts as new on a reader's start page.
+NEW_ASSESSMENT_DAYS = 30
 
 
 def start_page(*, user) -> StartPage:
@@ -174,11 +183,36 @@ def start_page(*, user) -> StartPage:
         for assessment in [existing.get((p.pk, m.pk))]
         if assessment is None or not assessment.is_submitted
     ]
+    # Only a person with a function besides the strategist's reads others' work here; the
+    # rest are spared the query.
+    reads = any(
+        p.is_participant and p.pk not in own.strategist_participation_ids for p in participations
+    )
+    readers_of = FunctionAssignment.objects.filter(
+        person=user,
+        function__in=[Function.POLITICIAN, Function.MANAGER],
+        participation__in=[p for p in participations if not p.is_withdrawn],
+    ).values("participation_id")
+    to_read = (
+        list(
+            SelfAssessment.objects.filter(
+                participation_id__in=readers_of,
+                status=SelfAssessment.Status.SUBMITTED,
+                submitted_at__gte=now - timedelta(days=NEW_ASSESSMENT_DAYS),
+            )
+            .exclude(remarks__author=user)
+            .select_related("meeting", "participation__organisation")
+            .order_by("-submitted_at")[:5]
+        )
+        if reads
+        else []
+    )
     return StartPage(
         participations=participations,
         mentored_groups=mentored_groups,
         next_meetings=upcoming,
         due_assessments=due,
+        to_read=to_read,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -175,6 +176,24 @@ def organisation_create(
     log_action(
         organisation, actions.ORGANISATION_CREATED, data={"name": organisation.name, "code": code}
     )
+    return organisation
+
+
+ORGANISATION_FIELDS = ("name", "county_code", "county_name", "latitude", "longitude")
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation's name, county and coordinates (a federation enrolled from an
+    expression of interest has none until a project leader sets them)."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in fields.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+    organisation.full_clean()
+    organisation.save()
     return organisation
 
 
@@ -432,6 +451,79 @@ def invitation_send(*, invitation: Invitation, language: str = settings.LANGUAGE
         body = render_to_string("participants/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.person.email])
     return token
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send an invitation again, valid anew from now (an expired or revoked one too); the
+    earlier link stops working when the new one is sent."""
+    from participants.tasks import send_invitation  # tasks import services, not the reverse
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise DomainError(_("The invitation has already been accepted."))
+    now = timezone.now()
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.revoked_at = None
+    invitation.full_clean()
+    invitation.save(update_fields=["created_at", "expires_at", "revoked_at"])
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    enqueue_on_commit(send_invitation, invitation.pk, language)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Make an invitation's link stop working (sent to the wrong address, say)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise DomainError(_("The invitation has already been accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def person_update(
+    *,
+    participation: Participation,
+    person: User,
+    full_name: str,
+    email: str,
+    functions: Iterable[str],
+) -> User:
+    """Correct a person's name and e-mail address, and make `functions` exactly the ones they
+    hold for the organisation in this round."""
+    functions = list(dict.fromkeys(functions))
+    if not functions:
+        raise DomainError(_("Choose at least one function."))
+    if unknown := [f for f in functions if f not in Function.values]:
+        raise DomainError(_("“%(function)s” is not a function.") % {"function": unknown[0]})
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+        raise ValidationError(
+            {"email": _("Another person already has the address %(email)s.") % {"email": email}}
+        )
+    person = User.objects.select_for_update().get(pk=person.pk)
+    person.full_name = full_name.strip()
+    person.email = email
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=["full_name", "email"])
+    held = set(
+        FunctionAssignment.objects.filter(participation=participation, person=person).values_list(
+            "function", flat=True
+        )
+    )
+    for assignment in FunctionAssignment.objects.filter(
+        participation=participation, person=person
+    ).exclude(function__in=functions):
+        assignment.delete()  # one at a time, so that the history records each
+    for function in functions:
+        if function not in held:
+            function_assign(participation=participation, person=person, function=function)
+    return person
 
 
 def invitation_for_token(token: str) -> Invitation | None:

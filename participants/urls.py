@@ -11,6 +11,21 @@ urlpatterns = [
         name="participation_detail",
     ),
     path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/edit/",
+        views.OrganisationUpdateView.as_view(),
+        name="organisation_update",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/people/<int:person_pk>/edit/",
+        views.PersonUpdateView.as_view(),
+        name="person_update",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/invitations/<int:pk>/",
+        views.InvitationActionView.as_view(),
+        name="invitation_action",
+    ),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/invite/",
         views.PersonInviteView.as_view(),
         name="person_invite",

@@ -2,11 +2,12 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,15 +22,18 @@ from participants import selectors, services
 from participants.forms import (
     ApplicationForm,
     ImprovementWorkForm,
+    OrganisationForm,
+    PersonForm,
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
 )
-from participants.models import Application, ImprovementWork, Participation
+from participants.models import Application, ImprovementWork, Invitation, Participation
 from rounds.forms import WithdrawForm
 from rounds.models import Round
 from rounds.views import RoundMixin
 
+User = get_user_model()
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +47,129 @@ class ParticipationMixin(PolicyRequiredMixin):
 
     def get_object(self, queryset=None):
         return self.get_policy_object()
+
+
+class OrganisationUpdateView(ParticipationMixin, FormView):
+    """A project leader edits an organisation's name, county and coordinates."""
+
+    permission_required = "participants.manage_organisations"
+    template_name = "participants/organisation_form.html"
+    form_class = OrganisationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_policy_object().organisation}
+
+    def get_context_data(self, **kwargs):
+        participation = self.get_policy_object()
+        return super().get_context_data(
+            participation=participation, round=participation.round, **kwargs
+        )
+
+    def form_valid(self, form):
+        participation = self.get_policy_object()
+        try:
+            services.organisation_update(
+                organisation=participation.organisation,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:  # a DomainError, or the model's own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The organisation is saved."))
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=form.cleaned_data.get("code") or participation.organisation.code,
+        )
+
+
+class PersonUpdateView(ParticipationMixin, FormView):
+    """A project leader corrects a person's name, e-mail address and functions."""
+
+    permission_required = "participants.invite_people"
+    template_name = "participants/person_form.html"
+    form_class = PersonForm
+
+    def person(self):
+        return get_object_or_404(
+            User,
+            pk=self.kwargs["person_pk"],
+            function_assignments__participation=self.get_policy_object(),
+        )
+
+    def get_initial(self):
+        person = self.person()
+        return {
+            "full_name": person.full_name,
+            "email": person.email,
+            "functions": list(
+                person.function_assignments.filter(
+                    participation=self.get_policy_object()
+                ).values_list("function", flat=True)
+            ),
+        }
+
+    def get_context_data(self, **kwargs):
+        participation = self.get_policy_object()
+        return super().get_context_data(
+            participation=participation, round=participation.round, person=self.person(), **kwargs
+        )
+
+    def form_valid(self, form):
+        participation = self.get_policy_object()
+        try:
+            services.person_update(
+                participation=participation, person=self.person(), **form.cleaned_data
+            )
+        except ValidationError as error:  # a DomainError, or the model's own checks
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The person is saved."))
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=participation.organisation.code,
+        )
+
+
+class InvitationActionView(ParticipationMixin, View):
+    """Send an invitation again, or revoke it."""
+
+    permission_required = "participants.invite_people"
+    http_method_names = ["post"]
+
+    def post(self, request, round_slug, code, pk):
+        participation = self.get_policy_object()
+        invitation = get_object_or_404(Invitation, participation=participation, pk=pk)
+        action = request.POST.get("action")
+        try:
+            if action == "resend":
+                services.invitation_resend(invitation=invitation)
+                messages.success(
+                    request,
+                    _("The invitation is sent again to %(email)s.")
+                    % {"email": invitation.person.email},
+                )
+            elif action == "revoke":
+                services.invitation_revoke(invitation=invitation)
+                messages.success(
+                    request,
+                    _("The invitation of %(person)s is revoked; its link no longer works.")
+                    % {"person": invitation.person},
+                )
+            else:
+                return HttpResponseBadRequest(_("Unknown action."))
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(
+            "participants:participation_detail",
+            round_slug=participation.round.slug,
+            code=participation.organisation.code,
+        )
 
 
 class ParticipationDetailView(ParticipationMixin, DetailView):
@@ -314,9 +441,35 @@ class ApplicationListView(RoundMixin, TemplateView):
         )
 
 
-class ApplicationDecideView(RoundMixin, View):
+class ApplicationDecideView(RoundMixin, TemplateView):
+    """Accept (one click: it can be undone by withdrawing) or decline an application; declining
+    asks first (GET) and says what follows."""
+
     permission_required = "participants.change_participation"
-    http_method_names = ["post"]
+    template_name = "confirm.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_object_or_404(
+            Application, round=self.round, pk=self.kwargs["pk"], status=Application.Status.PENDING
+        )
+        return super().get_context_data(
+            round=self.round,
+            heading=_("Decline the application of %(organisation)s")
+            % {"organisation": application.applicant_name},
+            consequences=[
+                _("The application is marked as declined; it cannot be accepted afterwards."),
+                _("%(organisation)s is not enrolled in %(round)s and nobody is invited.")
+                % {"organisation": application.applicant_name, "round": self.round.name},
+                _("%(contact)s, the contact person, is told by e-mail.")
+                % {"contact": f"{application.contact_name} <{application.contact_email}>"},
+            ],
+            fields=[("decision", "decline")],
+            button=_("Decline the application"),
+            cancel_url=reverse(
+                "participants:application_list", kwargs={"round_slug": self.round.slug}
+            ),
+            **kwargs,
+        )
 
     def post(self, request, round_slug, pk):
         application = get_object_or_404(Application, round=self.round, pk=pk)

@@ -9,7 +9,8 @@ by CR LF. Excel opens a double-clicked .csv with the list separator of the compu
 settings, which is the semicolon in Swedish (the comma is the decimal sign there), and reads
 the file as UTF-8 only when it starts with the BOM (without it å, ä and ö come out garbled).
 A `sep=;` first line would also force the separator, but Excel then ignores the BOM, so it is not
-used. The column names are the import's (`checklist.importing`) where they mean the same.
+used. The column names are the import's (`checklist.importing`) where they mean the same, in
+the reader's language (the import takes them in either language, or as the keys).
 
 Text users typed is data, never a formula: in the workbook every text cell is written as text,
 and in the CSV a value that Excel would take for a formula (starting with = + - @ or a tab, also
@@ -28,7 +29,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.importing import FORMULA_STARTS
+from checklist.importing import COLUMN_LABELS, FORMULA_STARTS
 from checklist.statistics import RoundScores, assessment_points, round_scores
 from participants.models import Participation
 from rounds.models import Meeting, Round
@@ -47,6 +48,13 @@ COLUMNS = (
     "comment",
 )
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def column_headings() -> list[str]:
+    """The columns' names in the reader's language; the import takes them back."""
+    return [str(COLUMN_LABELS[column]) for column in COLUMNS]
+
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -138,7 +146,7 @@ def scores_csv(export: ScoreExport) -> bytes:
     """The rows as CSV that Swedish Excel opens correctly (see the module's description)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(column_headings())
     for row in export.rows:
         writer.writerow([_csv_cell(v) for v in row.values()])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -182,7 +190,7 @@ def scores_xlsx(export: ScoreExport) -> bytes:
         sheet = workbook.create_sheet(
             _sheet_title(_("Assessment %(point)s") % {"point": point}, taken)
         )
-        sheet.append([cell(sheet, c, header=True) for c in COLUMNS])
+        sheet.append([cell(sheet, c, header=True) for c in column_headings()])
         for row in export.rows:
             if row.assessment != point:
                 continue

@@ -491,7 +491,16 @@ class MeetingAttendance:
     expected: int
     recorded: bool
     present: dict[str, int]  # function → organisations where someone of it attended
-    complete: int  # organisations where all three functions attended
+    complete: int  # organisations where all the functions expected (of the three) attended
+    invited: tuple[str, ...] = tuple(REQUIRED_FUNCTIONS)  # of the three, those invited
+
+    @property
+    def cells(self) -> list[int | None]:
+        """Per function of the three: the count, or None where it was not invited."""
+        return [
+            self.present[function] if function in self.invited else None
+            for function in REQUIRED_FUNCTIONS
+        ]
 
 
 def _round_attendance(round_: Round, counted: list[Participation], now) -> list[MeetingAttendance]:
@@ -543,8 +552,10 @@ def _round_attendance(round_: Round, counted: list[Participation], now) -> list[
                 "recorded": False,
                 "present": dict.fromkeys(REQUIRED_FUNCTIONS, 0),
                 "complete": 0,
+                "invited": tuple(meeting.expected_required_functions),
             },
         )
+        invited = row["invited"]
         row["expected"] += len(expected)
         row["recorded"] = row["recorded"] or meeting.pk in recorded_meetings
         for pid in expected:
@@ -552,7 +563,7 @@ def _round_attendance(round_: Round, counted: list[Participation], now) -> list[
             there = [f for f in REQUIRED_FUNCTIONS if holders[pid][f] & people]
             for function in there:
                 row["present"][function] += 1
-            if len(there) == len(REQUIRED_FUNCTIONS):
+            if invited and set(invited) <= set(there):
                 row["complete"] += 1
     return [MeetingAttendance(**row) for row in rows.values()]
 

@@ -336,7 +336,8 @@ class JobMixin(PolicyRequiredMixin):
 def download_name(job: ReportJob) -> str:
     with translation.override(job.language):
         kind = slugify(job.get_kind_display())
-        subject = slugify(str(job.subject))
+        # "2025–2026" keeps its dash ("2025-2026"), as the round's own short name does.
+        subject = slugify(str(job.subject).replace("–", "-").replace("—", "-"))
     day = (job.finished_at or job.created_at).date().isoformat()
     return f"{kind}-{subject}-{day}.pdf"
 

@@ -68,6 +68,7 @@ from rounds.models import (
     Meeting,
     MeetingMaterial,
     Round,
+    normalise_audience,
 )
 
 User = get_user_model()
@@ -408,6 +409,7 @@ def _export_meeting(meeting: Meeting) -> dict:
         "host": meeting.host.code if meeting.host else None,
         "assessment_due": meeting.assessment_due,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
+        "audience": meeting.invited_functions,
         "attendance": attendance,
         **_export_material(meeting),
     }
@@ -902,10 +904,6 @@ class _Checker:
                     )
             withdrawn_on = self.date(data.get("withdrawn_on"), _path(path, "withdrawn_on"))
             reason = (_as_str(data.get("withdrawal_reason")) or "").strip()
-            if data.get("withdrawn_on") is not None and not reason:
-                self.problem(
-                    _path(path, "withdrawal_reason"), _("Give the reason for the withdrawal.")
-                )
             if reason and data.get("withdrawn_on") is None:
                 self.problem(_path(path, "withdrawn_on"), _("Give the date of the withdrawal."))
             completed_on = self.date(data.get("completed_on"), _path(path, "completed_on"))
@@ -1130,6 +1128,10 @@ class _Checker:
                     "assessment_opens_on": self.date(
                         data.get("assessment_opens_on"), _path(path, "assessment_opens_on")
                     ),
+                    # Optional: without it, the default of the meeting's kind.
+                    "audience": normalise_audience(data.get("kind"), data.get("audience"))
+                    if isinstance(data.get("audience"), list)
+                    else [],
                 },
                 group=group,
                 host=host,

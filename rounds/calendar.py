@@ -19,6 +19,8 @@ def meeting_event(meeting: Meeting) -> Event:
     # A stable UID lets calendar programs update a moved meeting instead of adding a copy.
     event.add("uid", f"meeting-{meeting.pk}@modellkoncept")
     event.add("dtstamp", timezone.now())
+    # Raised at each move, so that a calendar program takes the new time over the old.
+    event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", meeting.title)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modellkoncept.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from modellkoncept.validators import validate_programme_year
-from participants.models import Organisation, Participation
+from participants.models import Function, Organisation, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
 
 
@@ -86,6 +86,17 @@ class MeetingForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
     )
+    audience = forms.MultipleChoiceField(
+        label=_("Invited functions"),
+        choices=Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Who is invited, expected and counted at the meeting. Leave all unticked for the "
+            "default of its kind: the strategists and key persons for a strategist meeting, "
+            "every function for the others."
+        ),
+    )
 
     class Meta:
         model = Meeting
@@ -102,6 +113,7 @@ class MeetingForm(forms.ModelForm):
             "host",
             "assessment_due",
             "assessment_opens_on",
+            "audience",
         ]
         widgets = {
             "starts_at": DATETIME_INPUT,
@@ -120,12 +132,17 @@ class MeetingForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         for name in ("starts_at", "ends_at", "assessment_opens_on"):
             self.fields[name].validators.append(validate_programme_year)
+        if self.instance.pk:
+            self.initial["audience"] = self.instance.invited_functions
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("A meeting must end after it starts."))
+        starts = cleaned.get("starts_at")
+        moving = self.instance.pk and "starts_at" in self.changed_data
+        if moving and starts and "ends_at" not in self.changed_data:
+            # Moving the start alone moves the end by as much: the meeting keeps its length.
+            cleaned["ends_at"] = self.instance.ends_at + (starts - self.instance.starts_at)
+        # That it ends after it starts is the model's own check (`Meeting.clean`): said once.
         return cleaned
 
 
@@ -193,4 +210,13 @@ class WithdrawForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the round, for whoever wonders later."),
     )

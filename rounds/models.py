@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.models import TimeStampedModel
+from participants.models import REQUIRED_FUNCTIONS, Function
 
 
 def default_reminder_days() -> list[int]:
@@ -66,6 +67,11 @@ class Round(TimeStampedModel):
         _("days of notice for meetings"),
         default=14,
         help_text=_("Everyone is sent the meeting's invitation this many days ahead."),
+    )
+    reopen_reason = models.TextField(
+        _("reason for reopening"),
+        blank=True,
+        help_text=_("Why a completed round was reopened, the last time it was."),
     )
     contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -204,6 +210,35 @@ class GroupMentor(TimeStampedModel):
             )
 
 
+# The key persons: the strategist and the extra functions that work beside them.
+KEY_PERSON_FUNCTIONS = [
+    Function.STRATEGIST,
+    Function.CONTROLLER,
+    Function.STATISTICIAN,
+    Function.COMMUNICATOR,
+    Function.ANALYST,
+    Function.ECONOMIST,
+]
+
+
+def default_audience(kind: str) -> list[str]:
+    """The functions a meeting of this kind is for: a strategist meeting prepares the key
+    persons; every other meeting is for all the organisation's functions."""
+    if kind == Meeting.Kind.STRATEGIST_MEETING:
+        return [str(f) for f in KEY_PERSON_FUNCTIONS]
+    return [str(f) for f in Function]
+
+
+def normalise_audience(kind: str, audience) -> list[str]:
+    """An audience as stored: the functions chosen, in the functions' own order, and the
+    default of the kind (or none given) as empty, so that it follows the kind."""
+    if not audience:
+        return []
+    wanted = {a for a in audience if isinstance(a, str)}
+    chosen = [str(f) for f in Function if f in wanted]
+    return [] if chosen == default_audience(kind) else chosen
+
+
 class Meeting(TimeStampedModel):
     """A meeting of the round: for the whole round or for one group."""
 
@@ -264,6 +299,14 @@ class Meeting(TimeStampedModel):
     )
     # Formatted text, sanitised when saved (rounds.material.clean_agenda).
     agenda = models.TextField(_("agenda"), blank=True)
+    audience = models.JSONField(
+        _("invited functions"),
+        default=list,
+        blank=True,
+        help_text=_("The functions invited to the meeting; empty means the default of its kind."),
+    )
+    # Raised each time the meeting moves, so that calendar programs take the new time.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -292,6 +335,34 @@ class Meeting(TimeStampedModel):
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             raise ValidationError({"group": _("The group belongs to another round.")})
+        known = {str(f) for f in Function}
+        if not isinstance(self.audience, list) or not all(
+            isinstance(f, str) and f in known for f in self.audience
+        ):
+            raise ValidationError({"audience": _("Choose functions from the list.")})
+
+    @property
+    def invited_functions(self) -> list[str]:
+        """The functions invited: those chosen, or the default of the meeting's kind."""
+        return list(self.audience) or default_audience(self.kind)
+
+    @property
+    def expected_required_functions(self) -> list[str]:
+        """The programme's three functions that are invited: whose attendance is counted."""
+        invited = set(self.invited_functions)
+        return [str(f) for f in REQUIRED_FUNCTIONS if f in invited]
+
+    @property
+    def expected_functions_label(self) -> str:
+        return ", ".join(str(Function(f).label) for f in self.expected_required_functions)
+
+    @property
+    def audience_label(self) -> str:
+        return ", ".join(str(Function(f).label) for f in self.invited_functions)
+
+    @property
+    def is_for_everyone(self) -> bool:
+        return set(self.invited_functions) >= {str(f) for f in Function}
 
 
 class Attendance(models.Model):
@@ -340,6 +411,8 @@ class SentNotice(models.Model):
     class Kind(models.TextChoices):
         ASSESSMENT_REMINDER = "assessment_reminder", _("self-assessment reminder")
         MEETING_NOTICE = "meeting_notice", _("meeting invitation")
+        # `days_before` holds the meeting's calendar revision: one e-mail per move.
+        MEETING_MOVED = "meeting_moved", _("meeting moved")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     meeting = models.ForeignKey(

@@ -1,9 +1,10 @@
 """The default two-year schedule of a round, as SKR runs it since 2020.
 
 Year one works on organisation-wide governance with the three classic learning meetings; year
-two brings in committee and department level with two more. A strategist meeting prepares
-each learning meeting; conferences open, halve and close the round. The dates are a proposal
-spread over the round's period: the project leader moves, adds and removes meetings after.
+two brings in committee and department level with two more. A strategist meeting, a full day
+at SKR, prepares each learning meeting; conferences open, halve and close the round. The dates
+are a proposal spread over the round's period: the project leader moves, adds and removes
+meetings after.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from rounds.models import Meeting
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# Where SKR's own meetings are held.
+SKR_PLACE = "SKR, Hornsgatan 20, Stockholm"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class PlannedMeeting:
     per_group: bool = False
     assessment_due: bool = False
     online: bool = False
+    place: str = ""
 
     def starts_at(self) -> dt.datetime:
         return dt.datetime.combine(self.day, self.start, tzinfo=STOCKHOLM)
@@ -100,10 +104,12 @@ def default_schedule(starts_on: dt.date, ends_on: dt.date) -> list[PlannedMeetin
                 Meeting.Kind.STRATEGIST_MEETING,
                 _("Strategist meeting %(number)s") % {"number": number},
                 _weekday(day - dt.timedelta(days=21), 1),
-                dt.time(13),
-                dt.time(15),
+                # The key persons meet for a full day at SKR before each benchmarking round
+                # (SKR's report on the programme, 2018–2020).
+                dt.time(9, 30),
+                dt.time(16),
                 number=number,
-                online=True,
+                place=SKR_PLACE,
             )
         )
         meetings.append(

@@ -109,6 +109,8 @@ _MEETING_LIST_FIELDS = (
     "ends_at",
     "place",
     "assessment_due",
+    "kind",
+    "audience",
 )
 
 
@@ -574,6 +576,8 @@ class GroupProposalPage:
     total_km: float
     exact: bool
     existing: dict[str, BenchmarkingGroup]  # first member code → the group it extends
+    # Participants without coordinates, left out of the proposal until they are set.
+    left_out: list[Organisation] = ()
 
     def as_json(self) -> dict:
         """The `propose_groups --dry-run` document."""
@@ -591,8 +595,25 @@ def group_proposal(*, round: Round) -> GroupProposalPage:
             role=Participation.Role.PARTICIPANT, withdrawn_on__isnull=True
         ).select_related("organisation", "group")
     )
+
+    def located(o: Organisation) -> bool:
+        return o.latitude is not None and o.longitude is not None
+
+    left_out = sorted(
+        (p.organisation for p in participations if not located(p.organisation)),
+        key=lambda o: o.name,
+    )
+    # A group formed by hand around an organisation without coordinates stays as it is: the
+    # proposal cannot measure it, and must not grow it past three.
+    unmeasured_groups = {
+        p.group_id for p in participations if p.group_id and not located(p.organisation)
+    }
+    participations = [
+        p
+        for p in participations
+        if located(p.organisation) and (p.group_id is None or p.group_id not in unmeasured_groups)
+    ]
     organisations = [p.organisation for p in participations]
-    _require_coordinates(organisations)
     seeds: dict[int, list[str]] = {}
     group_of_seed: dict[int, BenchmarkingGroup] = {}
     for p in participations:
@@ -616,6 +637,7 @@ def group_proposal(*, round: Round) -> GroupProposalPage:
         total_km=proposal.total_km,
         exact=proposal.exact,
         existing=existing,
+        left_out=left_out,
     )
 
 
@@ -879,7 +901,9 @@ DASHBOARD_PAGE_SIZE = 25
 @dataclass(frozen=True)
 class PointCell:
     meeting: Meeting | None
-    status: str  # "submitted", "draft", "missing" or "" (no such meeting)
+    # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
+    # ahead) or "" (no such meeting)
+    status: str
     assessment_id: int | None
     attendance: str  # "all", "partial", "none" or "" (the meeting has not been held)
     url: str = ""  # the assessment's page
@@ -901,6 +925,7 @@ class RoundFigures:
     mentors: int  # mentor organisations
     groups: int
     groups_without_mentor: int  # without a primary mentor
+    ungrouped: int  # participants (not withdrawn) in no group
     meetings: int  # the whole schedule, the groups' meetings included
     assessed: bool  # a self-assessment exists: the checklist version is fixed
 
@@ -923,35 +948,98 @@ class RoundDashboard:
     mentor_participations: list[Participation]
     spread: object  # participants.selectors.ChainSpread
     checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    filters: DashboardFilters = None  # as asked for in the page's address
+    groups: list[BenchmarkingGroup] = ()  # to filter by
+
+
+DASHBOARD_STATUSES = ("missing", "draft", "submitted")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    group: str = ""  # a group's id, "none" (in no group) or "" (all)
+    status: str = ""  # one of DASHBOARD_STATUSES, or "" (all)
+    q: str = ""  # part of the organisation's name
+
+    @classmethod
+    def from_query(cls, query) -> DashboardFilters:
+        group = (query.get("group") or "").strip()
+        if group != "none" and not group.isdigit():
+            group = ""
+        status = (query.get("status") or "").strip()
+        return cls(
+            group=group,
+            status=status if status in DASHBOARD_STATUSES else "",
+            q=(query.get("q") or "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.group or self.status or self.q)
+
+    def apply(self, participations, *, round: Round, now):
+        if self.group == "none":
+            participations = participations.filter(group__isnull=True)
+        elif self.group:
+            participations = participations.filter(group_id=int(self.group))
+        if self.q:
+            participations = participations.filter(organisation__name__icontains=self.q)
+        if self.status == "missing":
+            # A meeting held that needed a self-assessment of it, and none exists.
+            held = Meeting.objects.filter(
+                round=round, assessment_due=True, starts_at__lte=now
+            ).filter(Q(group__isnull=True) | Q(group_id=OuterRef("group_id")))
+            unassessed = held.exclude(
+                Exists(
+                    SelfAssessment.objects.filter(
+                        meeting=OuterRef("pk"), participation=OuterRef(OuterRef("pk"))
+                    )
+                )
+            )
+            participations = participations.filter(Exists(unassessed))
+        elif self.status in ("draft", "submitted"):
+            participations = participations.filter(
+                Exists(
+                    SelfAssessment.objects.filter(participation=OuterRef("pk"), status=self.status)
+                )
+            )
+        return participations
 
 
 def round_figures(*, round: Round) -> RoundFigures:
     """The round's key figures: four small queries (one query of subqueries costs more to
     build than these together)."""
     by_role = {
-        role: (n, withdrawn)
-        for role, n, withdrawn in round.participations.order_by()
+        role: (n, withdrawn, ungrouped)
+        for role, n, withdrawn, ungrouped in round.participations.order_by()
         .values_list("role")
-        .annotate(n=Count("pk"), withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)))
+        .annotate(
+            n=Count("pk"),
+            withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
+            ungrouped=Count("pk", filter=Q(withdrawn_on__isnull=True, group__isnull=True)),
+        )
     }
     groups = round.groups.aggregate(
         n=Count("pk", distinct=True),
         # A group has at most one primary mentor (a constraint): the joined rows count groups.
         with_primary=Count("mentorships", filter=Q(mentorships__is_primary=True)),
     )
-    participants, withdrawn = by_role.get(Participation.Role.PARTICIPANT, (0, 0))
+    participants, withdrawn, ungrouped = by_role.get(Participation.Role.PARTICIPANT, (0, 0, 0))
     return RoundFigures(
         participants=participants,
         withdrawn=withdrawn,
-        mentors=by_role.get(Participation.Role.MENTOR, (0, 0))[0],
+        mentors=by_role.get(Participation.Role.MENTOR, (0, 0, 0))[0],
         groups=groups["n"],
         groups_without_mentor=groups["n"] - groups["with_primary"],
+        ungrouped=ungrouped,
         meetings=round.meetings.count(),
         assessed=SelfAssessment.objects.filter(meeting__round=round).exists(),
     )
 
 
-def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
+def round_dashboard(
+    *, round: Round, page_number=1, now=None, filters: DashboardFilters | None = None
+) -> RoundDashboard:
     """Everything a project leader follows in a round on one page: its key figures, the next
     meeting, and per organisation and assessment point whether the self-assessment is missing,
     a draft or submitted, whether its three functions attended, and its function coverage; the
@@ -990,18 +1078,28 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
         )
         .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
     )
+    filters = filters or DashboardFilters()
+    if filters.active:
+        participations = filters.apply(participations, round=round, now=now)
     page, page_range = _page(
         participations,
         per_page=DASHBOARD_PAGE_SIZE,
         number=page_number,
-        count=figures.participants,
+        count=None if filters.active else figures.participants,
     )
     on_page = list(page.object_list)
     # The schedules of the organisations on the page: the round's meetings and their groups'.
     group_ids = {p.group_id for p in on_page if p.group_id is not None}
     meetings = [m for m in round_meetings if m.assessment_due] + list(
         round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
-            "id", "round_id", "group_id", "starts_at", "ends_at", "assessment_due"
+            "id",
+            "round_id",
+            "group_id",
+            "starts_at",
+            "ends_at",
+            "assessment_due",
+            "kind",
+            "audience",
         )
     )
     points_by_participation = assessment_points(on_page, meetings)
@@ -1011,7 +1109,7 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
     functions = defaultdict(lambda: defaultdict(set))
     for participation_id, function, person_id in (
         FunctionAssignment.objects.filter(
-            participation__in=on_page, function__in=REQUIRED_FUNCTIONS
+            participation__in=on_page, function__in=REQUIRED_FUNCTIONS, person__is_active=True
         )
         .order_by()
         .values_list("participation_id", "function", "person_id")
@@ -1036,8 +1134,9 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
             return ""
         present = attended[participation_id, meeting.pk]
         held = functions[participation_id]
-        covered = [f for f in REQUIRED_FUNCTIONS if held[f] & present]
-        if len(covered) == len(REQUIRED_FUNCTIONS):
+        expected = meeting.expected_required_functions
+        covered = [f for f in expected if held[f] & present]
+        if len(covered) == len(expected):
             return "all"
         return "partial" if present else "none"
 
@@ -1054,7 +1153,9 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
             if meeting is None:
                 cells.append(PointCell(None, "", None, ""))
                 continue
-            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, "missing"))
+            # Missing only once the meeting is held; before it, it is still to be done.
+            absent = "missing" if meeting.starts_at <= now else "due"
+            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, absent))
             cells.append(
                 PointCell(
                     meeting=meeting,
@@ -1101,15 +1202,19 @@ def round_dashboard(*, round: Round, page_number=1, now=None) -> RoundDashboard:
         checklist_versions=[]
         if figures.assessed
         else list(ChecklistVersion.objects.order_by("slug")),
+        filters=filters,
+        groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
     )
 
 
 def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
     """meeting id → the number of participant organisations (that have not withdrawn) whose
-    three functions all attended: counted by the database, one query."""
+    functions expected at the meeting (of the three: all of them, or the strategist at a
+    strategist meeting) all attended: counted by the database, one query."""
     if not meetings:
         return {}
-    complete = (
+    expected = {m.pk: set(m.expected_required_functions) for m in meetings}
+    rows = (
         Attendance.objects.filter(
             meeting__in=meetings,
             attended=True,
@@ -1120,17 +1225,23 @@ def _complete_attendance(meetings: list[Meeting]) -> dict[int, int]:
             person__function_assignments__function__in=REQUIRED_FUNCTIONS,
         )
         .order_by()
-        .values("meeting_id", "participation_id")
-        .annotate(functions=Count("person__function_assignments__function", distinct=True))
-        .filter(functions=len(REQUIRED_FUNCTIONS))
-        .values_list("meeting_id", flat=True)
+        .values_list("meeting_id", "participation_id", "person__function_assignments__function")
+        .distinct()
     )
-    return Counter(complete)  # a row per complete organisation and meeting
+    present = defaultdict(set)
+    for meeting_id, participation_id, function in rows:
+        present[meeting_id, participation_id].add(function)
+    return Counter(
+        meeting_id
+        for (meeting_id, _participation_id), functions in present.items()
+        if expected[meeting_id] and expected[meeting_id] <= functions
+    )
 
 
 def expected_attendees(meeting: Meeting) -> list[tuple[Participation, object]]:
-    """The people expected at a meeting: everyone of the round's participating organisations
-    (and mentors) for a round meeting; a group's members and mentors for a group meeting."""
+    """The people expected at a meeting: those in the functions it is for (its audience) of
+    the round's participating organisations (and mentors) for a round meeting; of a group's
+    members and mentors for a group meeting."""
     participations = Participation.objects.filter(
         round_id=meeting.round_id, withdrawn_on__isnull=True
     )
@@ -1139,7 +1250,12 @@ def expected_attendees(meeting: Meeting) -> list[tuple[Participation, object]]:
             Q(group_id=meeting.group_id) | Q(mentorships__group_id=meeting.group_id)
         )
     assignments = (
-        FunctionAssignment.objects.filter(participation__in=participations, person__is_active=True)
+        FunctionAssignment.objects.filter(
+            participation__in=participations,
+            person__is_active=True,
+            # The meeting's audience: a strategist meeting is for the key persons.
+            function__in=meeting.invited_functions,
+        )
         .select_related("participation__organisation", "person")
         .order_by("participation__organisation__name", "person__full_name")
     )
@@ -1188,3 +1304,39 @@ def round_audit_page(entries) -> list:
     """One page of `round_audit` as people read it, in the active language, with what each
     entry is about."""
     return show(entries, subjects=True)
+
+
+# What a step of the round will do, for the page that asks before it is taken.
+
+
+@dataclass(frozen=True)
+class RoundStepEffects:
+    """What starting or completing a round will do, for the page that asks first."""
+
+    entering_pool: list[Participation]  # completing: they become possible mentors
+    leaving_pool: list[Participation]  # reopening: their completion is taken back
+    meetings_held: int
+    meetings_ahead: int
+    submitted_assessments: int
+
+
+def round_step_effects(*, round: Round, now: dt.datetime | None = None) -> RoundStepEffects:
+    now = now or timezone.now()
+    participations = round.participations.filter(role=Participation.Role.PARTICIPANT)
+    return RoundStepEffects(
+        entering_pool=list(
+            participations.filter(withdrawn_on__isnull=True, completed_on__isnull=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ),
+        leaving_pool=list(
+            participations.filter(completed_with_round=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ),
+        meetings_held=round.meetings.filter(starts_at__lte=now).count(),
+        meetings_ahead=round.meetings.filter(starts_at__gt=now).count(),
+        submitted_assessments=SelfAssessment.objects.filter(
+            meeting__round=round, status=SelfAssessment.Status.SUBMITTED
+        ).count(),
+    )

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.actions import field_changes, log_action
 from modellkoncept.errors import DomainError
+from modellkoncept.queue import enqueue_on_commit
 from participants.models import FunctionAssignment, Organisation, Participation
 from participants.services import participation_add
 from rounds import actions
@@ -29,6 +30,7 @@ from rounds.models import (
     Meeting,
     Round,
     SentNotice,
+    normalise_audience,
 )
 from rounds.schedule import default_schedule
 from rounds.selectors import expected_attendees, mentor_ineligibility, mentor_proposal
@@ -130,13 +132,42 @@ def round_complete(*, round: Round, on: date | None = None) -> Round:
     now = timezone.now()
     for participation in completing:
         participation.completed_on = on or round_.ends_on
+        participation.completed_with_round = True
         participation.updated_at = now
-    bulk_update_with_history(completing, Participation, ["completed_on", "updated_at"])
+    bulk_update_with_history(
+        completing, Participation, ["completed_on", "completed_with_round", "updated_at"]
+    )
     log_action(
         round_,
         actions.ROUND_COMPLETED,
         round_id=round_.pk,
         data={"completed": [p.organisation_id for p in completing]},
+    )
+    return round_
+
+
+@transaction.atomic
+def round_reopen(*, round: Round, reason: str) -> Round:
+    """Completed → active, with a reason: the completion is taken back, and with it the
+    entries in the mentor pool that it created (completions recorded otherwise stay)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for reopening the round."))
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.status != Round.Status.COMPLETED:
+        raise DomainError(_("Only a completed round can be reopened."))
+    round_.status = Round.Status.ACTIVE
+    round_.reopen_reason = reason
+    round_.full_clean()
+    round_.save(update_fields=["status", "reopen_reason", "updated_at"])
+    taken_back = list(round_.participations.filter(completed_with_round=True))
+    now = timezone.now()
+    for participation in taken_back:
+        participation.completed_on = None
+        participation.completed_with_round = False
+        participation.updated_at = now
+    bulk_update_with_history(
+        taken_back, Participation, ["completed_on", "completed_with_round", "updated_at"]
     )
     return round_
 
@@ -325,7 +356,9 @@ def meeting_create(
     host: Organisation | None = None,
     assessment_due: bool = False,
     assessment_opens_on: date | None = None,
+    audience: list[str] | None = None,
 ) -> Meeting:
+    """A meeting of the round or of one group; `audience` (functions) defaults by kind."""
     _require_open(round)
     if group is not None and group.round_id != round.pk:
         raise DomainError(_("The group belongs to another round."))
@@ -344,6 +377,7 @@ def meeting_create(
         host=host,
         assessment_due=assessment_due,
         assessment_opens_on=assessment_opens_on,
+        audience=_audience(kind, audience),
     )
     meeting.full_clean()
     meeting.save()
@@ -358,6 +392,10 @@ def meeting_create(
             },
         )
     return meeting
+
+
+def _audience(kind: str, audience: Iterable[str] | None) -> list[str]:
+    return normalise_audience(kind, audience)
 
 
 @transaction.atomic
@@ -450,7 +488,21 @@ def mentor_set(
         current.delete()
     # A supporting mentor that becomes the primary one is moved, not doubled.
     group.mentorships.filter(participation=participation).delete()
-    return mentor_assign(group=group, participation=participation, is_primary=True, locked=locked)
+    mentorship = mentor_assign(
+        group=group, participation=participation, is_primary=True, locked=locked
+    )
+    if current is not None:
+        _release_mentors([current.participation_id])
+    return mentorship
+
+
+def _release_mentors(participation_ids: Iterable[int]) -> None:
+    """A mentor organisation enrolled for a group it no longer mentors leaves the round, so
+    that a replaced mentor is replaced, not kept beside the new one. One with people or
+    attendance of its own in the round stays: those are the round's history."""
+    Participation.objects.filter(
+        pk__in=list(participation_ids), role=Participation.Role.MENTOR, mentorships__isnull=True
+    ).exclude(function_assignments__isnull=False).exclude(attendances__isnull=False).delete()
 
 
 def _log_mentor(group: BenchmarkingGroup, action_type: str, mentorship: GroupMentor, **data):
@@ -502,10 +554,13 @@ def mentor_proposal_accept(*, round: Round, group_ids=None) -> list[GroupMentor]
     replaced = GroupMentor.objects.filter(
         group__in=[row.group for row in accepted], is_primary=True, locked=False
     ).select_related("group")
+    replaced_ids = {m.participation_id for m in replaced}
     for mentorship in replaced:
         _log_mentor(mentorship.group, actions.MENTOR_REMOVED, mentorship)
     replaced.delete()
-    return [mentor_set(group=row.group, organisation=row.mentor) for row in accepted]
+    saved = [mentor_set(group=row.group, organisation=row.mentor) for row in accepted]
+    _release_mentors(replaced_ids)
+    return saved
 
 
 @transaction.atomic
@@ -673,6 +728,7 @@ def mentor_remove(*, mentorship: GroupMentor) -> None:
     _require_open(mentorship.group.round)
     _log_mentor(mentorship.group, actions.MENTOR_REMOVED, mentorship)
     mentorship.delete()
+    _release_mentors([mentorship.participation_id])
 
 
 MEETING_FIELDS = (
@@ -688,13 +744,16 @@ MEETING_FIELDS = (
     "group",
     "assessment_due",
     "assessment_opens_on",
+    "audience",
 )
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     """Move or change a meeting. A meeting that already has self-assessments keeps its group
-    and its need of an assessment, so that no assessment loses its place."""
+    and its need of an assessment, so that no assessment loses its place. Moving its start
+    alone moves its end by as much; a move raises its calendar revision, and the people
+    already invited are told of it by e-mail."""
     _require_open(meeting.round)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -720,16 +779,54 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
             _("%(organisation)s is not a member of %(group)s and cannot host its meeting.")
             % {"organisation": host, "group": group}
         )
+    if "audience" in fields:
+        fields["audience"] = _audience(fields.get("kind", meeting.kind), fields["audience"])
+    if "starts_at" in fields and "ends_at" not in fields and meeting.starts_at:
+        fields["ends_at"] = meeting.ends_at + (fields["starts_at"] - meeting.starts_at)
+    moved = any(
+        name in fields and fields[name] != getattr(meeting, name)
+        for name in ("starts_at", "ends_at")
+    )
     changes = field_changes(meeting, fields)
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if moved:
+        meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    if moved and meeting.round.status == Round.Status.ACTIVE and meeting.starts_at > timezone.now():
+        from rounds.tasks import send_meeting_moved  # tasks import services
+
+        enqueue_on_commit(send_meeting_moved, meeting.pk, meeting.sequence)
     if changes:
         log_action(
             meeting, actions.MEETING_UPDATED, data={"title": meeting.title, "changes": changes}
         )
     return meeting
+
+
+def meeting_moved_notices_send(*, meeting: Meeting, sequence: int) -> int:
+    """Tell the people already invited to a meeting that it moved, with the calendar file of
+    its new time (the same event, a higher revision), once per move. Returns how many were
+    told; a later move makes this one moot."""
+    if meeting.sequence != sequence:
+        return 0
+    invited = set(
+        SentNotice.objects.filter(meeting=meeting, kind=SentNotice.Kind.MEETING_NOTICE).values_list(
+            "person_id", flat=True
+        )
+    )
+    told = 0
+    for participation, person in expected_attendees(meeting):
+        if person.pk in invited and _send_once(
+            kind=SentNotice.Kind.MEETING_MOVED,
+            meeting=meeting,
+            person=person,
+            days_before=sequence,
+            participation=participation,
+        ):
+            told += 1
+    return told
 
 
 @transaction.atomic
@@ -802,7 +899,7 @@ def schedule_generate(*, round: Round, opens_days_before: int = 28) -> list[Meet
             "theme": planned.theme,
             "starts_at": planned.starts_at(),
             "ends_at": planned.ends_at(),
-            "place": online if planned.online else "",
+            "place": online if planned.online else planned.place,
             "assessment_due": planned.assessment_due,
             "assessment_opens_on": planned.day - timedelta(days=opens_days_before)
             if planned.assessment_due
@@ -852,11 +949,14 @@ def notice_email_send(*, kind: str, meeting: Meeting, person, participation=None
         if kind == SentNotice.Kind.ASSESSMENT_REMINDER:
             subject = _("Reminder: the self-assessment before %(meeting)s") % {"meeting": meeting}
             body = render_to_string("rounds/email/assessment_reminder.txt", context)
+        elif kind == SentNotice.Kind.MEETING_MOVED:
+            subject = _("Moved: %(meeting)s") % {"meeting": meeting}
+            body = render_to_string("rounds/email/meeting_moved.txt", context)
         else:
             subject = _("Invitation: %(meeting)s") % {"meeting": meeting}
             body = render_to_string("rounds/email/meeting_notice.txt", context)
     message = EmailMessage(subject, body, to=[person.email])
-    if kind == SentNotice.Kind.MEETING_NOTICE:
+    if kind in (SentNotice.Kind.MEETING_NOTICE, SentNotice.Kind.MEETING_MOVED):
         message.attach(
             f"{meeting.key}.ics", calendar_for([meeting], name=meeting.title), "text/calendar"
         )

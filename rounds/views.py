@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -18,7 +21,14 @@ from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404,
 from participants.models import Participation
 from rounds import archive, elections, learning_selectors, mentoring, selectors, services
 from rounds.calendar import calendar_for
-from rounds.forms import GroupForm, MeetingForm, MentorAddForm, MentorSetForm, RoundForm
+from rounds.forms import (
+    GroupForm,
+    MeetingForm,
+    MentorAddForm,
+    MentorSetForm,
+    ReopenForm,
+    RoundForm,
+)
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 
 User = get_user_model()
@@ -49,7 +59,9 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
         # asking them costs two queries for everyone else.
         if rules.has_perm("rounds.change_round", self.request.user, self.object):
             context["dashboard"] = selectors.round_dashboard(
-                round=self.object, page_number=self.request.GET.get("page", 1)
+                round=self.object,
+                page_number=self.request.GET.get("page", 1),
+                filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
         else:
             context.update(selectors.round_page(round=self.object, user=self.request.user))
@@ -433,14 +445,100 @@ class RoundUpdateView(RoundMixin, FormView):
         return redirect("rounds:round_detail", slug=self.round.slug)
 
 
-class RoundStatusView(RoundMixin, View):
-    """Planning → active → completed."""
+def _names(participations) -> str:
+    return ", ".join(p.organisation.name for p in participations)
+
+
+class RoundStatusView(RoundMixin, TemplateView):
+    """Planning → active → completed, and a completed round reopened with a reason. The GET
+    says what the step will do and asks; the POST takes it."""
 
     permission_required = "rounds.change_round"
-    http_method_names = ["post"]
+    template_name = "confirm.html"
+    actions = ("activate", "complete", "reopen")
+
+    def action(self):
+        if self.request.method == "POST":
+            action = self.request.POST.get("action")
+        else:  # without one, the round's next step
+            action = self.request.GET.get("action") or {
+                Round.Status.PLANNING: "activate",
+                Round.Status.ACTIVE: "complete",
+                Round.Status.COMPLETED: "reopen",
+            }.get(self.round.status)
+        return action if action in self.actions else None
+
+    def get(self, request, *args, **kwargs):
+        if self.action() is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        action = self.action()
+        effects = selectors.round_step_effects(round=self.round)
+        consequences, warnings = [], []
+        if action == "activate":
+            heading, button = _("Start the round"), _("Start the round")
+            consequences = [
+                _("The round becomes active: self-assessments can be filled in as they open."),
+                _("Meeting invitations and self-assessment reminders are e-mailed from now on."),
+            ]
+        elif action == "complete":
+            heading, button = _("Complete the round"), _("Complete the round")
+            consequences = [
+                _("The round is archived: its groups, mentors and meetings can no longer change."),
+                ngettext(
+                    "%(count)s organisation has completed the round and enters the pool of "
+                    "possible mentors: %(names)s.",
+                    "%(count)s organisations have completed the round and enter the pool of "
+                    "possible mentors: %(names)s.",
+                    len(effects.entering_pool),
+                )
+                % {"count": len(effects.entering_pool), "names": _names(effects.entering_pool)},
+                _("A project leader can reopen the round, with a reason."),
+            ]
+            if not effects.meetings_held:
+                warnings.append(_("No meeting of the round has been held yet."))
+            if effects.meetings_ahead:
+                warnings.append(
+                    ngettext(
+                        "%(count)s meeting is still ahead.",
+                        "%(count)s meetings are still ahead.",
+                        effects.meetings_ahead,
+                    )
+                    % {"count": effects.meetings_ahead}
+                )
+            if not effects.submitted_assessments:
+                warnings.append(_("No self-assessment has been submitted."))
+        else:
+            heading, button = _("Reopen the round"), _("Reopen the round")
+            consequences = [
+                _("The round becomes active again: its groups, mentors and meetings can change."),
+                ngettext(
+                    "The completion of %(count)s organisation is taken back and it leaves the "
+                    "pool of possible mentors: %(names)s.",
+                    "The completion of %(count)s organisations is taken back and they leave "
+                    "the pool of possible mentors: %(names)s.",
+                    len(effects.leaving_pool),
+                )
+                % {"count": len(effects.leaving_pool), "names": _names(effects.leaving_pool)},
+            ]
+            form = form or ReopenForm()
+        return super().get_context_data(
+            round=self.round,
+            heading=heading,
+            consequences=consequences,
+            warnings=warnings,
+            fields=[("action", action)],
+            form=form,
+            button=button,
+            button_class="btn-primary" if action == "activate" else "btn-danger",
+            cancel_url=reverse("rounds:round_detail", kwargs={"slug": self.round.slug}),
+            **kwargs,
+        )
 
     def post(self, request, round_slug):
-        action = request.POST.get("action")
+        action = self.action()
         try:
             if action == "activate":
                 services.round_activate(round=self.round)
@@ -454,6 +552,12 @@ class RoundStatusView(RoundMixin, View):
                         "now mentor later rounds."
                     ),
                 )
+            elif action == "reopen":
+                form = ReopenForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form), status=422)
+                services.round_reopen(round=self.round, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The round is reopened."))
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
         except DomainError as error:
@@ -525,8 +629,37 @@ class MeetingUpdateView(MeetingFormMixin, FormView):
     pass
 
 
-class MeetingDeleteView(MeetingFormMixin, View):
-    http_method_names = ["post"]
+class MeetingDeleteView(MeetingFormMixin, TemplateView):
+    """Asks first (GET), then removes the meeting (POST)."""
+
+    template_name = "confirm.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.meeting()
+        invited = len(selectors.expected_attendees(meeting))
+        consequences = [
+            _("%(meeting)s, %(when)s, is removed from the schedule.")
+            % {
+                "meeting": meeting.title,
+                "when": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
+            },
+            ngettext(
+                "It leaves the calendar of the %(count)s person invited.",
+                "It leaves the calendars of the %(count)s people invited.",
+                invited,
+            )
+            % {"count": invited},
+        ]
+        return super().get_context_data(
+            heading=_("Remove the meeting"),
+            subject=meeting.title,
+            consequences=consequences,
+            button=_("Remove the meeting"),
+            cancel_url=reverse(
+                "rounds:meeting_update", kwargs={"round_slug": self.round.slug, "pk": meeting.pk}
+            ),
+            **kwargs,
+        )
 
     def post(self, request, round_slug, pk):
         meeting = self.meeting()
@@ -653,8 +786,45 @@ class GroupUpdateView(GroupFormMixin, FormView):
     pass
 
 
-class GroupDeleteView(GroupFormMixin, View):
-    http_method_names = ["post"]
+class GroupDeleteView(GroupFormMixin, TemplateView):
+    """Asks first (GET), then removes the group (POST)."""
+
+    template_name = "confirm.html"
+
+    def get_context_data(self, **kwargs):
+        group = self.group()
+        members = list(group.members.select_related("organisation").order_by("organisation__name"))
+        mentors = list(group.mentorships.select_related("participation__organisation"))
+        meetings = list(group.meetings.order_by("starts_at"))
+        consequences = [
+            _("%(group)s is removed from the round.") % {"group": group.name},
+            _("Its members are left without a group and stay in the round: %(names)s.")
+            % {"names": _names(members) or "–"},
+        ]
+        if mentors:
+            consequences.append(
+                _("Its mentors no longer mentor it: %(names)s.")
+                % {"names": ", ".join(m.participation.organisation.name for m in mentors)}
+            )
+        if meetings:
+            consequences.append(
+                ngettext(
+                    "Its %(count)s meeting is removed: %(titles)s.",
+                    "Its %(count)s meetings are removed: %(titles)s.",
+                    len(meetings),
+                )
+                % {"count": len(meetings), "titles": ", ".join(m.title for m in meetings)}
+            )
+        return super().get_context_data(
+            heading=_("Remove the group"),
+            subject=group.name,
+            consequences=consequences,
+            button=_("Remove the group"),
+            cancel_url=reverse(
+                "rounds:group_update", kwargs={"round_slug": self.round.slug, "pk": group.pk}
+            ),
+            **kwargs,
+        )
 
     def post(self, request, round_slug, pk):
         try:

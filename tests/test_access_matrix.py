@@ -230,6 +230,28 @@ TARGETS: dict[str, Target] = {
         data=lambda w: {"text": "Matrisens anteckning", "noted_on": "2026-03-01"},
         markers=WORK,
     ),
+    "participants:organisation_update": Target(
+        kwargs=_org,
+        methods=BOTH,
+        data=lambda w: {"name": "Aby", "latitude": "59.1", "longitude": "18.1"},
+        markers=ORG_A1,
+    ),
+    "participants:person_update": Target(
+        kwargs=lambda w: {**_org(w), "person_pk": w.person_a1.pk},
+        methods=BOTH,
+        data=lambda w: {
+            "full_name": "Kapad",
+            "email": "analytiker@aby.se",
+            "functions": ["analytiker"],
+        },
+        markers=PERSON,
+    ),
+    "participants:invitation_action": Target(
+        kwargs=lambda w: {**_org(w), "pk": w.invitation.pk},
+        methods=POST,
+        data=lambda w: {"action": "revoke"},
+        markers=ORG_A1,
+    ),
     "participants:participation_withdraw": Target(
         kwargs=_org, methods=BOTH, data=lambda w: {"reason": "Matris"}, markers=ORG_A1
     ),
@@ -248,7 +270,7 @@ TARGETS: dict[str, Target] = {
     ),
     "participants:application_decide": Target(
         kwargs=lambda w: {"round_slug": w.round_c.slug, "pk": w.application.pk},
-        methods=POST,
+        methods=BOTH,
         data=lambda w: {"decision": "decline"},
         markers=("Gby",),
     ),
@@ -292,14 +314,14 @@ TARGETS: dict[str, Target] = {
         kwargs=_round, methods=BOTH, data=lambda w: {"name": "Kapad"}, markers=ROUND_A_NAME
     ),
     "rounds:round_status": Target(
-        kwargs=_round, methods=POST, data=lambda w: {"action": "activate"}, markers=ROUND_A_NAME
+        kwargs=_round, methods=BOTH, data=lambda w: {"action": "activate"}, markers=ROUND_A_NAME
     ),
     "rounds:schedule_generate": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "rounds:meeting_create": Target(kwargs=_round, methods=BOTH, markers=ROUND_A_NAME),
     "rounds:meeting_update": Target(
         kwargs=_meeting, methods=BOTH, data=lambda w: {"title": "Kapad"}, markers=MEETING_GA1
     ),
-    "rounds:meeting_delete": Target(kwargs=_meeting, methods=POST, markers=MEETING_GA1),
+    "rounds:meeting_delete": Target(kwargs=_meeting, methods=BOTH, markers=MEETING_GA1),
     "rounds:meeting_calendar": Target(
         kwargs=_meeting, allowed=GA1_VIEWERS, markers=MEETING_GA1, shows_marker=False
     ),
@@ -310,7 +332,7 @@ TARGETS: dict[str, Target] = {
     "rounds:group_update": Target(
         kwargs=_group, methods=BOTH, data=lambda w: {"name": "Kapad"}, markers=GROUP_GA1
     ),
-    "rounds:group_delete": Target(kwargs=_group, methods=POST, markers=GROUP_GA1),
+    "rounds:group_delete": Target(kwargs=_group, methods=BOTH, markers=GROUP_GA1),
     "rounds:mentor_add": Target(
         kwargs=_group, methods=POST, data=lambda w: {"participation": w.m2.pk}, markers=GROUP_GA1
     ),

@@ -409,6 +409,70 @@ def _progress_note(w, draw):
 
 
 @form_case(
+    "organisation edit", "participants:organisation_update", user="leader", writes=(Organisation,)
+)
+def _organisation_edit(w, draw):
+    data = draw(
+        post_data(
+            {
+                "name": either(valid("Aby kommun"), hostile_text()),
+                "county_code": either(valid("01", ""), hostile_text()),
+                "county_name": either(valid("Stockholms län", ""), hostile_text()),
+                "latitude": either(valid("59.33", ""), hostile_numbers()),
+                "longitude": either(valid("18.06", ""), hostile_numbers()),
+            }
+        )
+    )
+    code = draw(st.sampled_from(["9101", "9201"]))
+    return Post(reverse("participants:organisation_update", args=[w.round_a.slug, code]), data)
+
+
+@form_case(
+    "person edit",
+    "participants:person_update",
+    user="leader",
+    writes=(User, FunctionAssignment),
+)
+def _person_edit(w, draw):
+    data = draw(
+        post_data(
+            {
+                "full_name": either(valid("Per Politiker"), hostile_text()),
+                "email": either(valid("politiker@aby.se", "POL@aby.se"), hostile_emails()),
+                "functions": either(
+                    st.lists(valid(*Function.values), max_size=3), repeated(hostile_text())
+                ),
+            }
+        )
+    )
+    return Post(
+        reverse(
+            "participants:person_update",
+            kwargs={"round_slug": w.round_a.slug, "code": "9101", "person_pk": w.politician_a1.pk},
+        ),
+        data,
+    )
+
+
+@form_case(
+    "invitation resend or revoke",
+    "participants:invitation_action",
+    user="leader",
+    writes=(Invitation,),
+)
+def _invitation_action(w, draw):
+    data = draw(post_data({"action": either(valid("resend", "revoke"), hostile_text())}))
+    pk = Invitation.objects.filter(person=w.invited).values_list("pk", flat=True).first()
+    return Post(
+        reverse(
+            "participants:invitation_action",
+            kwargs={"round_slug": w.round_a.slug, "code": "9101", "pk": pk},
+        ),
+        data,
+    )
+
+
+@form_case(
     "withdrawal", "participants:participation_withdraw", user="leader", writes=(Participation,)
 )
 def _withdraw(w, draw):

@@ -61,8 +61,9 @@ def test_swedish_dates_are_written_year_month_day():
     with translation.override("sv"):
         assert formats.date_format(date(2026, 2, 5), "SHORT_DATE_FORMAT") == "2026-02-05"
         assert formats.date_format(date(2026, 2, 5), "DATE_FORMAT") == "2026-02-05"
+    # English too: ISO, not the United States' 02/05/2026 (modellkoncept/formats/en).
     with translation.override("en"):
-        assert formats.date_format(date(2026, 2, 5), "SHORT_DATE_FORMAT") != "2026-02-05"
+        assert formats.date_format(date(2026, 2, 5), "SHORT_DATE_FORMAT") == "2026-02-05"
 
 
 def test_swedish_decimals_take_a_comma():

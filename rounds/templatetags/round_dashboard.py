@@ -23,6 +23,10 @@ def _fragments() -> dict[str, str]:
         "missing": format_html(
             '<span class="status-badge status-badge--danger">{}</span>', gettext("missing")
         ),
+        # Not yet due: the meeting is ahead, nothing is late.
+        "due": format_html(
+            '<span class="status-badge status-badge--neutral">{}</span>', gettext("to do")
+        ),
         "all": format_html("<span>✓ {}</span>", gettext("all three")),
         "partial": format_html(
             '<span class="text-danger-emphasis">! {}</span>', gettext("not all three")
@@ -53,7 +57,7 @@ def dashboard_cells(context, row) -> SafeString:
                 f'status-badge--{escape(cell.status)}">{fragments[cell.status]}</a>'
             )
         else:
-            status = fragments["missing"]
+            status = fragments[cell.status]
         if cell.attendance:
             attendance = fragments[cell.attendance]
         else:  # not held yet: when it is

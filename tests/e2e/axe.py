@@ -93,6 +93,12 @@ JOURNEY_PAGES = {
     "home#evaluation": "a participant's start page offering an evaluation",
     "rounds:evaluation_answer": "the evaluation of a meeting that has ended",
     "rounds:meeting_detail#evaluated": "the meeting page once the evaluation is sent",
+    # Journey 4: the project leader replaces a mentor, completes the round and reopens it.
+    "rounds:mentor_proposal#replaced": "mentor proposal after a mentor was replaced by hand",
+    "rounds:round_detail#active": "an active round, with the step that completes it",
+    "rounds:round_status#complete": "completing the round: what will follow, asked first",
+    "rounds:round_status#reopen": "reopening a completed round, with a reason",
+    "rounds:round_detail#completed": "a completed round, with the step that reopens it",
 }
 
 

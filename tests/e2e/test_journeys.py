@@ -35,7 +35,7 @@ from reports import services as report_services
 from reports.models import ReportJob
 from rounds import evaluations
 from rounds import services as round_services
-from rounds.forms import GroupForm, RoundForm
+from rounds.forms import GroupForm, ReopenForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MeetingEvaluation, Round
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
@@ -641,6 +641,98 @@ def test_attendee_answers_the_evaluation_of_a_meeting(journey, site, ui):
     answer = MeetingEvaluation.objects.get(meeting=meeting)
     assert answer.person == programme.strategist
     assert sorted(answer.scores.values_list("score", flat=True)) == sorted((5, 4, 3)[: len(asked)])
+
+
+# Journey 4
+
+
+def test_project_leader_replaces_a_mentor_completes_and_reopens_the_round(journey, site, ui):
+    """Replacing the accepted mentor by hand leaves one mentor; completing the round asks
+    first and says who enters the mentor pool; reopening it, with a reason, takes them out."""
+    programme = programme_set_up(invitations=False)
+    round_ = programme.round
+    accepted = programme.mentor
+    with translation.override(ui.language):
+        other = next(
+            c.organisation
+            for c in mentor_proposal(round=round_).candidates
+            if c.organisation != accepted
+        )
+
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, programme.leader.email, DEMO_PASSWORD)
+    journey.check(leader, "project-leader")
+    leader.get_by_role("link", name=ui.text(round_.name)).click()
+
+    # Replace the accepted mentor by hand.
+    leader.get_by_role("link", name=ui.exact("Mentors for the groups")).click()
+    leader.get_by_label(ui("Mentor of %(group)s", group=GROUP_NAME)).select_option(label=other.name)
+    leader.get_by_role("button", name=ui.exact("Set and lock")).click()
+    expect_message(
+        leader,
+        ui(
+            "%(organisation)s now mentors %(group)s; the pair is locked.",
+            organisation=other.name,
+            group=GROUP_NAME,
+        ),
+    )
+    journey.check(leader, "replaced")
+    mentors = GroupMentor.objects.filter(group=programme.group)
+    assert [m.participation.organisation for m in mentors] == [other]
+    assert not Participation.objects.filter(round=round_, organisation=accepted).exists()
+
+    # Start the round (it asks first), then complete it: the page says what will follow.
+    leader.get_by_role("link", name=ui.text(round_.name)).click()
+    leader.get_by_role("link", name=ui.exact("Start the round…")).click()
+    leader.get_by_role("button", name=ui.exact("Start the round")).click()
+    expect_message(leader, ui("The round is active."))
+    journey.check(leader, "active")
+    leader.get_by_role("link", name=ui.exact("Complete the round…")).click()
+    names = ", ".join(sorted(a.name for a in APPLICANTS))
+    expect(
+        leader.get_by_text(
+            ui.plural(
+                "%(count)s organisation has completed the round and enters the pool of "
+                "possible mentors: %(names)s.",
+                "%(count)s organisations have completed the round and enter the pool of "
+                "possible mentors: %(names)s.",
+                len(APPLICANTS),
+                names=names,
+            )
+        )
+    ).to_be_visible()
+    journey.check(leader, "complete")
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.ACTIVE  # asked, not done
+    leader.get_by_role("button", name=ui.exact("Complete the round")).click()
+    expect_message(
+        leader,
+        ui(
+            "The round is completed. Its participants that did not withdraw can now mentor "
+            "later rounds."
+        ),
+    )
+    journey.check(leader, "completed")
+    completed = set(
+        Participation.objects.filter(round=round_, completed_on__isnull=False).values_list(
+            "organisation__code", flat=True
+        )
+    )
+    assert completed == {a.code for a in APPLICANTS}
+
+    # Reopen it with a reason: the completions it made are taken back.
+    leader.get_by_role("link", name=ui.exact("Reopen the round…")).click()
+    leader.get_by_role("button", name=ui.exact("Reopen the round")).click()  # no reason yet
+    expect(leader.get_by_text(ui("This field is required."))).to_be_visible()
+    journey.check(leader, "reopen")
+    leader.get_by_label(ui.field(ReopenForm, "reason")).fill(
+        "Avslutad av misstag före resultatkonferensen."
+    )
+    leader.get_by_role("button", name=ui.exact("Reopen the round")).click()
+    expect_message(leader, ui("The round is reopened."))
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.ACTIVE
+    assert round_.reopen_reason == "Avslutad av misstag före resultatkonferensen."
+    assert not Participation.objects.filter(round=round_, completed_on__isnull=False).exists()
     journey.assert_every_page_checked()
 
 

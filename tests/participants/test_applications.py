@@ -492,3 +492,33 @@ def test_an_unknown_decision_changes_nothing(client, world, open_round):
     assert _decide(client, application, "maybe").status_code == 400
     application.refresh_from_db()
     assert application.status == "pending"
+
+
+def test_declining_asks_first_and_says_what_follows(client, world, open_round):
+    application = services.application_submit(
+        round=open_round, **_apply(OrganisationFactory(code="9401", name="Gby"))
+    )
+    client.force_login(world.leader)
+    url = reverse("participants:application_decide", args=["omgang-c", application.pk])
+    listing = client.get(reverse("participants:application_list", args=["omgang-c"]))
+    assert f'href="{url}"' in listing.text  # a link to the question, not a one-click decline
+
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "Gby is not enrolled in Omgång C and nobody is invited." in response.text
+    application.refresh_from_db()
+    assert application.status == "pending"
+
+
+def test_the_public_link_is_shown_only_while_the_call_is_open(client, world, open_round):
+    client.force_login(world.leader)
+    listing = reverse("participants:application_list", args=["omgang-c"])
+    form = reverse("participants:application_create", args=["omgang-c"])
+    assert form in client.get(listing).text
+
+    round_services.round_activate(round=open_round)
+
+    html = client.get(listing, HTTP_ACCEPT_LANGUAGE="en").text
+    assert form not in html
+    assert "The call for expressions of interest is closed." in html

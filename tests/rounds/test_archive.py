@@ -755,6 +755,74 @@ def test_the_example_in_the_documentation_imports_and_comes_back_out_the_same(tm
     assert Organisation.objects.get(code="FNK").kind == Organisation.Kind.OTHER
 
 
+def test_a_withdrawal_without_a_recorded_reason_is_imported(document, tmp_path, client, world):
+    _org(document, "9104").update(withdrawn_on="2026-05-04")
+    _org(document, "9104").pop("withdrawal_reason", None)
+
+    _import(document, tmp_path)
+
+    withdrawn = Participation.objects.get(round__slug="omgang-c", organisation__code="9104")
+    assert (withdrawn.withdrawn_on, withdrawn.withdrawal_reason) == (dt.date(2026, 5, 4), "")
+    exported = archive.export_document(withdrawn.round)
+    assert "withdrawal_reason" not in _org(exported, "9104")
+    client.force_login(world.leader)
+    page = client.get(
+        reverse(
+            "participants:participation_detail",
+            kwargs={"round_slug": "omgang-c", "code": "9104"},
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Withdrew from the round" in page.text
+    assert "not recorded" in page.text
+
+
+def test_the_audience_of_a_meeting_is_exported_and_round_trips(document, tmp_path, world):
+    strategists = round_services.meeting_create(
+        round=world.round_a,
+        kind=Meeting.Kind.STRATEGIST_MEETING,
+        title="Strategträff 1",
+        starts_at=timezone.make_aware(dt.datetime(2026, 2, 3, 9, 30), archive.STOCKHOLM),
+        ends_at=timezone.make_aware(dt.datetime(2026, 2, 3, 16, 0), archive.STOCKHOLM),
+    )
+    exported = archive.export_document(world.round_a)
+    meetings = {m["key"]: m for m in exported["meetings"]}
+    assert meetings[strategists.key]["audience"] == [
+        "strateg",
+        "controller",
+        "statistiker",
+        "kommunikator",
+        "analytiker",
+        "ekonom",
+    ]
+    assert meetings[world.startup.key]["audience"][:3] == ["politiker", "chef", "strateg"]
+    # An audience of its own, and one left out (the default of the kind), both import.
+    meetings[world.startup.key]["audience"] = ["strateg", "chef"]
+    del meetings[strategists.key]["audience"]
+    exported["round"]["slug"] = "omgang-c"
+    exported["round"]["name"] = "Omgång C"
+
+    _import(exported, tmp_path)
+
+    imported = {m.key: m for m in Meeting.objects.filter(round__slug="omgang-c")}
+    assert imported[world.startup.key].invited_functions == ["chef", "strateg"]
+    assert imported[strategists.key].audience == []
+    assert "politiker" not in imported[strategists.key].invited_functions
+    again = archive.export_document(Round.objects.get(slug="omgang-c"))
+    assert {m["key"]: m["audience"] for m in again["meetings"]}[world.startup.key] == [
+        "chef",
+        "strateg",
+    ]
+
+
+def test_an_unknown_function_in_an_audience_is_refused(document, tmp_path):
+    document["meetings"][0]["audience"] = ["borgmästare"]
+
+    message = _refused(document, tmp_path)
+
+    assert "$.meetings[0].audience[0]" in message
+
+
 # Values that broke pages or the import (issue #13): each is a problem listed with its path.
 
 

@@ -286,20 +286,41 @@ def test_project_leader_sees_and_saves_the_group_proposal(client, mw, leader):
     assert {STOCKHOLM, SODERTALJE, NORRTALJE} in groups.values()
 
 
-def test_the_group_proposal_page_names_an_organisation_without_coordinates(client, mw, leader):
+def test_the_group_proposal_leaves_out_an_organisation_without_coordinates(client, mw, leader):
     federation = organisation_create(code="9001", name="Förbundet Testkommuner", kind="other")
     participation_add(round=mw.round, organisation=federation)
-    before = _saved_state()
+    participation_add(round=mw.round, organisation=org(SODERTALJE))
+    participation_add(round=mw.round, organisation=org(NORRTALJE))
     client.force_login(leader)
 
     page = client.get(_url("group_proposal", round_slug=mw.round.slug))
-    response = client.post(_url("group_proposal", round_slug=mw.round.slug), follow=True)
 
     assert page.status_code == 200
-    assert page.context["proposal"] is None
-    assert "Förbundet Testkommuner" in page.content.decode()
-    assert any("Förbundet Testkommuner" in m for m in _messages(response))
-    assert _saved_state() == before
+    proposal = page.context["proposal"]
+    assert proposal is not None
+    assert [o.code for o in proposal.left_out] == ["9001"]
+    assert "9001" not in {o.code for group in proposal.groups for o in group}
+    edit = reverse(
+        "participants:organisation_update",
+        kwargs={"round_slug": mw.round.slug, "code": "9001"},
+    )
+    assert f'<a href="{edit}">Förbundet Testkommuner</a>' in page.content.decode()
+
+    # Coordinates set in the site: the next proposal includes it.
+    response = client.post(
+        edit,
+        {
+            "name": "Förbundet Testkommuner",
+            "county_code": "12",
+            "county_name": "Skåne län",
+            "latitude": "55.60587",
+            "longitude": "13.00073",
+        },
+    )
+    assert response.status_code == 302
+    proposal = client.get(_url("group_proposal", round_slug=mw.round.slug)).context["proposal"]
+    assert proposal.left_out == []
+    assert "9001" in {o.code for group in proposal.groups for o in group}
 
 
 def test_project_leader_sees_the_mentor_pool(client, mw, leader):
@@ -558,3 +579,39 @@ def test_the_workspace_queries_do_not_grow_with_the_groups(
 
 # What the workspace costs for one small group; a bigger group or more groups must not cost more.
 WORKSPACE_QUERIES = 8
+
+
+def test_replacing_a_mentor_by_hand_replaces_it(client, mw, leader):
+    """Accept the proposal (Lund for Söderslätt), then set and lock Helsingborg: Lund is no
+    longer attached to the group nor to the round, and the history shows it removed."""
+    from rounds import actions
+    from rounds.selectors import round_audit, round_figures
+
+    client.force_login(leader)
+    client.post(_proposal_url(mw), {"accept": "all"})
+    assert ("Söderslätt", LUND, True, False) in _mentors()
+
+    response = client.post(
+        _set_url(mw, mw.sod), {"action": "set", "organisation": HELSINGBORG}, follow=True, **EN
+    )
+
+    assert {m for m in _mentors() if m[0] == "Söderslätt"} == {
+        ("Söderslätt", HELSINGBORG, True, True)
+    }
+    assert not Participation.objects.filter(round=mw.round, organisation__code=LUND).exists()
+    assert round_figures(round=mw.round).mentors == 2  # Helsingborg and Luleå
+    removed = [
+        e
+        for e in round_audit(round=mw.round)
+        if e.action_type == actions.MENTOR_REMOVED and e.data["organisation"] == org(LUND).pk
+    ]
+    assert removed, "the audit trail shows Lund's removal"
+    # The runner-up compares with Helsingborg, the mentor chosen: another organisation, and
+    # its distance is not Helsingborg's own.
+    row = {r.group.name: r for r in response.context["proposal"].rows}["Söderslätt"]
+    assert row.mentor.code == HELSINGBORG
+    assert row.runner_up is not None
+    assert row.runner_up.code != HELSINGBORG
+    assert row.runner_up_distance_km == pytest.approx(
+        mentor_km(row.runner_up, members_of(mw.sod)), abs=0.1
+    )

@@ -519,12 +519,12 @@ def federation(sweden):
     return organisation_create(code="9001", name="Förbundet Testkommuner", kind="other")
 
 
-def test_a_member_without_coordinates_stops_both_proposals(mw, federation):
+def test_a_member_without_coordinates_stops_the_mentor_proposal(mw, federation):
     participation_add(round=mw.round, organisation=federation)
     group_place(group=mw.sod, participation=participation(mw.round, "9001"))
     before = _saved_state()
 
-    for propose in (mentor_proposal, group_proposal, mentor_proposal_accept):
+    for propose in (mentor_proposal, mentor_proposal_accept):
         with pytest.raises(DomainError) as excinfo:
             propose(round=mw.round)
         assert "Förbundet Testkommuner" in excinfo.value.messages[0]
@@ -532,13 +532,25 @@ def test_a_member_without_coordinates_stops_both_proposals(mw, federation):
     assert _saved_state() == before
 
 
-def test_a_participant_without_coordinates_stops_the_group_proposal(mw, federation):
+def test_a_group_placed_by_hand_around_an_organisation_without_coordinates_stays(mw, federation):
+    participation_add(round=mw.round, organisation=federation)
+    group_place(group=mw.sod, participation=participation(mw.round, "9001"))
+
+    proposal = group_proposal(round=mw.round)
+
+    assert [o.code for o in proposal.left_out] == ["9001"]
+    proposed = {o.code for group in proposal.groups for o in group}
+    assert not proposed & {MALMO, TRELLEBORG, YSTAD, "9001"}  # Söderslätt is left as it is
+
+
+def test_a_participant_without_coordinates_is_left_out_of_the_group_proposal(mw, federation):
     participation_add(round=mw.round, organisation=federation)
 
-    with pytest.raises(DomainError) as excinfo:
-        group_proposal(round=mw.round)
+    proposal = group_proposal(round=mw.round)
 
-    assert "Förbundet Testkommuner" in excinfo.value.messages[0]
+    assert [o.name for o in proposal.left_out] == ["Förbundet Testkommuner"]
+    assert "9001" not in {o.code for group in proposal.groups for o in group}
+    assert proposal.groups
 
 
 def test_a_mentor_candidate_without_coordinates_stops_the_mentor_proposal(mw, federation):

@@ -32,4 +32,9 @@ class Command(BaseCommand):
                 )
         except DomainError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if proposal.left_out:
+            self.stderr.write(
+                "Left out, without coordinates: "
+                + ", ".join(f"{o.name} ({o.code})" for o in proposal.left_out)
+            )
         self.stdout.write(json.dumps(proposal.as_json(), ensure_ascii=False, indent=2))
