@@ -14,6 +14,9 @@ PERSON_INVITED = "participants.person.invited"
 INVITATION_CREATED = "participants.invitation.created"
 INVITATION_SENT = "participants.invitation.sent"
 INVITATION_ACCEPTED = "participants.invitation.accepted"
+INVITATION_RESENT = "participants.invitation.resent"
+INVITATION_REVOKED = "participants.invitation.revoked"
+ORGANISATION_UPDATED = "participants.organisation.updated"
 WORK_CREATED = "participants.improvement_work.created"
 WORK_UPDATED = "participants.improvement_work.updated"
 PROGRESS_NOTED = "participants.improvement_work.progress_noted"
@@ -139,4 +142,25 @@ def _application_accepted(entry, names):
 def _application_declined(entry, names):
     return _("Expression of interest from %(organisation)s declined") % {
         "organisation": entry.data.get("organisation_name", "–")
+    }
+
+
+@action(INVITATION_RESENT, refs={"person": PERSON})
+def _invitation_resent(entry, names):
+    return _("Invitation sent again to %(person)s") % {"person": names(entry, "person")}
+
+
+@action(INVITATION_REVOKED, refs={"person": PERSON})
+def _invitation_revoked(entry, names):
+    return _("Invitation to %(person)s revoked") % {"person": names(entry, "person")}
+
+
+@action(ORGANISATION_UPDATED, refs={"organisation": ORG})
+def _organisation_updated(entry, names):
+    from modellkoncept.actions import changes_text
+    from participants.models import Organisation
+
+    return _("%(organisation)s changed: %(changes)s") % {
+        "organisation": names(entry, "organisation"),
+        "changes": changes_text(entry, names, Organisation),
     }

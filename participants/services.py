@@ -190,10 +190,20 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    fields = {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
+    changes = field_changes(organisation, fields)
     for name, value in fields.items():
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+        setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
+    if changes:
+        log_action(
+            organisation,
+            actions.ORGANISATION_UPDATED,
+            data={"organisation": organisation.pk, "changes": changes},
+        )
     return organisation
 
 
@@ -468,6 +478,12 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation.revoked_at = None
     invitation.full_clean()
     invitation.save(update_fields=["created_at", "expires_at", "revoked_at"])
+    log_action(
+        invitation,
+        actions.INVITATION_RESENT,
+        round_id=invitation.participation.round_id,
+        data={"person": invitation.person_id},
+    )
     language = translation.get_language() or settings.LANGUAGE_CODE
     enqueue_on_commit(send_invitation, invitation.pk, language)
     return invitation
@@ -482,6 +498,12 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        log_action(
+            invitation,
+            actions.INVITATION_REVOKED,
+            round_id=invitation.participation.round_id,
+            data={"person": invitation.person_id},
+        )
     return invitation
 
 

@@ -9,6 +9,7 @@ ROUND_CREATED = "rounds.round.created"
 ROUND_UPDATED = "rounds.round.updated"
 ROUND_ACTIVATED = "rounds.round.activated"
 ROUND_COMPLETED = "rounds.round.completed"
+ROUND_REOPENED = "rounds.round.reopened"
 SCHEDULE_GENERATED = "rounds.schedule.generated"
 GROUP_CREATED = "rounds.group.created"
 GROUP_UPDATED = "rounds.group.updated"
@@ -53,6 +54,14 @@ def _round_activated(entry, names):
 def _round_completed(entry, names):
     return _("Round completed; completed by: %(organisations)s") % {
         "organisations": names.all(entry, "completed")
+    }
+
+
+@action(ROUND_REOPENED, refs={"taken_back": ORG})
+def _round_reopened(entry, names):
+    return _("Round reopened: %(reason)s; out of the mentor pool again: %(organisations)s") % {
+        "reason": entry.data.get("reason") or "–",
+        "organisations": names.all(entry, "taken_back") or "–",
     }
 
 

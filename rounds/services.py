@@ -169,6 +169,12 @@ def round_reopen(*, round: Round, reason: str) -> Round:
     bulk_update_with_history(
         taken_back, Participation, ["completed_on", "completed_with_round", "updated_at"]
     )
+    log_action(
+        round_,
+        actions.ROUND_REOPENED,
+        round_id=round_.pk,
+        data={"reason": reason, "taken_back": [p.organisation_id for p in taken_back]},
+    )
     return round_
 
 

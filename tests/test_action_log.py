@@ -36,6 +36,9 @@ def _text(entry: LogEntry, language: str = "sv") -> str:
 
 # Functions of the services modules that write nothing the log is for, with the reason.
 EXEMPT = {
+    "rounds.services.meeting_moved_notices_send": (
+        "sends the e-mails of a move that meeting_update has logged"
+    ),
     "accounts.services.calendar_token_reset": "the person's own secret link, not programme data",
     "accounts.services.calendar_token_revoke": "the person's own secret link, not programme data",
     "accounts.services.person_export": "reads only",
@@ -354,3 +357,40 @@ def test_reading_a_page_of_entries_takes_one_query_per_kind_of_name(
         shown = show(entries)
 
     assert all(s.text and "%(" not in s.text for s in shown)
+
+
+def test_reopening_a_round_names_the_reason_and_who_left_the_mentor_pool(world):
+    round_services.round_activate(round=world.round_a)
+    round_services.round_complete(round=world.round_a)
+    round_services.round_reopen(round=world.round_a, reason="Träffen i juni blev inte av.")
+
+    entry = _latest("rounds.round.reopened")
+    assert entry.round_id == world.round_a.pk
+    assert entry.data["reason"] == "Träffen i juni blev inte av."
+    assert entry.data["taken_back"]  # the members the completion put in the pool
+    assert _text(entry).startswith("Omgången öppnades igen: Träffen i juni blev inte av.;")
+    assert "Aby" in _text(entry)
+
+
+def test_an_organisation_changed_by_hand_logs_its_fields(world):
+    organisation = world.a1.organisation
+    participant_services.organisation_update(organisation=organisation, name="Aby kommun")
+
+    entry = _latest("participants.organisation.updated")
+    assert entry.data["changes"] == [{"field": "name", "old": "Aby", "new": "Aby kommun"}]
+    assert _text(entry).startswith("Aby kommun ändrades:")
+
+
+def test_an_invitation_sent_again_and_revoked_is_logged(world):
+    invitation = participant_services.invitation_create(
+        participation=world.a1, person=world.manager_a1
+    )
+    participant_services.invitation_revoke(invitation=invitation)
+    participant_services.invitation_resend(invitation=invitation)
+
+    assert _text(_latest("participants.invitation.revoked")) == (
+        "Inbjudan till Cecilia Chef drogs tillbaka"
+    )
+    assert _text(_latest("participants.invitation.resent")) == (
+        "Inbjudan skickades igen till Cecilia Chef"
+    )
