@@ -27,7 +27,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checklist import services as checklist_services
 from participants import services as participant_services
@@ -146,6 +146,10 @@ def _test_defaults(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # values kept by an earlier test (their keys name no database)
+    # Each test starts in the site's language: a request in English (LocaleMiddleware
+    # activates the language and leaves it active) must not carry over to the next test.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -29,11 +30,12 @@ from checklist.models import Answer, SelfAssessment
 from participants import services as participant_services
 from participants.models import Invitation
 from reports.models import ReportJob
-from rounds import archive
+from rounds import archive, evaluations, material
 from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting
 from tests.accounts.factories import PASSWORD
 from tests.hostile import changed_tables, fingerprint, post_endpoints
+from tests.rounds import documents
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,33 @@ ENDPOINTS: dict[str, Endpoint] = {
         "strategist_a1",
         reverse("participants:progress_note_add", args=[w.work.pk]),
         {"noted_on": "2026-05-01", "text": "Kartläggningen är klar."},
+    ),
+    "participants:organisation_update": lambda w: (
+        "leader",
+        reverse("participants:organisation_update", args=[w.round_a.slug, "9101"]),
+        {
+            "name": "Aby kommun",
+            "county_code": "01",
+            "county_name": "Stockholms län",
+            "latitude": "59.33",
+            "longitude": "18.06",
+        },
+    ),
+    "participants:person_update": lambda w: (
+        "leader",
+        reverse(
+            "participants:person_update",
+            kwargs={"round_slug": w.round_a.slug, "code": "9101", "person_pk": w.politician_a1.pk},
+        ),
+        {"full_name": "Per Politiker", "email": "politiker@aby.se", "functions": ["politiker"]},
+    ),
+    "participants:invitation_action": lambda w: (
+        "leader",
+        reverse(
+            "participants:invitation_action",
+            kwargs={"round_slug": w.round_a.slug, "code": "9101", "pk": w.invitation.pk},
+        ),
+        {"action": "revoke"},
     ),
     "participants:participation_withdraw": lambda w: (
         "leader",
@@ -284,6 +313,58 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         {},
     ),
+    "rounds:meeting_material": lambda w: (
+        "strategist_a1",
+        reverse("rounds:meeting_material", args=[w.round_a.slug, w.meeting_ga1.pk]),
+        {"form": "agenda", "agenda": "9.00 Start"},
+    ),
+    "rounds:material_delete": lambda w: (
+        "strategist_a1",
+        reverse("rounds:material_delete", args=[w.round_a.slug, w.meeting_ga1.pk, w.material.pk]),
+        {},
+    ),
+    "rounds:programme_library": lambda w: (
+        "leader",
+        reverse("rounds:programme_library"),
+        {
+            "title": "Mall",
+            "description": "Stöd",
+            "file": SimpleUploadedFile("mall.pdf", documents.pdf(), content_type="application/pdf"),
+        },
+    ),
+    "rounds:programme_document_delete": lambda w: (
+        "leader",
+        reverse("rounds:programme_document_delete", args=[w.library_document.pk]),
+        {},
+    ),
+    "rounds:group_notes": lambda w: (
+        "mentor_m1",
+        reverse("rounds:group_notes", args=[w.round_a.slug, w.ga1.pk]),
+        {"text": "Ta med beslutsunderlagen.", "meeting": ""},
+    ),
+    "rounds:mentor_role": lambda w: (
+        "leader",
+        reverse("rounds:mentor_role"),
+        {"text": "<p>Mentorn lyssnar.</p>"},
+    ),
+    "rounds:evaluation_answer": lambda w: (
+        "strategist_a1",
+        reverse("rounds:evaluation_answer", args=[w.round_a.slug, w.held_ga1.pk]),
+        {
+            **{f"statement_{s.pk}": "4" for s in evaluations.statements("learning_meeting")},
+            "comment": "Bra träff.",
+        },
+    ),
+    "rounds:evaluation_statements": lambda w: (
+        "leader",
+        reverse("rounds:evaluation_statements"),
+        {
+            "learning_meeting": "Bra träff.",
+            "startup_conference": "A",
+            "midterm_conference": "B",
+            "result_conference": "C",
+        },
+    ),
     "checklist:version_import": lambda w: (
         "leader",
         reverse("checklist:version_import"),
@@ -313,6 +394,11 @@ ENDPOINTS: dict[str, Endpoint] = {
         "leader",
         reverse("checklist:assessment_lock", args=[w.draft_a1.pk]),
         {"action": "close"},
+    ),
+    "checklist:assessment_reopen": lambda w: (
+        "leader",
+        reverse("checklist:assessment_reopen", args=[w.submitted_a2.pk]),
+        {"reason": "Fel poäng på moment 3"},
     ),
     "checklist:assessment_remark": lambda w: (
         "politician_a1",
@@ -361,12 +447,15 @@ TOKEN_PAGE = {None: "accounts:login"}
 
 
 @pytest.fixture
-def w(world):
-    """The world, with what the requests above need besides."""
+def w(world, settings, tmp_path):
+    """The world, with what the requests above need besides (uploaded files in a directory of
+    the test's own)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     world.round_a = round_services.round_update(round=world.round_a, accepts_applications=True)
     invitation = participant_services.person_invite(
         participation=world.a1, email="ny@aby.se", full_name="Ny Person", functions=["chef"]
     )
+    world.invitation = invitation
     world.invitation_token = participant_services.invitation_send(invitation=invitation)
     world.reset_uid = urlsafe_base64_encode(force_bytes(world.strategist_a1.pk))
     world.reset_token = default_token_generator.make_token(world.strategist_a1)
@@ -408,6 +497,29 @@ def w(world):
     )
     world.failed_job = ReportJob.objects.create(
         kind=ReportJob.Kind.ROUND, round=world.round_a, language="sv", status="failed"
+    )
+    # Meeting material on GA1's meeting, hosted by A1, and a document in the programme library.
+    world.meeting_ga1 = round_services.meeting_update(
+        meeting=world.meeting_ga1, host=world.a1.organisation
+    )
+    world.material = material.meeting_material_add(
+        meeting=world.meeting_ga1,
+        title="Underlag",
+        upload=SimpleUploadedFile("underlag.pdf", documents.pdf()),
+    )
+    world.library_document = material.programme_document_add(
+        title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
+    )
+    # A meeting of GA1 that has ended, to evaluate.
+    held = timezone.now() - dt.timedelta(days=3)
+    world.held_ga1 = round_services.meeting_create(
+        round=world.round_a,
+        group=world.ga1,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=3,
+        title="Lärandeträff 3 GA1",
+        starts_at=held,
+        ends_at=held + dt.timedelta(hours=6),
     )
     return world
 

@@ -76,7 +76,7 @@ def test_creating_a_round_just_after_an_election_saves_it_and_warns(client, lead
     assert Round.objects.filter(slug="mk-2026").exists()
     warnings = [str(m) for m in response.context["messages"] if m.level == constants.WARNING]
     assert len(warnings) == 1
-    assert "less than six months after the general election of 09/13/2026" in warnings[0]
+    assert "less than six months after the general election of 2026-09-13" in warnings[0]
     html = response.content.decode()
     assert html.count("A new political leadership may not carry the work") == 1
 
