@@ -179,6 +179,7 @@ def test_moving_the_start_moves_the_end_unless_the_end_is_changed(client, world)
     assert (meeting.starts_at, meeting.ends_at) == (later - dt.timedelta(hours=1), end)
 
 
+@pytest.mark.usefixtures("eager_tasks")
 def test_the_people_invited_are_told_when_a_meeting_moves(
     world, django_capture_on_commit_callbacks
 ):
