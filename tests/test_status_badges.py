@@ -15,6 +15,7 @@ CSS = (BASE / "static" / "css" / "site.css").read_text()
 DYNAMIC = {
     "round.status": Round.Status.values,
     "assessment.status": SelfAssessment.Status.values,
+    "assessment.shown_status": SelfAssessment.Status.values,
 }
 
 

@@ -922,7 +922,7 @@ def test_organisation_page_shows_totals_chart_table_and_movement(world, aby_hist
             "Movement from the first to the latest assessment: %(first)s → %(latest)s (%(delta)s).",
             first=22,
             latest=25,
-            delta=3,
+            delta="+3",
         )
         in history
     )
@@ -950,7 +950,7 @@ def test_organisation_page_shows_an_earlier_round_with_the_same_checklist_only(
             "Movement from the first to the latest assessment: %(first)s → %(latest)s (%(delta)s).",
             first=16,
             latest=19,
-            delta=3,
+            delta="+3",
         )
         in earlier
     )
