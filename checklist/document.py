@@ -28,12 +28,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from jsonschema import Draft202012Validator
 
 from checklist import services
 from checklist.models import ChecklistVersion
 from modellkoncept.errors import DomainError
+from modellkoncept.jsondoc import describe_schema_error, json_path
 
 FORMAT = "modellkoncept-checklist/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "checklist-1.schema.json"
@@ -182,116 +182,29 @@ def export_document(version: ChecklistVersion) -> dict:
 # Checking
 
 
-def _path(base: str, *parts: str | int) -> str:
-    for part in parts:
-        base += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return base
-
-
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _type_name(name: str) -> str:
-    return {
-        "string": _("text"),
-        "integer": _("a whole number"),
-        "number": _("a number"),
-        "boolean": _("true or false"),
-        "array": _("a list"),
-        "object": _("an object"),
-        "null": _("null"),
-    }.get(name, name)
-
-
 def _describe(error) -> list[tuple[str, str]]:
     """The schema error as (path, message), in words a project leader can act on."""
-    path = error.json_path
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    if kind == "additionalProperties" and value is False:
-        known = error.schema.get("properties", {})
-        return [
-            (_path(path, key), _("The format has no key “%(key)s” here.") % {"key": key})
-            for key in instance
-            if key not in known
-        ]
-    if kind == "required":
-        return [
-            (_path(path, key), _("This key is required."))
-            for key in value
-            if isinstance(instance, dict) and key not in instance
-        ]
-    if kind == "const":
+    if error.validator == "anyOf":  # an item's part: a key or null
         return [
             (
-                path,
-                _("“%(value)s” is not “%(expected)s”.")
-                % {"value": _shown(instance), "expected": value},
-            )
-        ]
-    if kind == "enum":
-        return [
-            (
-                path,
-                _("“%(value)s” is not one of %(choices)s.")
-                % {"value": _shown(instance), "choices": ", ".join(str(v) for v in value)},
-            )
-        ]
-    if kind == "type":
-        names = [value] if isinstance(value, str) else value
-        return [
-            (
-                path,
-                _("%(value)s should be %(types)s.")
-                % {
-                    "value": _shown(instance),
-                    "types": _(" or ").join(_type_name(n) for n in names),
-                },
-            )
-        ]
-    if kind == "pattern":
-        return [
-            (
-                path,
-                _("“%(value)s” may hold only letters a–z, digits, hyphens and underscores.")
-                % {"value": _shown(instance)},
-            )
-        ]
-    if kind == "anyOf":  # an item's part: a key or null
-        return [
-            (
-                path,
+                error.json_path,
                 _("“%(value)s” is neither the key of a part nor null.")
-                % {"value": _shown(instance)},
+                % {"value": _shown(error.instance)},
             )
         ]
-    if kind == "minLength" and instance == "":
-        return [(path, _("This must not be empty."))]
-    limits = {
-        "minLength": _("This must be at least %(limit)s characters long."),
-        "maxLength": _("This must be at most %(limit)s characters long."),
-        "minimum": _("This must be at least %(limit)s."),
-        "maximum": _("This must be at most %(limit)s."),
+    return describe_schema_error(error, shown=_shown, pattern_message=_slug_pattern_message)
+
+
+def _slug_pattern_message(pattern: str, value: Any) -> str:
+    # The format's only pattern is the slug's.
+    return _("“%(value)s” may hold only letters a–z, digits, hyphens and underscores.") % {
+        "value": _shown(value)
     }
-    if kind in limits:
-        return [(path, limits[kind] % {"limit": value})]
-    if kind in ("minItems", "maxItems"):
-        message = (
-            ngettext(
-                "The list must hold at least %(limit)s entry.",
-                "The list must hold at least %(limit)s entries.",
-                value,
-            )
-            if kind == "minItems"
-            else ngettext(
-                "The list may hold at most %(limit)s entry.",
-                "The list may hold at most %(limit)s entries.",
-                value,
-            )
-        )
-        return [(path, message % {"limit": value})]
-    return [(path, error.message)]  # a keyword the format does not use today
 
 
 def _strings(value: Any, path: str = "$"):
@@ -303,9 +216,9 @@ def _strings(value: Any, path: str = "$"):
         if isinstance(value, str):
             yield path, value
         elif isinstance(value, dict):
-            stack.extend(reversed([(child, _path(path, key)) for key, child in value.items()]))
+            stack.extend(reversed([(child, json_path(path, key)) for key, child in value.items()]))
         elif isinstance(value, list):
-            stack.extend(reversed([(child, _path(path, i)) for i, child in enumerate(value)]))
+            stack.extend(reversed([(child, json_path(path, i)) for i, child in enumerate(value)]))
 
 
 def _rule_problems(document: dict) -> list[tuple[str, str]]:
@@ -324,7 +237,7 @@ def _rule_problems(document: dict) -> list[tuple[str, str]]:
         if step["value"] != first + index:
             problems.append(
                 (
-                    _path("$.scale", index, "value"),
+                    json_path("$.scale", index, "value"),
                     _(
                         "The scale's values must run one by one upwards: %(expected)s here, "
                         "not %(value)s."
@@ -337,7 +250,7 @@ def _rule_problems(document: dict) -> list[tuple[str, str]]:
         if part["key"] in keys:
             problems.append(
                 (
-                    _path("$.parts", index, "key"),
+                    json_path("$.parts", index, "key"),
                     _("The part “%(key)s” is already at $.parts[%(index)s].")
                     % {"key": part["key"], "index": keys[part["key"]]},
                 )
@@ -348,7 +261,7 @@ def _rule_problems(document: dict) -> list[tuple[str, str]]:
         if item["number"] != index + 1:
             problems.append(
                 (
-                    _path("$.items", index, "number"),
+                    json_path("$.items", index, "number"),
                     _("Items are numbered 1, 2, 3 … in order: %(expected)s here, not %(value)s.")
                     % {"expected": index + 1, "value": item["number"]},
                 )
@@ -356,7 +269,7 @@ def _rule_problems(document: dict) -> list[tuple[str, str]]:
         if item["part"] is not None and item["part"] not in keys:
             problems.append(
                 (
-                    _path("$.items", index, "part"),
+                    json_path("$.items", index, "part"),
                     _("“%(key)s” is not the key of one of $.parts.") % {"key": item["part"]},
                 )
             )

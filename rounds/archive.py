@@ -43,13 +43,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from jsonschema import Draft202012Validator
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from checklist.models import Answer, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.jsondoc import describe_schema_error, json_path
 from modellkoncept.validators import FIRST_YEAR, LAST_YEAR, is_programme_year, text_problem
 from participants import services as participant_services
 from participants.models import (
@@ -202,10 +202,10 @@ def _text_problems(document: Any, path: str = "$") -> Iterator[tuple[str, str]]:
             if problem:
                 yield path, problem
                 continue
-            yield from _text_problems(value, _path(path, key))
+            yield from _text_problems(value, json_path(path, key))
     elif isinstance(document, list):
         for index, value in enumerate(document):
-            yield from _text_problems(value, _path(path, index))
+            yield from _text_problems(value, json_path(path, index))
 
 
 def parse_document(data: bytes | str) -> Any:
@@ -468,12 +468,6 @@ def _export_work(work: ImprovementWork) -> dict:
 # Checking a document: the schema, then the rules, every problem with its path
 
 
-def _path(base: str, *parts: str | int) -> str:
-    for part in parts:
-        base += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return base
-
-
 def _shown(value: Any) -> str:
     if isinstance(value, _LongNumber):
         return str(value)
@@ -481,18 +475,6 @@ def _shown(value: Any) -> str:
         value = value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _type_name(name: str) -> str:
-    return {
-        "string": _("text"),
-        "integer": _("a whole number"),
-        "number": _("a number"),
-        "boolean": _("true or false"),
-        "array": _("a list"),
-        "object": _("an object"),
-        "null": _("null"),
-    }.get(name, name)
 
 
 def _pattern_message(pattern: str, value: Any) -> str:
@@ -521,74 +503,7 @@ def _pattern_message(pattern: str, value: Any) -> str:
 
 def _describe(error) -> list[tuple[str, str]]:
     """The schema error as (path, message), in words a project leader can act on."""
-    path = error.json_path
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    if kind == "additionalProperties" and value is False:
-        known = error.schema.get("properties", {})
-        return [
-            (_path(path, key), _("The format has no key “%(key)s” here.") % {"key": key})
-            for key in instance
-            if key not in known
-        ]
-    if kind == "required":
-        return [
-            (_path(path, key), _("This key is required."))
-            for key in value
-            if isinstance(instance, dict) and key not in instance
-        ]
-    if kind == "const":
-        return [
-            (
-                path,
-                _("“%(value)s” is not “%(expected)s”.")
-                % {"value": _shown(instance), "expected": value},
-            )
-        ]
-    if kind == "enum":
-        return [
-            (
-                path,
-                _("“%(value)s” is not one of %(choices)s.")
-                % {"value": _shown(instance), "choices": ", ".join(str(v) for v in value)},
-            )
-        ]
-    if kind == "type":
-        names = [value] if isinstance(value, str) else value
-        return [
-            (
-                path,
-                _("%(value)s should be %(types)s.")
-                % {
-                    "value": _shown(instance),
-                    "types": _(" or ").join(_type_name(n) for n in names),
-                },
-            )
-        ]
-    if kind == "pattern":
-        return [(path, _pattern_message(value, instance))]
-    if kind == "minLength" and instance == "":
-        return [(path, _("This must not be empty."))]
-    limits = {
-        "minLength": _("This must be at least %(limit)s characters long."),
-        "maxLength": _("This must be at most %(limit)s characters long."),
-        "minimum": _("This must be at least %(limit)s."),
-        "maximum": _("This must be at most %(limit)s."),
-    }
-    if kind in limits:
-        return [(path, limits[kind] % {"limit": value})]
-    if kind == "minItems":
-        return [
-            (
-                path,
-                ngettext(
-                    "The list must hold at least %(limit)s entry.",
-                    "The list must hold at least %(limit)s entries.",
-                    value,
-                )
-                % {"limit": value},
-            )
-        ]
-    return [(path, error.message)]  # a keyword the format does not use today
+    return describe_schema_error(error, shown=_shown, pattern_message=_pattern_message)
 
 
 def _schema_problems(document: Any) -> list[tuple[str, str]]:
@@ -807,7 +722,7 @@ class _Checker:
         slug = _as_str(data.get("slug"))
         if slug and Round.objects.filter(slug=slug).exists():
             self.problem(
-                _path(path, "slug"),
+                json_path(path, "slug"),
                 _("A round with the short name “%(slug)s” exists already.") % {"slug": slug},
             )
         checklist = _as_str(data.get("checklist"))
@@ -815,13 +730,13 @@ class _Checker:
             self.plan.checklist = ChecklistVersion.objects.filter(slug=checklist).first()
             if self.plan.checklist is None:
                 self.problem(
-                    _path(path, "checklist"),
+                    json_path(path, "checklist"),
                     _("There is no checklist version “%(slug)s”.") % {"slug": checklist},
                 )
-        starts_on = self.date(data.get("starts_on"), _path(path, "starts_on"))
-        ends_on = self.date(data.get("ends_on"), _path(path, "ends_on"))
+        starts_on = self.date(data.get("starts_on"), json_path(path, "starts_on"))
+        ends_on = self.date(data.get("ends_on"), json_path(path, "ends_on"))
         if starts_on and ends_on and ends_on < starts_on:
-            self.problem(_path(path, "ends_on"), _("A round cannot end before it starts."))
+            self.problem(json_path(path, "ends_on"), _("A round cannot end before it starts."))
         self.plan.status = data.get("status", Round.Status.PLANNING)
         self.plan.round = {
             "slug": slug or "",
@@ -845,13 +760,13 @@ class _Checker:
             _as_str(_as_dict(g).get("name")) for g in _as_list(self.document.get("groups"))
         }
         for index, entry in enumerate(entries):
-            path, data = _path("$.organisations", index), _as_dict(entry)
+            path, data = json_path("$.organisations", index), _as_dict(entry)
             code = _as_str(data.get("code"))
             if not code:
                 continue
             if code in self.plan.organisations:
                 self.problem(
-                    _path(path, "code"),
+                    json_path(path, "code"),
                     _("%(code)s is listed already, at %(path)s.")
                     % {"code": code, "path": self.plan.organisations[code].path},
                 )
@@ -861,7 +776,7 @@ class _Checker:
             if organisation is not None:
                 if kind in Organisation.Kind.values and kind != organisation.kind:
                     self.problem(
-                        _path(path, "kind"),
+                        json_path(path, "kind"),
                         _("%(code)s is %(name)s, a %(kind)s, not “%(given)s”.")
                         % {
                             "code": code,
@@ -872,7 +787,7 @@ class _Checker:
                     )
             elif kind in (Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION):
                 self.problem(
-                    _path(path, "code"),
+                    json_path(path, "code"),
                     _(
                         "%(code)s is not in the reference list of municipalities and regions. "
                         "Load the list (manage.py load_organisations), or give the organisation "
@@ -882,7 +797,7 @@ class _Checker:
                 )
             elif kind != Organisation.Kind.OTHER or not name:
                 self.problem(
-                    _path(path, "code"),
+                    json_path(path, "code"),
                     _(
                         "%(code)s is not a known organisation. To create it, give its name and "
                         "the kind “other”."
@@ -894,27 +809,27 @@ class _Checker:
             if group is not None:
                 if role == Participation.Role.MENTOR:
                     self.problem(
-                        _path(path, "group"),
+                        json_path(path, "group"),
                         _("Only participants belong to a benchmarking group."),
                     )
                 elif group not in group_names:
                     self.problem(
-                        _path(path, "group"),
+                        json_path(path, "group"),
                         _("There is no group “%(name)s” in $.groups.") % {"name": group},
                     )
-            withdrawn_on = self.date(data.get("withdrawn_on"), _path(path, "withdrawn_on"))
+            withdrawn_on = self.date(data.get("withdrawn_on"), json_path(path, "withdrawn_on"))
             reason = (_as_str(data.get("withdrawal_reason")) or "").strip()
             if reason and data.get("withdrawn_on") is None:
-                self.problem(_path(path, "withdrawn_on"), _("Give the date of the withdrawal."))
-            completed_on = self.date(data.get("completed_on"), _path(path, "completed_on"))
+                self.problem(json_path(path, "withdrawn_on"), _("Give the date of the withdrawal."))
+            completed_on = self.date(data.get("completed_on"), json_path(path, "completed_on"))
             if data.get("completed_on") is not None:
                 if role == Participation.Role.MENTOR:
                     self.problem(
-                        _path(path, "completed_on"), _("Only participants complete a round.")
+                        json_path(path, "completed_on"), _("Only participants complete a round.")
                     )
                 elif data.get("withdrawn_on") is not None:
                     self.problem(
-                        _path(path, "completed_on"),
+                        json_path(path, "completed_on"),
                         _("An organisation that withdrew cannot have completed the round."),
                     )
             latitude, longitude = data.get("latitude"), data.get("longitude")
@@ -943,13 +858,13 @@ class _Checker:
     def check_groups(self) -> None:
         organisations = self.plan.organisations
         for index, entry in enumerate(_as_list(self.document.get("groups"))):
-            path, data = _path("$.groups", index), _as_dict(entry)
+            path, data = json_path("$.groups", index), _as_dict(entry)
             name = _as_str(data.get("name"))
             if not name:
                 continue
             if name in self.plan.groups:
                 self.problem(
-                    _path(path, "name"),
+                    json_path(path, "name"),
                     _("The group “%(name)s” is listed already, at %(path)s.")
                     % {"name": name, "path": self.plan.groups[name].path},
                 )
@@ -966,7 +881,7 @@ class _Checker:
                 )
             mentors: list[str] = []
             for position, code in enumerate(_as_list(data.get("mentors"))):
-                mentor_path = _path(path, "mentors", position)
+                mentor_path = json_path(path, "mentors", position)
                 if not isinstance(code, str):
                     continue
                 mentor = organisations.get(code)
@@ -1003,7 +918,7 @@ class _Checker:
         listed: dict[tuple[str, str], str] = {}
         names: dict[str, tuple[str, str]] = {}
         for index, entry in enumerate(_as_list(self.document.get("people"))):
-            path, data = _path("$.people", index), _as_dict(entry)
+            path, data = json_path("$.people", index), _as_dict(entry)
             email = _as_str(data.get("email"))
             code = _as_str(data.get("organisation"))
             if not email or not code:
@@ -1013,19 +928,19 @@ class _Checker:
                 validate_email(email)
             except ValidationError:
                 self.problem(
-                    _path(path, "email"),
+                    json_path(path, "email"),
                     _("“%(value)s” is not an e-mail address.") % {"value": _shown(email)},
                 )
             if code not in self.plan.organisations:
                 self.problem(
-                    _path(path, "organisation"),
+                    json_path(path, "organisation"),
                     _("%(code)s is not among the organisations of the round.") % {"code": code},
                 )
             functions: list[str] = []
             for position, function in enumerate(_as_list(data.get("functions"))):
                 if function in functions:
                     self.problem(
-                        _path(path, "functions", position),
+                        json_path(path, "functions", position),
                         _("%(email)s is given the function “%(function)s” twice.")
                         % {"email": email, "function": function},
                     )
@@ -1045,7 +960,7 @@ class _Checker:
             name = (_as_str(data.get("name")) or "").strip()
             if email in names and names[email][0] != name:
                 self.problem(
-                    _path(path, "name"),
+                    json_path(path, "name"),
                     _("%(email)s has another name at %(path)s.")
                     % {"email": email, "path": names[email][1]},
                 )
@@ -1072,35 +987,35 @@ class _Checker:
             )
         )
         for index, entry in enumerate(_as_list(self.document.get("meetings"))):
-            path, data = _path("$.meetings", index), _as_dict(entry)
+            path, data = json_path("$.meetings", index), _as_dict(entry)
             key = _as_str(data.get("key"))
             if not key:
                 continue
             if key in self.plan.meetings:
                 self.problem(
-                    _path(path, "key"),
+                    json_path(path, "key"),
                     _("The key “%(key)s” is used already, at %(path)s.")
                     % {"key": key, "path": self.plan.meetings[key].path},
                 )
                 continue
-            starts_at = self.moment(data.get("starts_at"), _path(path, "starts_at"))
-            ends_at = self.moment(data.get("ends_at"), _path(path, "ends_at"))
+            starts_at = self.moment(data.get("starts_at"), json_path(path, "starts_at"))
+            ends_at = self.moment(data.get("ends_at"), json_path(path, "ends_at"))
             if starts_at and ends_at and ends_at <= starts_at:
                 self.problem(
-                    _path(path, "ends_at"),
+                    json_path(path, "ends_at"),
                     _("A meeting must end after it starts; this one ends at %(end)s.")
                     % {"end": data["ends_at"]},
                 )
             group = _as_str(data.get("group"))
             if group is not None and group not in self.plan.groups:
                 self.problem(
-                    _path(path, "group"),
+                    json_path(path, "group"),
                     _("There is no group “%(name)s” in $.groups.") % {"name": group},
                 )
             host = _as_str(data.get("host"))
             if host and host not in self.plan.organisations and host not in known_hosts:
                 self.problem(
-                    _path(path, "host"),
+                    json_path(path, "host"),
                     _("%(code)s is not a known organisation.") % {"code": host},
                 )
             online_url = _as_str(data.get("online_url")) or ""
@@ -1109,7 +1024,7 @@ class _Checker:
                     URLValidator()(online_url)
                 except ValidationError:
                     self.problem(
-                        _path(path, "online_url"),
+                        json_path(path, "online_url"),
                         _("“%(value)s” is not a web address.") % {"value": _shown(online_url)},
                     )
             self.plan.meetings[key] = _Meeting(
@@ -1126,7 +1041,7 @@ class _Checker:
                     "online_url": online_url,
                     "assessment_due": data.get("assessment_due") is True,
                     "assessment_opens_on": self.date(
-                        data.get("assessment_opens_on"), _path(path, "assessment_opens_on")
+                        data.get("assessment_opens_on"), json_path(path, "assessment_opens_on")
                     ),
                     # Optional: without it, the default of the meeting's kind.
                     "audience": normalise_audience(data.get("kind"), data.get("audience"))
@@ -1143,7 +1058,7 @@ class _Checker:
         rows: list[_Attendance] = []
         seen: dict[str, str] = {}
         for index, entry in enumerate(_as_list(data.get("attendance"))):
-            row_path, row = _path(path, "attendance", index), _as_dict(entry)
+            row_path, row = json_path(path, "attendance", index), _as_dict(entry)
             email = _as_str(row.get("email"))
             if not email:
                 continue
@@ -1152,13 +1067,13 @@ class _Checker:
             code = _as_str(row.get("organisation"))
             if not organisations:
                 self.problem(
-                    _path(row_path, "email"),
+                    json_path(row_path, "email"),
                     _("%(email)s is not among the people of the round.") % {"email": email},
                 )
                 continue
             if code is None and len(organisations) > 1:
                 self.problem(
-                    _path(row_path, "organisation"),
+                    json_path(row_path, "organisation"),
                     _("%(email)s is listed for %(codes)s; say for which organisation.")
                     % {"email": email, "codes": ", ".join(organisations)},
                 )
@@ -1166,7 +1081,7 @@ class _Checker:
             code = code or organisations[0]
             if code not in organisations:
                 self.problem(
-                    _path(row_path, "organisation"),
+                    json_path(row_path, "organisation"),
                     _("%(email)s is not listed for %(code)s in $.people.")
                     % {"email": email, "code": code},
                 )
@@ -1197,7 +1112,7 @@ class _Checker:
         people = {p.email for p in self.plan.people}
         seen: dict[tuple[str, str], str] = {}
         for index, entry in enumerate(_as_list(self.document.get("assessments"))):
-            path, data = _path("$.assessments", index), _as_dict(entry)
+            path, data = json_path("$.assessments", index), _as_dict(entry)
             code, key = _as_str(data.get("organisation")), _as_str(data.get("meeting"))
             status = data.get("status")
             if not code or not key or status not in SelfAssessment.Status.values:
@@ -1205,22 +1120,22 @@ class _Checker:
             organisation, meeting = self.plan.organisations.get(code), self.plan.meetings.get(key)
             if organisation is None or organisation.role == Participation.Role.MENTOR:
                 self.problem(
-                    _path(path, "organisation"),
+                    json_path(path, "organisation"),
                     _("%(code)s is not a participant of the round.") % {"code": code},
                 )
             if meeting is None:
                 self.problem(
-                    _path(path, "meeting"),
+                    json_path(path, "meeting"),
                     _("There is no meeting with the key “%(key)s” in $.meetings.") % {"key": key},
                 )
             elif not meeting.fields["assessment_due"]:
                 self.problem(
-                    _path(path, "meeting"),
+                    json_path(path, "meeting"),
                     _("No self-assessment is due before the meeting “%(key)s”.") % {"key": key},
                 )
             elif organisation is not None and meeting.group not in (None, organisation.group):
                 self.problem(
-                    _path(path, "meeting"),
+                    json_path(path, "meeting"),
                     _("%(code)s is not in the group “%(group)s” that meets at “%(key)s”.")
                     % {"code": code, "group": meeting.group, "key": key},
                 )
@@ -1241,10 +1156,10 @@ class _Checker:
             for number in sorted(comments):
                 if items is not None and number not in items:
                     self.problem(
-                        _path(path, "comments", str(number)),
+                        json_path(path, "comments", str(number)),
                         _("Item %(number)s is not on the checklist.") % {"number": number},
                     )
-            submitted_at = self.moment(data.get("submitted_at"), _path(path, "submitted_at"))
+            submitted_at = self.moment(data.get("submitted_at"), json_path(path, "submitted_at"))
             submitted_by = _as_str(data.get("submitted_by"))
             if submitted_by:
                 submitted_by = submitted_by.strip().lower()
@@ -1252,7 +1167,7 @@ class _Checker:
                 missing = sorted(n for n in items if scores.get(n) is None)
                 if missing:
                     self.problem(
-                        _path(path, "scores"),
+                        json_path(path, "scores"),
                         _(
                             "A submitted self-assessment has a score for every item; "
                             "missing: %(items)s."
@@ -1263,12 +1178,12 @@ class _Checker:
                 for key_name in ("submitted_at", "submitted_by"):
                     if data.get(key_name) is not None:
                         self.problem(
-                            _path(path, key_name),
+                            json_path(path, key_name),
                             _("A draft has not been submitted; leave this out or write null."),
                         )
             if submitted_by and submitted_by not in people:
                 self.problem(
-                    _path(path, "submitted_by"),
+                    json_path(path, "submitted_by"),
                     _("%(email)s is not among the people of the round.") % {"email": submitted_by},
                 )
             self.plan.assessments.append(
@@ -1290,7 +1205,7 @@ class _Checker:
         for number, score in _as_dict(data.get("scores")).items():
             if not number.isdigit() or not (score is None or type(score) is int):
                 continue
-            score_path = _path(path, "scores", number)
+            score_path = json_path(path, "scores", number)
             if items is not None and int(number) not in items:
                 self.problem(
                     score_path, _("Item %(number)s is not on the checklist.") % {"number": number}
@@ -1313,29 +1228,29 @@ class _Checker:
 
     def check_works(self) -> None:
         for index, entry in enumerate(_as_list(self.document.get("improvement_work"))):
-            path, data = _path("$.improvement_work", index), _as_dict(entry)
+            path, data = json_path("$.improvement_work", index), _as_dict(entry)
             code = _as_str(data.get("organisation"))
             if not code:
                 continue
             if code not in self.plan.organisations:
                 self.problem(
-                    _path(path, "organisation"),
+                    json_path(path, "organisation"),
                     _("%(code)s is not among the organisations of the round.") % {"code": code},
                 )
             meeting = _as_str(data.get("meeting"))
             if meeting is not None and meeting not in self.plan.meetings:
                 self.problem(
-                    _path(path, "meeting"),
+                    json_path(path, "meeting"),
                     _("There is no meeting with the key “%(key)s” in $.meetings.")
                     % {"key": meeting},
                 )
             notes = []
             for position, note in enumerate(_as_list(data.get("notes"))):
-                note_path, note = _path(path, "notes", position), _as_dict(note)
-                noted_on = self.date(note.get("date"), _path(note_path, "date"))
+                note_path, note = json_path(path, "notes", position), _as_dict(note)
+                noted_on = self.date(note.get("date"), json_path(note_path, "date"))
                 text = _as_str(note.get("text"))
                 if text is not None and not text.strip():
-                    self.problem(_path(note_path, "text"), _("Write the note."))
+                    self.problem(json_path(note_path, "text"), _("Write the note."))
                 if noted_on and text and text.strip():
                     notes.append(_Note(path=note_path, noted_on=noted_on, text=text))
             fields = {
@@ -1632,7 +1547,7 @@ def _create(plan: _Plan) -> ImportSummary:
             mentorship = GroupMentor(
                 group=groups[name], participation=participations[code], is_primary=position == 0
             )
-            _valid(mentorship, _path(entry.path, "mentors", position))
+            _valid(mentorship, json_path(entry.path, "mentors", position))
             mentorships.append(mentorship)
     bulk_create_with_history(mentorships, GroupMentor)
 
@@ -1778,7 +1693,7 @@ def _create(plan: _Plan) -> ImportSummary:
 
     for code, entry in plan.organisations.items():
         if entry.withdrawn_on is not None:
-            with _creating(_path(entry.path, "withdrawn_on")):
+            with _creating(json_path(entry.path, "withdrawn_on")):
                 participations[code] = participant_services.participation_withdraw(
                     participation=participations[code],
                     on=entry.withdrawn_on,
@@ -1799,7 +1714,7 @@ def _create(plan: _Plan) -> ImportSummary:
         participation = participations[code]
         participation.refresh_from_db(fields=["completed_on"])
         if participation.completed_on != entry.completed_on:
-            with _creating(_path(entry.path, "completed_on")):
+            with _creating(json_path(entry.path, "completed_on")):
                 _participation_set_completed(participation, on=entry.completed_on)
 
     return ImportSummary(
