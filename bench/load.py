@@ -52,7 +52,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "bench" / "load.json"
-LOAD_DATABASE = "mk_load"
+# Another name (LOAD_DATABASE_NAME) lets two runs share one server.
+LOAD_DATABASE = os.environ.get("LOAD_DATABASE_NAME", "mk_load")
 WORKERS = 4
 THINK_SECONDS = (1.5, 2.5)  # between one user's actions, about 2 s
 REVISION = re.compile(r'name="revision" value="(\d+)"')

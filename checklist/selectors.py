@@ -124,14 +124,30 @@ class AssessmentForm:
     scale_steps: list[ScaleStep]
 
 
+# A checklist version's items and scale, by (version id, its last change): the same for every
+# autosave of every assessment made with it, and never changed once rounds use it
+# (`checklist_version_create`); a change in the admin saves the version too, which gives it
+# another key. Kept in the process: a few versions of a few kilobytes each.
+_FORM_PARTS: dict[tuple, AssessmentForm] = {}
+_FORM_PARTS_KEPT = 16
+
+
 def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
-    """The items and scale of the assessment's checklist, for reading a save (two queries);
-    an autosave needs no more of the page."""
-    version_id = assessment.participation.round.checklist_version_id
-    return AssessmentForm(
-        items=list(ChecklistItem.objects.filter(version_id=version_id).order_by("number")),
-        scale_steps=list(ScaleStep.objects.filter(version_id=version_id)),
-    )
+    """The items and scale of the assessment's checklist, for reading a save: two queries the
+    first time a process reads a version, none after (the assessment comes with its round's
+    version, as `assessment_for_page` fetches it). An autosave needs no more of the page."""
+    version = assessment.participation.round.checklist_version
+    key = (version.pk, version.updated_at)
+    parts = _FORM_PARTS.get(key)
+    if parts is None:
+        parts = AssessmentForm(
+            items=tuple(ChecklistItem.objects.filter(version_id=version.pk).order_by("number")),
+            scale_steps=tuple(ScaleStep.objects.filter(version_id=version.pk)),
+        )
+        if len(_FORM_PARTS) >= _FORM_PARTS_KEPT:
+            _FORM_PARTS.clear()
+        _FORM_PARTS[key] = parts
+    return parts
 
 
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:

@@ -150,11 +150,17 @@ def assessment_save(
         # The page is behind but says what is saved (its own autosave got there first, say):
         # nothing would be lost, so this is no conflict, and there is nothing to save.
         return locked
+    if not changes:
+        # An autosave of what is saved already: nothing to write, and the revision stays.
+        return locked
     if locked.is_reopened:
         locked.draft_answers = {
             str(number): {"score": score, "comment": comment}
             for number, (score, comment) in new_answers.items()
         }
+        locked.revision += 1
+        locked._history_user = by
+        locked.save(update_fields=["revision", "draft_answers", "updated_at"])
     else:
         changed = []
         for answer in rows:
@@ -162,21 +168,24 @@ def assessment_save(
             if (score, comment) != (answer.score, answer.comment):
                 answer.score, answer.comment = score, comment
                 changed.append(answer)
-        # Every change is kept in the answers' history, with who made it.
+        # Every change is kept in the answers' history, with who made it. The assessment's
+        # own row changes only its revision (and time), which its history need not repeat on
+        # every autosave: one UPDATE, no history row.
         bulk_update_with_history(changed, Answer, ["score", "comment"], default_user=by)
-    locked.revision += 1
-    locked._history_user = by
-    locked.save(update_fields=["revision", "draft_answers", "updated_at"])
-    if changes:
-        # A burst of autosaves by one person is one entry.
-        log_action(
-            locked,
-            actions.ASSESSMENT_CHANGED,
-            user=by,
-            round_id=locked.participation.round_id,
-            data={"changes": changes},
-            merge=actions.merge_changes,
+        locked.revision += 1
+        locked.updated_at = timezone.now()
+        SelfAssessment.objects.filter(pk=locked.pk).update(
+            revision=locked.revision, updated_at=locked.updated_at
         )
+    # A burst of autosaves by one person is one entry.
+    log_action(
+        locked,
+        actions.ASSESSMENT_CHANGED,
+        user=by,
+        round_id=locked.participation.round_id,
+        data={"changes": changes},
+        merge=actions.merge_changes,
+    )
     return locked
 
 
