@@ -22,6 +22,42 @@ import time
 from collections import Counter
 
 
+class Split:
+    """CPU milliseconds spent rendering templates (outermost render only) and in the ORM's
+    SQL execution (compiling excluded: the driver's execute and the wait for the server)."""
+
+    def __init__(self):
+        self.template = self.sql_cpu = self.sql_wall = 0.0
+        self.depth = 0
+
+    def install(self):
+        from django.template import base
+
+        original = base.Template.render
+        split = self
+
+        def render(template, context):
+            if split.depth:
+                return original(template, context)
+            split.depth += 1
+            started = time.process_time()
+            try:
+                return original(template, context)
+            finally:
+                split.template += (time.process_time() - started) * 1000
+                split.depth -= 1
+
+        base.Template.render = render
+
+    def __call__(self, execute, sql, params, many, context):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.sql_cpu += (time.process_time() - cpu) * 1000
+            self.sql_wall += (time.perf_counter() - wall) * 1000
+
+
 class Statements:
     def __init__(self):
         self.sql: list[str] = []
@@ -150,7 +186,12 @@ def main(argv=None) -> int:
     def call(kind):
         return prepared(kind)()
 
-    print(f"{'request':24} {'status':>6} {'queries':>7} {'cpu ms':>8} {'wall ms':>8}")
+    split = Split()
+    split.install()
+    print(
+        f"{'request':24} {'status':>6} {'queries':>7} {'cpu ms':>8} {'min cpu':>8} "
+        f"{'template':>8} {'sql wall':>8} {'wall ms':>8}"
+    )
     for kind in requests:
         if args.only and kind not in args.only:
             continue
@@ -160,16 +201,21 @@ def main(argv=None) -> int:
         send = prepared(kind)
         with connection.execute_wrapper(statements):
             response = send()
-        cpus, walls = [], []
+        cpus, walls, templates, sql = [], [], [], []
         for _ in range(args.runs):
             send = prepared(kind)
+            split.template = split.sql_wall = 0.0
             wall, cpu = time.perf_counter(), time.process_time()
-            send()
+            with connection.execute_wrapper(split):
+                send()
             cpus.append((time.process_time() - cpu) * 1000)
             walls.append((time.perf_counter() - wall) * 1000)
+            templates.append(split.template)
+            sql.append(split.sql_wall)
         print(
             f"{kind:24} {response.status_code:>6} {len(statements.sql):>7} "
-            f"{statistics.median(cpus):8.1f} {statistics.median(walls):8.1f}",
+            f"{statistics.median(cpus):8.1f} {min(cpus):8.1f} {statistics.median(templates):8.1f} "
+            f"{statistics.median(sql):8.1f} {statistics.median(walls):8.1f}",
             flush=True,
         )
         if args.sql:

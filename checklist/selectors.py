@@ -16,6 +16,7 @@ from checklist.statistics import (
     OrganisationScores,
     assessment_points,
     submitted_scores,
+    version_items,
 )
 from modellkoncept.actions import ShownEntry, show
 from modellkoncept.models import LogEntry
@@ -178,7 +179,6 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
         # What the commenter does for the organisation: "politician", "manager" …
         remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
-    version = assessment.participation.round.checklist_version
     return AssessmentPage(
         assessment=assessment,
         rows=[
@@ -190,7 +190,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             )
             for answer in answers
         ],
-        scale_steps=list(ScaleStep.objects.filter(version=version)),
+        scale_steps=list(assessment_form(assessment=assessment).scale_steps),
         previous=previous,
         general_remarks=by_item.get(None, []),
         may_edit=user.has_perm("checklist.edit_assessment", assessment)
@@ -292,7 +292,8 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
     sees this round only. Without `user`, every round: for the organisation report, which only
     the organisation's own people and project leaders may read (`reports.rules`).
 
-    Four queries, however many rounds the organisation has taken part in."""
+    Three queries, however many rounds the organisation has taken part in (the version's items
+    are kept: `version_items`)."""
     version_id = participation.round.checklist_version_id
     rounds = list(
         Participation.objects.filter(
@@ -308,7 +309,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
-    items = list(ChecklistItem.objects.filter(version_id=version_id).select_related("part"))
+    items = version_items(version_id)
     schedules = Q()
     for own in rounds:  # each round's own meetings and the organisation's group's
         schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))

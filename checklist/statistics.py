@@ -19,6 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 
@@ -27,6 +28,26 @@ from participants.models import Participation
 from rounds.models import Meeting
 
 ONE_DECIMAL = Decimal("0.1")
+# How long a checklist version's items are kept (`version_items`).
+ITEMS_SECONDS = 300
+
+
+def version_items(version_id: int) -> list[ChecklistItem]:
+    """A checklist version's items in order, with their parts: read once and kept in the cache
+    for every page of every round that uses the version (a version is never changed once rounds
+    use it: `checklist.services.checklist_version_create` makes a new one, with a new id). An
+    edit in the admin shows after `ITEMS_SECONDS` at most."""
+    key = f"checklist:version-items:{version_id}"
+    items = cache.get(key)
+    if items is None:
+        items = list(
+            ChecklistItem.objects.filter(version_id=version_id)
+            .select_related("part")
+            .order_by("number")
+        )
+        if items:  # a version being made has none yet
+            cache.set(key, items, timeout=ITEMS_SECONDS)
+    return items
 
 
 def round_half_up(value: Fraction, places: int = 1) -> Decimal:
@@ -222,7 +243,8 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
     """Read a round's submitted assessments of the participants that count.
 
     Withdrawn organisations are left out of a round's figures; an organisation's own history
-    (`include_withdrawn`) still shows them. Four queries, whatever the size of the round.
+    (`include_withdrawn`) still shows them. Three queries, whatever the size of the round (the
+    version's items are kept: `version_items`).
     """
     whole_round = participations is None
     if whole_round:
@@ -231,9 +253,7 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
     if not include_withdrawn:
         participations = participations.filter(withdrawn_on__isnull=True)
     counted = list(participations.select_related("organisation"))
-    items = list(
-        ChecklistItem.objects.filter(version_id=round.checklist_version_id).select_related("part")
-    )
+    items = version_items(round.checklist_version_id)
     meetings = Meeting.objects.filter(round=round, assessment_due=True)
     if not whole_round:  # only the schedules of the organisations asked for
         meetings = schedule_of(meetings, group_ids={p.group_id for p in counted})

@@ -43,6 +43,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from modellkoncept.models import LogEntry
+from modellkoncept.roundvalues import renew_on_commit
 
 MERGE_WINDOW = dt.timedelta(minutes=10)
 
@@ -98,6 +99,8 @@ def log_action(
     user = user if user is not None else current_actor()
     if round_id is None:
         round_id = getattr(obj, "round_id", None)
+    # What the round's pages show alike to everyone is read afresh once this commits.
+    renew_on_commit(round_id, action_type)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     data = dict(data or {})
     now = timezone.now()
