@@ -73,22 +73,34 @@ def renew_on_commit(round_id: int | None, action_type: str) -> None:
     transaction.on_commit(_flush)
 
 
-def _stamps(round_id: int) -> tuple[str, str]:
-    keys = [_stamp_key(round_id), _stamp_key(_EVERY_ROUND)]
+def _stamps(*round_keys) -> list[str]:
+    keys = [_stamp_key(k) for k in round_keys]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:  # never renewed, or evicted: a stamp no value was kept under
             cache.add(key, secrets.token_hex(4), timeout=None)
             found[key] = cache.get(key)
-    return found[keys[0]], found[keys[1]]
+    return [found[key] for key in keys]
+
+
+def _kept(key: str, compute: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, timeout=SECONDS)
+    return value
 
 
 def round_value(name: str, round, compute: Callable[[], T]) -> T:
     """`compute()`, kept for the round under `name` until a service changes the round."""
-    own, every = _stamps(round.pk)
-    key = f"round-values:{name}:{round.pk}:{round.created_at.timestamp()}:{own}:{every}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=SECONDS)
-    return value
+    own, every = _stamps(round.pk, _EVERY_ROUND)
+    created = round.created_at.timestamp()
+    return _kept(f"round-values:{name}:{round.pk}:{created}:{own}:{every}", compute)
+
+
+def site_value(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for the whole site (the mentor's role, say) until an action of no
+    round; a value of None is not kept."""
+    (every,) = _stamps(_EVERY_ROUND)
+    return _kept(f"round-values:{name}:site:{every}", compute)

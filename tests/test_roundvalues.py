@@ -67,3 +67,16 @@ def test_a_value_read_before_the_commit_is_not_kept_after_it(world):
         log_action(world.round_a, round_actions.ROUND_UPDATED, data={}, round_id=world.round_a.pk)
         assert round_value("figures", world.round_a, reads) == 1  # as if before the commit
     assert round_value("figures", world.round_a, reads) == 2
+
+
+def test_the_mentors_role_is_read_once_until_it_is_set(world, django_assert_num_queries):
+    from rounds import mentoring
+
+    mentoring.mentor_role_set(text="<p>Stötta gruppen</p>", by=world.leader)
+    assert "Stötta gruppen" in mentoring.mentor_role().text
+    with django_assert_num_queries(0):
+        assert "Stötta gruppen" in mentoring.mentor_role().text
+
+    mentoring.mentor_role_set(text="<p>Leda samtalet</p>", by=world.leader)
+
+    assert "Leda samtalet" in mentoring.mentor_role().text
