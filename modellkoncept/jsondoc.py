@@ -132,6 +132,4 @@ def inline_refs(schema: dict) -> dict:
             return [inlined(value, depth) for value in node]
         return node
 
-    return {
-        key: (value if key == "$defs" else inlined(value)) for key, value in schema.items()
-    }
+    return {key: (value if key == "$defs" else inlined(value)) for key, value in schema.items()}
