@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext
 
 from checklist.charts import Series, line_chart, paired_bar_chart
@@ -58,7 +58,7 @@ class AssessmentPage:
     assessment: SelfAssessment
     rows: list[ItemRow]
     scale_steps: list[ScaleStep]
-    previous: SelfAssessment | None
+    has_previous: bool  # an earlier submitted assessment of the organisation's, in the round
     general_remarks: list
     may_edit: bool
     may_comment: bool
@@ -83,16 +83,20 @@ def assessment_for_page(*, pk: int):
     ).filter(pk=pk)
 
 
-def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
-    """The organisation's last submitted assessment before this one's meeting."""
-    return (
+def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:
+    """item number → score of the organisation's last submitted assessment before this one's
+    meeting (empty when there is none), in one query."""
+    previous = (
         SelfAssessment.objects.filter(
             participation_id=assessment.participation_id,
             status=SelfAssessment.Status.SUBMITTED,
             meeting__starts_at__lt=assessment.meeting.starts_at,
         )
-        .order_by("-meeting__starts_at")
-        .first()
+        .order_by("-meeting__starts_at", "-pk")
+        .values("pk")[:1]
+    )
+    return dict(
+        Answer.objects.filter(assessment_id=Subquery(previous)).values_list("item__number", "score")
     )
 
 
@@ -166,10 +170,8 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             )
             for answer in answers
         ]
-    previous = previous_submitted(assessment)
-    previous_scores = (
-        dict(previous.answers.values_list("item__number", "score")) if previous else {}
-    )
+    # A submitted assessment has an answer to every item: no answers, no earlier assessment.
+    earlier = previous_scores(assessment)
     remarks = list(
         AssessmentComment.objects.filter(assessment=assessment).select_related("author", "item")
     )
@@ -185,13 +187,13 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             ItemRow(
                 item=answer.item,
                 answer=answer,
-                previous_score=previous_scores.get(answer.item.number),
+                previous_score=earlier.get(answer.item.number),
                 remarks=by_item.get(answer.item.number, []),
             )
             for answer in answers
         ],
         scale_steps=list(assessment_form(assessment=assessment).scale_steps),
-        previous=previous,
+        has_previous=bool(earlier),
         general_remarks=by_item.get(None, []),
         may_edit=user.has_perm("checklist.edit_assessment", assessment)
         and not assessment.is_locked
