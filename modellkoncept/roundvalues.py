@@ -84,12 +84,11 @@ def _stamps(*round_keys) -> list[str]:
 
 
 def _kept(key: str, compute: Callable[[], T]) -> T:
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        if value is not None:
-            cache.set(key, value, timeout=SECONDS)
-    return value
+    kept = cache.get(key)  # (value,), so that a value of None is kept too
+    if kept is None:
+        kept = (compute(),)
+        cache.set(key, kept, timeout=SECONDS)
+    return kept[0]
 
 
 def round_value(name: str, round, compute: Callable[[], T]) -> T:
@@ -101,6 +100,6 @@ def round_value(name: str, round, compute: Callable[[], T]) -> T:
 
 def site_value(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept for the whole site (the mentor's role, say) until an action of no
-    round; a value of None is not kept."""
+    round."""
     (every,) = _stamps(_EVERY_ROUND)
     return _kept(f"round-values:{name}:site:{every}", compute)

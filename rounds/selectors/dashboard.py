@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import assessment_points
+from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Function,
@@ -180,18 +181,15 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    figures = round_figures(round=round)
+    wide = round_value("dashboard", round, lambda: round_wide(round=round))
+    figures = wide.figures
     next_meeting = (
         round.meetings.filter(ends_at__gte=now)
         .select_related("group")
         .order_by("starts_at", "pk")
         .first()
     )
-    round_meetings = list(
-        round.meetings.filter(group__isnull=True)
-        .only(*_MEETING_LIST_FIELDS)
-        .order_by("starts_at", "pk")
-    )
+    round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
     participations = (
@@ -307,7 +305,7 @@ def round_dashboard(
         )
     page.object_list = rows
     held = [m for m in round_meetings if m.starts_at <= now]
-    complete = _complete_attendance(held)
+    complete = wide.complete_attendance
     return RoundDashboard(
         round=round,
         figures=figures,
@@ -317,6 +315,43 @@ def round_dashboard(
         page_range=page_range,
         round_meetings=round_meetings,
         attendance=[(m, complete.get(m.pk, 0), figures.counted) for m in held],
+        mentor_participations=wide.mentor_participations,
+        spread=wide.spread,
+        checklist_versions=wide.checklist_versions,
+        filters=filters,
+        groups=wide.groups,
+    )
+
+
+@dataclass(frozen=True)
+class RoundWide:
+    """What the round dashboard shows alike to every project leader, whatever the page of
+    organisations: kept by `modellkoncept.roundvalues` until a service changes the round (an
+    autosave, a remark or a submission does not)."""
+
+    figures: RoundFigures
+    round_meetings: list[Meeting]  # the round's common meetings, in time order
+    complete_attendance: dict[int, int]  # common meeting id → organisations complete there
+    mentor_participations: list[Participation]
+    spread: object  # participants.selectors.ChainSpread
+    checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    groups: list[BenchmarkingGroup]  # to filter by
+
+
+def round_wide(*, round: Round) -> RoundWide:
+    """The round's figures and lists that every project leader sees alike: nine queries when
+    read afresh (`round_dashboard` keeps them)."""
+    figures = round_figures(round=round)
+    round_meetings = list(
+        round.meetings.filter(group__isnull=True)
+        .only(*_MEETING_LIST_FIELDS)
+        .order_by("starts_at", "pk")
+    )
+    return RoundWide(
+        figures=figures,
+        round_meetings=round_meetings,
+        # Of every common meeting: one not held yet has no attendance to count.
+        complete_attendance=dict(_complete_attendance(round_meetings)),
         mentor_participations=list(
             round.participations.filter(role=Participation.Role.MENTOR)
             .select_related("organisation")
@@ -332,6 +367,5 @@ def round_dashboard(
         checklist_versions=[]
         if figures.assessed
         else list(ChecklistVersion.objects.order_by("slug")),
-        filters=filters,
         groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
     )

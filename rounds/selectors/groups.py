@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
-from checklist.models import ChecklistItem, SelfAssessment
+from checklist.models import SelfAssessment
 from checklist.statistics import (
     Comparison,
     OrganisationScores,
@@ -15,6 +15,7 @@ from checklist.statistics import (
     comparison,
     round_scores,
     submitted_scores,
+    version_items,
 )
 from modellkoncept.policy import standing, visible
 from participants.models import FunctionAssignment, Participation
@@ -24,10 +25,11 @@ from rounds.selectors.lists import _MEETING_LIST_FIELDS, url_maker
 
 def _group_scores(*, round: Round, members: list[Participation], meetings: list[Meeting]):
     """The members' submitted assessments as `checklist.statistics.round_scores` reads them,
-    from the members and the schedule a page has read already: two queries instead of four
-    (tests/rounds/test_dashboard.py holds the two to the same figures)."""
+    from the members and the schedule a page has read already, and the version's items as
+    they are kept (`version_items`): one query instead of three (tests/rounds/test_dashboard.py
+    holds the two to the same figures)."""
     counted = [m for m in members if m.is_participant and not m.is_withdrawn]
-    items = list(ChecklistItem.objects.filter(version_id=round.checklist_version_id))
+    items = version_items(round.checklist_version_id)
     scores_by_org = submitted_scores(
         counted, points=assessment_points(counted, meetings), items=items
     )
