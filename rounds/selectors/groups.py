@@ -18,6 +18,7 @@ from checklist.statistics import (
     version_items,
 )
 from modellkoncept.policy import standing, visible
+from modellkoncept.roundvalues import round_value
 from participants.models import FunctionAssignment, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, url_maker
@@ -57,12 +58,9 @@ class HistoryRow:
     cells: list[HistoryCell]  # one per column of the group page's history
 
 
-def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
-    """A group: its members and their people by function, mentors, meetings, the members'
-    submitted assessments over time and side by side at one point (the latest unless `point`
-    names another), and the assessments the user may open. Each thing is read once."""
-    own = standing(user)
-    round_ = group.round
+def _group_lists(group: BenchmarkingGroup) -> tuple[list, list, list]:
+    """The group's members with their people by function, its mentors and its meetings (the
+    round's and its own): four queries, the same for everyone who sees the group."""
     members = list(
         group.members.select_related("organisation")
         .only(
@@ -97,6 +95,19 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
         .filter(Q(group__isnull=True) | Q(group=group))
         .only(*_MEETING_LIST_FIELDS)
         .order_by("starts_at", "pk")
+    )
+    return members, mentors, meetings
+
+
+def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
+    """A group: its members and their people by function, mentors, meetings, the members'
+    submitted assessments over time and side by side at one point (the latest unless `point`
+    names another), and the assessments the user may open. Each thing is read once."""
+    own = standing(user)
+    round_ = group.round
+    # The same for everyone who sees the group: kept until a service changes the round.
+    members, mentors, meetings = round_value(
+        f"group-{group.pk}", round_, lambda: _group_lists(group)
     )
     for meeting in meetings:  # the page's own round and group: no need to read them again
         meeting.round = round_
