@@ -350,8 +350,11 @@ def round_wide(*, round: Round) -> RoundWide:
     return RoundWide(
         figures=figures,
         round_meetings=round_meetings,
-        # Of every common meeting: one not held yet has no attendance to count.
-        complete_attendance=dict(_complete_attendance(round_meetings)),
+        # Of the common meetings held by now; attendance recorded later goes through a
+        # service, which renews the value.
+        complete_attendance=dict(
+            _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
+        ),
         mentor_participations=list(
             round.participations.filter(role=Participation.Role.MENTOR)
             .select_related("organisation")
