@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
@@ -42,8 +42,14 @@ def leaves_round_values(*action_types: str) -> None:
     _quiet.update(action_types)
 
 
+def _prefix() -> str:
+    """Two databases that share a cache (a benchmark beside a load test, staging beside
+    production) number their rounds alike: the database's name keeps their keys apart."""
+    return f"round-values:{connection.settings_dict['NAME']}"
+
+
 def _stamp_key(round_id) -> str:
-    return f"round-values:stamp:{round_id}"
+    return f"{_prefix()}:stamp:{round_id}"
 
 
 def _flush() -> None:
@@ -95,11 +101,11 @@ def round_value(name: str, round, compute: Callable[[], T]) -> T:
     """`compute()`, kept for the round under `name` until a service changes the round."""
     own, every = _stamps(round.pk, _EVERY_ROUND)
     created = round.created_at.timestamp()
-    return _kept(f"round-values:{name}:{round.pk}:{created}:{own}:{every}", compute)
+    return _kept(f"{_prefix()}:{name}:{round.pk}:{created}:{own}:{every}", compute)
 
 
 def site_value(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept for the whole site (the mentor's role, say) until an action of no
     round."""
     (every,) = _stamps(_EVERY_ROUND)
-    return _kept(f"round-values:{name}:site:{every}", compute)
+    return _kept(f"{_prefix()}:{name}:site:{every}", compute)
