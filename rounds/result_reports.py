@@ -122,9 +122,14 @@ def _work_ids(participation_id: int) -> set[int]:
 def missing_for_submission(report: ResultReport) -> list[str]:
     """What a report needs before it is submitted, as the sections' names."""
     labels = section_labels()
-    missing = [labels[name] for name in TEXT_SECTIONS if not getattr(report, name).strip()]
-    if not any(row.get("text") for row in report.results):
-        missing.insert(2, labels["results"])
+    missing = []
+    for name in ("aims", "organisation_of_work", "results", "lessons", "advice"):
+        if name == "results":
+            written = any(row.get("text") for row in report.results)
+        else:
+            written = bool(getattr(report, name).strip())
+        if not written:
+            missing.append(labels[name])
     if report.willing_to_mentor is None:
         missing.append(labels["willing_to_mentor"])
     return missing
