@@ -57,7 +57,8 @@ def _complete(report, by, work=None):
 def test_a_strategist_writes_and_submits_and_the_organisation_becomes_willing(world):
     work = _work(world.a1)
     report = rr.result_report_start(participation=world.a1, year=1, by=world.strategist_a1)
-    assert report.status == "draft" and report.revision == 0
+    assert report.status == "draft"
+    assert report.revision == 0
     report = _complete(report, world.strategist_a1, work=work.pk)
     assert report.revision == 1
     assert report.results[0] == {
@@ -66,7 +67,8 @@ def test_a_strategist_writes_and_submits_and_the_organisation_becomes_willing(wo
         "work": work.pk,
     }
     report = rr.result_report_submit(report=report, by=world.strategist_a1)
-    assert report.status == "submitted" and report.submitted_by == world.strategist_a1
+    assert report.status == "submitted"
+    assert report.submitted_by == world.strategist_a1
     world.a1.refresh_from_db()
     assert world.a1.willing_to_mentor is True
     types = list(
@@ -92,7 +94,8 @@ def test_submitting_needs_every_section(world):
         rr.result_report_submit(report=report, by=world.strategist_a1)
     with translation.override("en"):
         message = " ".join(refused.value.messages)
-    assert "How the work was organised" in message and "Willing to mentor" in message
+    assert "How the work was organised" in message
+    assert "Willing to mentor" in message
     report.refresh_from_db()
     assert report.status == "draft"
 
@@ -110,7 +113,8 @@ def test_a_save_on_old_data_is_refused_and_the_same_text_is_no_conflict(world):
     same = rr.result_report_save(
         report=report, texts={"aims": "Först"}, by=world.strategist_a1, revision=0
     )
-    assert same.aims == "Först" and same.revision == 1
+    assert same.aims == "Först"
+    assert same.revision == 1
 
 
 def test_a_submitted_report_is_read_only_until_a_project_leader_reopens_it(world):
@@ -121,7 +125,8 @@ def test_a_submitted_report_is_read_only_until_a_project_leader_reopens_it(world
     with pytest.raises(DomainError):
         rr.result_report_reopen(report=report, by=world.leader, reason="  ")
     report = rr.result_report_reopen(report=report, by=world.leader, reason="Fel årtal")
-    assert report.status == "draft" and report.submitted_at is None
+    assert report.status == "draft"
+    assert report.submitted_at is None
     assert report.reopened_reason == "Fel årtal"
     report = rr.result_report_save(
         report=report, texts={"aims": "Ändrat"}, by=world.strategist_a1, revision=report.revision
@@ -144,7 +149,8 @@ def test_results_must_be_placed_and_name_the_organisations_own_work(world):
         )
     assert len(refused.value.messages) == 3
     report.refresh_from_db()
-    assert report.results == [] and report.revision == 0
+    assert report.results == []
+    assert report.revision == 0
 
 
 def test_year_two_comes_when_the_round_is_in_its_second_year(world):
@@ -157,7 +163,9 @@ def test_year_two_comes_when_the_round_is_in_its_second_year(world):
     assert rr.result_report_start(participation=world.a1, year=2).year == 2
 
 
-def test_the_overview_and_the_chapter_read_only_submitted_reports(world, django_assert_max_num_queries):
+def test_the_overview_and_the_chapter_read_only_submitted_reports(
+    world, django_assert_max_num_queries
+):
     draft = rr.result_report_start(participation=world.a2, year=1)
     rr.result_report_save(report=draft, texts={"lessons": "Hemlig lärdom"})
     report = _complete(rr.result_report_start(participation=world.a1, year=1), world.strategist_a1)
@@ -165,7 +173,8 @@ def test_the_overview_and_the_chapter_read_only_submitted_reports(world, django_
     rr.result_report_due_set(round=world.round_a, year=1, due_on=dt.date(2026, 12, 15))
     with django_assert_max_num_queries(4):
         overview = rr.round_overview(round=world.round_a)
-    assert overview.submitted == {1: 1} and overview.expected == 4
+    assert overview.submitted == {1: 1}
+    assert overview.expected == 4
     statuses = {
         row.participation.organisation.name: (row.reports[1].status if row.reports[1] else None)
         for row in overview.rows
@@ -182,7 +191,8 @@ def test_the_overview_and_the_chapter_read_only_submitted_reports(world, django_
     assert [o.participation.organisation.name for o in chapter.willing] == ["Aby"]
     assert chapter.due.due_on == dt.date(2026, 12, 15)
     texts = [row.text for _label, rows in chapter.by_step for _p, row in rows]
-    assert "Hemlig lärdom" not in texts and "Utbildning för alla chefer." in texts
+    assert "Hemlig lärdom" not in texts
+    assert "Utbildning för alla chefer." in texts
 
 
 # Reminders
@@ -236,7 +246,8 @@ def test_the_strategist_starts_autosaves_and_submits_after_confirming(client, wo
     report = ResultReport.objects.get(participation=world.a1, year=1)
     assert response.url == reverse("rounds:result_report", kwargs={"pk": report.pk})
     page = client.get(response.url)
-    assert page.status_code == 200 and 'role="status"' in page.text
+    assert page.status_code == 200
+    assert 'role="status"' in page.text
     data = {
         "revision": "0",
         **TEXTS,
@@ -248,16 +259,19 @@ def test_the_strategist_starts_autosaves_and_submits_after_confirming(client, wo
     save = reverse("rounds:result_report_save", kwargs={"pk": report.pk})
     answer = client.post(save, data, headers={"HX-Request": "true"})
     assert answer.status_code == 200
-    assert 'value="1"' in answer.text and 'hx-swap-oob="true"' in answer.text
+    assert 'value="1"' in answer.text
+    assert 'hx-swap-oob="true"' in answer.text
     # A second tab with the old revision and other text: refused, 409, nothing saved.
     stale = client.post(save, {**data, "aims": "Annat"}, headers={"HX-Request": "true"})
     assert stale.status_code == 409
     report.refresh_from_db()
-    assert report.aims == TEXTS["aims"] and report.willing_to_mentor is False
+    assert report.aims == TEXTS["aims"]
+    assert report.willing_to_mentor is False
     # Submit: saved, then asked first.
     answer = client.post(save, {**data, "revision": "1", "then": "submit"})
     submit = reverse("rounds:result_report_submit", kwargs={"pk": report.pk})
-    assert answer.status_code == 302 and answer.url == submit
+    assert answer.status_code == 302
+    assert answer.url == submit
     confirm = client.get(submit)
     assert confirm.status_code == 200
     report.refresh_from_db()
@@ -293,14 +307,16 @@ def test_a_mentor_sees_the_groups_submitted_report_and_never_a_draft(client, wor
     assert client.get(url).status_code == 404
     # The way in does not tell that a draft exists.
     response = client.get(start)
-    assert response.status_code == 200 and "Utkastets lärdom" not in response.text
+    assert response.status_code == 200
+    assert "Utkastets lärdom" not in response.text
     _login(client, world.strategist_a2)
     assert client.get(url).status_code == 404
     report = _complete(report, world.strategist_a1)
     rr.result_report_submit(report=report, by=world.strategist_a1)
     _login(client, world.mentor_m1)
     response = client.get(url)
-    assert response.status_code == 200 and TEXTS["lessons"] in response.text
+    assert response.status_code == 200
+    assert TEXTS["lessons"] in response.text
     _login(client, world.mentor_m2)
     assert client.get(url).status_code == 404
     _login(client, world.strategist_a2)  # a group peer: not its reader
@@ -337,7 +353,10 @@ def test_the_organisation_page_links_the_result_report(client, world):
             kwargs={"round_slug": world.round_a.slug, "code": "9101"},
         )
     )
-    assert reverse(
-        "rounds:result_report_start",
-        kwargs={"round_slug": world.round_a.slug, "code": "9101", "year": 1},
-    ) in response.text
+    assert (
+        reverse(
+            "rounds:result_report_start",
+            kwargs={"round_slug": world.round_a.slug, "code": "9101", "year": 1},
+        )
+        in response.text
+    )
