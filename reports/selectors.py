@@ -38,6 +38,7 @@ from participants.models import (
 from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
 from rounds.evaluations import round_results as evaluation_results
+from rounds.result_reports import round_chapters as result_report_chapters
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from rounds.selectors import group_overviews
 
@@ -718,6 +719,8 @@ def round_report(*, round: Round, now=None) -> dict:
         else None,
         # Figures only: the comments stay with the project leaders' page.
         "evaluations": evaluation_results(round=round_, now=now, with_comments=False),
+        # The submitted result reports only: a draft never leaves its organisation.
+        "result_report_chapters": result_report_chapters(round=round_),
     }
 
 
