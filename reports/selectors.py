@@ -38,8 +38,8 @@ from participants.models import (
 from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
 from rounds.evaluations import round_results as evaluation_results
-from rounds.result_reports import round_chapters as result_report_chapters
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+from rounds.result_reports import round_chapters as result_report_chapters
 from rounds.selectors import group_overviews
 
 TEMPLATES = {
