@@ -20,6 +20,7 @@ from rounds.models import (
     Meeting,
     MeetingMaterial,
     ProgrammeDocument,
+    ResultReport,
     Round,
 )
 from tests import conftest
@@ -64,6 +65,16 @@ def w(django_db_setup, django_db_blocker):
         world.library_document = ProgrammeDocument.objects.create(title="Mall", **listed)
         world.work_a1 = _work(world.a1, "Jämställd biståndshandläggning")
         world.work_a2 = _work(world.a2, "Könsuppdelad statistik i årsredovisningen")
+        # Result reports: A1's draft, and the submitted ones of A2 (GA1) and A3 (GA2).
+        world.result_draft_a1 = ResultReport.objects.create(participation=world.a1, year=1)
+        for name in ("a2", "a3"):
+            report = ResultReport.objects.create(
+                participation=getattr(world, name),
+                year=1,
+                status="submitted",
+                submitted_at=conftest.WORLD_DAY,
+            )
+            setattr(world, f"result_submitted_{name}", report)
         yield world
         transaction.set_rollback(True)
 
@@ -105,6 +116,7 @@ OBJECTS = {
     ],
     "material": ["material_ga1"],
     "library": ["library_document"],
+    "result_reports": ["result_draft_a1", "result_submitted_a2", "result_submitted_a3"],
     None: [None],  # permissions on no object: pages for project leaders
 }
 
@@ -145,6 +157,12 @@ PERMISSIONS = {
     "rounds.answer_evaluation": "meetings",
     "rounds.view_evaluation_results": "rounds",
     "rounds.change_evaluation_statements": None,
+    # The participants' result reports.
+    "rounds.view_result_report": "result_reports",
+    "rounds.edit_result_report": "result_reports",
+    "rounds.comment_result_report": "result_reports",
+    "rounds.reopen_result_report": "result_reports",
+    "rounds.view_result_report_overview": None,
 }
 
 # Project leaders may do everything but what only a group's mentor or a meeting's invited
@@ -154,6 +172,8 @@ EVERYTHING = {
     for perm, kind in PERMISSIONS.items()
     if perm not in ("rounds.write_mentor_note", "rounds.answer_evaluation")
 }
+# Only a submitted result report is reopened.
+EVERYTHING["rounds.reopen_result_report"] = {"result_submitted_a2", "result_submitted_a3"}
 
 # What each kind of person may do; every permission not listed grants nothing.
 _A1_READER = {
@@ -174,6 +194,9 @@ _A1_READER = {
     "reports.view_report": {"report_org_a1", "report_group_ga1"},
     # Its own reports may be produced (again) by its people; mentors only read.
     "reports.request_report": {"report_org_a1", "report_group_ga1"},
+    # Its own result report, a draft; never another organisation's.
+    "rounds.view_result_report": {"result_draft_a1"},
+    "rounds.comment_result_report": {"result_draft_a1"},
 }
 
 GRANTS = {
@@ -188,6 +211,7 @@ GRANTS = {
         **_A1_READER,
         "checklist.edit_assessment": {"draft_a1"},
         "participants.change_improvement_work": {"work_a1"},
+        "rounds.edit_result_report": {"result_draft_a1"},
     },
     # Same group as A1: A1's submitted assessments, never its draft, nor its page.
     "strategist_a2": {
@@ -208,6 +232,9 @@ GRANTS = {
         "checklist.reopen_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
         "reports.request_report": {"report_group_ga1"},
+        "rounds.view_result_report": {"result_submitted_a2"},
+        "rounds.edit_result_report": {"result_submitted_a2"},
+        "rounds.comment_result_report": {"result_submitted_a2"},
     },
     # Same round, other group: the round and its own meetings, nothing of GA1.
     "strategist_a3": {
@@ -224,6 +251,9 @@ GRANTS = {
         "checklist.reopen_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
         "reports.request_report": {"report_group_ga2"},
+        "rounds.view_result_report": {"result_submitted_a3"},
+        "rounds.edit_result_report": {"result_submitted_a3"},
+        "rounds.comment_result_report": {"result_submitted_a3"},
     },
     # Mentors read the groups they mentor: members, meetings, submitted assessments.
     "mentor_m1": {
@@ -239,6 +269,8 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
         "rounds.view_mentor_workspace": {None},
+        # The submitted result reports of its group, not the draft.
+        "rounds.view_result_report": {"result_submitted_a2"},
     },
     "mentor_m2": {
         "rounds.view_round": {"round_a"},
@@ -252,6 +284,7 @@ GRANTS = {
         "checklist.view_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
         "rounds.view_mentor_workspace": {None},
+        "rounds.view_result_report": {"result_submitted_a3"},
     },
     # Another round: nothing of round A.
     "strategist_b1": {
@@ -320,6 +353,7 @@ VIEW_PERMISSION = {
     ReportJob: "reports.view_report",
     MeetingMaterial: "rounds.view_meeting_material",
     ProgrammeDocument: "rounds.view_programme_library",
+    ResultReport: "rounds.view_result_report",
     ChecklistVersion: None,  # the instrument is public; results are guarded
     User: "accounts.manage_people",
 }
