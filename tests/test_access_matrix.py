@@ -50,6 +50,7 @@ from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
 from rounds import evaluations, material, mentoring
+from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import GroupMentor
 from tests import conftest
@@ -95,6 +96,8 @@ MATERIAL = ("Matrisens underlag",)
 NOTE = ("Mentorns hemliga råd",)
 HELD_GA1 = ("Lärandeträff 2 GA1",)
 EVALUATION = ("Ett hemligt omdöme",)
+RESULT_A1 = ("Aby", "Matrisens hemliga lärdom")
+RESULT_A2 = ("Bby", "Bbys inlämnade lärdom")
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -143,6 +146,20 @@ def _material(w):
 
 def _draft(w):
     return {"pk": w.draft_a1.pk}
+
+
+def _result(w):
+    return {"pk": w.result_a1.pk}
+
+
+def _result_data(w):
+    return {
+        "revision": w.result_a1.revision,
+        "aims": "Matrisens mål",
+        "result_0_step": "activity",
+        "result_0_text": "Matrisens resultat",
+        "willing_to_mentor": "no",
+    }
 
 
 def _scores(w, revision):
@@ -410,6 +427,62 @@ TARGETS: dict[str, Target] = {
             "result_conference": "C",
         },
         shows_marker=False,
+    ),
+    # The participants' result reports: its own people and project leaders; the group's
+    # mentors once submitted; drafts never leave the organisation.
+    "rounds:result_reports": Target(
+        kwargs=_round, methods=BOTH, data=lambda w: {"due_1": "2026-12-15"}, markers=ROUND_A_NAME
+    ),
+    "rounds:result_report_start": Target(
+        kwargs=lambda w: {**_org(w), "year": 1},
+        allowed=A1_PEOPLE | {"mentor_m1"},
+        methods=BOTH,
+        post_allowed=A1_STRATEGIST,
+        # The draft exists: it leads there for A1's people; the mentor, who may not see a
+        # draft, gets the page that says it is not submitted, as if there were none.
+        get_ok=(200, 302),
+        markers=ORG_A1,
+    ),
+    "rounds:result_report": Target(kwargs=_result, allowed=A1_PEOPLE, markers=RESULT_A1),
+    "rounds:result_report#submitted-a2": Target(
+        kwargs=lambda w: {"pk": w.result_a2.pk},
+        allowed=LEADER | {"strategist_a2", "mentor_m1"},
+        markers=RESULT_A2,
+    ),
+    "rounds:result_report_save": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=_result_data,
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_save#htmx": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        htmx=True,
+        data=_result_data,
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_submit": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=BOTH,
+        data=lambda w: {"revision": w.result_a1.revision},
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_reopen": Target(
+        kwargs=lambda w: {"pk": w.result_a2.pk},
+        methods=BOTH,
+        data=lambda w: {"reason": "Matrisens ändring"},
+        markers=RESULT_A2,
+    ),
+    "rounds:result_report_comment": Target(
+        kwargs=_result,
+        allowed=A1_PEOPLE,
+        methods=POST,
+        data=lambda w: {"text": "Matrisens kommentar"},
+        markers=RESULT_A1,
     ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
@@ -692,6 +765,21 @@ def _extend(w):
         scores={s.pk: 3 for s in asked},
         comment=EVALUATION[0],
     )
+    w.result_a1 = rr.result_report_start(participation=w.a1, year=1)
+    w.result_a1 = rr.result_report_save(report=w.result_a1, texts={"lessons": RESULT_A1[1]})
+    w.result_a2 = rr.result_report_start(participation=w.a2, year=1)
+    rr.result_report_save(
+        report=w.result_a2,
+        texts={
+            "aims": "Mål",
+            "organisation_of_work": "Styrgrupp",
+            "lessons": RESULT_A2[1],
+            "advice": "Råd",
+        },
+        results=[{"chain_step": "activity", "text": "Utbildning", "work": None}],
+        willing_to_mentor=False,
+    )
+    w.result_a2 = rr.result_report_submit(report=w.result_a2, by=w.strategist_a2)
     w.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
     )
