@@ -31,6 +31,7 @@ from participants import services as participant_services
 from participants.models import Invitation
 from reports.models import ReportJob
 from rounds import archive, evaluations, material
+from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting
 from tests.accounts.factories import PASSWORD
@@ -93,6 +94,27 @@ def _assessments_upload(w) -> SimpleUploadedFile:
     lines = ["organisation,meeting,item,score"]
     lines += [f"9102,{w.meeting_ga1.key},{n},3" for n in range(1, 11)]
     return SimpleUploadedFile("bedomning.csv", "\n".join(lines).encode(), content_type="text/csv")
+
+
+RESULT_TEXTS = {
+    "aims": "Mål",
+    "organisation_of_work": "Styrgrupp",
+    "lessons": "Lärdom",
+    "advice": "Råd",
+    "result_0_step": "outcome",
+    "result_0_text": "Jämnare hemtjänst",
+}
+
+
+def _result_report(participation, by):
+    report = rr.result_report_start(participation=participation, year=1)
+    return rr.result_report_save(
+        report=report,
+        texts={k: v for k, v in RESULT_TEXTS.items() if not k.startswith("result_")},
+        results=[{"chain_step": "outcome", "text": "Jämnare hemtjänst", "work": None}],
+        willing_to_mentor=True,
+        by=by,
+    )
 
 
 # (who posts, the URL, the form data) for each view that takes a POST; built per test, since the
@@ -440,6 +462,37 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("reports:job_rerun", args=[w.failed_job.pk]),
         {},
     ),
+    # The participants' result reports.
+    "rounds:result_reports": lambda w: (
+        "leader",
+        reverse("rounds:result_reports", args=[w.round_a.slug]),
+        {"due_1": "2026-12-15", "due_2": ""},
+    ),
+    "rounds:result_report_start": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_start", args=[w.round_a.slug, "9101", 1]),
+        {},
+    ),
+    "rounds:result_report_save": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_save", args=[w.result_a1.pk]),
+        {**RESULT_TEXTS, "revision": w.result_a1.revision, "willing_to_mentor": "yes"},
+    ),
+    "rounds:result_report_submit": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_submit", args=[w.result_a1.pk]),
+        {"revision": w.result_a1.revision},
+    ),
+    "rounds:result_report_reopen": lambda w: (
+        "leader",
+        reverse("rounds:result_report_reopen", args=[w.result_a2.pk]),
+        {"reason": "Fel siffror"},
+    ),
+    "rounds:result_report_comment": lambda w: (
+        "politician_a1",
+        reverse("rounds:result_report_comment", args=[w.result_a1.pk]),
+        {"text": "Bra skrivet."},
+    ),
 }
 
 # The page each person's token is read from, as a browser has it before posting.
@@ -509,6 +562,11 @@ def w(world, settings, tmp_path):
     )
     world.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
+    )
+    # A complete draft of A1's result report, and A2's submitted one.
+    world.result_a1 = _result_report(world.a1, world.strategist_a1)
+    world.result_a2 = rr.result_report_submit(
+        report=_result_report(world.a2, world.strategist_a2), by=world.strategist_a2
     )
     # A meeting of GA1 that has ended, to evaluate.
     held = timezone.now() - dt.timedelta(days=3)
