@@ -314,7 +314,16 @@ def watched_models() -> tuple:
         ProgressNote,
     )
     from reports.models import ReportBatch, ReportJob
-    from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+    from rounds.models import (
+        Attendance,
+        BenchmarkingGroup,
+        GroupMentor,
+        Meeting,
+        ResultReport,
+        ResultReportComment,
+        ResultReportDue,
+        Round,
+    )
 
     return (
         Round,
@@ -339,6 +348,9 @@ def watched_models() -> tuple:
         Attendance,
         ReportBatch,
         ReportJob,
+        ResultReport,
+        ResultReportComment,
+        ResultReportDue,
     )
 
 

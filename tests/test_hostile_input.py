@@ -84,6 +84,7 @@ from participants.models import (
 )
 from reports.models import ReportBatch, ReportJob
 from rounds import archive, evaluations, material
+from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import (
     Attendance,
@@ -97,6 +98,9 @@ from rounds.models import (
     MentorNote,
     MentorRole,
     ProgrammeDocument,
+    ResultReport,
+    ResultReportComment,
+    ResultReportDue,
     Round,
 )
 from tests.accounts.factories import PASSWORD
@@ -1327,6 +1331,92 @@ def _evaluation_statements(w, draw):
     return Post(reverse("rounds:evaluation_statements"), draw(post_data(fields)))
 
 
+# The participants' result reports
+
+
+def _result_fields(w, revision: int) -> dict:
+    fields = {
+        "revision": either(valid(revision, revision - 1, 0), hostile_numbers()),
+        "overwrite_revision": either(valid("", revision), hostile_numbers()),
+        "willing_to_mentor": either(valid("", "yes", "no"), hostile_text()),
+        "then": either(valid("", "submit"), hostile_text()),
+    }
+    for name in ("aims", "organisation_of_work", "lessons", "advice"):
+        fields[name] = either(valid("", "Vi har börjat."), hostile_text())
+    for row in (0, 1, 29, 30):
+        fields[f"result_{row}_step"] = either(
+            valid("", "activity", "outcome", "societal_effect"), hostile_text()
+        )
+        fields[f"result_{row}_text"] = either(valid("", "Jämnare hemtjänst"), hostile_text())
+        fields[f"result_{row}_work"] = either(valid("", w.work.pk), hostile_numbers())
+    return fields
+
+
+@form_case(
+    "result report save", "rounds:result_report_save", user="strategist_a1", writes=(ResultReport,)
+)
+def _result_report_save(w, draw):
+    data = draw(post_data(_result_fields(w, w.result_a1.revision)))
+    url = reverse("rounds:result_report_save", args=[w.result_a1.pk])
+    return Post(url, data, headers=_htmx(draw))
+
+
+@form_case(
+    "result report submit",
+    "rounds:result_report_submit",
+    user="strategist_a1",
+    writes=(ResultReport, Participation),
+)
+def _result_report_submit(w, draw):
+    data = draw(
+        post_data({"revision": either(valid(w.result_a1.revision, 0, ""), hostile_numbers())})
+    )
+    return Post(reverse("rounds:result_report_submit", args=[w.result_a1.pk]), data)
+
+
+@form_case(
+    "result report reopen", "rounds:result_report_reopen", user="leader", writes=(ResultReport,)
+)
+def _result_report_reopen(w, draw):
+    data = draw(post_data({"reason": either(valid("Fel siffror"), hostile_text())}))
+    report = draw(st.sampled_from([w.result_a1, w.result_a2]))
+    return Post(reverse("rounds:result_report_reopen", args=[report.pk]), data)
+
+
+@form_case(
+    "result report comment",
+    "rounds:result_report_comment",
+    user="politician_a1",
+    writes=(ResultReportComment,),
+)
+def _result_report_comment(w, draw):
+    data = draw(post_data({"text": either(valid("Bra skrivet."), hostile_text())}))
+    return Post(reverse("rounds:result_report_comment", args=[w.result_a1.pk]), data)
+
+
+@form_case(
+    "result report start",
+    "rounds:result_report_start",
+    user="strategist_a1",
+    writes=(ResultReport,),
+)
+def _result_report_start(w, draw):
+    code, year = draw(st.sampled_from([("9101", 1), ("9101", 2), ("9102", 1), ("9101", 3)]))
+    url = reverse("rounds:result_report_start", args=[w.round_a.slug, code, year])
+    return Post(url, draw(anything()))
+
+
+@form_case(
+    "result report due dates", "rounds:result_reports", user="leader", writes=(ResultReportDue,)
+)
+def _result_report_dues(w, draw):
+    fields = {
+        "due_1": either(valid("", "2026-12-15"), hostile_dates()),
+        "due_2": either(valid("", "2027-12-15"), hostile_dates()),
+    }
+    return Post(reverse("rounds:result_reports", args=[w.round_a.slug]), draw(post_data(fields)))
+
+
 # The test over every form
 
 
@@ -1381,6 +1471,16 @@ def arena(world, settings, tmp_path):
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)
     )
     world.ga3 = round_services.group_create(round=world.round_a, name="GA3")
+    # A1's result report, complete but a draft; A2's submitted.
+    texts = {"aims": "Mål", "organisation_of_work": "Styrgrupp", "lessons": "L", "advice": "R"}
+    outcome = [{"chain_step": "outcome", "text": "Jämnare hemtjänst", "work": None}]
+    for name in ("a1", "a2"):
+        report = rr.result_report_start(participation=getattr(world, name), year=1)
+        report = rr.result_report_save(
+            report=report, texts=texts, results=outcome, willing_to_mentor=True
+        )
+        setattr(world, f"result_{name}", report)
+    world.result_a2 = rr.result_report_submit(report=world.result_a2, by=world.strategist_a2)
     document = archive.export_document(world.round_a)
     document["round"]["slug"] = "omgang-arkiv"
     world.archive_document = document
@@ -1540,6 +1640,12 @@ def _get_pages(w) -> list[tuple[str, str | None]]:
         (reverse("rounds:evaluation_answer", args=[slug, w.held_ga1.pk]), "strategist_a1"),
         (reverse("rounds:evaluation_results", args=[slug]), "leader"),
         (reverse("rounds:evaluation_statements"), "leader"),
+        (reverse("rounds:result_reports", args=[slug]), "leader"),
+        (reverse("rounds:result_report_start", args=[slug, "9101", 1]), "mentor_m1"),
+        (reverse("rounds:result_report", args=[w.result_a1.pk]), "strategist_a1"),
+        (reverse("rounds:result_report", args=[w.result_a2.pk]), "mentor_m1"),
+        (reverse("rounds:result_report_submit", args=[w.result_a1.pk]), "strategist_a1"),
+        (reverse("rounds:result_report_reopen", args=[w.result_a2.pk]), "leader"),
     ]
     return pages
 
