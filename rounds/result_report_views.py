@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require, visible
 from participants.selectors import participation_for
-from rounds import result_reports
+from rounds import result_report_selectors, result_reports
 from rounds.models import ResultReport, Round
 from rounds.result_report_forms import (
     ResultReportCommentForm,
@@ -32,7 +32,7 @@ class ReportMixin(PolicyRequiredMixin):
     policy_lookup = {"pk": "pk"}
 
     def get_policy_queryset(self):
-        return result_reports.report_for_page(pk=self.kwargs["pk"])
+        return result_report_selectors.report_for_page(pk=self.kwargs["pk"])
 
     @property
     def report(self) -> ResultReport:
@@ -78,7 +78,7 @@ class ResultReportView(ReportMixin, View):
     permission_required = "rounds.view_result_report"
 
     def get(self, request, pk):
-        return self.render_page(result_reports.report_page(report=self.report))
+        return self.render_page(result_report_selectors.report_page(report=self.report))
 
 
 class ResultReportSaveView(ReportMixin, View):
@@ -88,7 +88,7 @@ class ResultReportSaveView(ReportMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        page = result_reports.report_page(report=self.report)
+        page = result_report_selectors.report_page(report=self.report)
         form = self.build_form(page, request.POST)
         if not form.is_valid():
             if request.htmx:
@@ -320,7 +320,7 @@ class ResultReportOverviewView(PolicyRequiredMixin, TemplateView):
         return self.get_policy_object()
 
     def get_context_data(self, **kwargs):
-        overview = result_reports.round_overview(round=self.round)
+        overview = result_report_selectors.round_overview(round=self.round)
         if "due_form" not in kwargs:
             kwargs["due_form"] = ResultReportDueForm(
                 initial={

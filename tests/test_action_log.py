@@ -50,6 +50,14 @@ EXEMPT = {
     "rounds.services.notice_email_send": "an e-mail; its SentNotice row is the record",
     "rounds.services.notices_send": "e-mails; their SentNotice rows are the record",
     "checklist.services.checklist_version_create": None,  # logs: listed to keep the set honest
+    "rounds.result_reports.section_labels": "reads only",
+    "rounds.result_reports.clean_results": "checks only",
+    "rounds.result_reports.missing_for_submission": "checks only",
+    "rounds.result_reports.merge_fields": "folds log data; writes nothing",
+    "rounds.result_reports.reminder_email_send": "an e-mail; its reminder row is the record",
+    "rounds.result_reports.result_report_reminders_send": (
+        "e-mails; their ResultReportReminder rows are the record"
+    ),
 }
 EXEMPT = {name: reason for name, reason in EXEMPT.items() if reason}
 
@@ -60,10 +68,14 @@ LOGS_THROUGH = {
     "rounds.services.mentor_add": ["mentor_assign"],
     "rounds.services.mentor_proposal_accept": ["mentor_set"],
     "rounds.services.group_proposal_accept": ["group_place", "group_create"],
+    "rounds.result_reports.result_report_save_and_submit": [
+        "result_report_save",
+        "result_report_submit",
+    ],
 }
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
-SERVICE_MODULES += ["rounds.services"]
+SERVICE_MODULES += ["rounds.services", "rounds.result_reports"]
 
 
 def _services():
@@ -394,3 +406,24 @@ def test_an_invitation_sent_again_and_revoked_is_logged(world):
     assert _text(_latest("participants.invitation.resent")) == (
         "Inbjudan skickades igen till Cecilia Chef"
     )
+
+
+def test_a_result_report_is_logged_as_people_know_it(world):
+    from rounds import result_reports as rr
+
+    report = rr.result_report_start(participation=world.a1, year=1, by=world.strategist_a1)
+    rr.result_report_save(report=report, texts={"aims": "Mål"}, by=world.strategist_a1)
+    rr.result_report_save(
+        report=report, texts={"lessons": "Lärdom"}, willing_to_mentor=True, by=world.strategist_a1
+    )
+    changed = LogEntry.objects.filter(action_type="rounds.result_report.changed").get()
+    assert changed.data["fields"] == ["aims", "lessons", "willing_to_mentor"]
+    assert _text(changed, "en") == (
+        "Result report changed: Aims, Lessons learnt, Willing to mentor"
+    )
+    rr.result_report_due_set(
+        round=world.round_a, year=1, due_on=dt.date(2026, 12, 15), by=world.leader
+    )
+    due = _latest("rounds.result_report.due_set")
+    assert due.round_id == world.round_a.pk
+    assert _text(due, "en").startswith("Result reports of year 1 due: – → ")

@@ -4,7 +4,7 @@ it (rounds/result_reports.py)."""
 
 from django import template
 
-from rounds.result_reports import organisation_reports
+from rounds.result_report_selectors import organisation_reports
 
 register = template.Library()
 

@@ -15,6 +15,7 @@ from modellkoncept.actions import LogEntry
 from modellkoncept.errors import DomainError
 from participants.models import ImprovementWork
 from rounds import actions
+from rounds import result_report_selectors as selectors
 from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import ResultReport, ResultReportReminder
@@ -81,7 +82,7 @@ def test_a_strategist_writes_and_submits_and_the_organisation_becomes_willing(wo
         actions.RESULT_REPORT_CHANGED,
         actions.RESULT_REPORT_SUBMITTED,
     ]
-    page = rr.report_page(report=report)
+    page = selectors.report_page(report=report)
     # In the order of the result chain: the activity first.
     assert [row.chain_step for row in page.rows] == ["activity", "way_of_working"]
     assert page.rows[1].work == work
@@ -172,7 +173,7 @@ def test_the_overview_and_the_chapter_read_only_submitted_reports(
     rr.result_report_submit(report=report, by=world.strategist_a1)
     rr.result_report_due_set(round=world.round_a, year=1, due_on=dt.date(2026, 12, 15))
     with django_assert_max_num_queries(4):
-        overview = rr.round_overview(round=world.round_a)
+        overview = selectors.round_overview(round=world.round_a)
     assert overview.submitted == {1: 1}
     assert overview.expected == 4
     statuses = {
@@ -181,7 +182,7 @@ def test_the_overview_and_the_chapter_read_only_submitted_reports(
     }
     assert statuses == {"Aby": "submitted", "Bby": "draft", "Cby": None, "Dby": None}
     with django_assert_max_num_queries(5):
-        (chapter,) = rr.round_chapters(round=world.round_a)
+        (chapter,) = selectors.round_chapters(round=world.round_a)
     assert [o.participation.organisation.name for o in chapter.reported] == ["Aby"]
     assert [o.participation.organisation.name for o in chapter.not_reported] == [
         "Bby",
