@@ -4,7 +4,7 @@ it (rounds/result_reports.py)."""
 
 from django import template
 
-from rounds.result_report_selectors import organisation_reports
+from rounds.result_report_selectors import organisation_reports, round_report_figures
 
 register = template.Library()
 
@@ -16,3 +16,10 @@ def organisation_result_reports(context, participation):
         "participation": participation,
         "years": organisation_reports(participation=participation, user=user),
     }
+
+
+@register.simple_tag
+def round_result_report_figures(round_) -> list[tuple[int, int, int]]:
+    """(year, submitted, expected) for each year of the round so far, in one query: for the
+    round page's key figures."""
+    return round_report_figures(round=round_)
