@@ -99,6 +99,13 @@ JOURNEY_PAGES = {
     "rounds:round_status#complete": "completing the round: what will follow, asked first",
     "rounds:round_status#reopen": "reopening a completed round, with a reason",
     "rounds:round_detail#completed": "a completed round, with the step that reopens it",
+    # Journey 7: a strategist writes and submits the result report.
+    "participants:participation_detail#reports": "an organisation's page, with its result report",
+    "rounds:result_report_start": "start the result report of a year",
+    "rounds:result_report": "the result report form, saved as it is written",
+    "rounds:result_report#saved": "the result report with its draft saved",
+    "rounds:result_report_submit": "submitting the result report: what will follow, asked first",
+    "rounds:result_report#submitted": "the submitted result report, read-only",
 }
 
 

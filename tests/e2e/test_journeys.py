@@ -36,7 +36,14 @@ from reports.models import ReportJob
 from rounds import evaluations
 from rounds import services as round_services
 from rounds.forms import GroupForm, ReopenForm, RoundForm
-from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MeetingEvaluation, Round
+from rounds.models import (
+    BenchmarkingGroup,
+    GroupMentor,
+    Meeting,
+    MeetingEvaluation,
+    ResultReport,
+    Round,
+)
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
 from tests.e2e.conftest import (
@@ -641,6 +648,85 @@ def test_attendee_answers_the_evaluation_of_a_meeting(journey, site, ui):
     answer = MeetingEvaluation.objects.get(meeting=meeting)
     assert answer.person == programme.strategist
     assert sorted(answer.scores.values_list("score", flat=True)) == sorted((5, 4, 3)[: len(asked)])
+
+
+# Journey 7: a strategist writes and submits the result report
+
+
+def test_strategist_writes_and_submits_the_result_report(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    participation = programme.participations[LUND.name]
+
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(strategist, "participant")
+    strategist.get_by_role("link", name=ui.exact(LUND.name)).first.click()
+    journey.check(strategist, "reports")
+    strategist.get_by_role("link", name=ui.exact("Result report, year %(year)s", year=1)).click()
+    journey.check(strategist)
+    strategist.get_by_role("button", name=ui.exact("Start the result report")).click()
+    heading = ui.exact("Result report of %(organisation)s", organisation=LUND.name)
+    expect(strategist.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    journey.check(strategist)
+
+    strategist.get_by_role("textbox", name=ui.exact("Aims")).fill(
+        "Jämställd fördelning av hemtjänstens resurser."
+    )
+    strategist.get_by_role("textbox", name=ui.exact("How the work was organised")).fill(
+        "En styrgrupp med kommundirektören; beslut i kommunstyrelsen i juni."
+    )
+    strategist.get_by_role(
+        "combobox", name=ui.exact("Place on the result chain")
+    ).first.select_option(value="outcome")
+    strategist.get_by_role("textbox", name=ui.exact("Result")).first.fill(
+        "Hemtjänsttimmarna fördelas nu lika mellan kvinnor och män."
+    )
+    strategist.get_by_role("textbox", name=ui.exact("Lessons learnt")).fill(
+        "Förankra tidigt hos cheferna."
+    )
+    strategist.get_by_role("textbox", name=ui.exact("Advice to others")).fill(
+        "Börja med könsuppdelad statistik."
+    )
+    strategist.get_by_role(
+        "radio", name=ui.exact("Yes, we are willing to mentor a group in a later round")
+    ).check()
+    # Saved as it is written: the status line says so, for screen readers too.
+    status = strategist.locator("#save-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_contain_text(
+        re.compile(ui.escape(ui("Draft saved %(time)s", time="").strip()))
+    )
+    journey.check(strategist, "saved")
+    report = ResultReport.objects.get(participation=participation, year=1)
+    assert report.advice == "Börja med könsuppdelad statistik."
+    assert report.status == ResultReport.Status.DRAFT
+
+    # Submitting asks first.
+    strategist.get_by_role("button", name=ui.exact("Submit to SKR")).click()
+    expect(
+        strategist.get_by_role("heading", level=1, name=ui.exact("Submit the result report"))
+    ).to_be_visible()
+    journey.check(strategist)
+    strategist.get_by_role("button", name=ui.exact("Submit the result report")).click()
+    expect_message(
+        strategist, ui("The result report is submitted. Thank you for reporting to SKR.")
+    )
+    expect(strategist.get_by_text("Hemtjänsttimmarna fördelas nu lika")).to_be_visible()
+    expect(strategist.get_by_role("button", name=ui.exact("Submit to SKR"))).to_have_count(0)
+    journey.check(strategist, "submitted")
+    report.refresh_from_db()
+    assert report.status == ResultReport.Status.SUBMITTED
+    assert report.submitted_by == programme.strategist
+    assert report.results == [
+        {
+            "chain_step": "outcome",
+            "text": "Hemtjänsttimmarna fördelas nu lika mellan kvinnor och män.",
+            "work": None,
+        }
+    ]
+    participation.refresh_from_db()
+    assert participation.willing_to_mentor is True
+    journey.assert_every_page_checked()
 
 
 # Journey 4
