@@ -22,6 +22,7 @@ from django.utils import timezone
 from checklist import services as checklist_services
 from participants import services as participant_services
 from participants.models import Function, ImprovementWork, Organisation, Participation
+from rounds import result_reports
 from rounds import services as round_services
 from rounds.models import BenchmarkingGroup, Meeting, Round
 
@@ -327,6 +328,55 @@ ACTIVE_IMPROVEMENT_WORKS = (
         ImprovementWork.ChainStep.OUTCOME,
         ImprovementWork.Level.COMMITTEE,
         "learning-meeting-1-grupp-norr",
+    ),
+)
+
+# The result reports of year one of the active round, submitted after its first year:
+# (organisation code, strategist, aims, organisation of the work, results as (place on the
+# result chain, text, title of its improvement work or None), lessons, advice, willing to
+# mentor, submitted on). The others had not reported when the demo's day came.
+ACTIVE_RESULT_REPORTS_DUE = {1: date(2026, 8, 31), 2: date(2027, 5, 31)}
+ACTIVE_RESULT_REPORTS = (
+    (
+        "1080",
+        "Sara Lindgren",
+        "Att jämställdhetsperspektivet syns i styrningen av äldreomsorgen.",
+        "En styrgrupp med kommundirektören och socialchefen; kommunstyrelsen beslutade om "
+        "arbetet i oktober 2025 och följer det i årsredovisningen.",
+        (
+            (
+                ImprovementWork.ChainStep.WAY_OF_WORKING,
+                "Handläggarna använder en gemensam checklista vid biståndsbedömning.",
+                "Jämställd biståndsbedömning i hemtjänsten",
+            ),
+            (
+                ImprovementWork.ChainStep.ACTIVITY,
+                "Alla chefer i socialförvaltningen har gått en halvdagsutbildning.",
+                None,
+            ),
+        ),
+        "Förankra arbetet hos cheferna innan handläggarna får nya rutiner.",
+        "Börja med statistik ni redan har och gör den könsuppdelad.",
+        True,
+        date(2026, 8, 25),
+    ),
+    (
+        "0484",
+        "Fatima Hassan",
+        "Att nämndernas budgetunderlag beskriver konsekvenser för kvinnor och män.",
+        "Ekonomikontoret och strategen arbetar tillsammans; arbetet är förankrat i "
+        "budgetdirektiven.",
+        (
+            (
+                ImprovementWork.ChainStep.PRODUCT,
+                "Budgetdirektiven kräver en jämställdhetsanalys av varje förändring.",
+                "Jämställdhetsanalys i budgetprocessen",
+            ),
+        ),
+        "Det tar tid att ändra en process som bara går en gång om året.",
+        "Ta med ekonomerna från början.",
+        False,
+        date(2026, 8, 30),
     ),
 )
 
@@ -697,7 +747,37 @@ def _create_active_round(builder: _Builder) -> Round:
             level=level,
             origin_meeting=round_.meetings.get(key=meeting_key),
         )
+    _record_result_reports(round_, participations, people)
     return round_
+
+
+def _record_result_reports(round_: Round, participations, people) -> None:
+    """The due dates of the active round's result reports and the reports of year one."""
+    for year, due_on in ACTIVE_RESULT_REPORTS_DUE.items():
+        result_reports.result_report_due_set(round=round_, year=year, due_on=due_on)
+    for entry in ACTIVE_RESULT_REPORTS:
+        code, name, aims, work, results, lessons, advice, willing, submitted_on = entry
+        participation = participations[code]
+        titles = dict(
+            ImprovementWork.objects.filter(participation=participation).values_list("title", "pk")
+        )
+        result_reports.result_report_record(
+            participation=participation,
+            year=1,
+            texts={
+                "aims": aims,
+                "organisation_of_work": work,
+                "lessons": lessons,
+                "advice": advice,
+            },
+            results=[
+                {"chain_step": step, "text": text, "work": titles.get(title)}
+                for step, text, title in results
+            ],
+            willing_to_mentor=willing,
+            submitted_at=datetime.combine(submitted_on, time(14), tzinfo=STOCKHOLM),
+            by=people[code][name],
+        )
 
 
 def _record_attendance(startup, groups, participations, people, meetings, group_rows) -> None:
