@@ -39,8 +39,8 @@ from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
 from rounds.evaluations import round_results as evaluation_results
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
-from rounds.result_report_selectors import round_chapters as result_report_chapters
 from rounds.selectors import group_overviews
+from rounds.selectors.result_reports import round_chapters as result_report_chapters
 
 TEMPLATES = {
     ReportJob.Kind.ORGANISATION: "reports/pdf/organisation.html",

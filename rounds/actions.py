@@ -240,7 +240,7 @@ def _statements(entry, names):
     return _("Evaluation statements for %(kind)s changed") % {"kind": entry.data.get("kind", "–")}
 
 
-# The participants' result reports (rounds/result_reports.py).
+# The participants' result reports (rounds/services/result_reports.py).
 
 RESULT_REPORT_STARTED = "rounds.result_report.started"
 RESULT_REPORT_CHANGED = "rounds.result_report.changed"
@@ -252,7 +252,7 @@ RESULT_REPORT_DUE_SET = "rounds.result_report.due_set"
 
 
 def _report_sections(entry) -> str:
-    from rounds.result_reports import section_labels
+    from rounds.services.result_reports import section_labels
 
     labels = section_labels()
     return ", ".join(labels.get(name, name) for name in entry.data.get("fields", [])) or "–"

@@ -22,9 +22,9 @@ from django.utils import timezone
 from checklist import services as checklist_services
 from participants import services as participant_services
 from participants.models import Function, ImprovementWork, Organisation, Participation
-from rounds import result_reports
 from rounds import services as round_services
 from rounds.models import BenchmarkingGroup, Meeting, Round
+from rounds.services import result_reports
 
 User = get_user_model()
 

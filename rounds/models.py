@@ -745,7 +745,7 @@ class EvaluationScore(models.Model):
         return f"{self.statement}: {self.score}"
 
 
-# The participants' result reports (rounds/result_reports.py writes them).
+# The participants' result reports (rounds/services/result_reports.py writes them).
 
 
 class ResultReport(TimeStampedModel):

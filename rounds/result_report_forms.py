@@ -1,4 +1,4 @@
-"""The forms of the result reports (rounds/result_reports.py)."""
+"""The forms of the result reports (rounds/services/result_reports.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import ImprovementWork
-from rounds.result_reports import (
+from rounds.services.result_reports import (
     COMMENT_MAX_CHARS,
     MAX_RESULTS,
     RESULT_MAX_CHARS,

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from rounds import learning_views, result_report_views, views
+from rounds import learning_views, views
+from rounds.views import result_reports as result_report_views
 
 app_name = "rounds"
 
@@ -164,7 +165,7 @@ urlpatterns = [
         learning_views.EvaluationStatementsView.as_view(),
         name="evaluation_statements",
     ),
-    # The participants' result reports (rounds/result_report_views.py).
+    # The participants' result reports (rounds/views/result_reports.py).
     path(
         "rounds/<slug:round_slug>/result-reports/",
         result_report_views.ResultReportOverviewView.as_view(),

@@ -50,9 +50,9 @@ from participants import services as participant_services
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
 from rounds import evaluations, material, mentoring
-from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import GroupMentor
+from rounds.services import result_reports as rr
 from tests import conftest
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import OrganisationFactory

@@ -31,9 +31,9 @@ from participants import services as participant_services
 from participants.models import Invitation
 from reports.models import ReportJob
 from rounds import archive, evaluations, material
-from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting
+from rounds.services import result_reports as rr
 from tests.accounts.factories import PASSWORD
 from tests.hostile import changed_tables, fingerprint, post_endpoints
 from tests.rounds import documents

@@ -84,7 +84,6 @@ from participants.models import (
 )
 from reports.models import ReportBatch, ReportJob
 from rounds import archive, evaluations, material
-from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import (
     Attendance,
@@ -103,6 +102,7 @@ from rounds.models import (
     ResultReportDue,
     Round,
 )
+from rounds.services import result_reports as rr
 from tests.accounts.factories import PASSWORD
 from tests.hostile import (
     changed_tables,

@@ -1,10 +1,10 @@
 """`{% organisation_result_reports participation %}`: the result reports section of an
 organisation's page, each year of the round so far with the report where the reader may see
-it (rounds/result_reports.py)."""
+it (rounds/selectors/result_reports.py)."""
 
 from django import template
 
-from rounds.result_report_selectors import organisation_reports, round_report_figures
+from rounds.selectors.result_reports import organisation_reports, round_report_figures
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from participants.models import ImprovementWork
 from reports import services
 from reports.models import ReportJob
-from rounds import result_reports as rr
+from rounds.services import result_reports as rr
 from tests.reports.factories import job, pdf_text, squeeze
 
 pytestmark = pytest.mark.django_db

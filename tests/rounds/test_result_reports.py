@@ -15,10 +15,10 @@ from modellkoncept.actions import LogEntry
 from modellkoncept.errors import DomainError
 from participants.models import ImprovementWork
 from rounds import actions
-from rounds import result_report_selectors as selectors
-from rounds import result_reports as rr
 from rounds import services as round_services
 from rounds.models import ResultReport, ResultReportReminder
+from rounds.selectors import result_reports as selectors
+from rounds.services import result_reports as rr
 
 pytestmark = pytest.mark.django_db
 

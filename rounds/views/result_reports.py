@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require, visible
 from participants.selectors import participation_for
-from rounds import result_report_selectors, result_reports
 from rounds.models import ResultReport, Round
 from rounds.result_report_forms import (
     ResultReportCommentForm,
@@ -24,6 +23,8 @@ from rounds.result_report_forms import (
     ResultReportForm,
     ResultReportReopenForm,
 )
+from rounds.selectors import result_reports as result_report_selectors
+from rounds.services import result_reports
 
 
 class ReportMixin(PolicyRequiredMixin):

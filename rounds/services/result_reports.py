@@ -7,7 +7,7 @@ schedule. A draft never leaves its organisation.
 
 The services (`result_report_<action>`, `result_report_due_set`,
 `result_report_reminders_send`); the reads of the pages and the round report are in
-`rounds.result_report_selectors`.
+`rounds.selectors.result_reports`.
 """
 
 from __future__ import annotations

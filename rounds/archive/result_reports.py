@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from modellkoncept.jsondoc import json_path
 from participants.models import ImprovementWork, Participation
 from rounds.models import ResultReport, Round
-from rounds.result_reports import (
+from rounds.services.result_reports import (
     TEXT_SECTIONS,
     missing_for_submission,
     result_report_record,
@@ -33,14 +33,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # Export
 
 
-def export_result_reports(round_: Round) -> list[dict]:
-    """Every result report of the round, drafts too, by year and organisation code."""
+def export_result_reports(round_: Round, *, work_titles: Mapping[int, str]) -> list[dict]:
+    """Every result report of the round, drafts too, by year and organisation code, in one
+    query; `work_titles` are the round's improvement works' titles by primary key."""
     reports = ResultReport.objects.filter(participation__round=round_).select_related(
         "participation__organisation"
     )
-    titles = dict(
-        ImprovementWork.objects.filter(participation__round=round_).values_list("pk", "title")
-    )
+    titles = work_titles
     exported = [
         {
             "organisation": report.participation.organisation.code,

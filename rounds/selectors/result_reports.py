@@ -1,5 +1,5 @@
 """The reads of the result reports' pages and of the round report's chapter on them
-(rounds/result_reports.py writes them)."""
+(rounds/services/result_reports.py writes them)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from modellkoncept.policy import visible
 from participants.models import ImprovementWork, Participation
 from rounds.models import ResultReport, ResultReportComment, ResultReportDue, Round
-from rounds.result_reports import CHAIN_STEPS, YEARS, missing_for_submission
+from rounds.services.result_reports import CHAIN_STEPS, YEARS, missing_for_submission
 
 
 @dataclass
