@@ -28,10 +28,10 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
 from participants.selectors import participation_for
 from rounds.models import Meeting
-from rounds.views import RoundMixin
 
 
 class AssessmentMixin(PolicyRequiredMixin):

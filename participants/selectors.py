@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,7 +11,6 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from checklist.models import SelfAssessment
-from checklist.selectors import organisation_history
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -48,6 +48,12 @@ def people_by_function(assignments) -> PeopleByFunction:
             elif len(people) == 1:
                 result.single.append(function.label)
     return result
+
+
+# Parts of the organisation's page in a round that the apps above participants add (the
+# checklist: the organisation's history of scores), by the name the template reads. Each app
+# registers its part from its AppConfig.ready(), so participants imports none of them.
+PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
 def participation_page(*, participation: Participation, user) -> dict:
@@ -92,7 +98,10 @@ def participation_page(*, participation: Participation, user) -> dict:
         "invitations": list(invitations),
         "works": works,
         "spread": chain_spread(works),
-        "histories": organisation_history(participation=participation, user=user),
+        **{
+            name: part(participation=participation, user=user)
+            for name, part in PARTICIPATION_PAGE_PARTS.items()
+        },
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.client import client_address
 from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin
 from modellkoncept.throttle import throttle_allows
 from participants import selectors, services
@@ -27,11 +28,10 @@ from participants.forms import (
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
+    WithdrawForm,
 )
 from participants.models import Application, ImprovementWork, Invitation, Participation
-from rounds.forms import WithdrawForm
 from rounds.models import Round
-from rounds.views import RoundMixin
 
 User = get_user_model()
 logger = logging.getLogger(__name__)

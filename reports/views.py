@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import (
     PolicyRequiredMixin,
     get_visible_object_or_404,
@@ -34,7 +35,6 @@ from reports import exports, selectors, services
 from reports.forms import GroupReportForm
 from reports.models import ReportBatch, ReportJob
 from rounds.models import BenchmarkingGroup
-from rounds.views import RoundMixin
 
 
 def _language() -> str:

@@ -1,10 +1,18 @@
 """Reads for the rounds' pages; each runs a fixed number of queries, whatever the size.
 
 The package, by page: `lists` (the round list, a round's page, its groups and meetings),
-`groups` (a group's page, the groups' overview), `eligibility` (who may mentor), `matching` (the
+`groups` (a group's page, the groups' overview), `pool` (the mentor pool), `matching` (the
 proposals), `workspace` (the mentor's workspace), `dashboard` (the round's dashboard), `meetings`
-(attendance), `audit` (the round's log) and `steps` (what a round's next step will do)."""
+(attendance), `audit` (the round's log) and `steps` (what a round's next step will do). Who may
+mentor is domain code (`rounds.eligibility`), re-exported here."""
 
+from rounds.eligibility import (
+    MentorCandidateInfo,
+    group_kind,
+    mentor_candidates,
+    mentor_ineligibility,
+    mentor_kind_allowed,
+)
 from rounds.selectors.audit import round_audit, round_audit_page
 from rounds.selectors.dashboard import (
     DASHBOARD_PAGE_SIZE,
@@ -16,15 +24,6 @@ from rounds.selectors.dashboard import (
     RoundFigures,
     round_dashboard,
     round_figures,
-)
-from rounds.selectors.eligibility import (
-    MentorCandidateInfo,
-    PoolEntry,
-    group_kind,
-    mentor_candidates,
-    mentor_ineligibility,
-    mentor_kind_allowed,
-    mentor_pool,
 )
 from rounds.selectors.groups import (
     GroupOverview,
@@ -50,6 +49,7 @@ from rounds.selectors.matching import (
     mentor_proposal,
 )
 from rounds.selectors.meetings import attendance_sheet, expected_attendees
+from rounds.selectors.pool import PoolEntry, mentor_pool
 from rounds.selectors.steps import RoundStepEffects, round_step_effects
 from rounds.selectors.workspace import (
     WORKSPACE_PAGE_SIZE,
