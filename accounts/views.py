@@ -8,8 +8,8 @@ from django.views.generic import DetailView
 
 from accounts import services
 from accounts.models import User
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,10 +79,8 @@ class PersonEraseView(PolicyRequiredMixin, DetailView):
         if request.POST.get("confirm") != "erase":
             messages.error(request, _("Tick the box to confirm the erasure."))
             return redirect("accounts:person", pk=person.pk)
-        try:
+        with service_call(request) as call:
             services.person_erase(person=person, by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The person is erased; their organisation's data stays."))
         return redirect("accounts:person", pk=person.pk)

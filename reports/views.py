@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import (
     PolicyRequiredMixin,
@@ -29,6 +28,7 @@ from modellkoncept.policy import (
     require,
     standing,
 )
+from modellkoncept.service_calls import service_call
 from participants.models import Participation
 from participants.selectors import participation_for
 from reports import exports, selectors, services
@@ -251,7 +251,7 @@ class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateV
     def post(self, request, *args, **kwargs):
         participation = self.subject
         self.require_request()
-        try:
+        with service_call(request) as call:
             services.report_job_request(
                 kind=self.kind,
                 round=participation.round,
@@ -259,9 +259,7 @@ class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateV
                 language=_language(),
                 requested_by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The organisation report is being produced."))
         return redirect(
             "reports:organisation_reports",
@@ -306,7 +304,7 @@ class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
         form = self.form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        try:
+        with service_call(request) as call:
             services.report_job_request(
                 kind=self.kind,
                 round=group.round,
@@ -315,9 +313,7 @@ class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
                 language=_language(),
                 requested_by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The group report is being produced."))
         return redirect("reports:group_reports", round_slug=group.round.slug, pk=group.pk)
 
@@ -372,11 +368,9 @@ class JobRerunView(JobMixin, View):
     def post(self, request, *args, **kwargs):
         job = self.get_policy_object()
         require(request.user, "reports.request_report", job)
-        try:
+        with service_call(request) as call:
             services.report_job_rerun(job=job, requested_by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The report is being produced again."))
         if job.batch_id and standing(request.user).is_project_leader:
             return redirect("reports:batch_detail", pk=job.batch_id)
