@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import User
 from modellkoncept.policy import PolicyRequiredMixin
 from modellkoncept.service_calls import service_call
@@ -42,15 +42,9 @@ class PersonDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "person"
 
     def get_context_data(self, **kwargs):
-        # Imported here, as accounts/services.py does: accounts sits below participants.
-        from participants.models import FunctionAssignment
-
-        assignments = FunctionAssignment.objects.filter(person=self.object).select_related(
-            "participation__round", "participation__organisation"
-        )
         return super().get_context_data(
             data=services.person_export(person=self.object),
-            assignments=assignments.order_by("-participation__round__starts_on", "function"),
+            assignments=selectors.person_functions(person=self.object),
             **kwargs,
         )
 

@@ -6,7 +6,6 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -387,10 +386,7 @@ class ChecklistVersionListView(PolicyRequiredMixin, TemplateView):
     template_name = "checklist/version_list.html"
 
     def get_context_data(self, **kwargs):
-        versions = ChecklistVersion.objects.annotate(
-            item_count=Count("items", distinct=True), round_count=Count("rounds", distinct=True)
-        ).order_by("slug")
-        return super().get_context_data(versions=versions, **kwargs)
+        return super().get_context_data(versions=selectors.checklist_versions(), **kwargs)
 
 
 class ChecklistVersionDetailView(PolicyRequiredMixin, DetailView):

@@ -21,7 +21,7 @@ from participants.models import (
     Invitation,
     Participation,
 )
-from rounds.models import BenchmarkingGroup, GroupMentor, Meeting
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 
 
 @dataclass
@@ -262,4 +262,11 @@ def applications(*, round) -> list:
         round.applications.select_related("organisation", "decided_by").order_by(
             pending_first, "organisation__name", "organisation_name"
         )
+    )
+
+
+def rounds_open_for_applications() -> QuerySet[Round]:
+    """The rounds that take expressions of interest: being planned, and open for them."""
+    return Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
+        "starts_on"
     )

@@ -352,9 +352,7 @@ class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
 @login_not_required
 def application_rounds(request):
     """The public page: the rounds open for expressions of interest."""
-    rounds = Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
-        "starts_on"
-    )
+    rounds = selectors.rounds_open_for_applications()
     return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 

@@ -160,7 +160,7 @@ class ProgrammeLibraryView(PolicyRequiredMixin, TemplateView):
         if may_change:
             kwargs.setdefault("form", ProgrammeDocumentForm())
         return super().get_context_data(
-            documents=list(ProgrammeDocument.objects.all()), may_change=may_change, **kwargs
+            documents=learning_selectors.programme_library(), may_change=may_change, **kwargs
         )
 
     def post(self, request, *args, **kwargs):

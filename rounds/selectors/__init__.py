@@ -13,7 +13,7 @@ from rounds.eligibility import (
     mentor_ineligibility,
     mentor_kind_allowed,
 )
-from rounds.selectors.audit import round_audit, round_audit_page
+from rounds.selectors.audit import AUDIT_PAGE_SIZE, round_audit, round_audit_page, round_audit_paged
 from rounds.selectors.dashboard import (
     DASHBOARD_PAGE_SIZE,
     DASHBOARD_STATUSES,
@@ -48,7 +48,11 @@ from rounds.selectors.matching import (
     group_proposal,
     mentor_proposal,
 )
-from rounds.selectors.meetings import attendance_sheet, expected_attendees
+from rounds.selectors.meetings import (
+    attendance_sheet,
+    expected_attendees,
+    own_assessing_participations,
+)
 from rounds.selectors.pool import PoolEntry, mentor_pool
 from rounds.selectors.steps import RoundStepEffects, round_step_effects
 from rounds.selectors.workspace import (
@@ -59,6 +63,7 @@ from rounds.selectors.workspace import (
 )
 
 __all__ = [
+    "AUDIT_PAGE_SIZE",
     "DASHBOARD_PAGE_SIZE",
     "DASHBOARD_STATUSES",
     "GROUP_LIST_PAGE_SIZE",
@@ -92,8 +97,10 @@ __all__ = [
     "mentor_pool",
     "mentor_proposal",
     "mentor_workspace",
+    "own_assessing_participations",
     "round_audit",
     "round_audit_page",
+    "round_audit_paged",
     "round_dashboard",
     "round_figures",
     "round_groups",

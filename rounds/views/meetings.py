@@ -13,9 +13,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
 from modellkoncept.service_calls import service_call
-from participants.models import Participation
 from rounds import learning_selectors, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import MeetingForm
@@ -38,20 +37,10 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        own = []
-        if meeting.assessment_due:
-            # The viewer's own organisations that assess before this meeting (not mentors).
-            own = [
-                p
-                for p in Participation.objects.filter(
-                    pk__in=standing(self.request.user).participation_ids,
-                    round_id=meeting.round_id,
-                    role=Participation.Role.PARTICIPANT,
-                ).select_related("organisation")
-                if meeting.group_id in (None, p.group_id)
-            ]
         return super().get_context_data(
-            own_participations=own,
+            own_participations=selectors.own_assessing_participations(
+                meeting=meeting, user=self.request.user
+            ),
             **learning_selectors.meeting_page(meeting=meeting, user=self.request.user),
             **kwargs,
         )

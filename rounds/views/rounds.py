@@ -6,7 +6,6 @@ import hashlib
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -326,11 +325,9 @@ class RoundAuditView(RoundMixin, TemplateView):
     template_name = "rounds/audit.html"
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(selectors.round_audit(round=self.round), 100)
-        page_obj = paginator.get_page(self.request.GET.get("page"))
+        page_obj, entries = selectors.round_audit_paged(
+            round=self.round, page_number=self.request.GET.get("page")
+        )
         return super().get_context_data(
-            round=self.round,
-            page_obj=page_obj,
-            entries=selectors.round_audit_page(page_obj.object_list),
-            **kwargs,
+            round=self.round, page_obj=page_obj, entries=entries, **kwargs
         )
