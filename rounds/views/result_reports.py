@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require, visible
+from modellkoncept.service_calls import service_call
 from participants.selectors import participation_for
 from rounds.models import ResultReport, Round
 from rounds.result_report_forms import (
@@ -178,10 +179,9 @@ class ResultReportSubmitView(ReportMixin, View):
                 request, _("Someone else has changed this result report since you opened it.")
             )
             return redirect("rounds:result_report", pk=pk)
-        try:
+        with service_call(request) as call:
             result_reports.result_report_submit(report=report, by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect("rounds:result_report", pk=pk)
         messages.success(
             request, _("The result report is submitted. Thank you for reporting to SKR.")
@@ -201,13 +201,11 @@ class ResultReportReopenView(ReportMixin, View):
     def post(self, request, pk):
         form = ResultReportReopenForm(request.POST)
         if form.is_valid():
-            try:
+            with service_call(form=form) as call:
                 result_reports.result_report_reopen(
                     report=self.report, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            except DomainError as error:
-                form.add_error(None, error)
-            else:
+            if call.succeeded:
                 messages.success(
                     request,
                     _(
@@ -236,13 +234,11 @@ class ResultReportCommentView(ReportMixin, View):
     def post(self, request, pk):
         form = ResultReportCommentForm(request.POST)
         if form.is_valid():
-            try:
+            with service_call(request) as call:
                 result_reports.result_report_comment_add(
                     report=self.report, author=request.user, text=form.cleaned_data["text"]
                 )
-            except DomainError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
+            if call.succeeded:
                 messages.success(request, _("Your comment is saved."))
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -298,12 +294,11 @@ class ResultReportStartView(PolicyRequiredMixin, View):
             "rounds.edit_result_report",
             ResultReport(participation=participation, year=year),
         )
-        try:
+        with service_call(request) as call:
             report = result_reports.result_report_start(
                 participation=participation, year=year, by=request.user
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect(request.path)
         return redirect("rounds:result_report", pk=report.pk)
 
@@ -337,14 +332,12 @@ class ResultReportOverviewView(PolicyRequiredMixin, TemplateView):
         form = ResultReportDueForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(due_form=form), status=422)
-        try:
-            with transaction.atomic():
-                for year, due_on in form.dues().items():
-                    result_reports.result_report_due_set(
-                        round=self.round, year=year, due_on=due_on, by=request.user
-                    )
-        except DomainError as error:
-            form.add_error(None, error)
+        with service_call(form=form) as call, transaction.atomic():
+            for year, due_on in form.dues().items():
+                result_reports.result_report_due_set(
+                    round=self.round, year=year, due_on=due_on, by=request.user
+                )
+        if call.failed:
             return self.render_to_response(self.get_context_data(due_form=form), status=422)
         messages.success(request, _("The due dates are saved."))
         return redirect("rounds:result_reports", round_slug=self.round.slug)
