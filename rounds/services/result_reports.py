@@ -46,6 +46,10 @@ CHAIN_STEPS = tuple(ImprovementWork.ChainStep.values)
 YEARS = (1, 2)
 
 
+# `willing_to_mentor` left out of a save: the answer stays as it is (None is "not answered").
+KEEP = object()
+
+
 class StaleResultReport(DomainError):
     """The report changed since the user loaded it; their input is not saved over it."""
 
@@ -188,12 +192,13 @@ def result_report_save(
     report: ResultReport,
     texts: Mapping[str, str],
     results: Sequence[Mapping] | None = None,
-    willing_to_mentor: bool | None = None,
+    willing_to_mentor: bool | object | None = KEEP,
     by=None,
     revision: int | None = None,
 ) -> ResultReport:
     """Save the sections into a draft. `texts` holds the text sections (aims,
-    organisation_of_work, lessons, advice); `results` the results on the result chain.
+    organisation_of_work, lessons, advice); `results` the results on the result chain;
+    `willing_to_mentor` True, False or None (not answered), left out to keep the answer.
 
     `revision` is the revision the user's page was loaded with: if the report has changed
     since and what is sent differs from what is saved, nothing is saved (`StaleResultReport`),
@@ -227,6 +232,8 @@ def result_report_save(
     changed = [name for name in TEXT_SECTIONS if new_texts[name] != getattr(locked, name)]
     if new_results != locked.results:
         changed.append("results")
+    if willing_to_mentor is KEEP:
+        willing_to_mentor = locked.willing_to_mentor
     if willing_to_mentor != locked.willing_to_mentor:
         changed.append("willing_to_mentor")
     if locked.is_submitted:
@@ -308,7 +315,7 @@ def result_report_save_and_submit(
     report: ResultReport,
     texts: Mapping[str, str],
     results: Sequence[Mapping] | None = None,
-    willing_to_mentor: bool | None = None,
+    willing_to_mentor: bool | object | None = KEEP,
     by,
     revision: int | None = None,
 ) -> ResultReport:
