@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import person_erasing
+        from reports import actions  # noqa: F401  (how its entries in the action log read)
         from reports import services
 
         def renew_reports(sender, person, **kwargs):

@@ -161,8 +161,8 @@ class ReportJob(models.Model):
 
 # The one-page summary has room for this much next steps; tests/reports/test_summary.py renders
 # the worst case and counts the PDF's pages.
-NEXT_STEPS_MAX_LENGTH = 700
-NEXT_STEPS_MAX_LINES = 8
+NEXT_STEPS_MAX_LENGTH = 400
+NEXT_STEPS_MAX_LINES = 5
 
 
 class OrganisationSummary(models.Model):

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='OrganisationSummary',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('next_steps', models.TextField(blank=True, max_length=700, verbose_name='next steps')),
+                ('next_steps', models.TextField(blank=True, max_length=400, verbose_name='next steps')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed')),
             ],
             options={
@@ -53,6 +53,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='organisationsummary',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('next_steps'), 700), name='organisation_summary_next_steps_short', violation_error_message='The next steps are too long for the one-page summary.'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('next_steps'), 400), name='organisation_summary_next_steps_short', violation_error_message='The next steps are too long for the one-page summary.'),
         ),
     ]

@@ -19,23 +19,29 @@ from reports.models import NEXT_STEPS_MAX_LENGTH, NEXT_STEPS_MAX_LINES, Organisa
 
 # What the page has room for. The limits hold for any history: more assessments, items, works
 # or earlier rounds than these are counted, not shown.
-MAX_POINTS_IN_TABLE = 10  # the latest assessments; the chart shows every one
+MAX_POINTS_IN_TABLE = 6  # the latest assessments (a round has about six); the chart shows all
 MAX_MOVED_ITEMS = 10
-ITEM_TEXT_CHARS = 150
-MAX_WORKS = 6
-WORK_TITLE_CHARS = 90
-MAX_EARLIER_ROUNDS = 2
-NAME_CHARS = 120  # an organisation's or group's name in the header and the chart's legend
+ITEM_TEXT_CHARS = 120  # two lines of the table
+MAX_WORKS = 4
+WORK_TITLE_CHARS = 60  # one line with its place on the chain and its phase
+MAX_EARLIER_ROUNDS = 1
+ROUND_NAME_CHARS = 30
+NAME_CHARS = 50  # the organisation's name in the heading: one line
+GROUP_NAME_CHARS = 60
+LEGEND_CHARS = 20  # a line's name in the chart's legend
 
 CHAIN_ORDER = {step.value: n for n, step in enumerate(ImprovementWork.ChainStep)}
 
 
 @dataclass(frozen=True)
 class TotalsRow:
-    """One line of the chart and of its table: the organisation, its group or the round."""
+    """One assessment in the table beside the chart: the organisation's total, its group's and
+    the round's means, as shown ("21", "18,5", "–")."""
 
-    label: str
-    values: list[str]  # as shown, one per assessment in the table ("21", "18,5", "–")
+    point: int
+    total: str
+    group_mean: str
+    round_mean: str
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,8 @@ class Summary:
     max_total: int
     produced_on: object
     points: list[int]  # every point the organisation has a submitted assessment at
-    table_points: list[int]  # the points the table shows (the latest MAX_POINTS_IN_TABLE)
-    points_left_out: int
-    totals: list[TotalsRow]
+    points_left_out: int  # earlier points the table leaves out (the chart shows them)
+    totals: list[TotalsRow]  # the latest MAX_POINTS_IN_TABLE points
     chart: str | None
     latest_point: int | None
     first_total: int | None
@@ -121,14 +126,16 @@ def organisation_summary(*, participation: Participation) -> Summary:
     round_ = participation.round
     version = round_.checklist_version
     name = Truncator(participation.organisation.name).chars(NAME_CHARS)
-    group_name = Truncator(participation.group.name).chars(NAME_CHARS) if participation.group else ""
+    group_name = (
+        Truncator(participation.group.name).chars(GROUP_NAME_CHARS) if participation.group else ""
+    )
 
     # Every round of the organisation with the same checklist: its own people and project
     # leaders, who alone read the summary (reports.rules), see its whole history.
     histories = organisation_history(participation=participation)
     current = next((h for h in histories if h.round.pk == round_.pk), None)
     earlier_all = [
-        EarlierRound(h.round.name, h.totals[0], h.totals[-1])
+        EarlierRound(Truncator(h.round.name).chars(ROUND_NAME_CHARS), h.totals[0], h.totals[-1])
         for h in histories
         if h.round.pk != round_.pk
     ]
@@ -161,15 +168,12 @@ def organisation_summary(*, participation: Participation) -> Summary:
         else:
             group_means.append(None)
 
-    table_points = points[-MAX_POINTS_IN_TABLE:]
-    shown_from = len(points) - len(table_points)
+    shown_from = max(len(points) - MAX_POINTS_IN_TABLE, 0)
     totals = [
-        TotalsRow(name, [str(t) if t is not None else "–" for t in own_totals[shown_from:]]),
-        TotalsRow(
-            _("Group mean (%(group)s)") % {"group": group_name} if group_name else _("Group mean"),
-            [_shown(m) for m in group_means[shown_from:]],
-        ),
-        TotalsRow(_("Round mean"), [_shown(m) for m in round_means[shown_from:]]),
+        TotalsRow(point, "–" if total is None else str(total), _shown(group), _shown(whole))
+        for point, total, group, whole in list(
+            zip(points, own_totals, group_means, round_means, strict=True)
+        )[shown_from:]
     ]
     chart = None
     if points:
@@ -191,14 +195,15 @@ def organisation_summary(*, participation: Participation) -> Summary:
             % {"organisation": name, "totals": described},
             x_labels=[str(p) for p in points],
             series=[
-                Series(name, as_float[0]),
-                Series(totals[1].label, as_float[1]),
-                Series(totals[2].label, as_float[2]),
+                Series(Truncator(name).chars(LEGEND_CHARS), as_float[0]),
+                Series(_("Group mean"), as_float[1]),
+                Series(_("Round mean"), as_float[2]),
             ],
             y_min=version.scale_min * item_count,
             y_max=version.scale_max * item_count,
-            width=640,
-            height=250,
+            # Narrow, so that its text stays legible beside the table at half the page's width.
+            width=400,
+            height=190,
             key=f"summary-{participation.pk}",
         )
 
@@ -249,7 +254,6 @@ def organisation_summary(*, participation: Participation) -> Summary:
         max_total=version.scale_max * item_count,
         produced_on=timezone.localdate(),
         points=points,
-        table_points=table_points,
         points_left_out=shown_from,
         totals=totals,
         chart=chart,
