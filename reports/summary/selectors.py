@@ -190,7 +190,7 @@ def organisation_summary(*, participation: Participation) -> Summary:
             title=_("Total score per assessment"),
             description=_(
                 "Total score of %(organisation)s at each assessment (%(totals)s), with its "
-                "group's mean and the round's mean; the figures are in the table below."
+                "group's mean and the round's mean; the figures are in the table beside it."
             )
             % {"organisation": name, "totals": described},
             x_labels=[str(p) for p in points],

@@ -95,13 +95,13 @@ def test_shows_the_totals_with_the_groups_and_the_rounds_means_at_each_point(ass
     summary = organisation_summary(participation=assessed.a1)
 
     assert summary.points == [1, 2, 3]
-    own, group, round_ = summary.totals
-    assert own.values == ["12", "14", "17"]
-    assert group.label.endswith("(GA1)")
-    # GA1: (12 + 20) / 2 = 16,0; (14 + 21) / 2 = 17,5; (17 + 22) / 2 = 19,5.
-    assert group.values == ["16,0", "17,5", "19,5"]
-    # The round: A1, A2, A3 (A4 has not assessed): 52 / 3, 60 / 3, 52 / 3.
-    assert round_.values == ["17,3", "20,0", "17,3"]
+    # GA1: (12 + 20) / 2 = 16,0; (14 + 21) / 2 = 17,5; (17 + 22) / 2 = 19,5. The round: A1,
+    # A2 and A3 (A4 has not assessed): 52 / 3, 60 / 3, 52 / 3.
+    assert [(r.point, r.total, r.group_mean, r.round_mean) for r in summary.totals] == [
+        (1, "12", "16,0", "17,3"),
+        (2, "14", "17,5", "20,0"),
+        (3, "17", "19,5", "17,3"),
+    ]
     assert (summary.first_total, summary.latest_total, summary.movement_delta) == (12, 17, "+5")
     assert (summary.group_mean_total, summary.round_mean_total) == ("19,5", "17,3")
     assert summary.max_total == 30
@@ -153,7 +153,7 @@ def test_the_pdf_is_one_page_with_the_figures_and_the_next_steps(assessed):
     assert "Aby" in text
     assert "Sammanfattning för den politiska ledningen" in text
     assert "från 12 till 17 (+5) av 30 möjliga" in text
-    assert "16,0 17,5 19,5" in text
+    assert "1 12 16,0 17,3 2 14 17,5 20,0 3 17 19,5 17,3" in text
     assert "Jämställd biståndshandläggning" in text
     assert "Budgetanvisningen kräver könsuppdelad statistik." in text
     assert '<script>alert("x")</script> & “citat”' in text  # shown as typed, not run
@@ -164,7 +164,7 @@ def test_the_pdf_in_english(assessed):
 
     assert "Summary for the political leadership" in text
     assert "from 12 to 17 (+5) of 30 possible" in text
-    assert "16.0 17.5 19.5" in text
+    assert "1 12 16.0 17.3 2 14 17.5 20.0 3 17 19.5 17.3" in text
 
 
 def test_an_organisation_without_assessments_gets_a_page_that_says_so(world):
@@ -172,7 +172,7 @@ def test_an_organisation_without_assessments_gets_a_page_that_says_so(world):
 
     assert len(pdf_pages(pdf)) == 1
     text = pdf_text(pdf)
-    assert "har inte lämnat någon självskattning" in text
+    assert "har inte skickat in någon självskattning" in text
     assert "Inget förbättringsarbete" in text
 
 
@@ -256,8 +256,8 @@ def test_the_worst_case_is_cut_to_its_limits(world):
     summary = organisation_summary(participation=_worst_case(world))
 
     assert len(summary.points) == 14
-    assert len(summary.table_points) == summary_selectors.MAX_POINTS_IN_TABLE
-    assert summary.points_left_out == 4
+    assert [row.point for row in summary.totals] == list(range(9, 15))
+    assert summary.points_left_out == 14 - summary_selectors.MAX_POINTS_IN_TABLE
     assert len(summary.moved) == 10
     assert all(len(m.text) <= summary_selectors.ITEM_TEXT_CHARS for m in summary.moved)
     assert len(summary.works) == summary_selectors.MAX_WORKS
