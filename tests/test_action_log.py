@@ -64,6 +64,7 @@ LOGS_THROUGH = {
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
 SERVICE_MODULES += ["rounds.services"]
+SERVICE_MODULES += ["reports.summary.services"]
 
 
 def _services():
