@@ -237,7 +237,9 @@ def organisation_summary(*, participation: Participation) -> Summary:
     moved = sorted(kept, key=lambda m: m.number)
 
     works = list(
-        participation.improvement_works.only("title", "chain_step", "phase").order_by("title")
+        participation.improvement_works.only(
+            "participation_id", "title", "chain_step", "phase"
+        ).order_by("title")
     )
     spread = chain_spread(works)
     furthest_first = sorted(works, key=lambda w: (-CHAIN_ORDER.get(w.chain_step, 0), w.title))

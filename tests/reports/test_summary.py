@@ -267,3 +267,226 @@ def test_the_worst_case_is_cut_to_its_limits(world):
     assert len(summary.earlier) == summary_selectors.MAX_EARLIER_ROUNDS
     assert summary.earlier_left_out == 3 - summary_selectors.MAX_EARLIER_ROUNDS
     assert len(summary.next_steps) == NEXT_STEPS_MAX_LINES
+
+
+# The next steps.
+
+
+def test_saving_the_next_steps_logs_the_text_before_and_after(world):
+    summary_next_steps_save(
+        participation=world.a1, next_steps="  Första utkastet.  ", by=world.strategist_a1
+    )
+    summary_next_steps_save(
+        participation=world.a1, next_steps="Budgetanvisningen.\r\nUppföljningen.", by=world.leader
+    )
+    summary_next_steps_save(
+        participation=world.a1, next_steps="Budgetanvisningen.\nUppföljningen.", by=world.leader
+    )  # the same text: nothing to log
+
+    saved = OrganisationSummary.objects.get(participation=world.a1)
+    assert saved.next_steps == "Budgetanvisningen.\nUppföljningen."
+    assert saved.updated_by == world.leader
+    entries = list(
+        LogEntry.objects.filter(action_type="reports.summary.next_steps_saved").order_by("id")
+    )
+    assert [(e.user, e.round_id) for e in entries] == [
+        (world.strategist_a1, world.round_a.pk),
+        (world.leader, world.round_a.pk),
+    ]
+    assert entries[1].data["changes"] == [
+        {
+            "field": "next_steps",
+            "old": "Första utkastet.",
+            "new": "Budgetanvisningen.\nUppföljningen.",
+        }
+    ]
+    assert show(entries[:1])[0].text == (
+        "Nästa steg i sammanfattningen för Aby skrevs: ”Första utkastet.”"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["W" * (NEXT_STEPS_MAX_LENGTH + 1), "\n".join(["rad"] * (NEXT_STEPS_MAX_LINES + 1))],
+    ids=["too long", "too many lines"],
+)
+def test_next_steps_that_would_not_fit_are_refused_and_nothing_is_saved(world, text):
+    summary_next_steps_save(participation=world.a1, next_steps="Kort.", by=world.strategist_a1)
+
+    with pytest.raises(ValidationError):
+        summary_next_steps_save(participation=world.a1, next_steps=text, by=world.strategist_a1)
+
+    assert OrganisationSummary.objects.get(participation=world.a1).next_steps == "Kort."
+    assert LogEntry.objects.filter(action_type="reports.summary.next_steps_saved").count() == 1
+
+
+def test_the_page_guards_against_next_steps_that_came_another_way(world):
+    OrganisationSummary.objects.create(participation=world.a1, next_steps="")
+    OrganisationSummary.objects.filter(participation=world.a1).update(
+        next_steps="\n".join(["rad"] * 20)  # 79 characters, in more lines than the form allows
+    )
+
+    summary = organisation_summary(participation=world.a1)
+
+    assert len(summary.next_steps) == NEXT_STEPS_MAX_LINES
+    assert summary.next_steps[-1].startswith("rad rad")
+
+
+# The pages.
+
+
+def _summary_url(world, name="reports:organisation_summary"):
+    return reverse(name, args=[world.round_a.slug, "9101"])
+
+
+def test_the_strategist_writes_the_next_steps_on_the_summary_page(client, assessed):
+    client.force_login(assessed.strategist_a1)
+
+    page = client.get(_summary_url(assessed))
+    assert page.status_code == 200
+    assert "Spara nästa steg" in page.content.decode()
+
+    response = client.post(
+        _summary_url(assessed, "reports:summary_next_steps"),
+        {"next_steps": "Könsuppdelad statistik i alla nämnders uppföljning."},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == _summary_url(assessed)
+    body = response.content.decode()
+    assert "Nästa steg är sparade." in body
+    assert "Könsuppdelad statistik i alla nämnders uppföljning." in body
+    assert OrganisationSummary.objects.get(participation=assessed.a1).updated_by == (
+        assessed.strategist_a1
+    )
+
+
+def test_too_long_next_steps_are_shown_again_with_the_error_beside_the_field(client, world):
+    client.force_login(world.strategist_a1)
+    text = "Å" * (NEXT_STEPS_MAX_LENGTH + 5)
+
+    response = client.post(_summary_url(world, "reports:summary_next_steps"), {"next_steps": text})
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert f"Skriv nästa steg med högst {NEXT_STEPS_MAX_LENGTH} tecken (nu 405)" in body
+    assert 'aria-invalid="true"' in body
+    assert text in body  # what was typed is kept
+    assert not OrganisationSummary.objects.exists()
+
+
+def test_a_politician_reads_the_summary_but_does_not_write_its_next_steps(client, world):
+    summary_next_steps_save(participation=world.a1, next_steps="Planen.", by=world.strategist_a1)
+    client.force_login(world.politician_a1)
+
+    page = client.get(_summary_url(world))
+    refused = client.post(
+        _summary_url(world, "reports:summary_next_steps"), {"next_steps": "Annat."}
+    )
+
+    body = page.content.decode()
+    assert "Planen." in body
+    assert "Spara nästa steg" not in body
+    assert "Ta fram sammanfattningen (pdf)" in body  # every function may have it produced
+    assert refused.status_code == 403
+    assert OrganisationSummary.objects.get(participation=world.a1).next_steps == "Planen."
+
+
+@pytest.mark.parametrize("who", ["mentor_m1", "strategist_a2", "strategist_b1"])
+def test_the_summary_is_not_for_the_mentor_or_other_organisations(client, world, who):
+    client.force_login(getattr(world, who))
+
+    for name in ("reports:organisation_summary", "reports:summary_print"):
+        assert client.get(_summary_url(world, name)).status_code == 404
+
+
+def test_asking_for_the_pdf_makes_a_summary_job(
+    client, world, eager_tasks, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.manager_a1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_summary_url(world), follow=True)
+
+    job = ReportJob.objects.get()
+    assert (job.kind, job.participation, job.requested_by) == (
+        ReportJob.Kind.SUMMARY,
+        world.a1,
+        world.manager_a1,
+    )
+    assert "Sammanfattningen tas fram som pdf." in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    pdf = b"".join(download.streaming_content)
+    assert len(pdf_pages(pdf)) == 1
+    assert download["Content-Disposition"].startswith(
+        'attachment; filename="sammanfattning-pa-en-sida-aby-'
+    )
+
+
+def test_the_print_view_shows_the_summary(client, assessed, django_assert_max_num_queries):
+    summary_next_steps_save(
+        participation=assessed.a1, next_steps=HOSTILE, by=assessed.strategist_a1
+    )
+    client.force_login(assessed.politician_a1)
+
+    with django_assert_max_num_queries(30):
+        response = client.get(_summary_url(assessed, "reports:summary_print"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sammanfattning för den politiska ledningen" in body
+    assert '<h1 id="summary-title">Aby</h1>' in body
+    assert 'role="img"' in body  # the chart, with its title and description
+    assert "Summan för Aby vid varje skattning (skattning 1: 12, skattning 2: 14" in body
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+
+
+def test_the_summary_pages_read_a_fixed_number_of_queries(client, world):
+    client.force_login(world.strategist_a1)
+    url = _summary_url(world, "reports:summary_print")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _worst_case(world)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) <= len(few) + 2  # earlier rounds: one more round's rows, not one per row
+
+
+# The command.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_reports_makes_the_summary_and_prints_its_path(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    out = io.StringIO()
+    try:
+        call_command(
+            "build_reports",
+            world.round_a.slug,
+            "--organisation",
+            "9101",
+            "--kind",
+            "summary",
+            "--wait",
+            stdout=out,
+        )
+    finally:
+        celery_app.conf.task_always_eager = old
+
+    lines = out.getvalue().splitlines()
+    job = ReportJob.objects.get()
+    assert job.kind == ReportJob.Kind.SUMMARY
+    assert lines == [f"1 report(s) asked for in {world.round_a}.", job.file.path]
+    assert len(pdf_pages(Path(lines[1]).read_bytes())) == 1
