@@ -8,8 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import person_erasing
-        from reports import actions  # noqa: F401  (how its entries in the action log read)
-        from reports import services
+        from reports import (
+            actions,  # noqa: F401  (how its entries in the action log read)
+            services,
+        )
 
         def renew_reports(sender, person, **kwargs):
             services.report_jobs_naming_person_renew(person=person)

@@ -177,11 +177,14 @@ def organisation_summary(*, participation: Participation) -> Summary:
     ]
     chart = None
     if points:
-        as_float = [[None if v is None else float(v) for v in values] for values in (
-            own_totals,
-            group_means,
-            round_means,
-        )]
+        as_float = [
+            [None if v is None else float(v) for v in values]
+            for values in (
+                own_totals,
+                group_means,
+                round_means,
+            )
+        ]
         described = ", ".join(
             _("assessment %(point)s: %(total)s") % {"point": p, "total": t}
             for p, t in zip(points, own_totals, strict=True)

@@ -717,9 +717,7 @@ def test_strategist_builds_the_one_page_summary(journey, site, ui):
         strategist.get_by_role("heading", level=1, name=ui.text(lund.organisation.name))
     ).to_be_visible()
     expect(strategist.get_by_text(next_steps)).to_be_visible()
-    expect(
-        strategist.get_by_role("img", name=ui("Total score per assessment"))
-    ).to_be_visible()
+    expect(strategist.get_by_role("img", name=ui("Total score per assessment"))).to_be_visible()
     journey.check(strategist)
     strategist.emulate_media(media="print")
     printed = strategist.pdf(format="A4", prefer_css_page_size=True)

@@ -31,7 +31,7 @@ from reports.summary import selectors as summary_selectors
 from reports.summary.selectors import organisation_summary
 from reports.summary.services import summary_next_steps_save
 from rounds import services as round_services
-from rounds.models import BenchmarkingGroup, Meeting, Round
+from rounds.models import BenchmarkingGroup, Meeting
 from tests.reports.factories import pdf_pages, pdf_text, record
 
 pytestmark = pytest.mark.django_db
