@@ -8,10 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import person_erasing
-        from reports import (
-            actions,  # noqa: F401  (how its entries in the action log read)
-            services,
-        )
+        # actions: how its entries in the action log read; rules: its part of the policy.
+        from reports import actions, rules, services  # noqa: F401
 
         def renew_reports(sender, person, **kwargs):
             services.report_jobs_naming_person_renew(person=person)
