@@ -7,8 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from accounts.signals import person_erasing
         # actions: how its entries in the action log read; rules: its part of the policy.
+        from accounts.signals import person_erasing
         from reports import actions, rules, services  # noqa: F401
 
         def renew_reports(sender, person, **kwargs):
