@@ -517,12 +517,14 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
         "rounds:meeting_detail", kwargs={"round_slug": programme.round.slug, "pk": meeting.pk}
     )
     handout = documents.pdf("Underlag till lärandeträffen")
+    problems: list[str] = []
 
-    # Lund hosts: its strategist writes the agenda and uploads a file.
+    # Lund hosts: its strategist goes from its start page to the meeting, writes the agenda
+    # and uploads a file.
     host = journey.person("värd")
     sign_in(journey, host, ui, programme.strategist.email, NEW_PASSWORD)
     journey.check(host, "participant")
-    host.goto(meeting_url)
+    follow(host, ui.text(meeting.title), problems, where="The start page", fallback=meeting_url)
     expect(host.get_by_role("heading", level=1, name=ui.text(meeting.title))).to_be_visible()
     expect(host.get_by_text(ui("No agenda yet."))).to_be_visible()
     journey.check(host, "host")
@@ -545,7 +547,7 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
     # Eslöv's strategist, in the same group, reads the agenda and downloads the file.
     peer = journey.person("kollega")
     sign_in(journey, peer, ui, programme.peer.email, NEW_PASSWORD)
-    peer.goto(meeting_url)
+    follow(peer, ui.text(meeting.title), problems, where="The start page", fallback=meeting_url)
     expect(peer.get_by_text("10.00 Benchmarking: styrning och ledning")).to_be_visible()
     expect(peer.get_by_role("link", name=ui.exact("Edit the agenda and files"))).to_have_count(0)
     journey.check(peer, "peer")
@@ -555,6 +557,8 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
     assert download.suggested_filename == "underlag.pdf"
     assert download.path().read_bytes() == handout
     journey.assert_every_page_checked()
+    if problems:
+        raise MissingLink("; ".join(problems))
 
 
 # Journey 5: the mentor's note
@@ -642,6 +646,7 @@ def test_attendee_answers_the_evaluation_of_a_meeting(journey, site, ui):
     answer = MeetingEvaluation.objects.get(meeting=meeting)
     assert answer.person == programme.strategist
     assert sorted(answer.scores.values_list("score", flat=True)) == sorted((5, 4, 3)[: len(asked)])
+    journey.assert_every_page_checked()
 
 
 # Journey 7: the one-page summary for the political leadership
