@@ -446,6 +446,17 @@ def test_the_print_view_shows_the_summary(client, assessed, django_assert_max_nu
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
 
 
+def test_the_summary_page_reads_few_queries(client, assessed, django_assert_max_num_queries):
+    summary_next_steps_save(participation=assessed.a1, next_steps="Planen.", by=assessed.leader)
+    client.force_login(assessed.strategist_a1)
+
+    with django_assert_max_num_queries(30):
+        response = client.get(_summary_url(assessed))
+
+    assert response.status_code == 200
+    assert "Planen." in response.content.decode()
+
+
 def test_the_summary_pages_read_a_fixed_number_of_queries(client, world):
     client.force_login(world.strategist_a1)
     url = _summary_url(world, "reports:summary_print")
