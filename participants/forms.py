@@ -151,3 +151,16 @@ class ApplicationForm(forms.ModelForm):
     @property
     def is_from_a_robot(self) -> bool:
         return bool(self.cleaned_data.get("leave_empty"))
+
+
+class WithdrawForm(forms.Form):
+    """A participation withdrawn from its round, on a day and for a reason."""
+
+    withdrawn_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_programme_year],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

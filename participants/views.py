@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.client import client_address
-from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 from modellkoncept.throttle import throttle_allows
 from participants import selectors, services
 from participants.forms import (
@@ -27,11 +27,10 @@ from participants.forms import (
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
+    WithdrawForm,
 )
 from participants.models import Application, ImprovementWork, Invitation, Participation
-from rounds.forms import WithdrawForm
 from rounds.models import Round
-from rounds.views import RoundMixin
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -67,13 +66,12 @@ class OrganisationUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.organisation_update(
                 organisation=participation.organisation,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The organisation is saved."))
         return redirect(
@@ -117,16 +115,11 @@ class PersonUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form, beside_fields=True) as call:
             services.person_update(
                 participation=participation, person=self.person(), **form.cleaned_data
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The person is saved."))
         return redirect(
@@ -146,7 +139,7 @@ class InvitationActionView(ParticipationMixin, View):
         participation = self.get_policy_object()
         invitation = get_object_or_404(Invitation, participation=participation, pk=pk)
         action = request.POST.get("action")
-        try:
+        with service_call(request):
             if action == "resend":
                 services.invitation_resend(invitation=invitation)
                 messages.success(
@@ -163,8 +156,6 @@ class InvitationActionView(ParticipationMixin, View):
                 )
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect(
             "participants:participation_detail",
             round_slug=participation.round.slug,
@@ -195,7 +186,7 @@ class PersonInviteView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             invitation = services.person_invite(
                 participation=participation,
                 email=form.cleaned_data["email"],
@@ -203,8 +194,7 @@ class PersonInviteView(ParticipationMixin, FormView):
                 functions=form.cleaned_data["functions"],
                 invited_by=self.request.user,
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -226,13 +216,11 @@ def invitation_accept(request, token):
         return render(request, "participants/invitation_invalid.html", status=410)
     form = SetPasswordForm(request.POST or None, person=invitation.person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(form=form) as call:
             person = services.invitation_accept(
                 token=token, password=form.cleaned_data["password2"]
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
-        else:
+        if call.succeeded:
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set."))
             return redirect("home")
@@ -267,12 +255,11 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
         return super().get_context_data(participation=self.participation, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with service_call(form=form) as call:
             work = services.improvement_work_create(
                 participation=self.participation, **_work_fields(form)
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -321,10 +308,9 @@ class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
     def form_valid(self, form):
         # The form worked on a copy; the service saves the original with the new values.
         work = ImprovementWork.objects.get(pk=self.get_policy_object().pk)
-        try:
+        with service_call(form=form) as call:
             services.improvement_work_update(work=work, **_work_fields(form))
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -366,9 +352,7 @@ class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
 @login_not_required
 def application_rounds(request):
     """The public page: the rounds open for expressions of interest."""
-    rounds = Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
-        "starts_on"
-    )
+    rounds = selectors.rounds_open_for_applications()
     return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 
@@ -407,11 +391,10 @@ def application_create(request, round_slug):
             logger.info("Application form honeypot filled from %s", client_address(request))
             accepted = True
         else:
-            try:
+            with service_call(form=form) as call:
                 services.application_submit(round=round_, **fields)
                 accepted = True
-            except ValidationError as error:  # a DomainError, or the models' own checks
-                form.add_error(None, error.messages)
+            if call.failed:
                 accepted = False
         if accepted:
             return render(
@@ -473,7 +456,7 @@ class ApplicationDecideView(RoundMixin, TemplateView):
 
     def post(self, request, round_slug, pk):
         application = get_object_or_404(Application, round=self.round, pk=pk)
-        try:
+        with service_call(request):
             if request.POST.get("decision") == "accept":
                 services.application_accept(application=application, by=request.user)
                 messages.success(
@@ -490,8 +473,6 @@ class ApplicationDecideView(RoundMixin, TemplateView):
                 )
             else:
                 return HttpResponseBadRequest(_("Unknown decision."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("participants:application_list", round_slug=self.round.slug)
 
 
@@ -510,14 +491,13 @@ class ParticipationWithdrawView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.participation_withdraw(
                 participation=Participation.objects.get(pk=participation.pk),
                 on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,

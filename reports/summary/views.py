@@ -9,13 +9,12 @@ Anyone else finds no such page (404), as for the organisation report.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import require
+from modellkoncept.service_calls import service_call
 from reports import selectors, services
 from reports.models import OrganisationSummary, ReportJob
 from reports.summary import services as summary_services
@@ -64,7 +63,7 @@ class SummaryView(JobListMixin, SummaryMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         participation = self.subject
         self.require_request()
-        try:
+        with service_call(request) as call:
             services.report_job_request(
                 kind=self.kind,
                 round=participation.round,
@@ -72,9 +71,7 @@ class SummaryView(JobListMixin, SummaryMixin, TemplateView):
                 language=_language(),
                 requested_by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The one-page summary is being produced as a PDF."))
         return self.summary_url()
 
@@ -89,15 +86,13 @@ class NextStepsView(SummaryView):
         require(request.user, "reports.edit_summary", participation)
         form = NextStepsForm(request.POST)
         if form.is_valid():
-            try:
+            with service_call(request, form=form, field="next_steps") as call:
                 summary_services.summary_next_steps_save(
                     participation=participation,
                     next_steps=form.cleaned_data["next_steps"],
                     by=request.user,
                 )
-            except ValidationError as error:
-                form.add_error("next_steps", error.messages)
-            else:
+            if call.succeeded:
                 messages.success(request, _("The next steps are saved."))
                 return self.summary_url()
         context = self.get_context_data(form=form)
