@@ -37,6 +37,7 @@ from participants.models import (
 )
 from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
+from reports.summary.selectors import organisation_summary
 from rounds.evaluations import round_results as evaluation_results
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from rounds.selectors import group_overviews
@@ -46,6 +47,7 @@ TEMPLATES = {
     ReportJob.Kind.ORGANISATION: "reports/pdf/organisation.html",
     ReportJob.Kind.GROUP: "reports/pdf/group.html",
     ReportJob.Kind.ROUND: "reports/pdf/round.html",
+    ReportJob.Kind.SUMMARY: "reports/summary/pdf.html",
 }
 
 
@@ -730,6 +732,8 @@ def report_context(job: ReportJob) -> tuple[str, dict]:
         context = organisation_report(participation=job.participation)
     elif job.kind == ReportJob.Kind.GROUP:
         context = group_report(group=job.group, meeting=job.meeting)
+    elif job.kind == ReportJob.Kind.SUMMARY:
+        context = {"summary": organisation_summary(participation=job.participation)}
     else:
         context = round_report(round=job.round)
     return TEMPLATES[job.kind], context

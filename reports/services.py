@@ -85,7 +85,7 @@ def report_job_request(
     """Ask for one report. Returns at once with a pending job; a worker renders it. The same
     report asked for again while it is waiting or being produced is not asked for twice."""
     language = _language(language)
-    if kind == ReportJob.Kind.ORGANISATION and (
+    if kind in (ReportJob.Kind.ORGANISATION, ReportJob.Kind.SUMMARY) and (
         participation is None or participation.role != Participation.Role.PARTICIPANT
     ):
         raise DomainError(_("Only a participant of the round has an organisation report."))

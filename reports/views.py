@@ -358,6 +358,12 @@ class JobRerunView(JobMixin, View):
             messages.success(request, _("The report is being produced again."))
         if job.batch_id and standing(request.user).is_project_leader:
             return redirect("reports:batch_detail", pk=job.batch_id)
+        if job.kind == ReportJob.Kind.SUMMARY:
+            return redirect(
+                "reports:organisation_summary",
+                round_slug=job.round.slug,
+                code=job.participation.organisation.code,
+            )
         if job.kind == ReportJob.Kind.ORGANISATION:
             return redirect(
                 "reports:organisation_reports",

@@ -313,7 +313,7 @@ def watched_models() -> tuple:
         Participation,
         ProgressNote,
     )
-    from reports.models import ReportBatch, ReportJob
+    from reports.models import OrganisationSummary, ReportBatch, ReportJob
     from rounds.models import (
         Attendance,
         BenchmarkingGroup,
@@ -348,6 +348,7 @@ def watched_models() -> tuple:
         Attendance,
         ReportBatch,
         ReportJob,
+        OrganisationSummary,
         ResultReport,
         ResultReportComment,
         ResultReportDue,

@@ -588,6 +588,27 @@ TARGETS: dict[str, Target] = {
     "reports:organisation_scores_xlsx": Target(
         kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
     ),
+    # The one-page summary is the organisation's own, as its report is (not its mentor's);
+    # every function of it may ask for the PDF, its strategists write the next steps.
+    "reports:organisation_summary": Target(
+        kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
+    ),
+    "reports:organisation_summary#fragment": Target(
+        kwargs=_org,
+        allowed=A1_PEOPLE,
+        query="fragment=jobs",
+        htmx=True,
+        markers=ORG_A1[:1],
+        shows_marker=False,
+    ),
+    "reports:summary_next_steps": Target(
+        kwargs=_org,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"next_steps": "Matrisens nästa steg"},
+        markers=ORG_A1[:1],
+    ),
+    "reports:summary_print": Target(kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1[:1]),
     # Mentors read their groups' reports; only the group's members ask for one (POST).
     "reports:group_reports": Target(
         kwargs=_group,
@@ -611,6 +632,9 @@ TARGETS: dict[str, Target] = {
     ),
     "reports:job_download": Target(
         kwargs=lambda w: {"pk": w.job_org_a1.pk}, allowed=A1_PEOPLE, markers=ORG_A1
+    ),
+    "reports:job_download#summary": Target(
+        kwargs=lambda w: {"pk": w.job_summary_a1.pk}, allowed=A1_PEOPLE, markers=ORG_A1
     ),
     "reports:job_download#group": Target(
         kwargs=lambda w: {"pk": w.job_group_ga1.pk}, allowed=GA1_VIEWERS, markers=GROUP_GA1
@@ -790,6 +814,7 @@ def _extend(w):
     failed = {"status": ReportJob.Status.FAILED, "error": "Matrisens fel", "attempts": 3}
     w.job_org_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **done)
     w.job_group_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **done)
+    w.job_summary_a1 = _job(kind="summary", round=w.round_a, participation=w.a1, **done)
     w.job_round_a = _job(kind="round", round=w.round_a, batch=w.batch_a, **done)
     w.job_failed_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **failed)
     w.job_failed_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **failed)

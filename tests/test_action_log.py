@@ -76,6 +76,7 @@ LOGS_THROUGH = {
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
 SERVICE_MODULES += ["rounds.services", "rounds.services.result_reports"]
+SERVICE_MODULES += ["reports.summary.services"]
 
 
 def _services():

@@ -452,6 +452,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("reports:organisation_reports", args=[w.round_a.slug, "9101"]),
         {},
     ),
+    "reports:organisation_summary": lambda w: (
+        "strategist_a1",
+        reverse("reports:organisation_summary", args=[w.round_a.slug, "9101"]),
+        {},
+    ),
+    "reports:summary_next_steps": lambda w: (
+        "strategist_a1",
+        reverse("reports:summary_next_steps", args=[w.round_a.slug, "9101"]),
+        {"next_steps": "Ny budgetanvisning."},
+    ),
     "reports:group_reports": lambda w: (
         "strategist_a1",
         reverse("reports:group_reports", args=[w.round_a.slug, w.ga1.pk]),

@@ -55,6 +55,9 @@ def w(django_db_setup, django_db_blocker):
         world.report_org_b1 = _report(
             kind="organisation", round=world.round_b, participation=world.b1
         )
+        world.report_summary_a1 = _report(
+            kind="summary", round=world.round_a, participation=world.a1
+        )
         world.batch_a = ReportBatch.objects.create(round=world.round_a, language="sv")
         # GA1's meeting is hosted by A1 and has a file; the programme has method material.
         Meeting.objects.filter(pk=world.meeting_ga1.pk).update(host=world.org_a1)
@@ -114,6 +117,7 @@ OBJECTS = {
         "report_group_ga2",
         "report_round_a",
         "report_org_b1",
+        "report_summary_a1",
     ],
     "material": ["material_ga1"],
     "library": ["library_document"],
@@ -141,6 +145,7 @@ PERMISSIONS = {
     "checklist.close_assessment": "assessments",
     "reports.view_report": "reports",
     "reports.request_report": "reports",
+    "reports.edit_summary": "participations",
     "rounds.manage_rounds": None,
     "participants.manage_organisations": None,
     "checklist.manage_versions": None,
@@ -192,9 +197,9 @@ _A1_READER = {
     # Their own draft, and the submitted assessments of their group.
     "checklist.view_assessment": {"draft_a1", "submitted_a2"},
     "checklist.comment_assessment": {"draft_a1"},
-    "reports.view_report": {"report_org_a1", "report_group_ga1"},
+    "reports.view_report": {"report_org_a1", "report_group_ga1", "report_summary_a1"},
     # Its own reports may be produced (again) by its people; mentors only read.
-    "reports.request_report": {"report_org_a1", "report_group_ga1"},
+    "reports.request_report": {"report_org_a1", "report_group_ga1", "report_summary_a1"},
     # Its own result report, a draft; never another organisation's.
     "rounds.view_result_report": {"result_draft_a1"},
     "rounds.comment_result_report": {"result_draft_a1"},
@@ -212,6 +217,7 @@ GRANTS = {
         **_A1_READER,
         "checklist.edit_assessment": {"draft_a1"},
         "participants.change_improvement_work": {"work_a1"},
+        "reports.edit_summary": {"a1"},
         "rounds.edit_result_report": {"result_draft_a1"},
     },
     # Same group as A1: A1's submitted assessments, never its draft, nor its page.
@@ -233,6 +239,7 @@ GRANTS = {
         "checklist.reopen_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
         "reports.request_report": {"report_group_ga1"},
+        "reports.edit_summary": {"a2"},
         "rounds.view_result_report": {"result_submitted_a2"},
         "rounds.edit_result_report": {"result_submitted_a2"},
         "rounds.comment_result_report": {"result_submitted_a2"},
@@ -252,6 +259,7 @@ GRANTS = {
         "checklist.reopen_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
         "reports.request_report": {"report_group_ga2"},
+        "reports.edit_summary": {"a3"},
         "rounds.view_result_report": {"result_submitted_a3"},
         "rounds.edit_result_report": {"result_submitted_a3"},
         "rounds.comment_result_report": {"result_submitted_a3"},
@@ -298,6 +306,7 @@ GRANTS = {
         "participants.view_organisation": {"org_b1"},
         "reports.view_report": {"report_org_b1"},
         "reports.request_report": {"report_org_b1"},
+        "reports.edit_summary": {"b1"},
     },
     "outsider": {},
     "anonymous": {},
@@ -424,6 +433,8 @@ def test_hidden_and_missing_objects_look_the_same(w):
     [
         ("organisation", {}),
         ("organisation", {"group": "ga1"}),
+        ("summary", {}),
+        ("summary", {"group": "ga1"}),
         ("group", {"participation": "a1"}),
         ("round", {"group": "ga1"}),
         ("round", {"participation": "a1"}),
@@ -442,7 +453,7 @@ def test_report_job_subject_must_match_its_kind(w, kind, subject):
     assert excinfo.value.messages
     with pytest.raises(IntegrityError), transaction.atomic():
         job.save()
-    assert ReportJob.objects.count() == 5
+    assert ReportJob.objects.count() == 6
 
 
 def test_report_job_subject_of_another_round_is_refused(w):

@@ -93,6 +93,13 @@ JOURNEY_PAGES = {
     "home#evaluation": "a participant's start page offering an evaluation",
     "rounds:evaluation_answer": "the evaluation of a meeting that has ended",
     "rounds:meeting_detail#evaluated": "the meeting page once the evaluation is sent",
+    # Journey 7: the one-page summary for the political leadership.
+    "participants:participation_detail#strategist": "an organisation as its strategist sees it",
+    "reports:organisation_summary": "the one-page summary: its next steps and its PDFs",
+    "reports:summary_next_steps#error": "the summary's next steps refused: too many lines",
+    "reports:organisation_summary#saved": "the summary's next steps saved",
+    "reports:organisation_summary#ready": "the summary's PDF ready to download",
+    "reports:summary_print": "the one-page summary's print view",
     # Journey 4: the project leader replaces a mentor, completes the round and reopens it.
     "rounds:mentor_proposal#replaced": "mentor proposal after a mentor was replaced by hand",
     "rounds:round_detail#active": "an active round, with the step that completes it",

@@ -68,6 +68,7 @@ from tests.e2e.conftest import (
     round_period,
     sign_in,
 )
+from tests.reports.factories import pdf_pages
 from tests.rounds import documents
 
 # Transactional, so the live server and a worker see what the test writes; the data the
@@ -523,12 +524,14 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
         "rounds:meeting_detail", kwargs={"round_slug": programme.round.slug, "pk": meeting.pk}
     )
     handout = documents.pdf("Underlag till lärandeträffen")
+    problems: list[str] = []
 
-    # Lund hosts: its strategist writes the agenda and uploads a file.
+    # Lund hosts: its strategist goes from its start page to the meeting, writes the agenda
+    # and uploads a file.
     host = journey.person("värd")
     sign_in(journey, host, ui, programme.strategist.email, NEW_PASSWORD)
     journey.check(host, "participant")
-    host.goto(meeting_url)
+    follow(host, ui.text(meeting.title), problems, where="The start page", fallback=meeting_url)
     expect(host.get_by_role("heading", level=1, name=ui.text(meeting.title))).to_be_visible()
     expect(host.get_by_text(ui("No agenda yet."))).to_be_visible()
     journey.check(host, "host")
@@ -551,7 +554,7 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
     # Eslöv's strategist, in the same group, reads the agenda and downloads the file.
     peer = journey.person("kollega")
     sign_in(journey, peer, ui, programme.peer.email, NEW_PASSWORD)
-    peer.goto(meeting_url)
+    follow(peer, ui.text(meeting.title), problems, where="The start page", fallback=meeting_url)
     expect(peer.get_by_text("10.00 Benchmarking: styrning och ledning")).to_be_visible()
     expect(peer.get_by_role("link", name=ui.exact("Edit the agenda and files"))).to_have_count(0)
     journey.check(peer, "peer")
@@ -561,6 +564,8 @@ def test_host_shares_the_agenda_and_a_file_that_a_peer_downloads(
     assert download.suggested_filename == "underlag.pdf"
     assert download.path().read_bytes() == handout
     journey.assert_every_page_checked()
+    if problems:
+        raise MissingLink("; ".join(problems))
 
 
 # Journey 5: the mentor's note
@@ -648,6 +653,91 @@ def test_attendee_answers_the_evaluation_of_a_meeting(journey, site, ui):
     answer = MeetingEvaluation.objects.get(meeting=meeting)
     assert answer.person == programme.strategist
     assert sorted(answer.scores.values_list("score", flat=True)) == sorted((5, 4, 3)[: len(asked)])
+    journey.assert_every_page_checked()
+
+
+# Journey 7: the one-page summary for the political leadership
+
+
+def test_strategist_builds_the_one_page_summary(journey, site, ui):
+    programme = programme_set_up(invitations=False)
+    both_submitted(programme)
+    lund = programme.participations[LUND.name]
+    next_steps = "Alla nämnder redovisar könsuppdelad statistik i delårsrapporten 2027."
+    problems: list[str] = []
+
+    # Lund's strategist goes from the start page to the organisation and its summary.
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(strategist, "participant")
+    strategist.get_by_role("link", name=ui.text(lund.organisation.name)).first.click()
+    expect(
+        strategist.get_by_role("heading", level=1, name=re.compile(lund.organisation.name))
+    ).to_be_visible()
+    journey.check(strategist, "strategist")
+    follow(
+        strategist,
+        ui.exact("One-page summary"),
+        problems,
+        where="The organisation's page",
+        fallback=reverse(
+            "reports:organisation_summary",
+            kwargs={"round_slug": programme.round.slug, "code": lund.organisation.code},
+        ),
+    )
+    expect(strategist.get_by_role("heading", level=1)).to_contain_text(ui("One-page summary"))
+    expect(strategist.get_by_text(ui("No report has been asked for yet."))).to_be_visible()
+    journey.check(strategist)
+
+    # It writes the next steps (more lines than the page has room for are refused first).
+    field = strategist.get_by_role("textbox", name=ui.starts("Next steps"))
+    field.fill("\n".join(["Rad"] * 6))
+    strategist.get_by_role("button", name=ui.exact("Save the next steps")).click()
+    expect(
+        strategist.get_by_text(
+            ui(
+                "Write the next steps in at most %(lines)s lines (now %(count)s), so that "
+                "the summary stays one page.",
+                lines=5,
+                count=6,
+            )
+        )
+    ).to_be_visible()
+    journey.check(strategist, "error")
+    field = strategist.get_by_role("textbox", name=ui.starts("Next steps"))
+    field.fill(next_steps)
+    strategist.get_by_role("button", name=ui.exact("Save the next steps")).click()
+    expect_message(strategist, ui("The next steps are saved."))
+    journey.check(strategist, "saved")
+
+    # It has the PDF produced and downloads it: one A4 page with the next steps.
+    strategist.get_by_role("button", name=ui.exact("Produce the one-page summary (PDF)")).click()
+    expect_message(strategist, ui("The one-page summary is being produced as a PDF."))
+    download_link = strategist.get_by_role("link", name=ui.exact("Download PDF"))
+    expect(download_link).to_be_visible(timeout=REPORT_TIMEOUT_MS)
+    journey.check(strategist, "ready")
+    with strategist.expect_download() as downloading:
+        download_link.first.click()
+    pdf = downloading.value.path().read_bytes()
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1, f"The summary has {len(pages)} pages"
+    assert next_steps in " ".join(pages[0].split())
+
+    # And opens the print view, which prints on one A4 page as well.
+    strategist.get_by_role("link", name=ui.exact("Open the print view")).click()
+    expect(
+        strategist.get_by_role("heading", level=1, name=ui.text(lund.organisation.name))
+    ).to_be_visible()
+    expect(strategist.get_by_text(next_steps)).to_be_visible()
+    expect(strategist.get_by_role("img", name=ui("Total score per assessment"))).to_be_visible()
+    journey.check(strategist)
+    strategist.emulate_media(media="print")
+    printed = strategist.pdf(format="A4", prefer_css_page_size=True)
+    strategist.emulate_media(media="screen")
+    assert len(pdf_pages(printed)) == 1, "The print view does not print on one page"
+    journey.assert_every_page_checked()
+    if problems:
+        raise MissingLink("; ".join(problems))
 
 
 # Journey 7: a strategist writes and submits the result report
