@@ -151,3 +151,57 @@ class ApplicationForm(forms.ModelForm):
     @property
     def is_from_a_robot(self) -> bool:
         return bool(self.cleaned_data.get("leave_empty"))
+
+
+class SharingForm(forms.Form):
+    """How widely the organisation shares an improvement work."""
+
+    sharing = forms.ChoiceField(
+        label=_("Share the work with"),
+        choices=ImprovementWork.Sharing.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The group sees the work at learning meeting 2 (benchmarking improvement work). "
+            "The whole programme (every participant and mentor, in any round, in the library of "
+            "good examples) sees it once a project leader has approved it. Sharing less takes "
+            "effect at once."
+        ),
+    )
+
+
+class ApprovalForm(forms.Form):
+    """A project leader approves a work for the programme, or withdraws the approval."""
+
+    APPROVE, WITHDRAW = "approve", "withdraw"
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (WITHDRAW, _("Withdraw the approval"))]
+    )
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search and filters (a GET form); the choices come from the library."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    chain_step = forms.ChoiceField(label=_("Place on the result chain"), required=False)
+    moment = forms.TypedChoiceField(
+        label=_("Checklist moment"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
+    round = forms.ChoiceField(label=_("Round"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["chain_step"].choices = every + [
+            (value, str(label).capitalize()) for value, label in choices["chain_steps"]
+        ]
+        self.fields["moment"].choices = every + [
+            (version, [(str(pk), text) for pk, text in items])
+            for version, items in choices["moments"]
+        ]
+        self.fields["kind"].choices = every + [
+            (value, str(label).capitalize()) for value, label in choices["kinds"]
+        ]
+        self.fields["round"].choices = every + list(choices["rounds"])
+        self.fields["year"].choices = every + [(str(y), str(y)) for y in choices["years"]]
