@@ -63,7 +63,7 @@ LOGS_THROUGH = {
 }
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
-SERVICE_MODULES += ["rounds.services"]
+SERVICE_MODULES += ["rounds.services", "participants.sharing"]
 
 
 def _services():
