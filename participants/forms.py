@@ -69,7 +69,21 @@ class SetPasswordForm(forms.Form):
         return second
 
 
+class MomentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number}. {obj.text}"
+
+
 class ImprovementWorkForm(forms.ModelForm):
+    # Not among Meta.fields: the moments are set by their own service after the work's fields.
+    moments = MomentChoiceField(
+        label=_("Checklist moments"),
+        queryset=ImprovementWork.moments.field.related_model.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The moments of the checklist the work is meant to move."),
+    )
+
     class Meta:
         model = ImprovementWork
         fields = ["title", "description", "phase", "chain_step", "level", "origin_meeting"]
@@ -81,6 +95,14 @@ class ImprovementWorkForm(forms.ModelForm):
         self.fields["origin_meeting"].queryset = Meeting.objects.filter(
             round_id=participation.round_id
         ).filter(Q(group__isnull=True) | Q(group_id=participation.group_id))
+        # The moments of the round's checklist.
+        self.fields[
+            "moments"
+        ].queryset = ImprovementWork.moments.field.related_model.objects.filter(
+            version_id=participation.round.checklist_version_id
+        ).order_by("number")
+        if self.instance.pk:
+            self.initial["moments"] = list(self.instance.moments.values_list("pk", flat=True))
 
 
 class ProgressNoteForm(forms.Form):

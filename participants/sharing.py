@@ -100,3 +100,33 @@ def improvement_work_withdraw_approval(*, work: ImprovementWork) -> ImprovementW
         data={"title": locked.title, "approved_on": approved_on.isoformat()},
     )
     return locked
+
+
+@transaction.atomic
+def improvement_work_set_moments(*, work: ImprovementWork, moments) -> ImprovementWork:
+    """The checklist moments the work is meant to move (the library filters by them): moments
+    of the round's own checklist version."""
+    moments = list(moments)
+    version_id = work.participation.round.checklist_version_id
+    if any(moment.version_id != version_id for moment in moments):
+        raise DomainError(_("Choose moments of the round's own checklist."))
+    old = sorted(work.moments.values_list("number", flat=True))
+    new = sorted(moment.number for moment in moments)
+    if old == new:
+        return work
+    work.moments.set(moments)
+    log_action(
+        work,
+        actions.WORK_UPDATED,
+        round_id=work.participation.round_id,
+        data={
+            "title": work.title,
+            # As text: the log shows a list of numbers as it is.
+            "changes": [{"field": "moments", "old": _numbers(old), "new": _numbers(new)}],
+        },
+    )
+    return work
+
+
+def _numbers(numbers: list[int]) -> str | None:
+    return ", ".join(str(n) for n in numbers) or None

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -272,9 +273,13 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         try:
-            work = services.improvement_work_create(
-                participation=self.participation, **_work_fields(form)
-            )
+            with transaction.atomic():
+                work = services.improvement_work_create(
+                    participation=self.participation, **_work_fields(form)
+                )
+                sharing.improvement_work_set_moments(
+                    work=work, moments=form.cleaned_data["moments"]
+                )
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
             return self.form_invalid(form)
@@ -342,7 +347,11 @@ class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
         # The form worked on a copy; the service saves the original with the new values.
         work = ImprovementWork.objects.get(pk=self.get_policy_object().pk)
         try:
-            services.improvement_work_update(work=work, **_work_fields(form))
+            with transaction.atomic():
+                services.improvement_work_update(work=work, **_work_fields(form))
+                sharing.improvement_work_set_moments(
+                    work=work, moments=form.cleaned_data["moments"]
+                )
         except ValidationError as error:  # a DomainError, or the models' own checks
             form.add_error(None, error.messages)
             return self.form_invalid(form)

@@ -426,3 +426,44 @@ def test_library_readers_from_another_round_see_no_round_breadcrumbs(world):
 def test_an_organisation_of_no_round_has_no_library(world):
     OrganisationFactory(code="9999", name="Ingen omgång")
     assert _client(world.outsider).get(reverse("participants:library")).status_code == 403
+
+
+def test_a_strategist_places_the_work_on_checklist_moments(world):
+    items = world.round_a.checklist_version.items
+    work = _work(world.a1, "Konsekvensanalyser")
+
+    response = _client(world.strategist_a1).post(
+        reverse("participants:improvement_work_update", args=[work.pk]),
+        {
+            "title": "Konsekvensanalyser",
+            "phase": "do",
+            "chain_step": "way_of_working",
+            "level": "organisation",
+            "moments": [items.get(number=7).pk, items.get(number=5).pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert sorted(work.moments.values_list("number", flat=True)) == [5, 7]
+    entry = _log(work, "participants.improvement_work.updated").last()
+    with translation.override("sv"):
+        assert show([entry])[0].text.endswith("Moment i checklistan: – → 5, 7")
+
+
+def test_moments_of_another_checklist_are_refused(world):
+    from checklist import services as checklist_services
+
+    work = _work(world.a1, "Konsekvensanalyser")
+    other = checklist_services.checklist_version_create(
+        slug="tre-punkter",
+        name_sv="Tre punkter",
+        scale_min=1,
+        scale_max=2,
+        steps=[checklist_services.StepSpec(1, "Nej"), checklist_services.StepSpec(2, "Ja")],
+        items=[checklist_services.ItemSpec(text_sv=f"Punkt {n}") for n in range(1, 4)],
+    )
+    foreign = other.items.get(number=1)
+
+    with translation.override("en"), pytest.raises(DomainError, match="own checklist"):
+        sharing.improvement_work_set_moments(work=work, moments=[foreign])
+    assert not work.moments.exists()
