@@ -20,7 +20,7 @@ from modellkoncept.client import client_address
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, standing
 from modellkoncept.throttle import throttle_allows
-from participants import library, selectors, services, sharing
+from participants import library, selectors, services
 from participants.forms import (
     ApplicationForm,
     ApprovalForm,
@@ -277,7 +277,7 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
                 work = services.improvement_work_create(
                     participation=self.participation, **_work_fields(form)
                 )
-                sharing.improvement_work_set_moments(
+                services.improvement_work_set_moments(
                     work=work, moments=form.cleaned_data["moments"]
                 )
         except ValidationError as error:  # a DomainError, or the models' own checks
@@ -349,7 +349,7 @@ class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
         try:
             with transaction.atomic():
                 services.improvement_work_update(work=work, **_work_fields(form))
-                sharing.improvement_work_set_moments(
+                services.improvement_work_set_moments(
                     work=work, moments=form.cleaned_data["moments"]
                 )
         except ValidationError as error:  # a DomainError, or the models' own checks
@@ -394,7 +394,7 @@ class ImprovementWorkShareView(ImprovementWorkMixin, FormView):
     def form_valid(self, form):
         work = self.get_policy_object()
         try:
-            work = sharing.improvement_work_share(work=work, sharing=form.cleaned_data["sharing"])
+            work = services.improvement_work_share(work=work, sharing=form.cleaned_data["sharing"])
         except DomainError as error:
             form.add_error("sharing", error)
             return self.form_invalid(form)
@@ -431,7 +431,7 @@ class ImprovementWorkApprovalView(ImprovementWorkMixin, FormView):
         work = self.get_policy_object()
         try:
             if form.cleaned_data["decision"] == ApprovalForm.APPROVE:
-                sharing.improvement_work_approve(work=work)
+                services.improvement_work_approve(work=work)
                 messages.success(
                     self.request,
                     _(
@@ -441,7 +441,7 @@ class ImprovementWorkApprovalView(ImprovementWorkMixin, FormView):
                     % {"title": work.title},
                 )
             else:
-                sharing.improvement_work_withdraw_approval(work=work)
+                services.improvement_work_withdraw_approval(work=work)
                 messages.success(
                     self.request,
                     _("The approval of %(title)s is withdrawn: the library no longer shows it.")

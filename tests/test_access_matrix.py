@@ -47,7 +47,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from participants import services as participant_services
-from participants import sharing
 from participants.models import ImprovementWork, Invitation
 from reports.models import ReportBatch, ReportJob
 from rounds import evaluations, material, mentoring
@@ -679,14 +678,14 @@ def _extend(w):
     w.work_a1.full_clean()
     w.work_a1.save()
     create = participant_services.improvement_work_create
-    w.work_group_a1 = sharing.improvement_work_share(
+    w.work_group_a1 = participant_services.improvement_work_share(
         work=create(participation=w.a1, title=WORK_GROUP[0]), sharing="group"
     )
-    w.work_awaiting_a1 = sharing.improvement_work_share(
+    w.work_awaiting_a1 = participant_services.improvement_work_share(
         work=create(participation=w.a1, title=WORK_AWAITING[0]), sharing="programme"
     )
-    w.work_library_a1 = sharing.improvement_work_approve(
-        work=sharing.improvement_work_share(
+    w.work_library_a1 = participant_services.improvement_work_approve(
+        work=participant_services.improvement_work_share(
             work=create(participation=w.a1, title=WORK_LIBRARY[0]), sharing="programme"
         )
     )

@@ -63,7 +63,7 @@ LOGS_THROUGH = {
 }
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
-SERVICE_MODULES += ["rounds.services", "participants.sharing"]
+SERVICE_MODULES += ["rounds.services"]
 
 
 def _services():

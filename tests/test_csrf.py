@@ -28,7 +28,6 @@ from checklist import document as checklist_document
 from checklist import services as checklist_services
 from checklist.models import Answer, SelfAssessment
 from participants import services as participant_services
-from participants import sharing
 from participants.models import Invitation
 from reports.models import ReportJob
 from rounds import archive, evaluations, material
@@ -480,7 +479,7 @@ def w(world, settings, tmp_path):
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
     )
-    world.programme_work = sharing.improvement_work_share(
+    world.programme_work = participant_services.improvement_work_share(
         work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
         sharing="programme",
     )

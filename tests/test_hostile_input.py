@@ -72,7 +72,6 @@ from checklist.models import (
 )
 from modellkoncept.errors import DomainError
 from participants import services as participant_services
-from participants import sharing
 from participants.models import (
     Application,
     Function,
@@ -1410,7 +1409,7 @@ def arena(world, settings, tmp_path):
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
     )
-    world.programme_work = sharing.improvement_work_share(
+    world.programme_work = participant_services.improvement_work_share(
         work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
         sharing="programme",
     )

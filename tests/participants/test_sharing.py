@@ -14,7 +14,7 @@ from modellkoncept import policy
 from modellkoncept.actions import show
 from modellkoncept.errors import DomainError
 from modellkoncept.models import LogEntry
-from participants import library, sharing
+from participants import library
 from participants import services as participant_services
 from participants.models import ImprovementWork, Organisation
 from rounds import services as round_services
@@ -38,10 +38,10 @@ def _work(participation, title, description="", **fields):
 
 
 def _approved(participation, title, description="", **fields):
-    work = sharing.improvement_work_share(
+    work = participant_services.improvement_work_share(
         work=_work(participation, title, description, **fields), sharing="programme"
     )
-    return sharing.improvement_work_approve(work=work)
+    return participant_services.improvement_work_approve(work=work)
 
 
 def _log(work, action_type):
@@ -76,11 +76,11 @@ PROGRAMME = GROUP | {"strategist_a3", "mentor_m2", "strategist_b1"}
     ],
 )
 def test_the_work_page_is_seen_by_exactly_whom_it_is_shared_with(world, sharing_to, approved, who):
-    work = sharing.improvement_work_share(
+    work = participant_services.improvement_work_share(
         work=_work(world.a1, "Jämställd hemtjänst"), sharing=sharing_to
     )
     if approved:
-        sharing.improvement_work_approve(work=work)
+        participant_services.improvement_work_approve(work=work)
     url = reverse("participants:improvement_work", args=[work.pk])
 
     seen = {name for name in ALL if _client(getattr(world, name)).get(url).status_code == 200}
@@ -122,13 +122,15 @@ def test_sharing_less_takes_effect_at_once_and_takes_the_approval_back(world):
             "programmet är återkallat"
         )
     # Raising it again asks for a new approval.
-    sharing.improvement_work_share(work=work, sharing="programme")
+    participant_services.improvement_work_share(work=work, sharing="programme")
     assert reader.get(url).status_code == 404
     assert work in library.approval_queue()
 
 
 def test_a_project_leader_approves_and_withdraws_and_both_are_logged(world):
-    work = sharing.improvement_work_share(work=_work(world.a2, "Budget"), sharing="programme")
+    work = participant_services.improvement_work_share(
+        work=_work(world.a2, "Budget"), sharing="programme"
+    )
     leader = _client(world.leader)
     approval = reverse("participants:improvement_work_approval", args=[work.pk])
 
@@ -153,10 +155,10 @@ def test_a_project_leader_approves_and_withdraws_and_both_are_logged(world):
 
 
 def test_only_work_shared_with_the_programme_can_be_approved(world):
-    work = sharing.improvement_work_share(work=_work(world.a1, "Mål"), sharing="group")
+    work = participant_services.improvement_work_share(work=_work(world.a1, "Mål"), sharing="group")
 
     with translation.override("en"), pytest.raises(DomainError, match="not shared with the whole"):
-        sharing.improvement_work_approve(work=work)
+        participant_services.improvement_work_approve(work=work)
     response = _client(world.leader).post(
         reverse("participants:improvement_work_approval", args=[work.pk]), {"decision": "approve"}
     )
@@ -171,17 +173,17 @@ def test_only_work_shared_with_the_programme_can_be_approved(world):
 def test_approving_twice_or_withdrawing_nothing_is_refused(world):
     work = _approved(world.a1, "Mål")
     with translation.override("en"), pytest.raises(DomainError, match="already approved"):
-        sharing.improvement_work_approve(work=work)
-    sharing.improvement_work_withdraw_approval(work=work)
+        participant_services.improvement_work_approve(work=work)
+    participant_services.improvement_work_withdraw_approval(work=work)
     with translation.override("en"), pytest.raises(DomainError, match="is not approved"):
-        sharing.improvement_work_withdraw_approval(work=work)
+        participant_services.improvement_work_withdraw_approval(work=work)
     assert _log(work, "participants.improvement_work.approved").count() == 1
 
 
 def test_an_unknown_sharing_is_refused_beside_the_field_and_changes_nothing(world):
     work = _work(world.a1, "Mål")
     with translation.override("en"), pytest.raises(DomainError, match="how widely"):
-        sharing.improvement_work_share(work=work, sharing="everyone")
+        participant_services.improvement_work_share(work=work, sharing="everyone")
 
     response = _client(world.strategist_a1).post(
         reverse("participants:improvement_work_share", args=[work.pk]), {"sharing": "world"}
@@ -195,7 +197,7 @@ def test_an_unknown_sharing_is_refused_beside_the_field_and_changes_nothing(worl
 
 
 def test_the_group_shares_but_only_the_organisation_chooses(world):
-    work = sharing.improvement_work_share(work=_work(world.a1, "Mål"), sharing="group")
+    work = participant_services.improvement_work_share(work=_work(world.a1, "Mål"), sharing="group")
     url = reverse("participants:improvement_work_share", args=[work.pk])
 
     for name in ("strategist_a2", "mentor_m1", "politician_a1"):
@@ -217,8 +219,12 @@ def test_the_group_shares_but_only_the_organisation_chooses(world):
 
 def test_the_organisation_page_lists_only_what_the_reader_may_see(world):
     _work(world.a1, "Bara vår egen")
-    sharing.improvement_work_share(work=_work(world.a1, "Delad med gruppen"), sharing="group")
-    sharing.improvement_work_share(work=_work(world.a2, "Grannens exempel"), sharing="group")
+    participant_services.improvement_work_share(
+        work=_work(world.a1, "Delad med gruppen"), sharing="group"
+    )
+    participant_services.improvement_work_share(
+        work=_work(world.a2, "Grannens exempel"), sharing="group"
+    )
     _work(world.a2, "Grannens hemlighet")
     url_a1 = reverse("participants:participation_detail", args=[world.round_a.slug, "9101"])
 
@@ -242,8 +248,12 @@ def test_the_library_lists_approved_work_of_every_round_with_history_and_contact
     participant_services.progress_note_add(
         work=work, text="Vi har analyserat besluten per kön.", noted_on=dt.date(2026, 2, 1)
     )
-    sharing.improvement_work_share(work=_work(world.a1, "Bara för gruppen"), sharing="group")
-    sharing.improvement_work_share(work=_work(world.a2, "Inte godkänd ännu"), sharing="programme")
+    participant_services.improvement_work_share(
+        work=_work(world.a1, "Bara för gruppen"), sharing="group"
+    )
+    participant_services.improvement_work_share(
+        work=_work(world.a2, "Inte godkänd ännu"), sharing="programme"
+    )
 
     page = _client(world.strategist_b1).get(reverse("participants:library"))
 
@@ -399,7 +409,9 @@ def test_the_library_page_queries_do_not_grow(world, django_assert_max_num_queri
 
 
 def test_the_approval_queue_shows_what_awaits_and_what_is_approved(world):
-    sharing.improvement_work_share(work=_work(world.a1, "Väntar på SKR"), sharing="programme")
+    participant_services.improvement_work_share(
+        work=_work(world.a1, "Väntar på SKR"), sharing="programme"
+    )
     _approved(world.a2, "Redan godkänd")
 
     html = _client(world.leader).get(reverse("participants:approval_queue")).content.decode()
@@ -465,5 +477,5 @@ def test_moments_of_another_checklist_are_refused(world):
     foreign = other.items.get(number=1)
 
     with translation.override("en"), pytest.raises(DomainError, match="own checklist"):
-        sharing.improvement_work_set_moments(work=work, moments=[foreign])
+        participant_services.improvement_work_set_moments(work=work, moments=[foreign])
     assert not work.moments.exists()
