@@ -320,10 +320,12 @@ def work_page(user, work, **forms) -> dict:
         "may_share": may_share,
         "sharing_form": SharingForm(initial={"sharing": work.sharing}) if may_share else None,
         "may_approve": user.has_perm("participants.approve_improvement_work", work),
-        # A reader from elsewhere in the programme (the library) does not see the round.
+        # A reader from elsewhere in the programme (the library) does not see the round, and
+        # a group peer not the organisation's page.
         "in_round": own.is_project_leader
         or work.participation.round_id in own.round_ids
         or work.participation.round_id in own.mentored_group_round_ids,
+        "sees_organisation": user.has_perm("participants.view_participation", work.participation),
     }
     context.update(forms)
     return context

@@ -479,3 +479,18 @@ def test_moments_of_another_checklist_are_refused(world):
     with translation.override("en"), pytest.raises(DomainError, match="own checklist"):
         participant_services.improvement_work_set_moments(work=work, moments=[foreign])
     assert not work.moments.exists()
+
+
+def test_no_reader_is_offered_a_link_to_a_page_hidden_from_them(world):
+    work = participant_services.improvement_work_share(
+        work=_work(world.a1, "Delat i gruppen"), sharing="programme"
+    )
+    participant_services.improvement_work_approve(work=work)
+    url = reverse("participants:improvement_work", args=[work.pk])
+    organisation = reverse("participants:participation_detail", args=[world.round_a.slug, "9101"])
+    round_a = reverse("rounds:round_detail", args=[world.round_a.slug])
+
+    for name in ("strategist_a2", "strategist_a3", "mentor_m1", "mentor_m2", "strategist_b1"):
+        html = _client(getattr(world, name)).get(url).content.decode()
+        assert (organisation in html) == (name == "mentor_m1"), name
+        assert (round_a in html) == (name != "strategist_b1"), name
