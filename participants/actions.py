@@ -20,6 +20,9 @@ ORGANISATION_UPDATED = "participants.organisation.updated"
 WORK_CREATED = "participants.improvement_work.created"
 WORK_UPDATED = "participants.improvement_work.updated"
 PROGRESS_NOTED = "participants.improvement_work.progress_noted"
+WORK_SHARED = "participants.improvement_work.shared"
+WORK_APPROVED = "participants.improvement_work.approved"
+WORK_APPROVAL_WITHDRAWN = "participants.improvement_work.approval_withdrawn"
 APPLICATION_SUBMITTED = "participants.application.submitted"
 APPLICATION_ACCEPTED = "participants.application.accepted"
 APPLICATION_DECLINED = "participants.application.declined"
@@ -122,6 +125,46 @@ def _work_updated(entry, names):
 @action(PROGRESS_NOTED)
 def _progress(entry, names):
     return _("Progress noted on %(title)s") % {"title": entry.data.get("title", "–")}
+
+
+def _sharing(key) -> str:
+    from participants.models import ImprovementWork
+
+    choices = ImprovementWork.Sharing
+    return str(choices(key).label) if key in choices.values else value_text(key)
+
+
+@action(WORK_SHARED)
+def _work_shared(entry, names):
+    data = entry.data
+    if data.get("approval_withdrawn"):
+        return _(
+            "Sharing of improvement work %(title)s changed from %(old)s to %(new)s; "
+            "its approval for the programme is withdrawn"
+        ) % {
+            "title": data.get("title", "–"),
+            "new": _sharing(data.get("new")),
+            "old": _sharing(data.get("old")),
+        }
+    return _("Sharing of improvement work %(title)s changed from %(old)s to %(new)s") % {
+        "title": data.get("title", "–"),
+        "new": _sharing(data.get("new")),
+        "old": _sharing(data.get("old")),
+    }
+
+
+@action(WORK_APPROVED)
+def _work_approved(entry, names):
+    return _("Improvement work %(title)s approved for the programme's library") % {
+        "title": entry.data.get("title", "–")
+    }
+
+
+@action(WORK_APPROVAL_WITHDRAWN)
+def _work_approval_withdrawn(entry, names):
+    return _("Approval of improvement work %(title)s for the programme withdrawn") % {
+        "title": entry.data.get("title", "–")
+    }
 
 
 @action(APPLICATION_SUBMITTED)

@@ -69,7 +69,21 @@ class SetPasswordForm(forms.Form):
         return second
 
 
+class MomentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number}. {obj.text}"
+
+
 class ImprovementWorkForm(forms.ModelForm):
+    # Not among Meta.fields: the moments are set by their own service after the work's fields.
+    moments = MomentChoiceField(
+        label=_("Checklist moments"),
+        queryset=ImprovementWork.moments.field.related_model.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The moments of the checklist the work is meant to move."),
+    )
+
     class Meta:
         model = ImprovementWork
         fields = ["title", "description", "phase", "chain_step", "level", "origin_meeting"]
@@ -81,6 +95,14 @@ class ImprovementWorkForm(forms.ModelForm):
         self.fields["origin_meeting"].queryset = Meeting.objects.filter(
             round_id=participation.round_id
         ).filter(Q(group__isnull=True) | Q(group_id=participation.group_id))
+        # The moments of the round's checklist.
+        self.fields[
+            "moments"
+        ].queryset = ImprovementWork.moments.field.related_model.objects.filter(
+            version_id=participation.round.checklist_version_id
+        ).order_by("number")
+        if self.instance.pk:
+            self.initial["moments"] = list(self.instance.moments.values_list("pk", flat=True))
 
 
 class ProgressNoteForm(forms.Form):
@@ -164,3 +186,57 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SharingForm(forms.Form):
+    """How widely the organisation shares an improvement work."""
+
+    sharing = forms.ChoiceField(
+        label=_("Share the work with"),
+        choices=ImprovementWork.Sharing.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The group sees the work at learning meeting 2 (benchmarking improvement work). "
+            "The whole programme (every participant and mentor, in any round, in the library of "
+            "good examples) sees it once a project leader has approved it. Sharing less takes "
+            "effect at once."
+        ),
+    )
+
+
+class ApprovalForm(forms.Form):
+    """A project leader approves a work for the programme, or withdraws the approval."""
+
+    APPROVE, WITHDRAW = "approve", "withdraw"
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (WITHDRAW, _("Withdraw the approval"))]
+    )
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search and filters (a GET form); the choices come from the library."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    chain_step = forms.ChoiceField(label=_("Place on the result chain"), required=False)
+    moment = forms.TypedChoiceField(
+        label=_("Checklist moment"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
+    round = forms.ChoiceField(label=_("Round"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["chain_step"].choices = every + [
+            (value, str(label).capitalize()) for value, label in choices["chain_steps"]
+        ]
+        self.fields["moment"].choices = every + [
+            (version, [(str(pk), text) for pk, text in items])
+            for version, items in choices["moments"]
+        ]
+        self.fields["kind"].choices = every + [
+            (value, str(label).capitalize()) for value, label in choices["kinds"]
+        ]
+        self.fields["round"].choices = every + list(choices["rounds"])
+        self.fields["year"].choices = every + [(str(y), str(y)) for y in choices["years"]]

@@ -378,6 +378,15 @@ class ImprovementWork(TimeStampedModel):
         ORGANISATION = "organisation", _("organisation-wide")
         COMMITTEE = "committee", _("committee/department")
 
+    class Sharing(models.TextChoices):
+        """How widely the organisation shares the work: its own people (and project leaders),
+        also its benchmarking group and the group's mentors, or, once a project leader has
+        approved it, every participant and mentor of the programme (the library)."""
+
+        ORGANISATION = "organisation", _("the organisation")
+        GROUP = "group", _("the benchmarking group and its mentors")
+        PROGRAMME = "programme", _("the whole programme (after approval)")
+
     participation = models.ForeignKey(
         Participation,
         on_delete=models.CASCADE,
@@ -402,11 +411,36 @@ class ImprovementWork(TimeStampedModel):
         related_name="+",
         verbose_name=_("started at meeting"),
     )
+    moments = models.ManyToManyField(
+        "checklist.ChecklistItem",
+        blank=True,
+        related_name="improvement_works",
+        verbose_name=_("checklist moments"),
+        help_text=_("The moments of the checklist the work is meant to move."),
+    )
+    sharing = models.CharField(
+        _("shared with"), max_length=12, choices=Sharing, default=Sharing.ORGANISATION
+    )
+    approved_on = models.DateField(
+        _("approved for the programme on"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a project leader; only then does the programme see the work."),
+    )
 
     class Meta:
         verbose_name = _("improvement work")
         verbose_name_plural = _("improvement works")
         ordering = ["participation", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True) | Q(sharing="programme"),
+                name="improvement_work_approved_only_when_programme",
+                violation_error_message=_(
+                    "Only work shared with the whole programme can be approved for it."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -82,7 +82,26 @@ def participation_page(*, participation: Participation, user) -> dict:
         if own.is_project_leader
         else Invitation.objects.none()
     )
-    works = list(participation.improvement_works.select_related("origin_meeting"))
+    # Each list through the policy: a mentor sees what the organisation shares with its group.
+    works = list(
+        visible(ImprovementWork, user)
+        .filter(participation=participation)
+        .select_related("origin_meeting")
+    )
+    group_works = (
+        list(
+            visible(ImprovementWork, user)
+            .filter(
+                participation__group_id=participation.group_id,
+                sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
+            )
+            .exclude(participation=participation)
+            .select_related("participation__organisation")
+            .order_by("participation__organisation__name", "title")
+        )
+        if participation.group_id
+        else []
+    )
     return {
         "participation": participation,
         "people": people_by_function(assignments),
@@ -97,6 +116,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         else [],
         "invitations": list(invitations),
         "works": works,
+        "group_works": group_works,
         "spread": chain_spread(works),
         **{
             name: part(participation=participation, user=user)

@@ -330,6 +330,14 @@ ACTIVE_IMPROVEMENT_WORKS = (
     ),
 )
 
+# How the organisations share their work: Trelleborg with its group (learning meeting 2
+# compares improvement work), Umeå with the whole programme, approved for the library of good
+# examples after the meeting it started at.
+ACTIVE_SHARING = {
+    "1080": ImprovementWork.Sharing.GROUP,
+    "2180": ImprovementWork.Sharing.PROGRAMME,
+}
+
 # The sign-ins `seed_demo` prints: (role, person, organisation code; None for SKR).
 SIGN_INS = (
     ("project leader", PROJECT_LEADER_NAME, None),
@@ -688,15 +696,24 @@ def _create_active_round(builder: _Builder) -> Round:
 
     _record_attendance(startup, ACTIVE_GROUPS, participations, people, meetings, group_rows)
     for code, title, description, phase, chain_step, level, meeting_key in ACTIVE_IMPROVEMENT_WORKS:
-        participant_services.improvement_work_create(
+        origin = round_.meetings.get(key=meeting_key)
+        work = participant_services.improvement_work_create(
             participation=participations[code],
             title=title,
             description=description,
             phase=phase,
             chain_step=chain_step,
             level=level,
-            origin_meeting=round_.meetings.get(key=meeting_key),
+            origin_meeting=origin,
         )
+        if code in ACTIVE_SHARING:
+            work = participant_services.improvement_work_share(
+                work=work, sharing=ACTIVE_SHARING[code]
+            )
+        if work.sharing == ImprovementWork.Sharing.PROGRAMME:
+            participant_services.improvement_work_approve(
+                work=work, on=timezone.localdate(origin.ends_at)
+            )
     return round_
 
 

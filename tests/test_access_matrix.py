@@ -83,6 +83,7 @@ GA1_MEMBERS = A1_PEOPLE | {"strategist_a2"}
 GA1_VIEWERS = GA1_MEMBERS | {"mentor_m1"}
 ROUND_A = GA1_VIEWERS | {"strategist_a3", "mentor_m2"}
 MENTORS = LEADER | {"mentor_m1", "mentor_m2"}
+IN_ANY_ROUND = SIGNED_IN - {"outsider"}  # every participant and mentor of any round
 
 # Markers of the target objects: a denied answer must contain none of them.
 ORG_A1 = ("Aby", "Anna Analytiker")
@@ -91,6 +92,9 @@ ROUND_A_NAME = ("Omgång A",)
 MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
+WORK_GROUP = ("Gruppens delade förbättringsarbete",)
+WORK_AWAITING = ("Väntar på godkännande",)
+WORK_LIBRARY = ("Gott exempel i biblioteket",)
 MATERIAL = ("Matrisens underlag",)
 NOTE = ("Mentorns hemliga råd",)
 HELD_GA1 = ("Lärandeträff 2 GA1",)
@@ -216,6 +220,45 @@ TARGETS: dict[str, Target] = {
     "participants:improvement_work": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk}, allowed=A1_PEOPLE, markers=WORK
     ),
+    # By its sharing: with the group (and its mentor); with the programme once approved.
+    "participants:improvement_work#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_GROUP
+    ),
+    "participants:improvement_work#awaiting": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_AWAITING
+    ),
+    "participants:improvement_work#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk}, allowed=IN_ANY_ROUND, markers=WORK_LIBRARY
+    ),
+    "participants:improvement_work_share": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "group"},
+        markers=WORK,
+    ),
+    # The group sees the work, but only the organisation chooses its sharing.
+    "participants:improvement_work_share#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "programme"},
+        markers=WORK_GROUP,
+    ),
+    "participants:improvement_work_approval": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "approve"},
+        markers=WORK_AWAITING,
+    ),
+    "participants:improvement_work_approval#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "withdraw"},
+        markers=WORK_LIBRARY,
+    ),
+    "participants:library": Target(allowed=IN_ANY_ROUND, markers=WORK_LIBRARY),
+    "participants:approval_queue": Target(markers=WORK_AWAITING),
     "participants:improvement_work_update": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk},
         allowed=A1_STRATEGIST,
@@ -658,6 +701,18 @@ def _extend(w):
     w.work_a1 = ImprovementWork(participation=w.a1, title=WORK[0])
     w.work_a1.full_clean()
     w.work_a1.save()
+    create = participant_services.improvement_work_create
+    w.work_group_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_GROUP[0]), sharing="group"
+    )
+    w.work_awaiting_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_AWAITING[0]), sharing="programme"
+    )
+    w.work_library_a1 = participant_services.improvement_work_approve(
+        work=participant_services.improvement_work_share(
+            work=create(participation=w.a1, title=WORK_LIBRARY[0]), sharing="programme"
+        )
+    )
 
     invited = UserFactory(email="inbjuden@aby.se", full_name="Ida Inbjuden")
     w.invitation = participant_services.invitation_create(participation=w.a1, person=invited)

@@ -156,6 +156,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("participants:progress_note_add", args=[w.work.pk]),
         {"noted_on": "2026-05-01", "text": "Kartläggningen är klar."},
     ),
+    "participants:improvement_work_share": lambda w: (
+        "strategist_a1",
+        reverse("participants:improvement_work_share", args=[w.work.pk]),
+        {"sharing": "group"},
+    ),
+    "participants:improvement_work_approval": lambda w: (
+        "leader",
+        reverse("participants:improvement_work_approval", args=[w.programme_work.pk]),
+        {"decision": "approve"},
+    ),
     "participants:organisation_update": lambda w: (
         "leader",
         reverse("participants:organisation_update", args=[w.round_a.slug, "9101"]),
@@ -478,6 +488,10 @@ def w(world, settings, tmp_path):
     )
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
+    )
+    world.programme_work = participant_services.improvement_work_share(
+        work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
+        sharing="programme",
     )
     world.round_c = round_services.round_create(
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)

@@ -367,6 +367,7 @@ def _work_fields(w):
         "origin_meeting": either(
             valid("", w.meeting_ga1.pk, w.meeting_ga2.pk, w.meeting_gb.pk), hostile_numbers()
         ),
+        "moments": some_pks(w.round_a.checklist_version.items.all()[:3]),
     }
 
 
@@ -391,6 +392,37 @@ def _work_create(w, draw):
 def _work_edit(w, draw):
     data = draw(post_data(_work_fields(w)))
     return Post(reverse("participants:improvement_work_update", args=[w.work.pk]), data)
+
+
+@form_case(
+    "improvement work sharing",
+    "participants:improvement_work_share",
+    user="strategist_a1",
+    writes=(ImprovementWork,),
+)
+def _work_share(w, draw):
+    data = draw(
+        post_data({"sharing": either(valid(*ImprovementWork.Sharing.values), hostile_text())})
+    )
+    return Post(reverse("participants:improvement_work_share", args=[w.work.pk]), data)
+
+
+@form_case(
+    "improvement work approval",
+    "participants:improvement_work_approval",
+    user="leader",
+    writes=(ImprovementWork,),
+)
+def _work_approval(w, draw):
+    data = draw(
+        post_data(
+            {
+                "decision": either(valid("approve", "withdraw"), hostile_text()),
+                "next": either(valid("queue", ""), hostile_text()),
+            }
+        )
+    )
+    return Post(reverse("participants:improvement_work_approval", args=[w.programme_work.pk]), data)
 
 
 @form_case(
@@ -1406,6 +1438,10 @@ def arena(world, settings, tmp_path):
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
     )
+    world.programme_work = participant_services.improvement_work_share(
+        work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
+        sharing="programme",
+    )
     world.round_c = round_services.round_create(
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)
     )
@@ -1515,6 +1551,8 @@ def _get_pages(w) -> list[tuple[str, str | None]]:
         (reverse("participants:improvement_work_create", args=[slug, "9101"]), "strategist_a1"),
         (reverse("participants:improvement_work", args=[w.work.pk]), "strategist_a1"),
         (reverse("participants:improvement_work_update", args=[w.work.pk]), "strategist_a1"),
+        (reverse("participants:library"), "strategist_b1"),
+        (reverse("participants:approval_queue"), "leader"),
         (reverse("participants:participation_withdraw", args=[slug, "9104"]), "leader"),
         (reverse("participants:invitation_accept", args=[w.token]), None),
         (reverse("participants:application_rounds"), None),
@@ -1604,6 +1642,9 @@ READERS = {
     "new checklist version ?from": ("checklist:version_create", "from"),
     "sign-in ?next": ("accounts:login", "next"),
     "reports ?fragment": ("reports:round_reports", "fragment"),
+    "library ?q": ("participants:library", "q"),
+    "library ?moment": ("participants:library", "moment"),
+    "library ?year": ("participants:library", "year"),
 }
 
 

@@ -345,7 +345,8 @@ def _create(plan: _Plan) -> ImportSummary:
     Answer.objects.bulk_create(answers)
     Answer.history.bulk_history_create(answers)
 
-    works, notes = [], []
+    works, notes, moments = [], [], []
+    items = {item.number: item for item in plan.checklist.items.all()} if plan.checklist else {}
     for entry in plan.works:
         work = ImprovementWork(
             participation=participations[entry.organisation],
@@ -358,8 +359,13 @@ def _create(plan: _Plan) -> ImportSummary:
             progress = ProgressNote(work=work, text=note.text.strip(), noted_on=note.noted_on)
             _valid(progress, note.path)
             notes.append(progress)
+        moments += [(work, items[number]) for number in entry.moments]
     ImprovementWork.objects.bulk_create(works)
     ProgressNote.objects.bulk_create(notes)
+    WorkMoment = ImprovementWork.moments.through
+    WorkMoment.objects.bulk_create(
+        WorkMoment(improvementwork=work, checklistitem=item) for work, item in moments
+    )
 
     for code, entry in plan.organisations.items():
         if entry.withdrawn_on is not None:

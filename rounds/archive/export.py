@@ -71,7 +71,7 @@ def export_document(round: Round) -> dict:
     works = (
         ImprovementWork.objects.filter(participation__round=round_)
         .select_related("participation__organisation", "origin_meeting")
-        .prefetch_related("notes")
+        .prefetch_related("notes", "moments")
     )
 
     people: dict[tuple[str, str], dict] = {}
@@ -237,4 +237,7 @@ def _export_work(work: ImprovementWork) -> dict:
         "level": work.level,
         "meeting": work.origin_meeting.key if work.origin_meeting else None,
         "notes": notes,
+        "sharing": work.sharing,
+        "approved_on": _day(work.approved_on),
+        "moments": sorted(item.number for item in work.moments.all()),
     }

@@ -113,6 +113,7 @@ class _Work:
     fields: dict
     meeting: str | None
     notes: list[_Note]
+    moments: list[int] = field(default_factory=list)  # item numbers of the round's checklist
 
 
 @dataclass

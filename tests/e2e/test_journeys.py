@@ -29,7 +29,7 @@ from playwright.sync_api import expect
 from checklist import services as checklist_services
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from participants import services as participant_services
-from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm
+from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm, SharingForm
 from participants.models import Application, FunctionAssignment, Organisation, Participation
 from reports import services as report_services
 from reports.models import ReportJob
@@ -976,3 +976,142 @@ def test_a_submitted_self_assessment_stays_read_only_until_reopened(journey, sit
         None,
         reason,
     )
+
+
+# Journey 7: improvement work shared with the group, and a good example for the programme
+
+
+def test_work_shared_with_the_group_and_approved_for_the_programme_is_found_by_searching(
+    journey, site, ui
+):
+    programme = programme_set_up(invitations=False)
+    lund = programme.participations[LUND.name]
+    for_group = participant_services.improvement_work_create(
+        participation=lund,
+        title="Könsuppdelad statistik i årsredovisningen",
+        description="Alla nyckeltal redovisas för kvinnor och män.",
+        chain_step="product",
+    )
+    example = participant_services.improvement_work_create(
+        participation=lund,
+        title="Jämställdhetsanalys av hemtjänsten",
+        description="Beviljade timmar jämförs för kvinnor och män med samma behov.",
+        chain_step="way_of_working",
+    )
+    participant_services.progress_note_add(
+        work=example, text="Skillnaden i beviljade timmar halverades under året."
+    )
+    sharing_field = ui.field(SharingForm, "sharing")
+
+    # Lund's strategist shares one work with the group and asks for the other to be shared
+    # with the whole programme.
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(strategist, "participant")
+    strategist.get_by_role("link", name=ui.text(LUND.name)).first.click()
+    journey.check(strategist, "works")
+    strategist.get_by_role("link", name=ui.text(for_group.title)).click()
+    journey.check(strategist)
+    strategist.get_by_role("group", name=sharing_field).get_by_role(
+        "radio", name=ui.exact("the benchmarking group and its mentors")
+    ).check()
+    strategist.get_by_role("button", name=ui.exact("Save sharing")).click()
+    expect_message(
+        strategist,
+        ui(
+            "The work is shared with %(sharing)s.",
+            sharing=ui("the benchmarking group and its mentors"),
+        ),
+    )
+    journey.check(strategist, "shared")
+    strategist.get_by_role("navigation", name=ui.exact("Breadcrumbs")).get_by_role(
+        "link", name=ui.text(LUND.name)
+    ).click()
+    strategist.get_by_role("link", name=ui.text(example.title)).click()
+    strategist.get_by_role("group", name=sharing_field).get_by_role(
+        "radio", name=ui.exact("the whole programme (after approval)")
+    ).check()
+    strategist.get_by_role("button", name=ui.exact("Save sharing")).click()
+    expect_message(
+        strategist,
+        ui(
+            "The work is shared with its group now, and with the whole programme "
+            "once a project leader approves it."
+        ),
+    )
+    expect(strategist.get_by_text(ui("awaiting approval"))).to_be_visible()
+    journey.check(strategist, "awaiting")
+
+    # Eslöv's strategist, in the same group, finds both on Eslöv's own page.
+    peer = journey.person("kollega")
+    sign_in(journey, peer, ui, programme.peer.email, NEW_PASSWORD)
+    peer.get_by_role("link", name=ui.text(ESLOV.name)).first.click()
+    shared = peer.get_by_role("region", name=ui.exact("Improvement work shared in the group"))
+    expect(shared.get_by_role("link", name=ui.text(for_group.title))).to_be_visible()
+    journey.check(peer, "group-works")
+    shared.get_by_role("link", name=ui.text(for_group.title)).click()
+    expect(peer.get_by_role("button", name=ui.exact("Save sharing"))).to_have_count(0)
+    journey.check(peer, "peer")
+
+    # The project leader approves the example for the programme from the queue.
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, programme.leader.email, DEMO_PASSWORD)
+    leader.get_by_role("navigation", name=ui.exact("Main")).get_by_role(
+        "link", name=ui.exact("Good examples")
+    ).click()
+    expect(
+        leader.get_by_text(ui("No improvement work has been approved for the programme yet."))
+    ).to_be_visible()
+    journey.check(leader, "empty")
+    leader.get_by_role("link", name=ui.exact("Work awaiting approval")).click()
+    journey.check(leader)
+    leader.get_by_role("button", name=ui.starts("Approve for the programme")).click()
+    expect_message(
+        leader,
+        ui(
+            "%(title)s is approved: every participant and mentor of the programme "
+            "can find it in the library.",
+            title=example.title,
+        ),
+    )
+    expect(leader.get_by_text(ui("No improvement work awaits approval."))).to_be_visible()
+    journey.check(leader, "approved")
+
+    # A strategist of the earlier round, in no group with Lund, finds it by searching in Swedish.
+    earlier = (
+        FunctionAssignment.objects.filter(
+            function="strateg",
+            participation__role=Participation.Role.PARTICIPANT,
+            participation__round__status=Round.Status.COMPLETED,
+        )
+        .exclude(participation__organisation=programme.mentor)
+        .select_related("person")
+        .first()
+        .person
+    )
+    reader = journey.person("läsare")
+    sign_in(journey, reader, ui, earlier.email, DEMO_PASSWORD)
+    reader.get_by_role("navigation", name=ui.exact("Main")).get_by_role(
+        "link", name=ui.exact("Good examples")
+    ).click()
+    expect(reader.get_by_role("link", name=ui.text(example.title))).to_be_visible()
+    expect(reader.get_by_role("link", name=ui.text(for_group.title))).to_have_count(0)
+    journey.check(reader)
+    reader.get_by_role("textbox", name=ui.exact("Search")).fill("jämställdhetsanalyser")
+    reader.get_by_role("button", name=ui.exact("Search")).click()
+    expect(reader.get_by_role("status")).to_contain_text(
+        ui.plural(
+            "%(counter)s improvement work found.",
+            "%(counter)s improvement works found.",
+            1,
+            counter=1,
+        )
+    )
+    journey.check(reader, "search")
+    reader.get_by_role("link", name=ui.text(example.title)).click()
+    expect(
+        reader.get_by_text("Skillnaden i beviljade timmar halverades under året.")
+    ).to_be_visible()
+    expect(reader.get_by_role("button", name=ui.exact("Save sharing"))).to_have_count(0)
+    journey.check(reader, "library")
+    journey.assert_every_page_checked()

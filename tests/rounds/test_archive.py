@@ -148,7 +148,17 @@ def _enrich_round_a(world):
     participant_services.progress_note_add(
         work=work, text="Checklistan prövas.", noted_on=dt.date(2026, 5, 20)
     )
-    participant_services.improvement_work_create(participation=world.a3, title="Statistik")
+    # Shared with the programme, approved, on two moments of the checklist.
+    items = world.round_a.checklist_version.items
+    participant_services.improvement_work_set_moments(
+        work=work, moments=[items.get(number=9), items.get(number=7)]
+    )
+    participant_services.improvement_work_share(work=work, sharing="programme")
+    participant_services.improvement_work_approve(work=work, on=dt.date(2026, 6, 3))
+    statistics = participant_services.improvement_work_create(
+        participation=world.a3, title="Statistik"
+    )
+    participant_services.improvement_work_share(work=statistics, sharing="group")
 
 
 # Round trips
@@ -172,6 +182,14 @@ def test_export_import_export_gives_the_same_document(world, tmp_path):
         {"date": "2026-04-02", "text": "Kartläggningen är klar."},
         {"date": "2026-05-20", "text": "Checklistan prövas."},
     ]
+    shared = {
+        w["title"]: (w["sharing"], w["approved_on"], w["moments"])
+        for w in document["improvement_work"]
+    }
+    assert shared == {
+        "Jämställd biståndsbedömning": ("programme", "2026-06-03", [7, 9]),
+        "Statistik": ("group", None, []),
+    }
     users = User.objects.count()
 
     Round.objects.get(slug="omgang-a").delete()
@@ -252,7 +270,7 @@ def test_the_export_reads_in_as_many_queries_however_large_the_round(world):
         document = archive.export_document(world.round_a)
 
     assert len(document["meetings"]) == 7
-    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 12
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 13  # + moments
 
 
 def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
@@ -308,6 +326,7 @@ def test_every_enum_of_the_schema_is_the_models_choices():
         "phase": ImprovementWork.Phase.values,
         "chain_step": ImprovementWork.ChainStep.values,
         "level": ImprovementWork.Level.values,
+        "sharing": ImprovementWork.Sharing.values,
     }
     for name, values in pairs.items():
         assert set(defs[name]["enum"]) == set(values), name
@@ -489,6 +508,67 @@ def test_a_value_outside_an_enum_is_refused(document, tmp_path):
 
     assert "$.people[0].functions[0]" in message
     assert "ordförande" in message
+
+
+def _a_work(document) -> dict:
+    work = {"organisation": "9101", "title": "Delat arbete"}
+    document.setdefault("improvement_work", []).append(work)
+    return work
+
+
+def test_an_archive_without_sharing_keys_imports_work_for_the_organisation_only(document, tmp_path):
+    _a_work(document)
+
+    _import(document, tmp_path)
+
+    work = ImprovementWork.objects.get(participation__round__slug="omgang-c", title="Delat arbete")
+    assert (work.sharing, work.approved_on, list(work.moments.all())) == (
+        "organisation",
+        None,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "path", "says"),
+    [
+        ({"sharing": "world"}, "$.improvement_work[0].sharing", "world"),
+        (
+            {"sharing": "group", "approved_on": "2026-06-03"},
+            "$.improvement_work[0].approved_on",
+            "Only work shared with the whole programme",
+        ),
+        (
+            {"sharing": "programme", "approved_on": "2026-13-40"},
+            "$.improvement_work[0].approved_on",
+            "2026-13-40",
+        ),
+        (
+            {"sharing": "programme", "approved_on": "1999-01-01"},
+            "$.improvement_work[0].approved_on",
+            "1999-01-01",
+        ),
+        (
+            {"moments": [7, 11]},
+            "$.improvement_work[0].moments[1]",
+            "Item 11 is not on the checklist",
+        ),
+        ({"moments": [7, 7]}, "$.improvement_work[0].moments[1]", "Item 7 is listed twice"),
+        ({"moments": ["7"]}, "$.improvement_work[0].moments[0]", "7"),
+    ],
+)
+def test_bad_sharing_of_improvement_work_is_refused_with_its_path(
+    document, tmp_path, values, path, says
+):
+    document["improvement_work"] = []
+    _a_work(document).update(values)
+
+    with translation.override("en"):
+        message = _refused(document, tmp_path)
+
+    assert path in message
+    assert says in message
+    assert not ImprovementWork.objects.filter(title="Delat arbete").exists()
 
 
 def test_a_time_without_its_offset_is_refused(document, tmp_path):
