@@ -1,6 +1,7 @@
 """How the entries of organisations, their parts in rounds, people, invitations, improvement
 work and applications read in the action log (see `modellkoncept.actions`)."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
@@ -23,6 +24,7 @@ PROGRESS_NOTED = "participants.improvement_work.progress_noted"
 APPLICATION_SUBMITTED = "participants.application.submitted"
 APPLICATION_ACCEPTED = "participants.application.accepted"
 APPLICATION_DECLINED = "participants.application.declined"
+PARTICIPATION_FEE_SET = "participants.participation.fee_set"
 
 ORG = "participants.Organisation"
 PERSON = "accounts.User"
@@ -133,6 +135,16 @@ def _application_submitted(entry, names):
 
 @action(APPLICATION_ACCEPTED, refs={"organisation": ORG})
 def _application_accepted(entry, names):
+    if entry.data.get("override_reason"):
+        # Accepted although it broke the round's rules: what was overridden, and why.
+        return _(
+            "Expression of interest from %(organisation)s accepted despite: %(problems)s "
+            "Reason: %(reason)s"
+        ) % {
+            "organisation": names(entry, "organisation"),
+            "problems": " ".join(entry.data.get("problems", [])),
+            "reason": entry.data["override_reason"],
+        }
     return _("Expression of interest from %(organisation)s accepted") % {
         "organisation": names(entry, "organisation")
     }
@@ -140,8 +152,29 @@ def _application_accepted(entry, names):
 
 @action(APPLICATION_DECLINED)
 def _application_declined(entry, names):
+    if entry.data.get("reason"):
+        return _("Expression of interest from %(organisation)s declined: %(reason)s") % {
+            "organisation": entry.data.get("organisation_name", "–"),
+            "reason": entry.data["reason"],
+        }
     return _("Expression of interest from %(organisation)s declined") % {
         "organisation": entry.data.get("organisation_name", "–")
+    }
+
+
+def _fee_text(fee, invoiced) -> str:
+    if fee is None:
+        return _("no fee")
+    amount = _("%(amount)s kr") % {"amount": number_format(fee, force_grouping=True)}
+    return _("%(amount)s, invoiced") % {"amount": amount} if invoiced else amount
+
+
+@action(PARTICIPATION_FEE_SET, refs={"organisation": ORG})
+def _fee_set(entry, names):
+    return _("Fee of %(organisation)s: %(old)s → %(new)s") % {
+        "organisation": names(entry, "organisation"),
+        "old": _fee_text(entry.data.get("old_fee"), entry.data.get("old_invoiced")),
+        "new": _fee_text(entry.data.get("fee"), entry.data.get("invoiced")),
     }
 
 

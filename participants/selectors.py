@@ -254,3 +254,13 @@ def applications(*, round) -> list:
             pending_first, "organisation__name", "organisation_name"
         )
     )
+
+
+def fee_participations(*, round) -> list[Participation]:
+    """The organisations taking part in a round (withdrawn ones too: a fee may have been
+    invoiced before they left), for the project leader's fee page and the exports."""
+    return list(
+        round.participations.filter(role=Participation.Role.PARTICIPANT)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
