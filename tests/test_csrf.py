@@ -205,7 +205,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "participants:application_decide": lambda w: (
         "leader",
         reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk]),
-        {"decision": "decline"},
+        {"decision": "decline", "decline-reason": "Omgången är full."},
+    ),
+    "participants:participation_fees": lambda w: (
+        "leader",
+        reverse("participants:participation_fees", args=[w.round_a.slug]),
+        {f"p{w.a1.pk}-fee": "45000", f"p{w.a1.pk}-fee_invoiced": "on"},
     ),
     "rounds:round_create": lambda w: (
         "leader",

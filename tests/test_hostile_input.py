@@ -521,9 +521,32 @@ def _application(w, draw):
     writes=(Application, Participation, Organisation, User, FunctionAssignment, Invitation),
 )
 def _application_decide(w, draw):
-    data = draw(post_data({"decision": either(valid("accept", "decline"), hostile_text())}))
+    data = draw(
+        post_data(
+            {
+                "decision": either(valid("accept", "decline"), hostile_text()),
+                "accept-override_reason": either(valid("", "Beslut väntas."), hostile_text()),
+                "decline-reason": either(valid("", "Omgången är full."), hostile_text()),
+            }
+        )
+    )
     url = reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk])
     return Post(url, data)
+
+
+@form_case(
+    "participation fees",
+    "participants:participation_fees",
+    user="leader",
+    writes=(Participation,),
+)
+def _participation_fees(w, draw):
+    fields = {}
+    for participation in (w.a1, w.a2):
+        fields[f"p{participation.pk}-fee"] = either(valid("", "0", "45000"), hostile_numbers())
+        fields[f"p{participation.pk}-fee_invoiced"] = either(valid("", "on"), hostile_text())
+    url = reverse("participants:participation_fees", args=[w.round_a.slug])
+    return Post(url, draw(post_data(fields)))
 
 
 # checklist

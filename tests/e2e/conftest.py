@@ -443,6 +443,7 @@ class Applicant:
     decision_kind: str
     willing_to_mentor: bool
     message: str = ""
+    anchoring: str = "Kommunstyrelsen beslutade i oktober att kommunen ansöker."
 
 
 APPLICANTS = (
