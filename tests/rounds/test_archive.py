@@ -27,7 +27,7 @@ from participants import services as participant_services
 from participants.models import Function, ImprovementWork, Organisation, Participation
 from rounds import archive, selectors
 from rounds import services as round_services
-from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG
+from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG, SECOND_SLUG
 from rounds.models import Meeting, Round
 
 pytestmark = pytest.mark.django_db
@@ -186,18 +186,18 @@ def test_the_demo_rounds_round_trip_and_follow_the_schema(tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     validator = Draft202012Validator(archive.schema())
     firsts = {}
-    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+    for slug in (EARLIER_SLUG, SECOND_SLUG, ACTIVE_SLUG):
         firsts[slug] = _export_json(slug)
         assert list(validator.iter_errors(json.loads(firsts[slug]))) == []
     earlier = json.loads(firsts[EARLIER_SLUG])
     assert earlier["round"]["status"] == "completed"
-    assert _org(earlier, "0181")["withdrawn_on"] == "2021-06-14"
+    assert _org(earlier, "0127")["withdrawn_on"] == "2019-05-13"
     active = json.loads(firsts[ACTIVE_SLUG])
     assert sum(len(m["attendance"]) for m in active["meetings"]) > 50
     assert len(active["improvement_work"]) == 4
 
     Round.objects.filter(slug__in=firsts).delete()
-    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+    for slug in (EARLIER_SLUG, SECOND_SLUG, ACTIVE_SLUG):
         _import(json.loads(firsts[slug]), tmp_path)
 
     for slug, first in firsts.items():
