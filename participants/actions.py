@@ -133,16 +133,28 @@ def _application_submitted(entry, names):
     }
 
 
+def _problem_text(code: str, data: dict) -> str:
+    from participants.models import Application, Organisation
+
+    if code == Application.PROBLEM_NO_DECISION:
+        return _("no political decision given")
+    kind = data.get("organisation_kind")
+    label = Organisation.Kind(kind).label if kind in Organisation.Kind.values else "–"
+    return _("a %(kind)s, which the round does not take") % {"kind": label}
+
+
 @action(APPLICATION_ACCEPTED, refs={"organisation": ORG})
 def _application_accepted(entry, names):
     if entry.data.get("override_reason"):
         # Accepted although it broke the round's rules: what was overridden, and why.
         return _(
-            "Expression of interest from %(organisation)s accepted despite: %(problems)s "
+            "Expression of interest from %(organisation)s accepted despite: %(problems)s. "
             "Reason: %(reason)s"
         ) % {
             "organisation": names(entry, "organisation"),
-            "problems": " ".join(entry.data.get("problems", [])),
+            "problems": "; ".join(
+                _problem_text(code, entry.data) for code in entry.data.get("problems", [])
+            ),
             "reason": entry.data["override_reason"],
         }
     return _("Expression of interest from %(organisation)s accepted") % {

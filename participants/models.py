@@ -470,6 +470,9 @@ class ProgressNote(models.Model):
 class Application(TimeStampedModel):
     """An expression of interest (intresseanmälan) for a round, from the public form."""
 
+    PROBLEM_NO_DECISION = "no_decision"
+    PROBLEM_KIND = "kind"
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for decision")
         ACCEPTED = "accepted", _("accepted")
@@ -610,26 +613,33 @@ class Application(TimeStampedModel):
         when it is accepted."""
         return self.organisation.kind if self.organisation_id else Organisation.Kind.OTHER
 
-    def acceptance_problems(self) -> list[str]:
-        """What speaks against accepting the application under the round's rules; accepting
-        it anyway needs a reason (`application_accept`)."""
-        problems = []
+    def acceptance_problem_codes(self) -> list[str]:
+        """What speaks against accepting the application under the round's rules, as codes:
+        "no_decision" (no political decision, neither a date nor a reference) and "kind" (an
+        organisation of a kind the round does not take). Accepting it anyway needs a reason
+        (`application_accept`)."""
+        codes = []
         if not self.has_political_decision:
-            problems.append(
-                _("%(organisation)s gives no political decision on gender mainstreaming.")
-                % {"organisation": self.applicant_name}
-            )
+            codes.append(self.PROBLEM_NO_DECISION)
         if not self.round.takes_organisation_kind(self.applicant_kind):
-            problems.append(
-                _("%(organisation)s is a %(kind)s; %(round)s is a %(round_kind)s round.")
-                % {
-                    "organisation": self.applicant_name,
-                    "kind": Organisation.Kind(self.applicant_kind).label,
-                    "round": self.round.name,
-                    "round_kind": self.round.get_kind_display(),
-                }
-            )
-        return problems
+            codes.append(self.PROBLEM_KIND)
+        return codes
+
+    def acceptance_problems(self) -> list[str]:
+        """The problems as the project leader reads them beside the decision."""
+        texts = {
+            self.PROBLEM_NO_DECISION: _(
+                "%(organisation)s gives no political decision on gender mainstreaming."
+            ),
+            self.PROBLEM_KIND: _("%(organisation)s is a %(kind)s; %(round)s is a %(round_kind)s round."),
+        }
+        values = {
+            "organisation": self.applicant_name,
+            "kind": Organisation.Kind(self.applicant_kind).label,
+            "round": self.round.name,
+            "round_kind": self.round.get_kind_display(),
+        }
+        return [str(texts[code]) % values for code in self.acceptance_problem_codes()]
 
     @property
     def names_all_functions(self) -> bool:
