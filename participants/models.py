@@ -631,7 +631,9 @@ class Application(TimeStampedModel):
             self.PROBLEM_NO_DECISION: _(
                 "%(organisation)s gives no political decision on gender mainstreaming."
             ),
-            self.PROBLEM_KIND: _("%(organisation)s is a %(kind)s; %(round)s is a %(round_kind)s round."),
+            self.PROBLEM_KIND: _(
+                "%(organisation)s is a %(kind)s; %(round)s is a %(round_kind)s round."
+            ),
         }
         values = {
             "organisation": self.applicant_name,

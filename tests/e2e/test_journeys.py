@@ -389,9 +389,7 @@ def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, si
     assert decline in body
 
     # The fee agreed with Eslöv, recorded and marked invoiced.
-    leader.get_by_role(
-        "link", name=ui.exact("The fees of the organisations taking part")
-    ).click()
+    leader.get_by_role("link", name=ui.exact("The fees of the organisations taking part")).click()
     fee = leader.get_by_label(
         re.compile(ui.escape(ui("Fee of %(organisation)s (SEK)", organisation=undecided.name)))
     )

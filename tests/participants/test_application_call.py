@@ -239,7 +239,9 @@ def test_a_reference_needs_the_kind_of_decision(world, call):
 @pytest.fixture
 def undecided(world, call):
     """An application without a political decision."""
-    return _submit(call, OrganisationFactory(code="9401", name="Gby"), decision_on="", decision_kind="")
+    return _submit(
+        call, OrganisationFactory(code="9401", name="Gby"), decision_on="", decision_kind=""
+    )
 
 
 @pytest.fixture
@@ -323,8 +325,7 @@ def test_accepting_with_a_reason_enrols_and_logs_the_override(client, world, und
     with translation.override("sv"):
         text = show([entry])[0].text
     assert text == (
-        "Intresseanmälan från Gby godkändes trots: inget politiskt beslut angivet. "
-        f"Skäl: {reason}"
+        f"Intresseanmälan från Gby godkändes trots: inget politiskt beslut angivet. Skäl: {reason}"
     )
 
 
@@ -351,9 +352,7 @@ def test_declining_takes_a_reason_and_sends_it_to_the_applicant(
     client.force_login(world.leader)
     reason = "Omgången är full; vi hör av oss inför nästa omgång hösten 2027."
 
-    without = client.post(
-        _decide_url(application), {"decision": "decline", "decline-reason": "  "}
-    )
+    without = client.post(_decide_url(application), {"decision": "decline", "decline-reason": "  "})
     assert without.status_code == 422
     assert without.context["decline_form"].errors["reason"]
     application.refresh_from_db()
