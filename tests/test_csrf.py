@@ -200,6 +200,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "organisation_name": "Förbundet Syd",
             "contact_name": "Eva Ek",
             "contact_email": "eva@syd.se",
+            "anchoring": "Förbundsstyrelsen beslutade i oktober.",
         },
     ),
     "participants:application_decide": lambda w: (

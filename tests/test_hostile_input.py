@@ -502,6 +502,8 @@ def _application(w, draw):
         "contact_phone": either(valid("", "08-123 45 67"), hostile_text()),
         "decision_on": either(valid("", "2025-03-01"), hostile_dates()),
         "decision_kind": either(valid("", *Organisation.DecisionKind.values), hostile_text()),
+        "decision_reference": either(valid("", "KF § 12"), hostile_text()),
+        "anchoring": either(valid("Kommunstyrelsen beslutade i oktober."), hostile_text()),
         "willing_to_mentor": boolean(),
         "message": either(valid(""), hostile_text()),
         "leave_empty": either(valid(""), hostile_text()),  # the honeypot
@@ -1936,6 +1938,7 @@ def test_twenty_quick_applications_save_five_and_relay_no_text(
                 "organisation_name": f"Förbund {n}",
                 "contact_name": phishing,
                 "contact_email": f"offer{n}@example.se",
+                "anchoring": phishing,
                 "message": phishing,
             }
             url = reverse("participants:application_create", args=[world.round_a.slug])
