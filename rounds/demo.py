@@ -411,6 +411,17 @@ ACTIVE_MENTORS = (
 )
 # Ronneby's strategist has started on the checklist before learning meeting 3.
 ACTIVE_DRAFT = ("1081", "Sara Lindgren", "322222")
+# Invented fees, in whole kronor, set for each organisation as SKR does (seed 001), and whether
+# they are invoiced.
+ACTIVE_FEES = {
+    "1081": (60000, True),
+    "1082": (45000, True),
+    "1083": (35000, False),
+    "0484": (75000, True),
+    "0480": (60000, False),
+    "2180": (75000, True),
+    "2281": (75000, False),
+}
 # Who did not come: (person, meeting key).
 ACTIVE_ABSENCES = {
     ("Lena Forsgren", "learning-meeting-2-grupp-norr"),
@@ -785,6 +796,10 @@ def _create_active_round(builder: _Builder) -> Round:
         ),
     )
     participations, group_rows, people = builder.enrol(round_, ACTIVE_GROUPS, ACTIVE_MENTORS)
+    participant_services.participation_fees_set(
+        round=round_,
+        fees={participations[code].pk: fee for code, fee in ACTIVE_FEES.items()},
+    )
     round_ = round_services.round_activate(round=round_)
     start = round_.starts_on
 

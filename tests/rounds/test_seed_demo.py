@@ -137,6 +137,10 @@ def test_the_active_round_is_named_for_its_years_and_said_to_be_invented(demo):
     assert f"{active.starts_on.year}–{active.ends_on.year}" in active.name
     assert "demo" in active.name
     assert "påhittad" in active.description
+    # The fees are set for each organisation (seed 001): invented here, and differentiated.
+    fees = active.participations.filter(role="participant").values_list("fee", flat=True)
+    assert None not in fees
+    assert len(set(fees)) > 1
 
 
 def test_every_active_group_has_a_primary_mentor_that_completed_an_earlier_round(demo):
