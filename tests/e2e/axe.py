@@ -60,6 +60,7 @@ JOURNEY_PAGES = {
     "participants:participation_detail": "an organisation in the round (missing strategist)",
     "participants:person_invite": "invite a person",
     # Journey 1b: the call with its last day, an override and a decline with a reason.
+    "participants:application_rounds#call": "public: the rounds with their call's last day",
     "participants:application_create#call": "public: the form with the call's dates and costs",
     "participants:application_list#problems": "expressions of interest, one breaking the rules",
     "participants:application_decide": "decide on an application: accept with a reason, decline",

@@ -39,6 +39,7 @@ from rounds.forms import GroupForm, ReopenForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MeetingEvaluation, Round
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
+from tests.conftest import wait_for
 from tests.e2e.conftest import (
     APPLICANTS,
     DEMO_PASSWORD,
@@ -327,6 +328,7 @@ def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, si
     visitor = journey.person("sokande-eslov")
     visitor.goto(reverse("participants:application_rounds"))
     expect(visitor.get_by_text(ui("Last day to apply")).first).to_be_visible()
+    journey.check(visitor, "call")
     visitor.get_by_role("link", name=ui.exact("Apply for %(round)s", round=name)).click()
     journey.check(visitor, "call")
     form = ApplicationForm()
@@ -353,6 +355,8 @@ def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, si
     # The project leader sees the problems; accepting Eslöv takes a reason.
     leader = journey.person("projektledare")
     sign_in(journey, leader, ui, leader_account.email, DEMO_PASSWORD)
+    expect(leader.get_by_role("heading", level=1, name=ui.exact("Rounds"))).to_be_visible()
+    journey.check(leader, "project-leader")
     leader.goto(reverse("participants:application_list", args=[slug]))
     journey.check(leader, "problems")
     eslov_row = leader.get_by_role("row").filter(has_text=undecided.name)
@@ -385,8 +389,8 @@ def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, si
         ui("The application of %(organisation)s is declined.", organisation=region[1]),
     )
     expect(leader.get_by_role("row").filter(has_text=region[1])).to_contain_text(decline)
-    (_subject, body), *_ = site.inbox(region[2])
-    assert decline in body
+    # After the acknowledgement of the application, the decision with its reason.
+    assert wait_for(lambda: [b for _s, b in site.inbox(region[2]) if decline in b])
 
     # The fee agreed with Eslöv, recorded and marked invoiced.
     leader.get_by_role("link", name=ui.exact("The fees of the organisations taking part")).click()
