@@ -75,9 +75,10 @@ test-dates: install lint ## Run the whole suite once at each of TEST_DATES (the 
 		$(BIN)/pytest --clock "$$date" $(PYTEST_ARGS) || exit 1; \
 	done
 
-lint: install ## ruff, djLint, missing migrations and Django's system checks
+lint: install ## ruff, djLint, the import contracts, missing migrations and Django's system checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 ifneq ($(TEMPLATE_DIRS),)
 	$(BIN)/djlint $(TEMPLATE_DIRS) --lint
 endif

@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from checklist.charts import Series, line_chart, paired_bar_chart
-from checklist.models import Answer, AssessmentComment, ChecklistItem, ScaleStep, SelfAssessment
+from checklist.models import (
+    Answer,
+    AssessmentComment,
+    ChecklistItem,
+    ChecklistVersion,
+    ScaleStep,
+    SelfAssessment,
+)
 from checklist.statistics import (
     OrganisationScores,
     assessment_points,
@@ -365,3 +372,10 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             )
         )
     return result
+
+
+def checklist_versions():
+    """The checklist versions with their number of items and of rounds that use them."""
+    return ChecklistVersion.objects.annotate(
+        item_count=Count("items", distinct=True), round_count=Count("rounds", distinct=True)
+    ).order_by("slug")

@@ -230,3 +230,16 @@ class ParticipationFeeForm(forms.Form):
         if data.get("fee_invoiced") and data.get("fee") is None and "fee" not in self.errors:
             self.add_error("fee", _("Give the fee before marking it invoiced."))
         return data
+
+
+class WithdrawForm(forms.Form):
+    """A participation withdrawn from its round, on a day and for a reason."""
+
+    withdrawn_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_programme_year],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from checklist.models import SelfAssessment
-from checklist.selectors import organisation_history
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -21,7 +23,7 @@ from participants.models import (
     Invitation,
     Participation,
 )
-from rounds.models import BenchmarkingGroup, GroupMentor, Meeting
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 
 
 @dataclass
@@ -48,6 +50,12 @@ def people_by_function(assignments) -> PeopleByFunction:
             elif len(people) == 1:
                 result.single.append(function.label)
     return result
+
+
+# Parts of the organisation's page in a round that the apps above participants add (the
+# checklist: the organisation's history of scores), by the name the template reads. Each app
+# registers its part from its AppConfig.ready(), so participants imports none of them.
+PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
 def participation_page(*, participation: Participation, user) -> dict:
@@ -92,7 +100,10 @@ def participation_page(*, participation: Participation, user) -> dict:
         "invitations": list(invitations),
         "works": works,
         "spread": chain_spread(works),
-        "histories": organisation_history(participation=participation, user=user),
+        **{
+            name: part(participation=participation, user=user)
+            for name, part in PARTICIPATION_PAGE_PARTS.items()
+        },
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),
@@ -264,3 +275,23 @@ def fee_participations(*, round) -> list[Participation]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def _contacts() -> Prefetch:
+    """A round's SKR contacts, as the public pages name them."""
+    return Prefetch("contacts", queryset=User.objects.order_by("full_name", "email"))
+
+
+def rounds_open_for_applications() -> QuerySet[Round]:
+    """The rounds that take expressions of interest: being planned, and open for them (the
+    call of one may be over: the page says so), with their SKR contacts."""
+    return (
+        Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING)
+        .prefetch_related(_contacts())
+        .order_by("starts_on")
+    )
+
+
+def round_open_for_applications(*, slug: str) -> Round:
+    """The round of the public form, with its SKR contacts; 404 unless it takes applications."""
+    return get_object_or_404(rounds_open_for_applications(), slug=slug)

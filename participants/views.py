@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,8 +13,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.client import client_address
-from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 from modellkoncept.throttle import throttle_allows
 from participants import selectors, services
 from participants.forms import (
@@ -30,11 +29,9 @@ from participants.forms import (
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
+    WithdrawForm,
 )
 from participants.models import Application, ImprovementWork, Invitation, Participation
-from rounds.forms import WithdrawForm
-from rounds.models import Round
-from rounds.views import RoundMixin
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -70,13 +67,12 @@ class OrganisationUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.organisation_update(
                 organisation=participation.organisation,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The organisation is saved."))
         return redirect(
@@ -120,16 +116,11 @@ class PersonUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form, beside_fields=True) as call:
             services.person_update(
                 participation=participation, person=self.person(), **form.cleaned_data
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The person is saved."))
         return redirect(
@@ -149,7 +140,7 @@ class InvitationActionView(ParticipationMixin, View):
         participation = self.get_policy_object()
         invitation = get_object_or_404(Invitation, participation=participation, pk=pk)
         action = request.POST.get("action")
-        try:
+        with service_call(request):
             if action == "resend":
                 services.invitation_resend(invitation=invitation)
                 messages.success(
@@ -166,8 +157,6 @@ class InvitationActionView(ParticipationMixin, View):
                 )
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect(
             "participants:participation_detail",
             round_slug=participation.round.slug,
@@ -198,7 +187,7 @@ class PersonInviteView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             invitation = services.person_invite(
                 participation=participation,
                 email=form.cleaned_data["email"],
@@ -206,8 +195,7 @@ class PersonInviteView(ParticipationMixin, FormView):
                 functions=form.cleaned_data["functions"],
                 invited_by=self.request.user,
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -229,13 +217,11 @@ def invitation_accept(request, token):
         return render(request, "participants/invitation_invalid.html", status=410)
     form = SetPasswordForm(request.POST or None, person=invitation.person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(form=form) as call:
             person = services.invitation_accept(
                 token=token, password=form.cleaned_data["password2"]
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
-        else:
+        if call.succeeded:
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set."))
             return redirect("home")
@@ -270,12 +256,11 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
         return super().get_context_data(participation=self.participation, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with service_call(form=form) as call:
             work = services.improvement_work_create(
                 participation=self.participation, **_work_fields(form)
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -324,10 +309,9 @@ class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
     def form_valid(self, form):
         # The form worked on a copy; the service saves the original with the new values.
         work = ImprovementWork.objects.get(pk=self.get_policy_object().pk)
-        try:
+        with service_call(form=form) as call:
             services.improvement_work_update(work=work, **_work_fields(form))
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -369,21 +353,12 @@ class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
 @login_not_required
 def application_rounds(request):
     """The public page: the rounds open for expressions of interest, with the call's dates."""
-    rounds = (
-        Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING)
-        .prefetch_related(_CONTACTS)
-        .order_by("starts_on")
-    )
     today = timezone.localdate()
-    return render(
-        request,
-        "participants/application_rounds.html",
-        {"rounds": [(round_, round_.application_call_closed(today)) for round_ in rounds]},
-    )
-
-
-# The SKR contacts of a round, as the public pages name them.
-_CONTACTS = Prefetch("contacts", queryset=User.objects.order_by("full_name", "email"))
+    rounds = [
+        (round_, round_.application_call_closed(today))
+        for round_ in selectors.rounds_open_for_applications()
+    ]
+    return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 
 def _application_throttled(request, email: str) -> bool:
@@ -404,12 +379,7 @@ def _application_throttled(request, email: str) -> bool:
 
 @login_not_required
 def application_create(request, round_slug):
-    round_ = get_object_or_404(
-        Round.objects.prefetch_related(_CONTACTS),
-        slug=round_slug,
-        accepts_applications=True,
-        status=Round.Status.PLANNING,
-    )
+    round_ = selectors.round_open_for_applications(slug=round_slug)
     if round_.application_call_closed(timezone.localdate()):
         # A page that says so, not an error: the link stays in SKR's invitations and newsletters.
         return render(request, "participants/application_closed.html", {"round": round_})
@@ -427,11 +397,10 @@ def application_create(request, round_slug):
             logger.info("Application form honeypot filled from %s", client_address(request))
             accepted = True
         else:
-            try:
+            with service_call(form=form) as call:
                 services.application_submit(round=round_, **fields)
                 accepted = True
-            except ValidationError as error:  # a DomainError, or the models' own checks
-                form.add_error(None, error.messages)
+            if call.failed:
                 accepted = False
         if accepted:
             return render(
@@ -507,14 +476,13 @@ class ApplicationDecideView(RoundMixin, TemplateView):
             )
             if not form.is_valid():
                 return self._again(application, accept_form=form)
-            try:
+            with service_call(form=form) as call:
                 services.application_accept(
                     application=application,
                     by=request.user,
                     override_reason=form.cleaned_data["override_reason"],
                 )
-            except DomainError as error:
-                form.add_error(None, error.messages)
+            if call.failed:
                 return self._again(application, accept_form=form)
             messages.success(
                 request,
@@ -525,12 +493,11 @@ class ApplicationDecideView(RoundMixin, TemplateView):
             form = ApplicationDeclineForm(request.POST, prefix="decline")
             if not form.is_valid():
                 return self._again(application, decline_form=form)
-            try:
+            with service_call(form=form) as call:
                 services.application_decline(
                     application=application, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            except DomainError as error:
-                form.add_error(None, error.messages)
+            if call.failed:
                 return self._again(application, decline_form=form)
             messages.success(
                 request,
@@ -569,7 +536,7 @@ class ParticipationFeesView(RoundMixin, TemplateView):
         valid = [form.is_valid() for form in forms_]  # every form, so that each shows its errors
         if not all(valid):
             return self.render_to_response(self.get_context_data(forms=forms_), status=422)
-        try:
+        with service_call(request) as call:
             changed = services.participation_fees_set(
                 round=self.round,
                 fees={
@@ -581,8 +548,7 @@ class ParticipationFeesView(RoundMixin, TemplateView):
                 },
                 by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return self.render_to_response(self.get_context_data(forms=forms_), status=422)
         if changed:
             messages.success(request, _("The fees are saved."))
@@ -606,14 +572,13 @@ class ParticipationWithdrawView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.participation_withdraw(
                 participation=Participation.objects.get(pk=participation.pk),
                 on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,

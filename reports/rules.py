@@ -9,31 +9,49 @@ import rules
 from django.db.models import Q
 
 from modellkoncept.policy import is_project_leader, standing, visibility
-from reports.models import ReportJob
+from participants.models import Participation
+from reports.models import ReportBatch, ReportJob
+from rounds.models import BenchmarkingGroup
+
+
+def _report_of(obj) -> tuple[str, int | None, int | None] | None:
+    """(kind, participation id, group id) of a report: a job, or the subject a report is of
+    (an organisation's participation, a group), so a subject's pages ask about the subject."""
+    if isinstance(obj, ReportJob):
+        return obj.kind, obj.participation_id, obj.group_id
+    if isinstance(obj, Participation):
+        return ReportJob.Kind.ORGANISATION, obj.pk, None
+    if isinstance(obj, BenchmarkingGroup):
+        return ReportJob.Kind.GROUP, None, obj.pk
+    return None
 
 
 @rules.predicate
-def may_read_report(user, job) -> bool:
-    if job is None:
+def may_read_report(user, job_or_subject) -> bool:
+    report = _report_of(job_or_subject)
+    if report is None:
         return False
+    kind, participation_id, group_id = report
     own = standing(user)
-    if job.kind == ReportJob.Kind.ORGANISATION:
-        return job.participation_id in own.participation_ids
-    if job.kind == ReportJob.Kind.GROUP:
-        return job.group_id in own.visible_group_ids
+    if kind == ReportJob.Kind.ORGANISATION:
+        return participation_id in own.participation_ids
+    if kind == ReportJob.Kind.GROUP:
+        return group_id in own.visible_group_ids
     return False
 
 
 @rules.predicate
-def may_request_report(user, job) -> bool:
+def may_request_report(user, job_or_subject) -> bool:
     """The report's own people: its organisation's, or its group members'. Not a mentor."""
-    if job is None:
+    report = _report_of(job_or_subject)
+    if report is None:
         return False
+    kind, participation_id, group_id = report
     own = standing(user)
-    if job.kind == ReportJob.Kind.ORGANISATION:
-        return job.participation_id in own.participation_ids
-    if job.kind == ReportJob.Kind.GROUP:
-        return job.group_id in own.member_group_ids
+    if kind == ReportJob.Kind.ORGANISATION:
+        return participation_id in own.participation_ids
+    if kind == ReportJob.Kind.GROUP:
+        return group_id in own.member_group_ids
     return False
 
 
@@ -51,3 +69,11 @@ def visible_report_jobs(user):
         Q(kind=ReportJob.Kind.ORGANISATION, participation_id__in=own.participation_ids)
         | Q(kind=ReportJob.Kind.GROUP, group_id__in=own.visible_group_ids)
     )
+
+
+@visibility(ReportBatch)
+def visible_report_batches(user):
+    # "All reports of a round" is for project leaders; to anyone else a batch does not exist.
+    if is_project_leader(user):
+        return ReportBatch.objects.all()
+    return ReportBatch.objects.none()

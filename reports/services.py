@@ -64,10 +64,8 @@ def _language(language: str | None) -> str:
 
 def _queue(job_ids: list[int]) -> None:
     """Queue the jobs' tasks once the transaction commits (a worker must find the rows)."""
-    from reports.tasks import render_report  # tasks import services, not the reverse
-
     for job_id in job_ids:
-        enqueue_on_commit(render_report, job_id)
+        enqueue_on_commit("reports.tasks.render_report", job_id)
 
 
 # Requests.

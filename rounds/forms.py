@@ -206,17 +206,6 @@ class MentorSetForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(
-        label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_programme_year],
-    )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),

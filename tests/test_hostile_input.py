@@ -2061,8 +2061,8 @@ def test_a_meeting_in_the_year_one_is_refused_not_a_500(client, world):
 
 
 def _form_year_cases():
-    from participants.forms import ApplicationForm, ProgressNoteForm
-    from rounds.forms import MeetingForm, RoundForm, WithdrawForm
+    from participants.forms import ApplicationForm, ProgressNoteForm, WithdrawForm
+    from rounds.forms import MeetingForm, RoundForm
 
     return {
         "round": (lambda w: RoundForm, "starts_on", {}),

@@ -13,7 +13,7 @@ from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept import policy
 from participants.models import ImprovementWork, Organisation, Participation
-from reports.models import ReportJob
+from reports.models import ReportBatch, ReportJob
 from rounds.models import (
     Attendance,
     BenchmarkingGroup,
@@ -54,6 +54,7 @@ def w(django_db_setup, django_db_blocker):
         world.report_org_b1 = _report(
             kind="organisation", round=world.round_b, participation=world.b1
         )
+        world.batch_a = ReportBatch.objects.create(round=world.round_a, language="sv")
         # GA1's meeting is hosted by A1 and has a file; the programme has method material.
         Meeting.objects.filter(pk=world.meeting_ga1.pk).update(host=world.org_a1)
         world.meeting_ga1.refresh_from_db()
@@ -318,6 +319,7 @@ VIEW_PERMISSION = {
     ImprovementWork: "participants.view_improvement_work",
     SelfAssessment: "checklist.view_assessment",
     ReportJob: "reports.view_report",
+    ReportBatch: "reports.manage_reports",
     MeetingMaterial: "rounds.view_meeting_material",
     ProgrammeDocument: "rounds.view_programme_library",
     ChecklistVersion: None,  # the instrument is public; results are guarded
@@ -348,6 +350,18 @@ def test_visible_queryset_agrees_with_the_view_permission(w, model, user_name):
 
     assert visible == permitted
     assert model.objects.exists()
+
+
+@pytest.mark.parametrize("user_name", list(GRANTS))
+def test_a_report_subject_is_answered_as_its_report(w, user_name):
+    """The subject pages ask the policy about the organisation's participation or the group
+    itself; the answer is the one for their report."""
+    user = _user(w, user_name)
+    for perm in ("reports.view_report", "reports.request_report"):
+        assert user.has_perm(perm, w.a1) == user.has_perm(perm, w.report_org_a1)
+        assert user.has_perm(perm, w.ga1) == user.has_perm(perm, w.report_group_ga1)
+        assert user.has_perm(perm, w.ga2) == user.has_perm(perm, w.report_group_ga2)
+        assert user.has_perm(perm, w.b1) == user.has_perm(perm, w.report_org_b1)
 
 
 def test_visible_of_an_unregistered_model_is_an_error(w):

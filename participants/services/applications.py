@@ -190,10 +190,11 @@ def application_decline(*, application: Application, by: User, reason: str) -> A
 
 
 def _notify_application(application: Application, event: str) -> None:
-    from participants.tasks import send_application_notice  # tasks import services
-
     enqueue_on_commit(
-        send_application_notice, application.pk, event, translation.get_language() or "sv"
+        "participants.tasks.send_application_notice",
+        application.pk,
+        event,
+        translation.get_language() or "sv",
     )
 
 

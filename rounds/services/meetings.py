@@ -215,9 +215,7 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     meeting.full_clean()
     meeting.save()
     if moved and meeting.round.status == Round.Status.ACTIVE and meeting.starts_at > timezone.now():
-        from rounds.tasks import send_meeting_moved  # tasks import services
-
-        enqueue_on_commit(send_meeting_moved, meeting.pk, meeting.sequence)
+        enqueue_on_commit("rounds.tasks.send_meeting_moved", meeting.pk, meeting.sequence)
     if changes:
         log_action(
             meeting, actions.MEETING_UPDATED, data={"title": meeting.title, "changes": changes}

@@ -6,8 +6,6 @@ import hashlib
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,8 +14,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 from rounds import archive, elections, selectors, services
 from rounds.forms import ReopenForm, RoundForm
 from rounds.models import Round
@@ -159,7 +157,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with service_call(form=form) as call:
             round_ = services.round_create(
                 name=data["name"],
                 slug=data["slug"],
@@ -177,8 +175,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 # The creator answers for the round unless other project leaders are named.
                 contacts=data["contacts"] or [self.request.user],
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The round is created."))
         warning = elections.leadership_warning(round_.starts_on)
@@ -198,13 +195,12 @@ class RoundUpdateView(RoundMixin, FormView):
         return super().get_context_data(round=self.round, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with service_call(form=form) as call:
             services.round_update(
                 round=self.round,
                 **{name: form.cleaned_data[name] for name in form.fields},
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The round is saved."))
         return redirect("rounds:round_detail", slug=self.round.slug)
@@ -300,7 +296,7 @@ class RoundStatusView(RoundMixin, TemplateView):
 
     def post(self, request, round_slug):
         action = self.action()
-        try:
+        with service_call(request):
             if action == "activate":
                 services.round_activate(round=self.round)
                 messages.success(request, _("The round is active."))
@@ -321,8 +317,6 @@ class RoundStatusView(RoundMixin, TemplateView):
                 messages.success(request, _("The round is reopened."))
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("rounds:round_detail", slug=self.round.slug)
 
 
@@ -333,11 +327,9 @@ class RoundAuditView(RoundMixin, TemplateView):
     template_name = "rounds/audit.html"
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(selectors.round_audit(round=self.round), 100)
-        page_obj = paginator.get_page(self.request.GET.get("page"))
+        page_obj, entries = selectors.round_audit_paged(
+            round=self.round, page_number=self.request.GET.get("page")
+        )
         return super().get_context_data(
-            round=self.round,
-            page_obj=page_obj,
-            entries=selectors.round_audit_page(page_obj.object_list),
-            **kwargs,
+            round=self.round, page_obj=page_obj, entries=entries, **kwargs
         )
