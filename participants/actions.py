@@ -1,6 +1,7 @@
 """How the entries of organisations, their parts in rounds, people, invitations, improvement
 work and applications read in the action log (see `modellkoncept.actions`)."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
@@ -26,6 +27,7 @@ WORK_APPROVAL_WITHDRAWN = "participants.improvement_work.approval_withdrawn"
 APPLICATION_SUBMITTED = "participants.application.submitted"
 APPLICATION_ACCEPTED = "participants.application.accepted"
 APPLICATION_DECLINED = "participants.application.declined"
+PARTICIPATION_FEE_SET = "participants.participation.fee_set"
 
 ORG = "participants.Organisation"
 PERSON = "accounts.User"
@@ -174,8 +176,30 @@ def _application_submitted(entry, names):
     }
 
 
+def _problem_text(code: str, data: dict) -> str:
+    from participants.models import Application, Organisation
+
+    if code == Application.PROBLEM_NO_DECISION:
+        return _("no political decision given")
+    kind = data.get("organisation_kind")
+    label = Organisation.Kind(kind).label if kind in Organisation.Kind.values else "–"
+    return _("a %(kind)s, which the round does not take") % {"kind": label}
+
+
 @action(APPLICATION_ACCEPTED, refs={"organisation": ORG})
 def _application_accepted(entry, names):
+    if entry.data.get("override_reason"):
+        # Accepted although it broke the round's rules: what was overridden, and why.
+        return _(
+            "Expression of interest from %(organisation)s accepted despite: %(problems)s. "
+            "Reason: %(reason)s"
+        ) % {
+            "organisation": names(entry, "organisation"),
+            "problems": "; ".join(
+                _problem_text(code, entry.data) for code in entry.data.get("problems", [])
+            ),
+            "reason": entry.data["override_reason"],
+        }
     return _("Expression of interest from %(organisation)s accepted") % {
         "organisation": names(entry, "organisation")
     }
@@ -183,8 +207,29 @@ def _application_accepted(entry, names):
 
 @action(APPLICATION_DECLINED)
 def _application_declined(entry, names):
+    if entry.data.get("reason"):
+        return _("Expression of interest from %(organisation)s declined: %(reason)s") % {
+            "organisation": entry.data.get("organisation_name", "–"),
+            "reason": entry.data["reason"],
+        }
     return _("Expression of interest from %(organisation)s declined") % {
         "organisation": entry.data.get("organisation_name", "–")
+    }
+
+
+def _fee_text(fee, invoiced) -> str:
+    if fee is None:
+        return _("no fee")
+    amount = _("%(amount)s kr") % {"amount": number_format(fee, force_grouping=True)}
+    return _("%(amount)s, invoiced") % {"amount": amount} if invoiced else amount
+
+
+@action(PARTICIPATION_FEE_SET, refs={"organisation": ORG})
+def _fee_set(entry, names):
+    return _("Fee of %(organisation)s: %(old)s → %(new)s") % {
+        "organisation": names(entry, "organisation"),
+        "old": _fee_text(entry.data.get("old_fee"), entry.data.get("old_invoiced")),
+        "new": _fee_text(entry.data.get("fee"), entry.data.get("invoiced")),
     }
 
 

@@ -72,4 +72,9 @@ urlpatterns = [
         views.ApplicationDecideView.as_view(),
         name="application_decide",
     ),
+    path(
+        "rounds/<slug:round_slug>/fees/",
+        views.ParticipationFeesView.as_view(),
+        name="participation_fees",
+    ),
 ]

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,11 +21,14 @@ from modellkoncept.service_calls import service_call
 from modellkoncept.throttle import throttle_allows
 from participants import library, selectors, services
 from participants.forms import (
+    ApplicationAcceptForm,
+    ApplicationDeclineForm,
     ApplicationForm,
     ApprovalForm,
     ImprovementWorkForm,
     LibraryFilterForm,
     OrganisationForm,
+    ParticipationFeeForm,
     PersonForm,
     PersonInviteForm,
     ProgressNoteForm,
@@ -35,7 +37,6 @@ from participants.forms import (
     WithdrawForm,
 )
 from participants.models import Application, ImprovementWork, Invitation, Participation
-from rounds.models import Round
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -497,8 +498,12 @@ class ApprovalQueueView(PolicyRequiredMixin, TemplateView):
 
 @login_not_required
 def application_rounds(request):
-    """The public page: the rounds open for expressions of interest."""
-    rounds = selectors.rounds_open_for_applications()
+    """The public page: the rounds open for expressions of interest, with the call's dates."""
+    today = timezone.localdate()
+    rounds = [
+        (round_, round_.application_call_closed(today))
+        for round_ in selectors.rounds_open_for_applications()
+    ]
     return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 
@@ -520,9 +525,10 @@ def _application_throttled(request, email: str) -> bool:
 
 @login_not_required
 def application_create(request, round_slug):
-    round_ = get_object_or_404(
-        Round, slug=round_slug, accepts_applications=True, status=Round.Status.PLANNING
-    )
+    round_ = selectors.round_open_for_applications(slug=round_slug)
+    if round_.application_call_closed(timezone.localdate()):
+        # A page that says so, not an error: the link stays in SKR's invitations and newsletters.
+        return render(request, "participants/application_closed.html", {"round": round_})
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -566,60 +572,135 @@ class ApplicationListView(RoundMixin, TemplateView):
         return super().get_context_data(
             round=self.round,
             applications=selectors.applications(round=self.round),
+            call_closed=self.round.application_call_closed(timezone.localdate()),
             **kwargs,
         )
 
 
 class ApplicationDecideView(RoundMixin, TemplateView):
-    """Accept (one click: it can be undone by withdrawing) or decline an application; declining
-    asks first (GET) and says what follows."""
+    """Accept or decline a pending application. Accepting one that meets the round's rules is one
+    click from the list (it can be undone by withdrawing); one that does not (no political
+    decision, or an organisation of a kind the round does not take) needs a reason, asked for on
+    this page beside the problems. Declining asks for the reason the applicant is sent."""
 
     permission_required = "participants.change_participation"
-    template_name = "confirm.html"
+    template_name = "participants/application_decide.html"
+
+    def get_application(self) -> Application:
+        return get_object_or_404(
+            Application.objects.select_related("organisation", "round"),
+            round=self.round,
+            pk=self.kwargs["pk"],
+            status=Application.Status.PENDING,
+        )
 
     def get_context_data(self, **kwargs):
-        application = get_object_or_404(
-            Application, round=self.round, pk=self.kwargs["pk"], status=Application.Status.PENDING
-        )
+        application = kwargs.pop("application", None) or self.get_application()
+        problems = application.acceptance_problems()
         return super().get_context_data(
             round=self.round,
-            heading=_("Decline the application of %(organisation)s")
-            % {"organisation": application.applicant_name},
-            consequences=[
-                _("The application is marked as declined; it cannot be accepted afterwards."),
-                _("%(organisation)s is not enrolled in %(round)s and nobody is invited.")
-                % {"organisation": application.applicant_name, "round": self.round.name},
-                _("%(contact)s, the contact person, is told by e-mail.")
-                % {"contact": f"{application.contact_name} <{application.contact_email}>"},
-            ],
-            fields=[("decision", "decline")],
-            button=_("Decline the application"),
-            cancel_url=reverse(
-                "participants:application_list", kwargs={"round_slug": self.round.slug}
-            ),
+            application=application,
+            problems=problems,
+            accept_form=kwargs.pop("accept_form", None)
+            or ApplicationAcceptForm(problems=problems, prefix="accept"),
+            decline_form=kwargs.pop("decline_form", None)
+            or ApplicationDeclineForm(prefix="decline"),
             **kwargs,
         )
 
     def post(self, request, round_slug, pk):
         application = get_object_or_404(Application, round=self.round, pk=pk)
-        with service_call(request):
-            if request.POST.get("decision") == "accept":
-                services.application_accept(application=application, by=request.user)
-                messages.success(
-                    request,
-                    _("%(organisation)s is enrolled and its people are invited.")
-                    % {"organisation": application.applicant_name},
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            return HttpResponseBadRequest(_("Unknown decision."))
+        if application.status != Application.Status.PENDING:
+            messages.error(request, _("The application has already been decided."))
+            return redirect("participants:application_list", round_slug=self.round.slug)
+        if decision == "accept":
+            form = ApplicationAcceptForm(
+                request.POST, problems=application.acceptance_problems(), prefix="accept"
+            )
+            if not form.is_valid():
+                return self._again(application, accept_form=form)
+            with service_call(form=form) as call:
+                services.application_accept(
+                    application=application,
+                    by=request.user,
+                    override_reason=form.cleaned_data["override_reason"],
                 )
-            elif request.POST.get("decision") == "decline":
-                services.application_decline(application=application, by=request.user)
-                messages.success(
-                    request,
-                    _("The application of %(organisation)s is declined.")
-                    % {"organisation": application.applicant_name},
+            if call.failed:
+                return self._again(application, accept_form=form)
+            messages.success(
+                request,
+                _("%(organisation)s is enrolled and its people are invited.")
+                % {"organisation": application.applicant_name},
+            )
+        else:
+            form = ApplicationDeclineForm(request.POST, prefix="decline")
+            if not form.is_valid():
+                return self._again(application, decline_form=form)
+            with service_call(form=form) as call:
+                services.application_decline(
+                    application=application, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            else:
-                return HttpResponseBadRequest(_("Unknown decision."))
+            if call.failed:
+                return self._again(application, decline_form=form)
+            messages.success(
+                request,
+                _("The application of %(organisation)s is declined.")
+                % {"organisation": application.applicant_name},
+            )
         return redirect("participants:application_list", round_slug=self.round.slug)
+
+    def _again(self, application, **forms):
+        context = self.get_context_data(application=application, **forms)
+        return self.render_to_response(context, status=422)
+
+
+class ParticipationFeesView(RoundMixin, TemplateView):
+    """The fee of each participating organisation and whether it is invoiced, for project
+    leaders only: the fee is differentiated and between SKR and the organisation."""
+
+    permission_required = "participants.change_participation"
+    template_name = "participants/fees.html"
+
+    def get_context_data(self, **kwargs):
+        forms_ = kwargs.pop("forms", None)
+        if forms_ is None:
+            forms_ = [
+                ParticipationFeeForm(participation=participation)
+                for participation in selectors.fee_participations(round=self.round)
+            ]
+        return super().get_context_data(round=self.round, forms=forms_, **kwargs)
+
+    def post(self, request, round_slug):
+        participations = selectors.fee_participations(round=self.round)
+        forms_ = [
+            ParticipationFeeForm(request.POST, participation=participation)
+            for participation in participations
+        ]
+        valid = [form.is_valid() for form in forms_]  # every form, so that each shows its errors
+        if not all(valid):
+            return self.render_to_response(self.get_context_data(forms=forms_), status=422)
+        with service_call(request) as call:
+            changed = services.participation_fees_set(
+                round=self.round,
+                fees={
+                    form.participation.pk: (
+                        form.cleaned_data["fee"],
+                        form.cleaned_data["fee_invoiced"],
+                    )
+                    for form in forms_
+                },
+                by=request.user,
+            )
+        if call.failed:
+            return self.render_to_response(self.get_context_data(forms=forms_), status=422)
+        if changed:
+            messages.success(request, _("The fees are saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("participants:participation_fees", round_slug=self.round.slug)
 
 
 class ParticipationWithdrawView(ParticipationMixin, FormView):

@@ -100,6 +100,11 @@ NOTE = ("Mentorns hemliga råd",)
 HELD_GA1 = ("Lärandeträff 2 GA1",)
 EVALUATION = ("Ett hemligt omdöme",)
 
+# A1's fee (differentiated per organisation) is for SKR's project leaders only: no page or file
+# anyone else may open shows it, in any of the ways a number is written.
+FEE_A1 = 987654
+FEE_MARKERS = ("987654", "987 654", "987\xa0654", "987&nbsp;654", "987,654")
+
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
 
@@ -314,8 +319,11 @@ TARGETS: dict[str, Target] = {
     "participants:application_decide": Target(
         kwargs=lambda w: {"round_slug": w.round_c.slug, "pk": w.application.pk},
         methods=BOTH,
-        data=lambda w: {"decision": "decline"},
+        data=lambda w: {"decision": "decline", "decline-reason": "Matrisens skäl"},
         markers=("Gby",),
+    ),
+    "participants:participation_fees": Target(
+        kwargs=_round, methods=BOTH, markers=ROUND_A_NAME + FEE_MARKERS[:1]
     ),
     # Rounds, groups, meetings.
     "rounds:round_list": Target(markers=ROUND_A_NAME),
@@ -541,6 +549,7 @@ TARGETS: dict[str, Target] = {
     "reports:batch_create": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "reports:round_scores_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:round_scores_xlsx": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
+    "reports:round_fees_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:organisation_reports": Target(
         kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
     ),
@@ -745,6 +754,10 @@ def _extend(w):
         message="",
     )
 
+    participant_services.participation_fees_set(
+        round=w.round_a, fees={w.a1.pk: (FEE_A1, True)}, by=w.leader
+    )
+
     w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
     w.meeting_ga1 = round_services.meeting_update(meeting=w.meeting_ga1, host=w.a1.organisation)
     w.material_ga1 = material.meeting_material_add(
@@ -865,6 +878,9 @@ def test_access(w, key, method, role):
     status = response.status_code
     body = _body(response)
 
+    if role != "leader":
+        shown = [marker for marker in FEE_MARKERS if marker in body]
+        assert not shown, f"{role} on {method} {url} sees A1's fee"
     if allowed:
         if method == "GET":
             assert status in target.get_ok, (

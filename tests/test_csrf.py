@@ -210,12 +210,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             "organisation_name": "Förbundet Syd",
             "contact_name": "Eva Ek",
             "contact_email": "eva@syd.se",
+            "anchoring": "Förbundsstyrelsen beslutade i oktober.",
         },
     ),
     "participants:application_decide": lambda w: (
         "leader",
         reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk]),
-        {"decision": "decline"},
+        {"decision": "decline", "decline-reason": "Omgången är full."},
+    ),
+    "participants:participation_fees": lambda w: (
+        "leader",
+        reverse("participants:participation_fees", args=[w.round_a.slug]),
+        {f"p{w.a1.pk}-fee": "45000", f"p{w.a1.pk}-fee_invoiced": "on"},
     ),
     "rounds:round_create": lambda w: (
         "leader",

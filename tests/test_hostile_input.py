@@ -534,6 +534,8 @@ def _application(w, draw):
         "contact_phone": either(valid("", "08-123 45 67"), hostile_text()),
         "decision_on": either(valid("", "2025-03-01"), hostile_dates()),
         "decision_kind": either(valid("", *Organisation.DecisionKind.values), hostile_text()),
+        "decision_reference": either(valid("", "KF § 12"), hostile_text()),
+        "anchoring": either(valid("Kommunstyrelsen beslutade i oktober."), hostile_text()),
         "willing_to_mentor": boolean(),
         "message": either(valid(""), hostile_text()),
         "leave_empty": either(valid(""), hostile_text()),  # the honeypot
@@ -553,9 +555,32 @@ def _application(w, draw):
     writes=(Application, Participation, Organisation, User, FunctionAssignment, Invitation),
 )
 def _application_decide(w, draw):
-    data = draw(post_data({"decision": either(valid("accept", "decline"), hostile_text())}))
+    data = draw(
+        post_data(
+            {
+                "decision": either(valid("accept", "decline"), hostile_text()),
+                "accept-override_reason": either(valid("", "Beslut väntas."), hostile_text()),
+                "decline-reason": either(valid("", "Omgången är full."), hostile_text()),
+            }
+        )
+    )
     url = reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk])
     return Post(url, data)
+
+
+@form_case(
+    "participation fees",
+    "participants:participation_fees",
+    user="leader",
+    writes=(Participation,),
+)
+def _participation_fees(w, draw):
+    fields = {}
+    for participation in (w.a1, w.a2):
+        fields[f"p{participation.pk}-fee"] = either(valid("", "0", "45000"), hostile_numbers())
+        fields[f"p{participation.pk}-fee_invoiced"] = either(valid("", "on"), hostile_text())
+    url = reverse("participants:participation_fees", args=[w.round_a.slug])
+    return Post(url, draw(post_data(fields)))
 
 
 # checklist
@@ -1985,6 +2010,7 @@ def test_twenty_quick_applications_save_five_and_relay_no_text(
                 "organisation_name": f"Förbund {n}",
                 "contact_name": phishing,
                 "contact_email": f"offer{n}@example.se",
+                "anchoring": phishing,
                 "message": phishing,
             }
             url = reverse("participants:application_create", args=[world.round_a.slug])

@@ -27,6 +27,7 @@ from participants.services.participations import (
     improvement_work_create,
     improvement_work_update,
     participation_add,
+    participation_fees_set,
     participation_withdraw,
     progress_note_add,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "organisation_update",
     "organisations_load",
     "participation_add",
+    "participation_fees_set",
     "participation_withdraw",
     "person_invite",
     "person_update",

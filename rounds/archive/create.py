@@ -204,6 +204,8 @@ def _create(plan: _Plan) -> ImportSummary:
             role=entry.role,
             willing_to_mentor=entry.willing_to_mentor,
             mentor_capacity=entry.mentor_capacity,
+            fee=entry.fee,
+            fee_invoiced=entry.fee_invoiced,
         )
         if entry.group and entry.role == Participation.Role.PARTICIPANT:
             participation.group = groups[entry.group]

@@ -103,6 +103,8 @@ def export_document(round: Round) -> dict:
             "checklist": round_.checklist_version.slug,
             "current_year": round_.current_year,
             "description": round_.description,
+            "application_deadline": _day(round_.application_deadline),
+            "decision_by": _day(round_.decision_by),
         },
         "organisations": [_export_participation(p) for p in participations],
         "groups": [_export_group(g) for g in groups],
@@ -135,6 +137,8 @@ def _export_participation(participation: Participation) -> dict:
     entry["completed_on"] = _day(participation.completed_on)
     entry["willing_to_mentor"] = participation.willing_to_mentor
     entry["mentor_capacity"] = participation.mentor_capacity
+    entry["fee"] = participation.fee
+    entry["fee_invoiced"] = participation.fee_invoiced
     # Municipalities and regions come from the reference list; an organisation outside it
     # carries what is needed to create it elsewhere.
     if organisation.kind == Organisation.Kind.OTHER:

@@ -59,6 +59,14 @@ JOURNEY_PAGES = {
     "rounds:group_list": "the round's groups with their members and mentors",
     "participants:participation_detail": "an organisation in the round (missing strategist)",
     "participants:person_invite": "invite a person",
+    # Journey 1b: the call with its last day, an override and a decline with a reason.
+    "participants:application_rounds#call": "public: the rounds with their call's last day",
+    "participants:application_create#call": "public: the form with the call's dates and costs",
+    "participants:application_list#problems": "expressions of interest, one breaking the rules",
+    "participants:application_decide": "decide on an application: accept with a reason, decline",
+    "participants:application_decide#error": "accepting against the rules without a reason",
+    "participants:application_create#closed": "public: the call is closed after its last day",
+    "participants:participation_fees": "the organisations' fees",
     # Journey 2: the strategist.
     "participants:invitation_accept": "the invitation link: choose a password",
     "home#participant": "a participant's start page",

@@ -39,6 +39,7 @@ from rounds.forms import GroupForm, ReopenForm, RoundForm
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MeetingEvaluation, Round
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
+from tests.conftest import wait_for
 from tests.e2e.conftest import (
     APPLICANTS,
     DEMO_PASSWORD,
@@ -287,6 +288,7 @@ def fill_application(page, ui, applicant) -> None:
     page.get_by_label(ui.field(form, "contact_email")).fill(applicant.contact[1])
     page.get_by_label(ui.field(form, "decision_on")).fill(applicant.decided_on.isoformat())
     page.get_by_label(ui.field(form, "decision_kind")).select_option(label=decision_kind)
+    page.get_by_label(ui.field(form, "anchoring")).fill(applicant.anchoring)
     for prefix in ("politician", "manager", "strategist"):
         person = getattr(applicant, prefix)
         if person:
@@ -296,6 +298,133 @@ def fill_application(page, ui, applicant) -> None:
         page.get_by_label(ui.field(form, "willing_to_mentor")).check()
     if applicant.message:
         page.get_by_label(ui.field(form, "message")).fill(applicant.message)
+
+
+# Journey 1b: the call, as SKR runs it
+
+
+def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, site, ui):
+    """A round's call names its last day and its day of decision on the public form; a
+    municipality without a political decision and a region apply for the municipal round; the
+    project leader accepts the first only with a reason, declines the region with a reason
+    its contact person is sent, and after the last day the form says the call is closed."""
+    leader_account = mentor_pool()
+    today = timezone.localdate()
+    starts, ends = round_period(today)
+    name, slug = round_names(starts, ends)
+    round_services.round_create(
+        name=name,
+        slug=slug,
+        starts_on=starts,
+        ends_on=ends,
+        accepts_applications=True,
+        application_deadline=today + dt.timedelta(days=7),
+        decision_by=today + dt.timedelta(days=14),
+        contacts=[leader_account],
+    )
+    undecided = ESLOV
+    region = ("13", "Region Halland", "anna.berg@regionhalland.se")
+
+    # Eslöv applies without a political decision; Region Halland applies for the municipal round.
+    visitor = journey.person("sokande-eslov")
+    visitor.goto(reverse("participants:application_rounds"))
+    expect(visitor.get_by_text(ui("Last day to apply")).first).to_be_visible()
+    journey.check(visitor, "call")
+    visitor.get_by_role("link", name=ui.exact("Apply for %(round)s", round=name)).click()
+    journey.check(visitor, "call")
+    form = ApplicationForm()
+    visitor.get_by_label(ui.field(form, "organisation")).select_option(label=undecided.name)
+    visitor.get_by_label(ui.field(form, "contact_name")).fill(undecided.contact[0])
+    visitor.get_by_label(ui.field(form, "contact_email")).fill(undecided.contact[1])
+    visitor.get_by_label(ui.field(form, "anchoring")).fill(undecided.anchoring)
+    visitor.get_by_role("button", name=ui.exact("Send the expression of interest")).click()
+    expect(
+        visitor.get_by_role(
+            "heading", level=1, name=ui.exact("Thank you for your expression of interest")
+        )
+    ).to_be_visible()
+    participant_services.application_submit(
+        round=Round.objects.get(slug=slug),
+        organisation=Organisation.objects.get(code=region[0]),
+        contact_name="Anna Berg",
+        contact_email=region[2],
+        decision_on=dt.date(2019, 6, 17),
+        decision_kind=Organisation.DecisionKind.CEMR,
+        anchoring="Regionstyrelsen beslutade i oktober.",
+    )
+
+    # The project leader sees the problems; accepting Eslöv takes a reason.
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, leader_account.email, DEMO_PASSWORD)
+    expect(leader.get_by_role("heading", level=1, name=ui.exact("Rounds"))).to_be_visible()
+    journey.check(leader, "project-leader")
+    leader.goto(reverse("participants:application_list", args=[slug]))
+    journey.check(leader, "problems")
+    eslov_row = leader.get_by_role("row").filter(has_text=undecided.name)
+    eslov_row.get_by_role("link", name=re.compile(ui.escape(ui("Accept with a reason")))).click()
+    journey.check(leader)
+    leader.get_by_role("button", name=ui.exact("Accept anyway")).click()
+    reason_field = leader.get_by_label(re.compile(ui.escape(ui("Why accept it anyway"))))
+    expect(reason_field).to_have_attribute("aria-invalid", "true")
+    journey.check(leader, "error")
+    assert not Participation.objects.filter(round__slug=slug).exists()
+    override = "Fullmäktige fattar beslut i december; kommunledningen står bakom ansökan."
+    reason_field.fill(override)
+    leader.get_by_role("button", name=ui.exact("Accept anyway")).click()
+    expect_message(
+        leader,
+        ui(
+            "%(organisation)s is enrolled and its people are invited.",
+            organisation=undecided.name,
+        ),
+    )
+
+    # The region is declined with a reason, which its contact person is sent.
+    region_row = leader.get_by_role("row").filter(has_text=region[1])
+    region_row.get_by_role("link", name=re.compile(ui.escape(ui("Decline")))).click()
+    decline = "Omgången är för kommuner; välkommen till nästa regionomgång."
+    leader.get_by_label(re.compile(ui.escape(ui("Reason, sent to the applicant")))).fill(decline)
+    leader.get_by_role("button", name=ui.exact("Decline the application")).click()
+    expect_message(
+        leader,
+        ui("The application of %(organisation)s is declined.", organisation=region[1]),
+    )
+    expect(leader.get_by_role("row").filter(has_text=region[1])).to_contain_text(decline)
+    # After the acknowledgement of the application, the decision with its reason.
+    assert wait_for(lambda: [b for _s, b in site.inbox(region[2]) if decline in b])
+
+    # The fee agreed with Eslöv, recorded and marked invoiced.
+    leader.get_by_role("link", name=ui.exact("The fees of the organisations taking part")).click()
+    fee = leader.get_by_label(
+        re.compile(ui.escape(ui("Fee of %(organisation)s (SEK)", organisation=undecided.name)))
+    )
+    fee.fill("38000")
+    leader.get_by_role("checkbox", name=re.compile(ui.escape(undecided.name))).check()
+    leader.get_by_role("button", name=ui.exact("Save the fees")).click()
+    expect_message(leader, ui("The fees are saved."))
+    journey.check(leader)
+
+    # After the last day the public form says the call is closed.
+    round_services.round_update(
+        round=Round.objects.get(slug=slug),
+        application_deadline=today - dt.timedelta(days=1),
+        decision_by=today + dt.timedelta(days=14),
+    )
+    visitor.goto(reverse("participants:application_create", args=[slug]))
+    expect(
+        visitor.get_by_role(
+            "heading", level=1, name=ui.exact("The call for %(round)s is closed", round=name)
+        )
+    ).to_be_visible()
+    journey.check(visitor, "closed")
+
+    eslov = Application.objects.get(round__slug=slug, organisation__code=undecided.code)
+    assert (eslov.status, eslov.decision_reason) == (Application.Status.ACCEPTED, override)
+    declined = Application.objects.get(round__slug=slug, organisation__code=region[0])
+    assert (declined.status, declined.decision_reason) == (Application.Status.DECLINED, decline)
+    fee_row = Participation.objects.get(round__slug=slug, organisation__code=undecided.code)
+    assert (fee_row.fee, fee_row.fee_invoiced) == (38000, True)
+    journey.assert_every_page_checked()
 
 
 # Journey 2
