@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_invitation_revoked_at'),
+        ('participants', '0005_improvement_work_sharing'),
         ('rounds', '0008_meeting_audience_sequence_round_reopen_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
