@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from checklist.models import SelfAssessment
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
@@ -82,7 +84,26 @@ def participation_page(*, participation: Participation, user) -> dict:
         if own.is_project_leader
         else Invitation.objects.none()
     )
-    works = list(participation.improvement_works.select_related("origin_meeting"))
+    # Each list through the policy: a mentor sees what the organisation shares with its group.
+    works = list(
+        visible(ImprovementWork, user)
+        .filter(participation=participation)
+        .select_related("origin_meeting")
+    )
+    group_works = (
+        list(
+            visible(ImprovementWork, user)
+            .filter(
+                participation__group_id=participation.group_id,
+                sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
+            )
+            .exclude(participation=participation)
+            .select_related("participation__organisation")
+            .order_by("participation__organisation__name", "title")
+        )
+        if participation.group_id
+        else []
+    )
     return {
         "participation": participation,
         "people": people_by_function(assignments),
@@ -97,6 +118,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         else [],
         "invitations": list(invitations),
         "works": works,
+        "group_works": group_works,
         "spread": chain_spread(works),
         **{
             name: part(participation=participation, user=user)
@@ -265,8 +287,31 @@ def applications(*, round) -> list:
     )
 
 
-def rounds_open_for_applications() -> QuerySet[Round]:
-    """The rounds that take expressions of interest: being planned, and open for them."""
-    return Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
-        "starts_on"
+def fee_participations(*, round) -> list[Participation]:
+    """The organisations taking part in a round (withdrawn ones too: a fee may have been
+    invoiced before they left), for the project leader's fee page and the exports."""
+    return list(
+        round.participations.filter(role=Participation.Role.PARTICIPANT)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
+
+
+def _contacts() -> Prefetch:
+    """A round's SKR contacts, as the public pages name them."""
+    return Prefetch("contacts", queryset=User.objects.order_by("full_name", "email"))
+
+
+def rounds_open_for_applications() -> QuerySet[Round]:
+    """The rounds that take expressions of interest: being planned, and open for them (the
+    call of one may be over: the page says so), with their SKR contacts."""
+    return (
+        Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING)
+        .prefetch_related(_contacts())
+        .order_by("starts_on")
+    )
+
+
+def round_open_for_applications(*, slug: str) -> Round:
+    """The round of the public form, with its SKR contacts; 404 unless it takes applications."""
+    return get_object_or_404(rounds_open_for_applications(), slug=slug)

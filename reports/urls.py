@@ -19,6 +19,11 @@ urlpatterns = [
         name="round_scores_xlsx",
     ),
     path(
+        "rounds/<slug:round_slug>/fees.csv",
+        views.RoundFeesExportView.as_view(),
+        name="round_fees_csv",
+    ),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/",
         views.OrganisationReportsView.as_view(),
         name="organisation_reports",

@@ -375,9 +375,11 @@ class JobRerunView(JobMixin, View):
         return redirect("reports:round_reports", round_slug=job.round.slug)
 
 
-def _export_response(export, fmt: str, filename: str) -> HttpResponse:
+def _export_response(export, fmt: str, filename: str, fees=None) -> HttpResponse:
     if fmt == "xlsx":
-        response = HttpResponse(exports.scores_xlsx(export), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exports.scores_xlsx(export, fees=fees), content_type=exports.XLSX_CONTENT_TYPE
+        )
     else:
         response = HttpResponse(exports.scores_csv(export), content_type=exports.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -385,7 +387,8 @@ def _export_response(export, fmt: str, filename: str) -> HttpResponse:
 
 
 class RoundScoresExportView(RoundMixin, View):
-    """The round's scores as CSV or Excel, for project leaders."""
+    """The round's scores as CSV or Excel, for project leaders; the workbook has the
+    organisations' fees on a sheet of their own."""
 
     permission_required = "reports.manage_reports"
     http_method_names = ["get"]
@@ -394,7 +397,26 @@ class RoundScoresExportView(RoundMixin, View):
     def get(self, request, *args, **kwargs):
         round_ = self.round
         export = exports.score_export(round=round_)
-        return _export_response(export, self.fmt, exports.export_filename(round_, self.fmt))
+        fees = exports.fee_rows(round=round_) if self.fmt == "xlsx" else None
+        return _export_response(
+            export, self.fmt, exports.export_filename(round_, self.fmt), fees=fees
+        )
+
+
+class RoundFeesExportView(RoundMixin, View):
+    """The organisations' fees as CSV, for project leaders."""
+
+    permission_required = "reports.manage_reports"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            exports.fees_csv(exports.fee_rows(round=self.round)),
+            content_type=exports.CSV_CONTENT_TYPE,
+        )
+        filename = exports.export_filename(self.round, "csv", what="fees")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return _private(response)
 
 
 class OrganisationScoresExportView(ParticipationSubjectMixin, View):

@@ -55,6 +55,8 @@ class RoundForm(forms.ModelForm):
             "checklist_version",
             "description",
             "accepts_applications",
+            "application_deadline",
+            "decision_by",
             "reminder_days",
             "meeting_notice_days",
             "contacts",
@@ -63,12 +65,14 @@ class RoundForm(forms.ModelForm):
             "contacts": forms.CheckboxSelectMultiple,
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "application_deadline": forms.DateInput(attrs={"type": "date"}),
+            "decision_by": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_on", "ends_on"):
+        for name in ("starts_on", "ends_on", "application_deadline", "decision_by"):
             self.fields[name].validators.append(validate_programme_year)
         if self.instance.pk:
             # The address and the instrument are fixed once the round exists (the checklist is

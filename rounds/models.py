@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.models import TimeStampedModel
-from participants.models import REQUIRED_FUNCTIONS, Function
+from participants.models import REQUIRED_FUNCTIONS, Function, Organisation
 
 
 def default_reminder_days() -> list[int]:
@@ -56,6 +56,20 @@ class Round(TimeStampedModel):
         default=False,
         help_text=_("Municipalities, regions and federations can apply for the round."),
     )
+    application_deadline = models.DateField(
+        _("last day to apply"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day of the call for the formal application; the public form closes after it."
+        ),
+    )
+    decision_by = models.DateField(
+        _("decision announced by"),
+        null=True,
+        blank=True,
+        help_text=_("SKR tells the applicants whether they have a place by this day."),
+    )
     reminder_days = models.JSONField(
         _("reminder days"),
         default=default_reminder_days,
@@ -95,6 +109,15 @@ class Round(TimeStampedModel):
                 name="round_ends_after_start",
                 violation_error_message=_("A round cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__isnull=True)
+                | Q(decision_by__isnull=True)
+                | Q(decision_by__gte=F("application_deadline")),
+                name="round_decision_after_deadline",
+                violation_error_message=_(
+                    "The decision cannot be announced before the last day to apply."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +127,14 @@ class Round(TimeStampedModel):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A round cannot end before it starts.")})
+        if (
+            self.application_deadline
+            and self.decision_by
+            and self.decision_by < self.application_deadline
+        ):
+            raise ValidationError(
+                {"decision_by": _("The decision cannot be announced before the last day to apply.")}
+            )
         days = self.reminder_days
         if not isinstance(days, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 60 for d in days
@@ -115,6 +146,21 @@ class Round(TimeStampedModel):
     @property
     def is_open_for_changes(self) -> bool:
         return self.status != self.Status.COMPLETED
+
+    def application_call_closed(self, today) -> bool:
+        """Whether the call for applications is over on `today` (the deadline day itself still
+        takes applications)."""
+        return self.application_deadline is not None and today > self.application_deadline
+
+    def takes_organisation_kind(self, kind: str) -> bool:
+        """Whether an organisation of this kind belongs in the round: a municipal round takes
+        no region and a regional round no municipality. Other organisations (federations of
+        municipalities and the like) and mixed rounds are the project leader's judgement."""
+        excluded = {
+            self.Kind.MUNICIPAL: Organisation.Kind.REGION,
+            self.Kind.REGIONAL: Organisation.Kind.MUNICIPALITY,
+        }.get(self.kind)
+        return kind != excluded
 
 
 class BenchmarkingGroup(TimeStampedModel):

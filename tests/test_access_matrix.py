@@ -84,6 +84,7 @@ GA1_MEMBERS = A1_PEOPLE | {"strategist_a2"}
 GA1_VIEWERS = GA1_MEMBERS | {"mentor_m1"}
 ROUND_A = GA1_VIEWERS | {"strategist_a3", "mentor_m2"}
 MENTORS = LEADER | {"mentor_m1", "mentor_m2"}
+IN_ANY_ROUND = SIGNED_IN - {"outsider"}  # every participant and mentor of any round
 
 # Markers of the target objects: a denied answer must contain none of them.
 ORG_A1 = ("Aby", "Anna Analytiker")
@@ -92,12 +93,20 @@ ROUND_A_NAME = ("Omgång A",)
 MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
+WORK_GROUP = ("Gruppens delade förbättringsarbete",)
+WORK_AWAITING = ("Väntar på godkännande",)
+WORK_LIBRARY = ("Gott exempel i biblioteket",)
 MATERIAL = ("Matrisens underlag",)
 NOTE = ("Mentorns hemliga råd",)
 HELD_GA1 = ("Lärandeträff 2 GA1",)
 EVALUATION = ("Ett hemligt omdöme",)
 RESULT_A1 = ("Aby", "Matrisens hemliga lärdom")
 RESULT_A2 = ("Bby", "Bbys inlämnade lärdom")
+
+# A1's fee (differentiated per organisation) is for SKR's project leaders only: no page or file
+# anyone else may open shows it, in any of the ways a number is written.
+FEE_A1 = 987654
+FEE_MARKERS = ("987654", "987 654", "987\xa0654", "987&nbsp;654", "987,654")
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -233,6 +242,45 @@ TARGETS: dict[str, Target] = {
     "participants:improvement_work": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk}, allowed=A1_PEOPLE, markers=WORK
     ),
+    # By its sharing: with the group (and its mentor); with the programme once approved.
+    "participants:improvement_work#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_GROUP
+    ),
+    "participants:improvement_work#awaiting": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_AWAITING
+    ),
+    "participants:improvement_work#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk}, allowed=IN_ANY_ROUND, markers=WORK_LIBRARY
+    ),
+    "participants:improvement_work_share": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "group"},
+        markers=WORK,
+    ),
+    # The group sees the work, but only the organisation chooses its sharing.
+    "participants:improvement_work_share#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "programme"},
+        markers=WORK_GROUP,
+    ),
+    "participants:improvement_work_approval": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "approve"},
+        markers=WORK_AWAITING,
+    ),
+    "participants:improvement_work_approval#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "withdraw"},
+        markers=WORK_LIBRARY,
+    ),
+    "participants:library": Target(allowed=IN_ANY_ROUND, markers=WORK_LIBRARY),
+    "participants:approval_queue": Target(markers=WORK_AWAITING),
     "participants:improvement_work_update": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk},
         allowed=A1_STRATEGIST,
@@ -288,8 +336,11 @@ TARGETS: dict[str, Target] = {
     "participants:application_decide": Target(
         kwargs=lambda w: {"round_slug": w.round_c.slug, "pk": w.application.pk},
         methods=BOTH,
-        data=lambda w: {"decision": "decline"},
+        data=lambda w: {"decision": "decline", "decline-reason": "Matrisens skäl"},
         markers=("Gby",),
+    ),
+    "participants:participation_fees": Target(
+        kwargs=_round, methods=BOTH, markers=ROUND_A_NAME + FEE_MARKERS[:1]
     ),
     # Rounds, groups, meetings.
     "rounds:round_list": Target(markers=ROUND_A_NAME),
@@ -571,6 +622,7 @@ TARGETS: dict[str, Target] = {
     "reports:batch_create": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "reports:round_scores_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:round_scores_xlsx": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
+    "reports:round_fees_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:organisation_reports": Target(
         kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
     ),
@@ -731,6 +783,18 @@ def _extend(w):
     w.work_a1 = ImprovementWork(participation=w.a1, title=WORK[0])
     w.work_a1.full_clean()
     w.work_a1.save()
+    create = participant_services.improvement_work_create
+    w.work_group_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_GROUP[0]), sharing="group"
+    )
+    w.work_awaiting_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_AWAITING[0]), sharing="programme"
+    )
+    w.work_library_a1 = participant_services.improvement_work_approve(
+        work=participant_services.improvement_work_share(
+            work=create(participation=w.a1, title=WORK_LIBRARY[0]), sharing="programme"
+        )
+    )
 
     invited = UserFactory(email="inbjuden@aby.se", full_name="Ida Inbjuden")
     w.invitation = participant_services.invitation_create(participation=w.a1, person=invited)
@@ -761,6 +825,10 @@ def _extend(w):
         strategist_name="Stella Strateg",
         strategist_email="strateg@gby.se",
         message="",
+    )
+
+    participant_services.participation_fees_set(
+        round=w.round_a, fees={w.a1.pk: (FEE_A1, True)}, by=w.leader
     )
 
     w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
@@ -898,6 +966,9 @@ def test_access(w, key, method, role):
     status = response.status_code
     body = _body(response)
 
+    if role != "leader":
+        shown = [marker for marker in FEE_MARKERS if marker in body]
+        assert not shown, f"{role} on {method} {url} sees A1's fee"
     if allowed:
         if method == "GET":
             assert status in target.get_ok, (

@@ -260,7 +260,9 @@ def test_application_decisions_are_recorded_with_who_decided(world):
     declined = participant_services.application_submit(round=round_c, organisation=hby, **fields)
 
     participant_services.application_accept(application=accepted, by=world.leader)
-    participant_services.application_decline(application=declined, by=world.leader)
+    participant_services.application_decline(
+        application=declined, by=world.leader, reason="Omgången är full."
+    )
 
     accept, decline = (
         _latest("participants.application.accepted"),
@@ -274,7 +276,7 @@ def test_application_decisions_are_recorded_with_who_decided(world):
     assert accept.data["organisation"] == gby.pk
     assert (decline.object_id, decline.user) == (declined.pk, world.leader)
     assert _text(accept) == "Intresseanmälan från Gby godkändes"
-    assert _text(decline) == "Intresseanmälan från Hby avslogs"
+    assert _text(decline) == "Intresseanmälan från Hby avslogs: Omgången är full."
     submitted = _latest("participants.application.submitted")
     assert (submitted.object_id, submitted.user) == (declined.pk, None)
 

@@ -178,6 +178,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("participants:progress_note_add", args=[w.work.pk]),
         {"noted_on": "2026-05-01", "text": "Kartläggningen är klar."},
     ),
+    "participants:improvement_work_share": lambda w: (
+        "strategist_a1",
+        reverse("participants:improvement_work_share", args=[w.work.pk]),
+        {"sharing": "group"},
+    ),
+    "participants:improvement_work_approval": lambda w: (
+        "leader",
+        reverse("participants:improvement_work_approval", args=[w.programme_work.pk]),
+        {"decision": "approve"},
+    ),
     "participants:organisation_update": lambda w: (
         "leader",
         reverse("participants:organisation_update", args=[w.round_a.slug, "9101"]),
@@ -222,12 +232,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             "organisation_name": "Förbundet Syd",
             "contact_name": "Eva Ek",
             "contact_email": "eva@syd.se",
+            "anchoring": "Förbundsstyrelsen beslutade i oktober.",
         },
     ),
     "participants:application_decide": lambda w: (
         "leader",
         reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk]),
-        {"decision": "decline"},
+        {"decision": "decline", "decline-reason": "Omgången är full."},
+    ),
+    "participants:participation_fees": lambda w: (
+        "leader",
+        reverse("participants:participation_fees", args=[w.round_a.slug]),
+        {f"p{w.a1.pk}-fee": "45000", f"p{w.a1.pk}-fee_invoiced": "on"},
     ),
     "rounds:round_create": lambda w: (
         "leader",
@@ -531,6 +547,10 @@ def w(world, settings, tmp_path):
     )
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
+    )
+    world.programme_work = participant_services.improvement_work_share(
+        work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
+        sharing="programme",
     )
     world.round_c = round_services.round_create(
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)

@@ -371,6 +371,7 @@ def _work_fields(w):
         "origin_meeting": either(
             valid("", w.meeting_ga1.pk, w.meeting_ga2.pk, w.meeting_gb.pk), hostile_numbers()
         ),
+        "moments": some_pks(w.round_a.checklist_version.items.all()[:3]),
     }
 
 
@@ -395,6 +396,37 @@ def _work_create(w, draw):
 def _work_edit(w, draw):
     data = draw(post_data(_work_fields(w)))
     return Post(reverse("participants:improvement_work_update", args=[w.work.pk]), data)
+
+
+@form_case(
+    "improvement work sharing",
+    "participants:improvement_work_share",
+    user="strategist_a1",
+    writes=(ImprovementWork,),
+)
+def _work_share(w, draw):
+    data = draw(
+        post_data({"sharing": either(valid(*ImprovementWork.Sharing.values), hostile_text())})
+    )
+    return Post(reverse("participants:improvement_work_share", args=[w.work.pk]), data)
+
+
+@form_case(
+    "improvement work approval",
+    "participants:improvement_work_approval",
+    user="leader",
+    writes=(ImprovementWork,),
+)
+def _work_approval(w, draw):
+    data = draw(
+        post_data(
+            {
+                "decision": either(valid("approve", "withdraw"), hostile_text()),
+                "next": either(valid("queue", ""), hostile_text()),
+            }
+        )
+    )
+    return Post(reverse("participants:improvement_work_approval", args=[w.programme_work.pk]), data)
 
 
 @form_case(
@@ -506,6 +538,8 @@ def _application(w, draw):
         "contact_phone": either(valid("", "08-123 45 67"), hostile_text()),
         "decision_on": either(valid("", "2025-03-01"), hostile_dates()),
         "decision_kind": either(valid("", *Organisation.DecisionKind.values), hostile_text()),
+        "decision_reference": either(valid("", "KF § 12"), hostile_text()),
+        "anchoring": either(valid("Kommunstyrelsen beslutade i oktober."), hostile_text()),
         "willing_to_mentor": boolean(),
         "message": either(valid(""), hostile_text()),
         "leave_empty": either(valid(""), hostile_text()),  # the honeypot
@@ -525,9 +559,32 @@ def _application(w, draw):
     writes=(Application, Participation, Organisation, User, FunctionAssignment, Invitation),
 )
 def _application_decide(w, draw):
-    data = draw(post_data({"decision": either(valid("accept", "decline"), hostile_text())}))
+    data = draw(
+        post_data(
+            {
+                "decision": either(valid("accept", "decline"), hostile_text()),
+                "accept-override_reason": either(valid("", "Beslut väntas."), hostile_text()),
+                "decline-reason": either(valid("", "Omgången är full."), hostile_text()),
+            }
+        )
+    )
     url = reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk])
     return Post(url, data)
+
+
+@form_case(
+    "participation fees",
+    "participants:participation_fees",
+    user="leader",
+    writes=(Participation,),
+)
+def _participation_fees(w, draw):
+    fields = {}
+    for participation in (w.a1, w.a2):
+        fields[f"p{participation.pk}-fee"] = either(valid("", "0", "45000"), hostile_numbers())
+        fields[f"p{participation.pk}-fee_invoiced"] = either(valid("", "on"), hostile_text())
+    url = reverse("participants:participation_fees", args=[w.round_a.slug])
+    return Post(url, draw(post_data(fields)))
 
 
 # checklist
@@ -1496,6 +1553,10 @@ def arena(world, settings, tmp_path):
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
     )
+    world.programme_work = participant_services.improvement_work_share(
+        work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
+        sharing="programme",
+    )
     world.round_c = round_services.round_create(
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)
     )
@@ -1615,6 +1676,8 @@ def _get_pages(w) -> list[tuple[str, str | None]]:
         (reverse("participants:improvement_work_create", args=[slug, "9101"]), "strategist_a1"),
         (reverse("participants:improvement_work", args=[w.work.pk]), "strategist_a1"),
         (reverse("participants:improvement_work_update", args=[w.work.pk]), "strategist_a1"),
+        (reverse("participants:library"), "strategist_b1"),
+        (reverse("participants:approval_queue"), "leader"),
         (reverse("participants:participation_withdraw", args=[slug, "9104"]), "leader"),
         (reverse("participants:invitation_accept", args=[w.token]), None),
         (reverse("participants:application_rounds"), None),
@@ -1710,6 +1773,9 @@ READERS = {
     "new checklist version ?from": ("checklist:version_create", "from"),
     "sign-in ?next": ("accounts:login", "next"),
     "reports ?fragment": ("reports:round_reports", "fragment"),
+    "library ?q": ("participants:library", "q"),
+    "library ?moment": ("participants:library", "moment"),
+    "library ?year": ("participants:library", "year"),
 }
 
 
@@ -2050,6 +2116,7 @@ def test_twenty_quick_applications_save_five_and_relay_no_text(
                 "organisation_name": f"Förbund {n}",
                 "contact_name": phishing,
                 "contact_email": f"offer{n}@example.se",
+                "anchoring": phishing,
                 "message": phishing,
             }
             url = reverse("participants:application_create", args=[world.round_a.slug])

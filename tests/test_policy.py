@@ -2,6 +2,8 @@
 the `world` and every permission, exactly which objects it grants; and the visible-object
 querysets the views fetch through agree with those permissions."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
@@ -79,6 +81,12 @@ def w(django_db_setup, django_db_blocker):
                 submitted_at=conftest.WORLD_DAY,
             )
             setattr(world, f"result_submitted_{name}", report)
+        # A1's work shared with its group, asked for the programme, and approved for it.
+        world.work_group_a1 = _work(world.a1, "Delad med gruppen", sharing="group")
+        world.work_awaiting_a1 = _work(world.a1, "Väntar på godkännande", sharing="programme")
+        world.work_library_a1 = _work(
+            world.a1, "I biblioteket", sharing="programme", approved_on=dt.date(2026, 3, 2)
+        )
         yield world
         transaction.set_rollback(True)
 
@@ -90,8 +98,8 @@ def _report(**fields):
     return job
 
 
-def _work(participation, title):
-    work = ImprovementWork(participation=participation, title=title)
+def _work(participation, title, **fields):
+    work = ImprovementWork(participation=participation, title=title, **fields)
     work.full_clean()
     work.save()
     return work
@@ -110,7 +118,7 @@ OBJECTS = {
     "participations": ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"],
     "organisations": [f"org_{p}" for p in ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"]],
     "assessments": ["draft_a1", "submitted_a2", "submitted_a3"],
-    "works": ["work_a1", "work_a2"],
+    "works": ["work_a1", "work_a2", "work_group_a1", "work_awaiting_a1", "work_library_a1"],
     "reports": [
         "report_org_a1",
         "report_group_ga1",
@@ -138,6 +146,9 @@ PERMISSIONS = {
     "participants.view_organisation": "organisations",
     "participants.view_improvement_work": "works",
     "participants.change_improvement_work": "works",
+    "participants.share_improvement_work": "works",
+    "participants.approve_improvement_work": "works",
+    "participants.view_library": None,
     "checklist.view_assessment": "assessments",
     "checklist.edit_assessment": "assessments",
     "checklist.comment_assessment": "assessments",
@@ -193,7 +204,13 @@ _A1_READER = {
     "rounds.answer_evaluation": {"startup", "meeting_ga1"},
     "participants.view_participation": {"a1"},
     "participants.view_organisation": {"org_a1"},
-    "participants.view_improvement_work": {"work_a1"},
+    "participants.view_improvement_work": {
+        "work_a1",
+        "work_group_a1",
+        "work_awaiting_a1",
+        "work_library_a1",
+    },
+    "participants.view_library": {None},
     # Their own draft, and the submitted assessments of their group.
     "checklist.view_assessment": {"draft_a1", "submitted_a2"},
     "checklist.comment_assessment": {"draft_a1"},
@@ -216,8 +233,19 @@ GRANTS = {
     "strategist_a1": {
         **_A1_READER,
         "checklist.edit_assessment": {"draft_a1"},
-        "participants.change_improvement_work": {"work_a1"},
         "reports.edit_summary": {"a1"},
+        "participants.change_improvement_work": {
+            "work_a1",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.share_improvement_work": {
+            "work_a1",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
         "rounds.edit_result_report": {"result_draft_a1"},
     },
     # Same group as A1: A1's submitted assessments, never its draft, nor its page.
@@ -230,8 +258,16 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga1"},
         "participants.view_participation": {"a2"},
         "participants.view_organisation": {"org_a2"},
-        "participants.view_improvement_work": {"work_a2"},
+        # Its own, and what A1 shares with the group (and the programme).
+        "participants.view_improvement_work": {
+            "work_a2",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.view_library": {None},
         "participants.change_improvement_work": {"work_a2"},
+        "participants.share_improvement_work": {"work_a2"},
         "checklist.view_assessment": {"submitted_a2"},
         "checklist.edit_assessment": {"submitted_a2"},
         "checklist.comment_assessment": {"submitted_a2"},
@@ -253,6 +289,8 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga2"},
         "participants.view_participation": {"a3"},
         "participants.view_organisation": {"org_a3"},
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "checklist.view_assessment": {"submitted_a3"},
         "checklist.edit_assessment": {"submitted_a3"},
         "checklist.comment_assessment": {"submitted_a3"},
@@ -274,6 +312,12 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga1"},
         "rounds.write_mentor_note": {"ga1"},
         "participants.view_participation": {"m1", "a1", "a2"},
+        "participants.view_improvement_work": {
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.view_library": {None},
         "participants.view_organisation": {"org_m1", "org_a1", "org_a2"},
         "checklist.view_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
@@ -289,6 +333,8 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga2"},
         "rounds.write_mentor_note": {"ga2"},
         "participants.view_participation": {"m2", "a3", "a4"},
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "participants.view_organisation": {"org_m2", "org_a3", "org_a4"},
         "checklist.view_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
@@ -304,6 +350,9 @@ GRANTS = {
         "rounds.answer_evaluation": {"meeting_gb"},
         "participants.view_participation": {"b1"},
         "participants.view_organisation": {"org_b1"},
+        # Another round: only what a project leader approved for the whole programme.
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "reports.view_report": {"report_org_b1"},
         "reports.request_report": {"report_org_b1"},
         "reports.edit_summary": {"b1"},

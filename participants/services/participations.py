@@ -137,3 +137,45 @@ def progress_note_add(
         data={"title": work.title, "note": note.pk},
     )
     return note
+
+
+@transaction.atomic
+def participation_fees_set(
+    *, round, fees: dict[int, tuple[int | None, bool]], by: User | None = None
+) -> int:
+    """Record the fee (whole kronor, or None) of each participating organisation of the round
+    and whether it is invoiced, as {participation id: (fee, invoiced)}; logs each change and
+    returns how many changed. The fee is differentiated per organisation (SKR, 2024)."""
+    participations = {
+        p.pk: p
+        for p in Participation.objects.select_for_update()
+        .filter(round=round, role=Participation.Role.PARTICIPANT, pk__in=list(fees))
+        .select_related("organisation")
+    }
+    unknown = set(fees) - set(participations)
+    if unknown:
+        raise DomainError(_("Only the organisations taking part in the round have a fee."))
+    changed = 0
+    for pk, (fee, invoiced) in sorted(fees.items()):
+        participation = participations[pk]
+        if (participation.fee, participation.fee_invoiced) == (fee, invoiced):
+            continue
+        old = (participation.fee, participation.fee_invoiced)
+        participation.fee, participation.fee_invoiced = fee, invoiced
+        participation.full_clean()
+        participation.save(update_fields=["fee", "fee_invoiced", "updated_at"])
+        log_action(
+            participation,
+            actions.PARTICIPATION_FEE_SET,
+            user=by,
+            round_id=participation.round_id,
+            data={
+                "organisation": participation.organisation_id,
+                "old_fee": old[0],
+                "old_invoiced": old[1],
+                "fee": fee,
+                "invoiced": invoiced,
+            },
+        )
+        changed += 1
+    return changed

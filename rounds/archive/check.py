@@ -72,6 +72,15 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
         ends_on = self.date(data.get("ends_on"), json_path(path, "ends_on"))
         if starts_on and ends_on and ends_on < starts_on:
             self.problem(json_path(path, "ends_on"), _("A round cannot end before it starts."))
+        deadline = self.date(
+            data.get("application_deadline"), json_path(path, "application_deadline")
+        )
+        decision_by = self.date(data.get("decision_by"), json_path(path, "decision_by"))
+        if deadline and decision_by and decision_by < deadline:
+            self.problem(
+                json_path(path, "decision_by"),
+                _("The decision cannot be announced before the last day to apply."),
+            )
         self.plan.status = data.get("status", Round.Status.PLANNING)
         self.plan.round = {
             "slug": slug or "",
@@ -81,6 +90,8 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
             "ends_on": ends_on,
             "current_year": data.get("current_year", Round.Year.ONE),
             "description": _as_str(data.get("description")) or "",
+            "application_deadline": deadline,
+            "decision_by": decision_by,
         }
 
     # Organisations and their parts

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from checklist.models import SelfAssessment
 from modellkoncept.jsondoc import json_path
-from participants.models import Organisation, Participation
+from participants.models import ImprovementWork, Organisation, Participation
 from rounds.archive.check_base import _CheckerBase
 from rounds.archive.plan import (
     _as_dict,
@@ -278,6 +278,8 @@ class _MeetingChecks(_CheckerBase):
     # Improvement work
 
     def check_works(self) -> None:
+        checklist = self.plan.checklist
+        items = set(checklist.items.values_list("number", flat=True)) if checklist else None
         for index, entry in enumerate(_as_list(self.document.get("improvement_work"))):
             path, data = json_path("$.improvement_work", index), _as_dict(entry)
             code = _as_str(data.get("organisation"))
@@ -308,9 +310,40 @@ class _MeetingChecks(_CheckerBase):
                 "title": _as_str(data.get("title")) or "",
                 "description": _as_str(data.get("description")) or "",
             }
-            for name in ("phase", "chain_step", "level"):
+            for name in ("phase", "chain_step", "level", "sharing"):
                 if name in data:
                     fields[name] = data[name]
+            if data.get("approved_on") is not None:
+                approved_on = self.date(data["approved_on"], json_path(path, "approved_on"))
+                if approved_on and data.get("sharing") != ImprovementWork.Sharing.PROGRAMME:
+                    self.problem(
+                        json_path(path, "approved_on"),
+                        _("Only work shared with the whole programme can be approved for it."),
+                    )
+                fields["approved_on"] = approved_on
+            moments = []
+            for position, number in enumerate(_as_list(data.get("moments"))):
+                if type(number) is not int:
+                    continue  # the schema says so
+                if items is not None and number not in items:
+                    self.problem(
+                        json_path(path, "moments", position),
+                        _("Item %(number)s is not on the checklist.") % {"number": number},
+                    )
+                elif number in moments:
+                    self.problem(
+                        json_path(path, "moments", position),
+                        _("Item %(number)s is listed twice.") % {"number": number},
+                    )
+                else:
+                    moments.append(number)
             self.plan.works.append(
-                _Work(path=path, organisation=code, fields=fields, meeting=meeting, notes=notes)
+                _Work(
+                    path=path,
+                    organisation=code,
+                    fields=fields,
+                    meeting=meeting,
+                    notes=notes,
+                    moments=moments,
+                )
             )

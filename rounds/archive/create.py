@@ -206,6 +206,8 @@ def _create(plan: _Plan) -> ImportSummary:
             role=entry.role,
             willing_to_mentor=entry.willing_to_mentor,
             mentor_capacity=entry.mentor_capacity,
+            fee=entry.fee,
+            fee_invoiced=entry.fee_invoiced,
         )
         if entry.group and entry.role == Participation.Role.PARTICIPANT:
             participation.group = groups[entry.group]
@@ -347,7 +349,8 @@ def _create(plan: _Plan) -> ImportSummary:
     Answer.objects.bulk_create(answers)
     Answer.history.bulk_history_create(answers)
 
-    works, notes = [], []
+    works, notes, moments = [], [], []
+    items = {item.number: item for item in plan.checklist.items.all()} if plan.checklist else {}
     for entry in plan.works:
         work = ImprovementWork(
             participation=participations[entry.organisation],
@@ -360,8 +363,13 @@ def _create(plan: _Plan) -> ImportSummary:
             progress = ProgressNote(work=work, text=note.text.strip(), noted_on=note.noted_on)
             _valid(progress, note.path)
             notes.append(progress)
+        moments += [(work, items[number]) for number in entry.moments]
     ImprovementWork.objects.bulk_create(works)
     ProgressNote.objects.bulk_create(notes)
+    WorkMoment = ImprovementWork.moments.through
+    WorkMoment.objects.bulk_create(
+        WorkMoment(improvementwork=work, checklistitem=item) for work, item in moments
+    )
     # The result reports name their improvement work, so they come after it (and before the
     # withdrawals and the completion, which they precede in the round).
     create_result_reports(

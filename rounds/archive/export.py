@@ -72,7 +72,7 @@ def export_document(round: Round) -> dict:
     works = (
         ImprovementWork.objects.filter(participation__round=round_)
         .select_related("participation__organisation", "origin_meeting")
-        .prefetch_related("notes")
+        .prefetch_related("notes", "moments")
     )
 
     people: dict[tuple[str, str], dict] = {}
@@ -104,6 +104,8 @@ def export_document(round: Round) -> dict:
             "checklist": round_.checklist_version.slug,
             "current_year": round_.current_year,
             "description": round_.description,
+            "application_deadline": _day(round_.application_deadline),
+            "decision_by": _day(round_.decision_by),
         },
         "organisations": [_export_participation(p) for p in participations],
         "groups": [_export_group(g) for g in groups],
@@ -139,6 +141,8 @@ def _export_participation(participation: Participation) -> dict:
     entry["completed_on"] = _day(participation.completed_on)
     entry["willing_to_mentor"] = participation.willing_to_mentor
     entry["mentor_capacity"] = participation.mentor_capacity
+    entry["fee"] = participation.fee
+    entry["fee_invoiced"] = participation.fee_invoiced
     # Municipalities and regions come from the reference list; an organisation outside it
     # carries what is needed to create it elsewhere.
     if organisation.kind == Organisation.Kind.OTHER:
@@ -241,4 +245,7 @@ def _export_work(work: ImprovementWork) -> dict:
         "level": work.level,
         "meeting": work.origin_meeting.key if work.origin_meeting else None,
         "notes": notes,
+        "sharing": work.sharing,
+        "approved_on": _day(work.approved_on),
+        "moments": sorted(item.number for item in work.moments.all()),
     }

@@ -42,6 +42,8 @@ class _Organisation:
     completed_on: dt.date | None  # None: as the round's status has it
     willing_to_mentor: bool
     mentor_capacity: int
+    fee: int | None
+    fee_invoiced: bool
     county_code: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -113,6 +115,7 @@ class _Work:
     fields: dict
     meeting: str | None
     notes: list[_Note]
+    moments: list[int] = field(default_factory=list)  # item numbers of the round's checklist
 
 
 @dataclass

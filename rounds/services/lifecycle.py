@@ -43,6 +43,8 @@ def round_create(
     reminder_days: list[int] | None = None,
     meeting_notice_days: int | None = None,
     contacts: Iterable = (),
+    application_deadline: date | None = None,
+    decision_by: date | None = None,
 ) -> Round:
     """Create a round in planning. Reminders and meeting notice take the model's defaults
     unless given (an empty list of reminder days means no reminders). `contacts` are the
@@ -59,6 +61,8 @@ def round_create(
         current_year=current_year,
         description=description,
         accepts_applications=accepts_applications,
+        application_deadline=application_deadline,
+        decision_by=decision_by,
     )
     if reminder_days is not None:
         round_.reminder_days = reminder_days
@@ -170,6 +174,8 @@ ROUND_FIELDS = (
     "current_year",
     "description",
     "accepts_applications",
+    "application_deadline",
+    "decision_by",
     "reminder_days",
     "meeting_notice_days",
     "contacts",

@@ -168,6 +168,8 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 current_year=data["current_year"],
                 description=data["description"],
                 accepts_applications=data["accepts_applications"],
+                application_deadline=data["application_deadline"],
+                decision_by=data["decision_by"],
                 reminder_days=data["reminder_days"],
                 meeting_notice_days=data["meeting_notice_days"],
                 # The creator answers for the round unless other project leaders are named.

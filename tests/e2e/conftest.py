@@ -443,6 +443,7 @@ class Applicant:
     decision_kind: str
     willing_to_mentor: bool
     message: str = ""
+    anchoring: str = "Kommunstyrelsen beslutade i oktober att kommunen ansöker."
 
 
 APPLICANTS = (
@@ -503,7 +504,8 @@ def round_names(starts: dt.date, ends: dt.date) -> tuple[str, str]:
 
 def mentor_pool() -> User:
     """The reference organisations, SKR's project leader, and the demo's completed round
-    2021–2022, whose willing participants (Kristianstad, Malmö, …) may mentor new groups."""
+    2019–2020, whose willing participants (Olofström, Östra Göinge, Örnsköldsvik) may mentor
+    new groups."""
     participant_services.organisations_load()
     builder = demo._Builder({o.code: o for o in Organisation.objects.all()})
     leader = builder.person(demo.PROJECT_LEADER_NAME, is_project_leader=True)

@@ -29,7 +29,7 @@ from playwright.sync_api import expect
 from checklist import services as checklist_services
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from participants import services as participant_services
-from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm
+from participants.forms import ApplicationForm, PersonInviteForm, SetPasswordForm, SharingForm
 from participants.models import Application, FunctionAssignment, Organisation, Participation
 from reports import services as report_services
 from reports.models import ReportJob
@@ -46,6 +46,7 @@ from rounds.models import (
 )
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
+from tests.conftest import wait_for
 from tests.e2e.conftest import (
     APPLICANTS,
     DEMO_PASSWORD,
@@ -294,6 +295,7 @@ def fill_application(page, ui, applicant) -> None:
     page.get_by_label(ui.field(form, "contact_email")).fill(applicant.contact[1])
     page.get_by_label(ui.field(form, "decision_on")).fill(applicant.decided_on.isoformat())
     page.get_by_label(ui.field(form, "decision_kind")).select_option(label=decision_kind)
+    page.get_by_label(ui.field(form, "anchoring")).fill(applicant.anchoring)
     for prefix in ("politician", "manager", "strategist"):
         person = getattr(applicant, prefix)
         if person:
@@ -303,6 +305,133 @@ def fill_application(page, ui, applicant) -> None:
         page.get_by_label(ui.field(form, "willing_to_mentor")).check()
     if applicant.message:
         page.get_by_label(ui.field(form, "message")).fill(applicant.message)
+
+
+# Journey 1b: the call, as SKR runs it
+
+
+def test_the_call_closes_and_the_project_leader_decides_with_reasons(journey, site, ui):
+    """A round's call names its last day and its day of decision on the public form; a
+    municipality without a political decision and a region apply for the municipal round; the
+    project leader accepts the first only with a reason, declines the region with a reason
+    its contact person is sent, and after the last day the form says the call is closed."""
+    leader_account = mentor_pool()
+    today = timezone.localdate()
+    starts, ends = round_period(today)
+    name, slug = round_names(starts, ends)
+    round_services.round_create(
+        name=name,
+        slug=slug,
+        starts_on=starts,
+        ends_on=ends,
+        accepts_applications=True,
+        application_deadline=today + dt.timedelta(days=7),
+        decision_by=today + dt.timedelta(days=14),
+        contacts=[leader_account],
+    )
+    undecided = ESLOV
+    region = ("13", "Region Halland", "anna.berg@regionhalland.se")
+
+    # Eslöv applies without a political decision; Region Halland applies for the municipal round.
+    visitor = journey.person("sokande-eslov")
+    visitor.goto(reverse("participants:application_rounds"))
+    expect(visitor.get_by_text(ui("Last day to apply")).first).to_be_visible()
+    journey.check(visitor, "call")
+    visitor.get_by_role("link", name=ui.exact("Apply for %(round)s", round=name)).click()
+    journey.check(visitor, "call")
+    form = ApplicationForm()
+    visitor.get_by_label(ui.field(form, "organisation")).select_option(label=undecided.name)
+    visitor.get_by_label(ui.field(form, "contact_name")).fill(undecided.contact[0])
+    visitor.get_by_label(ui.field(form, "contact_email")).fill(undecided.contact[1])
+    visitor.get_by_label(ui.field(form, "anchoring")).fill(undecided.anchoring)
+    visitor.get_by_role("button", name=ui.exact("Send the expression of interest")).click()
+    expect(
+        visitor.get_by_role(
+            "heading", level=1, name=ui.exact("Thank you for your expression of interest")
+        )
+    ).to_be_visible()
+    participant_services.application_submit(
+        round=Round.objects.get(slug=slug),
+        organisation=Organisation.objects.get(code=region[0]),
+        contact_name="Anna Berg",
+        contact_email=region[2],
+        decision_on=dt.date(2019, 6, 17),
+        decision_kind=Organisation.DecisionKind.CEMR,
+        anchoring="Regionstyrelsen beslutade i oktober.",
+    )
+
+    # The project leader sees the problems; accepting Eslöv takes a reason.
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, leader_account.email, DEMO_PASSWORD)
+    expect(leader.get_by_role("heading", level=1, name=ui.exact("Rounds"))).to_be_visible()
+    journey.check(leader, "project-leader")
+    leader.goto(reverse("participants:application_list", args=[slug]))
+    journey.check(leader, "problems")
+    eslov_row = leader.get_by_role("row").filter(has_text=undecided.name)
+    eslov_row.get_by_role("link", name=re.compile(ui.escape(ui("Accept with a reason")))).click()
+    journey.check(leader)
+    leader.get_by_role("button", name=ui.exact("Accept anyway")).click()
+    reason_field = leader.get_by_label(re.compile(ui.escape(ui("Why accept it anyway"))))
+    expect(reason_field).to_have_attribute("aria-invalid", "true")
+    journey.check(leader, "error")
+    assert not Participation.objects.filter(round__slug=slug).exists()
+    override = "Fullmäktige fattar beslut i december; kommunledningen står bakom ansökan."
+    reason_field.fill(override)
+    leader.get_by_role("button", name=ui.exact("Accept anyway")).click()
+    expect_message(
+        leader,
+        ui(
+            "%(organisation)s is enrolled and its people are invited.",
+            organisation=undecided.name,
+        ),
+    )
+
+    # The region is declined with a reason, which its contact person is sent.
+    region_row = leader.get_by_role("row").filter(has_text=region[1])
+    region_row.get_by_role("link", name=re.compile(ui.escape(ui("Decline")))).click()
+    decline = "Omgången är för kommuner; välkommen till nästa regionomgång."
+    leader.get_by_label(re.compile(ui.escape(ui("Reason, sent to the applicant")))).fill(decline)
+    leader.get_by_role("button", name=ui.exact("Decline the application")).click()
+    expect_message(
+        leader,
+        ui("The application of %(organisation)s is declined.", organisation=region[1]),
+    )
+    expect(leader.get_by_role("row").filter(has_text=region[1])).to_contain_text(decline)
+    # After the acknowledgement of the application, the decision with its reason.
+    assert wait_for(lambda: [b for _s, b in site.inbox(region[2]) if decline in b])
+
+    # The fee agreed with Eslöv, recorded and marked invoiced.
+    leader.get_by_role("link", name=ui.exact("The fees of the organisations taking part")).click()
+    fee = leader.get_by_label(
+        re.compile(ui.escape(ui("Fee of %(organisation)s (SEK)", organisation=undecided.name)))
+    )
+    fee.fill("38000")
+    leader.get_by_role("checkbox", name=re.compile(ui.escape(undecided.name))).check()
+    leader.get_by_role("button", name=ui.exact("Save the fees")).click()
+    expect_message(leader, ui("The fees are saved."))
+    journey.check(leader)
+
+    # After the last day the public form says the call is closed.
+    round_services.round_update(
+        round=Round.objects.get(slug=slug),
+        application_deadline=today - dt.timedelta(days=1),
+        decision_by=today + dt.timedelta(days=14),
+    )
+    visitor.goto(reverse("participants:application_create", args=[slug]))
+    expect(
+        visitor.get_by_role(
+            "heading", level=1, name=ui.exact("The call for %(round)s is closed", round=name)
+        )
+    ).to_be_visible()
+    journey.check(visitor, "closed")
+
+    eslov = Application.objects.get(round__slug=slug, organisation__code=undecided.code)
+    assert (eslov.status, eslov.decision_reason) == (Application.Status.ACCEPTED, override)
+    declined = Application.objects.get(round__slug=slug, organisation__code=region[0])
+    assert (declined.status, declined.decision_reason) == (Application.Status.DECLINED, decline)
+    fee_row = Participation.objects.get(round__slug=slug, organisation__code=undecided.code)
+    assert (fee_row.fee, fee_row.fee_invoiced) == (38000, True)
+    journey.assert_every_page_checked()
 
 
 # Journey 2
@@ -1062,3 +1191,142 @@ def test_a_submitted_self_assessment_stays_read_only_until_reopened(journey, sit
         None,
         reason,
     )
+
+
+# Journey 7: improvement work shared with the group, and a good example for the programme
+
+
+def test_work_shared_with_the_group_and_approved_for_the_programme_is_found_by_searching(
+    journey, site, ui
+):
+    programme = programme_set_up(invitations=False)
+    lund = programme.participations[LUND.name]
+    for_group = participant_services.improvement_work_create(
+        participation=lund,
+        title="Könsuppdelad statistik i årsredovisningen",
+        description="Alla nyckeltal redovisas för kvinnor och män.",
+        chain_step="product",
+    )
+    example = participant_services.improvement_work_create(
+        participation=lund,
+        title="Jämställdhetsanalys av hemtjänsten",
+        description="Beviljade timmar jämförs för kvinnor och män med samma behov.",
+        chain_step="way_of_working",
+    )
+    participant_services.progress_note_add(
+        work=example, text="Skillnaden i beviljade timmar halverades under året."
+    )
+    sharing_field = ui.field(SharingForm, "sharing")
+
+    # Lund's strategist shares one work with the group and asks for the other to be shared
+    # with the whole programme.
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, programme.strategist.email, NEW_PASSWORD)
+    journey.check(strategist, "participant")
+    strategist.get_by_role("link", name=ui.text(LUND.name)).first.click()
+    journey.check(strategist, "works")
+    strategist.get_by_role("link", name=ui.text(for_group.title)).click()
+    journey.check(strategist)
+    strategist.get_by_role("group", name=sharing_field).get_by_role(
+        "radio", name=ui.exact("the benchmarking group and its mentors")
+    ).check()
+    strategist.get_by_role("button", name=ui.exact("Save sharing")).click()
+    expect_message(
+        strategist,
+        ui(
+            "The work is shared with %(sharing)s.",
+            sharing=ui("the benchmarking group and its mentors"),
+        ),
+    )
+    journey.check(strategist, "shared")
+    strategist.get_by_role("navigation", name=ui.exact("Breadcrumbs")).get_by_role(
+        "link", name=ui.text(LUND.name)
+    ).click()
+    strategist.get_by_role("link", name=ui.text(example.title)).click()
+    strategist.get_by_role("group", name=sharing_field).get_by_role(
+        "radio", name=ui.exact("the whole programme (after approval)")
+    ).check()
+    strategist.get_by_role("button", name=ui.exact("Save sharing")).click()
+    expect_message(
+        strategist,
+        ui(
+            "The work is shared with its group now, and with the whole programme "
+            "once a project leader approves it."
+        ),
+    )
+    expect(strategist.get_by_text(ui("awaiting approval"))).to_be_visible()
+    journey.check(strategist, "awaiting")
+
+    # Eslöv's strategist, in the same group, finds both on Eslöv's own page.
+    peer = journey.person("kollega")
+    sign_in(journey, peer, ui, programme.peer.email, NEW_PASSWORD)
+    peer.get_by_role("link", name=ui.text(ESLOV.name)).first.click()
+    shared = peer.get_by_role("region", name=ui.exact("Improvement work shared in the group"))
+    expect(shared.get_by_role("link", name=ui.text(for_group.title))).to_be_visible()
+    journey.check(peer, "group-works")
+    shared.get_by_role("link", name=ui.text(for_group.title)).click()
+    expect(peer.get_by_role("button", name=ui.exact("Save sharing"))).to_have_count(0)
+    journey.check(peer, "peer")
+
+    # The project leader approves the example for the programme from the queue.
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, programme.leader.email, DEMO_PASSWORD)
+    leader.get_by_role("navigation", name=ui.exact("Main")).get_by_role(
+        "link", name=ui.exact("Good examples")
+    ).click()
+    expect(
+        leader.get_by_text(ui("No improvement work has been approved for the programme yet."))
+    ).to_be_visible()
+    journey.check(leader, "empty")
+    leader.get_by_role("link", name=ui.exact("Work awaiting approval")).click()
+    journey.check(leader)
+    leader.get_by_role("button", name=ui.starts("Approve for the programme")).click()
+    expect_message(
+        leader,
+        ui(
+            "%(title)s is approved: every participant and mentor of the programme "
+            "can find it in the library.",
+            title=example.title,
+        ),
+    )
+    expect(leader.get_by_text(ui("No improvement work awaits approval."))).to_be_visible()
+    journey.check(leader, "approved")
+
+    # A strategist of the earlier round, in no group with Lund, finds it by searching in Swedish.
+    earlier = (
+        FunctionAssignment.objects.filter(
+            function="strateg",
+            participation__role=Participation.Role.PARTICIPANT,
+            participation__round__status=Round.Status.COMPLETED,
+        )
+        .exclude(participation__organisation=programme.mentor)
+        .select_related("person")
+        .first()
+        .person
+    )
+    reader = journey.person("läsare")
+    sign_in(journey, reader, ui, earlier.email, DEMO_PASSWORD)
+    reader.get_by_role("navigation", name=ui.exact("Main")).get_by_role(
+        "link", name=ui.exact("Good examples")
+    ).click()
+    expect(reader.get_by_role("link", name=ui.text(example.title))).to_be_visible()
+    expect(reader.get_by_role("link", name=ui.text(for_group.title))).to_have_count(0)
+    journey.check(reader)
+    reader.get_by_role("textbox", name=ui.exact("Search")).fill("jämställdhetsanalyser")
+    reader.get_by_role("button", name=ui.exact("Search")).click()
+    expect(reader.get_by_role("status")).to_contain_text(
+        ui.plural(
+            "%(counter)s improvement work found.",
+            "%(counter)s improvement works found.",
+            1,
+            counter=1,
+        )
+    )
+    journey.check(reader, "search")
+    reader.get_by_role("link", name=ui.text(example.title)).click()
+    expect(
+        reader.get_by_text("Skillnaden i beviljade timmar halverades under året.")
+    ).to_be_visible()
+    expect(reader.get_by_role("button", name=ui.exact("Save sharing"))).to_have_count(0)
+    journey.check(reader, "library")
+    journey.assert_every_page_checked()
