@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0004_invitation_revoked_at'),
-        ('rounds', '0008_meeting_audience_sequence_round_reopen_reason'),
+        ('rounds', '0009_round_application_deadline_and_decision_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
