@@ -479,7 +479,7 @@ ACTIVE_IMPROVEMENT_WORKS = (
 ACTIVE_RESULT_REPORTS_DUE = {1: date(2026, 8, 31), 2: date(2027, 5, 31)}
 ACTIVE_RESULT_REPORTS = (
     (
-        "1080",
+        "1081",
         "Sara Lindgren",
         "Att jämställdhetsperspektivet syns i styrningen av äldreomsorgen.",
         "En styrgrupp med kommundirektören och socialchefen; kommunstyrelsen beslutade om "
