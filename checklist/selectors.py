@@ -62,6 +62,7 @@ class AssessmentPage:
     may_edit: bool
     may_comment: bool
     may_reopen: bool = False
+    version: object = None  # the checklist version of the assessment's level
     # A reopened assessment read by someone outside its organisation: the version last
     # submitted, not the changes under way.
     shows_submitted_version: bool = False
@@ -78,15 +79,18 @@ def assessment_for_page(*, pk: int):
         "meeting__round",
         "participation__organisation",
         "participation__round__checklist_version",
+        "participation__round__committee_checklist_version",
         "submitted_by",
     ).filter(pk=pk)
 
 
 def previous_submitted(assessment: SelfAssessment) -> SelfAssessment | None:
-    """The organisation's last submitted assessment before this one's meeting."""
+    """The organisation's last submitted assessment at the same level (so with the same
+    checklist) before this one's meeting."""
     return (
         SelfAssessment.objects.filter(
             participation_id=assessment.participation_id,
+            level=assessment.level,
             status=SelfAssessment.Status.SUBMITTED,
             meeting__starts_at__lt=assessment.meeting.starts_at,
         )
@@ -127,7 +131,7 @@ class AssessmentForm:
 def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     """The items and scale of the assessment's checklist, for reading a save (two queries);
     an autosave needs no more of the page."""
-    version_id = assessment.participation.round.checklist_version_id
+    version_id = assessment.participation.round.checklist_id_for(assessment.level)
     return AssessmentForm(
         items=list(ChecklistItem.objects.filter(version_id=version_id).order_by("number")),
         scale_steps=list(ScaleStep.objects.filter(version_id=version_id)),
@@ -162,7 +166,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
         # What the commenter does for the organisation: "politician", "manager" …
         remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
-    version = assessment.participation.round.checklist_version
+    version = assessment.checklist_version
     return AssessmentPage(
         assessment=assessment,
         rows=[
@@ -175,6 +179,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             for answer in answers
         ],
         scale_steps=list(ScaleStep.objects.filter(version=version)),
+        version=version,
         previous=previous,
         general_remarks=by_item.get(None, []),
         may_edit=user.has_perm("checklist.edit_assessment", assessment)

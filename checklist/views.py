@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -317,9 +317,17 @@ def _opens_later(meeting):
 
 class AssessmentStartView(PolicyRequiredMixin, View):
     """The way into an organisation's assessment before a meeting: open it if it exists,
-    otherwise (for its strategists) create the draft."""
+    otherwise (for its strategists) create the draft. `?level=committee` (a form field when
+    posting) asks for the committee/department level's, where year two has it due."""
 
     permission_required = "participants.view_participation"
+
+    def level(self, meeting):
+        level = self.request.POST.get("level") or self.request.GET.get("level")
+        level = level or ChecklistVersion.Level.ORGANISATION
+        if level not in meeting.assessment_levels:
+            raise Http404  # no such assessment is due: as for a meeting without one
+        return level
 
     def fetch_policy_object(self):
         return participation_for(
@@ -328,7 +336,9 @@ class AssessmentStartView(PolicyRequiredMixin, View):
 
     def meeting(self, participation):
         return get_visible_object_or_404(
-            Meeting.objects.filter(round_id=participation.round_id, assessment_due=True),
+            Meeting.objects.filter(
+                round_id=participation.round_id, assessment_due=True
+            ).select_related("round"),
             self.request.user,
             pk=self.kwargs["meeting_pk"],
         )
@@ -336,10 +346,11 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def get(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         # Through the policy: a mentor must not learn from a redirect that a draft exists.
         existing = (
             visible(SelfAssessment, request.user)
-            .filter(participation=participation, meeting=meeting)
+            .filter(participation=participation, meeting=meeting, level=level)
             .first()
         )
         if existing is not None:
@@ -350,6 +361,8 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             {
                 "participation": participation,
                 "meeting": meeting,
+                "level": level,
+                "level_label": ChecklistVersion.Level(level).label,
                 "may_start": request.user.has_perm(
                     "checklist.edit_assessment",
                     SelfAssessment(participation=participation, meeting=meeting),
@@ -362,6 +375,7 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def post(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         require(
             request.user,
             "checklist.edit_assessment",
@@ -376,7 +390,7 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             return redirect(request.path)
         try:
             assessment = services.assessment_start(
-                participation=participation, meeting=meeting, by=request.user
+                participation=participation, meeting=meeting, by=request.user, level=level
             )
         except DomainError as error:
             messages.error(request, " ".join(error.messages))
