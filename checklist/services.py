@@ -42,7 +42,7 @@ def _check_level_due(*, participation, meeting, level: str) -> ChecklistVersion:
         raise DomainError(_("Choose the organisation-wide or the committee/department level."))
     if level not in meeting.assessment_levels:
         raise DomainError(
-            _("No self-assessment at %(level)s level is due before %(meeting)s.")
+            _("No self-assessment at the %(level)s level is due before %(meeting)s.")
             % {"level": ChecklistVersion.Level(level).label, "meeting": meeting}
         )
     return participation.round.checklist_for(level)
