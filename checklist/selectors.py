@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from checklist.charts import Series, line_chart, paired_bar_chart
-from checklist.models import Answer, AssessmentComment, ChecklistItem, ScaleStep, SelfAssessment
+from checklist.models import (
+    Answer,
+    AssessmentComment,
+    ChecklistItem,
+    ChecklistVersion,
+    ScaleStep,
+    SelfAssessment,
+)
 from checklist.statistics import (
     OrganisationScores,
     assessment_points,
@@ -270,7 +277,9 @@ def _may_see_round_of(user, current, other) -> bool:
     )
 
 
-def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
+def organisation_history(
+    *, participation, user=_ALL_ROUNDS, level: str = ChecklistVersion.Level.ORGANISATION
+) -> list[RoundHistory]:
     """The organisation's scores over every assessment of the round, its movement from the
     first to the latest, and earlier rounds it took part in with the same checklist version.
 
@@ -281,16 +290,30 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
     sees this round only. Without `user`, every round: for the organisation report, which only
     the organisation's own people and project leaders may read (`reports.rules`).
 
+    `level` chooses the assessments of one level (organisation-wide by default, or
+    committee/department) and that level's checklist version: the levels are never mixed.
+
     Four queries, however many rounds the organisation has taken part in."""
-    version_id = participation.round.checklist_version_id
+    committee = level == ChecklistVersion.Level.COMMITTEE
+    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
+    version_id = participation.round.checklist_id_for(level)
+    if version_id is None:
+        return []
+    same_version = (
+        {"round__committee_checklist_version_id": version_id}
+        if committee
+        else {"round__checklist_version_id": version_id}
+    )
     rounds = list(
         Participation.objects.filter(
             organisation_id=participation.organisation_id,
             role=Participation.Role.PARTICIPANT,
-            round__checklist_version_id=version_id,
             round__starts_on__lte=participation.round.starts_on,
+            **same_version,
         )
-        .select_related("round__checklist_version", "organisation")
+        .select_related(
+            "round__checklist_version", "round__committee_checklist_version", "organisation"
+        )
         .order_by("-round__starts_on")
     )
     if user is not _ALL_ROUNDS:
@@ -303,13 +326,17 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
         schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))
     meetings_by_round = defaultdict(list)
     for meeting in Meeting.objects.filter(schedules, assessment_due=True).only(
-        "id", "round_id", "starts_at", "group_id", "assessment_due", "title"
+        "id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year"
     ):
         meetings_by_round[meeting.round_id].append(meeting)
     point_of_meeting = {}  # participation id → meeting id → point
     for own in rounds:
-        point_of_meeting.update(assessment_points([own], meetings_by_round[own.round_id]))
-    scores_by_participation = submitted_scores(rounds, points=point_of_meeting, items=items)
+        point_of_meeting.update(
+            assessment_points([own], meetings_by_round[own.round_id], level=level)
+        )
+    scores_by_participation = submitted_scores(
+        rounds, points=point_of_meeting, items=items, level=level
+    )
     titles = {m.pk: m.title for meetings in meetings_by_round.values() for m in meetings}
     result = []
     for own in rounds:
@@ -318,7 +345,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             continue
         points = sorted(org.points)
         by_point = {point: titles[mid] for mid, point in point_of_meeting[own.pk].items()}
-        version = own.round.checklist_version
+        version = own.round.checklist_for(level)
         labels = [gettext("Assessment %(point)s") % {"point": p} for p in points]
         chart_totals = line_chart(
             title=gettext("Total score per assessment"),
@@ -328,7 +355,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             series=[Series(org.name, [org.total(p) for p in points])],
             y_min=version.scale_min * len(items),
             y_max=version.scale_max * len(items),
-            key=f"totals-{own.pk}",
+            key=f"totals-{own.pk}{suffix}",
         )
         first, latest = points[0], points[-1]
         chart_items = None
@@ -344,7 +371,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
                 latest_label=gettext("Latest (assessment %(point)s)") % {"point": latest},
                 scale_min=version.scale_min,
                 scale_max=version.scale_max,
-                key=f"items-{own.pk}",
+                key=f"items-{own.pk}{suffix}",
             )
             item_movement = [
                 (

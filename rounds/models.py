@@ -178,8 +178,9 @@ class Round(TimeStampedModel):
 
     @property
     def default_level(self) -> str:
-        """The level new improvement work starts at: the committee level in year two."""
-        return LEVEL_COMMITTEE if self.works_at_committee_level else LEVEL_ORGANISATION
+        """The level new improvement work starts at: year two's work is near the services,
+        at committee/department level (seed 001); year one's is organisation-wide."""
+        return LEVEL_COMMITTEE if self.current_year == self.Year.TWO else LEVEL_ORGANISATION
 
 
 class BenchmarkingGroup(TimeStampedModel):
