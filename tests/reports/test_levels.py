@@ -70,7 +70,7 @@ def test_the_round_report_gives_each_level_its_figures(assessed):
     committee = context["committee"]
     assert committee["summary"].totals == {"9801": 40, "9802": 30}
     assert [mean.number for mean, _first in committee["rows"]] == list(range(1, 11))
-    assert committee["rows"][0][0].display == "3.5"
+    assert committee["rows"][0][0].display == "3,5"
 
     html = _html(job(kind=ReportJob.Kind.ROUND, round=w.round))
     section = html[html.index("Self-assessments at committee/department level") :]
