@@ -625,7 +625,8 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
 
 
 class RoundChecklistView(RoundMixin, View):
-    """Choose the checklist version a round uses, before any assessment is made with it."""
+    """Choose the checklist version a round uses at a level (`level`: organisation, the
+    default, or committee), before any assessment is made with it at that level."""
 
     permission_required = "rounds.change_round"
     http_method_names = ["post"]
@@ -637,7 +638,9 @@ class RoundChecklistView(RoundMixin, View):
         else:
             try:
                 services.round_choose_checklist(
-                    round=self.round, version=form.cleaned_data["version"]
+                    round=self.round,
+                    version=form.cleaned_data["version"],
+                    level=form.cleaned_data["level"],
                 )
             except DomainError as error:
                 messages.error(request, " ".join(error.messages))
