@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.selectors import organisation_history
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
@@ -93,6 +93,12 @@ def participation_page(*, participation: Participation, user) -> dict:
         "works": works,
         "spread": chain_spread(works),
         "histories": organisation_history(participation=participation, user=user),
+        # Year two's committee/department level, with its own checklist, apart.
+        "committee_histories": organisation_history(
+            participation=participation, user=user, level=ChecklistVersion.Level.COMMITTEE
+        )
+        if participation.round.committee_checklist_version_id
+        else [],
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),

@@ -8,7 +8,7 @@ from django.utils import translation
 from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.models import LogEntry
 from tests.accounts.factories import ProjectLeaderFactory
-from tests.checklist.levels import two_level_round
+from tests.checklist.levels import submit, two_level_round
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,24 @@ def test_an_organisation_wide_version_is_refused_as_the_committee_checklist(clie
     )
     w.round.refresh_from_db()
     assert w.round.committee_checklist_version == w.committee_version
+
+
+def test_the_organisations_page_shows_each_levels_history_apart(client, w):
+    submit(w.p1, w.year_two, dict.fromkeys(range(1, 11), 2))
+    submit(w.p1, w.year_two, dict.fromkeys(range(1, 11), 4), level=COMMITTEE)
+    client.force_login(w.strategist)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = client.get(
+        reverse(
+            "participants:participation_detail",
+            kwargs={"round_slug": w.round.slug, "code": "9801"},
+        )
+    )
+
+    assert [h.totals for h in page.context["histories"]] == [[20]]
+    assert [h.totals for h in page.context["committee_histories"]] == [[40]]
+    html = page.content.decode()
+    committee = html[html.index("Self-assessments at committee/department level") :]
+    assert "Test moment 1 (committee)" in committee
+    assert "(committee)" not in html[: html.index("Self-assessments at committee/department level")]
