@@ -33,6 +33,30 @@ class DaysField(forms.CharField):
         return value
 
 
+class LinesField(forms.CharField):
+    """A list of texts, one a line (empty lines left out)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *, max_line_length: int = 200, **kwargs):
+        self.max_line_length = max_line_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        lines = [line.strip() for line in value.splitlines() if line.strip()]
+        if any(len(line) > self.max_line_length for line in lines):
+            raise forms.ValidationError(
+                _("Give each theme as a line of at most 200 characters.")
+            )
+        return lines
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+
 class RoundForm(forms.ModelForm):
     reminder_days = DaysField(
         label=_("Reminders, days before a self-assessment is due"),
