@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import actions  # noqa: F401  (how its entries in the action log read)
+        # Its part of the access policy, and how its entries in the action log read.
+        from accounts import actions, rules  # noqa: F401

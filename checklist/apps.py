@@ -7,4 +7,5 @@ class ChecklistConfig(AppConfig):
     verbose_name = _("Checklist")
 
     def ready(self):
-        from checklist import actions  # noqa: F401  (how its entries in the action log read)
+        # Its part of the access policy, and how its entries in the action log read.
+        from checklist import actions, rules  # noqa: F401

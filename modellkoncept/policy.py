@@ -103,42 +103,22 @@ def forget_standing(user) -> None:
     user.__dict__.pop("_policy_standing", None)
 
 
-def _read_standing(user) -> Standing:
-    # Imported here: the policy is imported by every app's rules, and models import late.
-    from participants.models import FunctionAssignment
-    from rounds.models import GroupMentor
+# The one function that reads a user's standing, registered by an app (see `reads_standing`).
+_standing_readers: list[Callable[[object], Standing]] = []
 
-    rows = FunctionAssignment.objects.filter(person=user).values_list(
-        "participation_id",
-        "participation__round_id",
-        "participation__organisation_id",
-        "participation__role",
-        "participation__group_id",
-        "function",
-    )
-    by_participation: dict[int, list] = {}
-    for pid, round_id, org_id, role, group_id, function in rows:
-        entry = by_participation.setdefault(pid, [round_id, org_id, role, group_id, set()])
-        entry[4].add(function)
-    participations = tuple(
-        OwnParticipation(pid, r, o, role, g, frozenset(fs))
-        for pid, (r, o, role, g, fs) in sorted(by_participation.items())
-    )
-    mentor_ids = [p.id for p in participations if p.role == "mentor"]
-    mentored = (
-        list(
-            GroupMentor.objects.filter(participation_id__in=mentor_ids).values_list(
-                "group_id", "group__round_id"
-            )
-        )
-        if mentor_ids
-        else []
-    )
-    return Standing(
-        participations=participations,
-        mentored_group_ids=frozenset(g for g, _ in mentored),
-        mentored_group_round_ids=frozenset(r for _, r in mentored),
-    )
+
+def reads_standing(func: Callable[[object], Standing]):
+    """Register the function that reads a user's standing from the apps' data. The core
+    imports no app: the app that holds the functions and the mentorships registers it (the
+    rounds app, in its `rules`)."""
+    _standing_readers[:] = [func]
+    return func
+
+
+def _read_standing(user) -> Standing:
+    if not _standing_readers:
+        raise LookupError("No app has registered how a user's standing is read.")
+    return _standing_readers[0](user)
 
 
 # Predicates shared by every app's rules.

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",  # each app loads its own rules in its ready()
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",

@@ -7,4 +7,5 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self):
-        from participants import actions  # noqa: F401  (how its entries in the action log read)
+        # Its part of the access policy, and how its entries in the action log read.
+        from participants import actions, rules  # noqa: F401

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import person_erasing
-        from reports import services
+        from reports import rules, services  # noqa: F401  (rules: its part of the access policy)
 
         def renew_reports(sender, person, **kwargs):
             services.report_jobs_naming_person_renew(person=person)

@@ -7,4 +7,5 @@ class RoundsConfig(AppConfig):
     verbose_name = _("Rounds")
 
     def ready(self):
-        from rounds import actions  # noqa: F401  (how its entries in the action log read)
+        # Its part of the access policy, and how its entries in the action log read.
+        from rounds import actions, rules  # noqa: F401

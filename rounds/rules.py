@@ -1,15 +1,65 @@
-"""The rounds' part of the access policy: rounds, groups, meetings."""
+"""The rounds' part of the access policy: rounds, groups, meetings; and how a user's standing
+(their functions in organisations and the groups they mentor) is read, which the core's policy
+machinery asks for but cannot import."""
 
 import rules
 from django.db.models import Q
 
 from modellkoncept.policy import (
+    OwnParticipation,
+    Standing,
     is_project_leader,
+    reads_standing,
     standing,
     takes_part_in_any_round,
     visibility,
 )
-from rounds.models import BenchmarkingGroup, Meeting, MeetingMaterial, ProgrammeDocument, Round
+from participants.models import FunctionAssignment
+from rounds.models import (
+    BenchmarkingGroup,
+    GroupMentor,
+    Meeting,
+    MeetingMaterial,
+    ProgrammeDocument,
+    Round,
+)
+
+
+@reads_standing
+def read_standing(user) -> Standing:
+    """The user's functions in the organisations taking part in rounds and the groups their
+    organisations mentor, in at most two queries."""
+    rows = FunctionAssignment.objects.filter(person=user).values_list(
+        "participation_id",
+        "participation__round_id",
+        "participation__organisation_id",
+        "participation__role",
+        "participation__group_id",
+        "function",
+    )
+    by_participation: dict[int, list] = {}
+    for pid, round_id, org_id, role, group_id, function in rows:
+        entry = by_participation.setdefault(pid, [round_id, org_id, role, group_id, set()])
+        entry[4].add(function)
+    participations = tuple(
+        OwnParticipation(pid, r, o, role, g, frozenset(fs))
+        for pid, (r, o, role, g, fs) in sorted(by_participation.items())
+    )
+    mentor_ids = [p.id for p in participations if p.role == "mentor"]
+    mentored = (
+        list(
+            GroupMentor.objects.filter(participation_id__in=mentor_ids).values_list(
+                "group_id", "group__round_id"
+            )
+        )
+        if mentor_ids
+        else []
+    )
+    return Standing(
+        participations=participations,
+        mentored_group_ids=frozenset(g for g, _ in mentored),
+        mentored_group_round_ids=frozenset(r for _, r in mentored),
+    )
 
 
 @rules.predicate

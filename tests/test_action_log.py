@@ -70,7 +70,10 @@ def _services():
     for module_name in SERVICE_MODULES:
         module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module_name and not name.startswith("_"):
+            # A services package re-exports its submodules' services under its own name.
+            defined_here = function.__module__ == module_name
+            defined_here |= function.__module__.startswith(f"{module_name}.")
+            if defined_here and not name.startswith("_"):
                 yield f"{module_name}.{name}", function
 
 

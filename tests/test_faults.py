@@ -287,8 +287,9 @@ BROKER_BUG = (
     "BUG: a task queued with .delay() in transaction.on_commit is not guarded: with the broker "
     "down kombu raises OperationalError after the commit, out of the service and the view, and "
     "the request answers 500 although its row is saved. Unguarded: "
-    "participants/services.py invitation_create (send_invitation.delay) and "
-    "_notify_application (send_application_notice.delay), reports/services.py _queue "
+    "participants/services/people.py invitation_create (send_invitation.delay) and "
+    "participants/services/applications.py _notify_application (send_application_notice.delay), "
+    "reports/services.py _queue "
     "(render_report.delay). The call needs a try/except that logs, leaves the row waiting (or "
     "marks it failed) and lets the page say so"
 )

@@ -559,10 +559,10 @@ def test_a_zip_that_is_not_a_workbook_gives_a_clear_error(tmp_path):
 
 def test_files_over_the_limits_are_refused(monkeypatch):
     content = b"organisation,meeting,item,score\n" + b"9101,m,1,2\n" * 5
-    monkeypatch.setattr(importing, "MAX_ROWS", 4)
+    monkeypatch.setattr(importing.parsing, "MAX_ROWS", 4)
     with pytest.raises(DomainError, match="more than 4 rows"):
         importing.parse_rows(io.BytesIO(content), "rader.csv")
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 40)
+    monkeypatch.setattr(importing.parsing, "MAX_FILE_BYTES", 40)
     with pytest.raises(DomainError, match="larger than"):
         importing.parse_rows(io.BytesIO(content), "stor.csv")
 

@@ -23,8 +23,8 @@ from rounds.selectors import (
     GROUP_LIST_PAGE_SIZE,
     MEETING_LIST_PAGE_SIZE,
     RoundFigures,
-    _group_scores,
 )
+from rounds.selectors.groups import _group_scores
 from tests.accounts.factories import UserFactory
 from tests.participants.test_views import main_of
 from tests.rounds.national import build_round, national_round, reference_codes

@@ -1,0 +1,337 @@
+"""The round's dashboard: its figures and a row per participant, filtered and paged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from checklist.models import ChecklistVersion, SelfAssessment
+from checklist.statistics import assessment_points
+from participants.models import (
+    REQUIRED_FUNCTIONS,
+    Function,
+    FunctionAssignment,
+    ImprovementWork,
+    Participation,
+)
+from participants.selectors import chain_spread
+from rounds.models import Attendance, BenchmarkingGroup, Meeting, Round
+from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
+from rounds.selectors.meetings import _complete_attendance
+
+# The project leader's round dashboard
+
+
+DASHBOARD_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class PointCell:
+    meeting: Meeting | None
+    # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
+    # ahead) or "" (no such meeting)
+    status: str
+    assessment_id: int | None
+    attendance: str  # "all", "partial", "none" or "" (the meeting has not been held)
+    url: str = ""  # the assessment's page
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    participation: Participation
+    url: str  # the organisation's page in the round
+    coverage: list[tuple[str, int]]  # (function label, people) for the three required
+    missing: list[str]
+    cells: list[PointCell]
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    participants: int  # participant organisations, those that withdrew included
+    withdrawn: int
+    mentors: int  # mentor organisations
+    groups: int
+    groups_without_mentor: int  # without a primary mentor
+    ungrouped: int  # participants (not withdrawn) in no group
+    meetings: int  # the whole schedule, the groups' meetings included
+    assessed: bool  # a self-assessment exists: the checklist version is fixed
+
+    @property
+    def counted(self) -> int:
+        """The participants that have not withdrawn."""
+        return self.participants - self.withdrawn
+
+
+@dataclass(frozen=True)
+class RoundDashboard:
+    round: Round
+    figures: RoundFigures
+    next_meeting: Meeting | None
+    points: list[int]
+    page: object  # a Page of DashboardRow
+    page_range: object
+    round_meetings: list[Meeting]  # the round's common meetings (of no group), in time order
+    attendance: list[tuple[Meeting, int, int]]  # held common meetings: (meeting, complete, of)
+    mentor_participations: list[Participation]
+    spread: object  # participants.selectors.ChainSpread
+    checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    filters: DashboardFilters = None  # as asked for in the page's address
+    groups: list[BenchmarkingGroup] = ()  # to filter by
+
+
+DASHBOARD_STATUSES = ("missing", "draft", "submitted")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    group: str = ""  # a group's id, "none" (in no group) or "" (all)
+    status: str = ""  # one of DASHBOARD_STATUSES, or "" (all)
+    q: str = ""  # part of the organisation's name
+
+    @classmethod
+    def from_query(cls, query) -> DashboardFilters:
+        group = (query.get("group") or "").strip()
+        if group != "none" and not group.isdigit():
+            group = ""
+        status = (query.get("status") or "").strip()
+        return cls(
+            group=group,
+            status=status if status in DASHBOARD_STATUSES else "",
+            q=(query.get("q") or "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.group or self.status or self.q)
+
+    def apply(self, participations, *, round: Round, now):
+        if self.group == "none":
+            participations = participations.filter(group__isnull=True)
+        elif self.group:
+            participations = participations.filter(group_id=int(self.group))
+        if self.q:
+            participations = participations.filter(organisation__name__icontains=self.q)
+        if self.status == "missing":
+            # A meeting held that needed a self-assessment of it, and none exists.
+            held = Meeting.objects.filter(
+                round=round, assessment_due=True, starts_at__lte=now
+            ).filter(Q(group__isnull=True) | Q(group_id=OuterRef("group_id")))
+            unassessed = held.exclude(
+                Exists(
+                    SelfAssessment.objects.filter(
+                        meeting=OuterRef("pk"), participation=OuterRef(OuterRef("pk"))
+                    )
+                )
+            )
+            participations = participations.filter(Exists(unassessed))
+        elif self.status in ("draft", "submitted"):
+            participations = participations.filter(
+                Exists(
+                    SelfAssessment.objects.filter(participation=OuterRef("pk"), status=self.status)
+                )
+            )
+        return participations
+
+
+def round_figures(*, round: Round) -> RoundFigures:
+    """The round's key figures: four small queries (one query of subqueries costs more to
+    build than these together)."""
+    by_role = {
+        role: (n, withdrawn, ungrouped)
+        for role, n, withdrawn, ungrouped in round.participations.order_by()
+        .values_list("role")
+        .annotate(
+            n=Count("pk"),
+            withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
+            ungrouped=Count("pk", filter=Q(withdrawn_on__isnull=True, group__isnull=True)),
+        )
+    }
+    groups = round.groups.aggregate(
+        n=Count("pk", distinct=True),
+        # A group has at most one primary mentor (a constraint): the joined rows count groups.
+        with_primary=Count("mentorships", filter=Q(mentorships__is_primary=True)),
+    )
+    participants, withdrawn, ungrouped = by_role.get(Participation.Role.PARTICIPANT, (0, 0, 0))
+    return RoundFigures(
+        participants=participants,
+        withdrawn=withdrawn,
+        mentors=by_role.get(Participation.Role.MENTOR, (0, 0, 0))[0],
+        groups=groups["n"],
+        groups_without_mentor=groups["n"] - groups["with_primary"],
+        ungrouped=ungrouped,
+        meetings=round.meetings.count(),
+        assessed=SelfAssessment.objects.filter(meeting__round=round).exists(),
+    )
+
+
+def round_dashboard(
+    *, round: Round, page_number=1, now=None, filters: DashboardFilters | None = None
+) -> RoundDashboard:
+    """Everything a project leader follows in a round on one page: its key figures, the next
+    meeting, and per organisation and assessment point whether the self-assessment is missing,
+    a draft or submitted, whether its three functions attended, and its function coverage; the
+    attendance at the round's common meetings, its mentor organisations and the spread of
+    improvement work. Groups and the whole schedule have pages of their own (`round_groups`,
+    `round_meetings`).
+
+    Organisations come a page at a time, ordered by group, so the page stays readable for a
+    national round; the number of queries does not grow with the round."""
+    now = now or timezone.now()
+    figures = round_figures(round=round)
+    next_meeting = (
+        round.meetings.filter(ends_at__gte=now)
+        .select_related("group")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    round_meetings = list(
+        round.meetings.filter(group__isnull=True)
+        .only(*_MEETING_LIST_FIELDS)
+        .order_by("starts_at", "pk")
+    )
+    for meeting in round_meetings:
+        meeting.round = round
+    participations = (
+        round.participations.filter(role=Participation.Role.PARTICIPANT)
+        .select_related("organisation", "group")
+        .only(
+            "id",
+            "round_id",
+            "group_id",
+            "withdrawn_on",
+            "organisation__code",
+            "organisation__name",
+            "group__name",
+        )
+        .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
+    )
+    filters = filters or DashboardFilters()
+    if filters.active:
+        participations = filters.apply(participations, round=round, now=now)
+    page, page_range = _page(
+        participations,
+        per_page=DASHBOARD_PAGE_SIZE,
+        number=page_number,
+        count=None if filters.active else figures.participants,
+    )
+    on_page = list(page.object_list)
+    # The schedules of the organisations on the page: the round's meetings and their groups'.
+    group_ids = {p.group_id for p in on_page if p.group_id is not None}
+    meetings = [m for m in round_meetings if m.assessment_due] + list(
+        round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
+            "id",
+            "round_id",
+            "group_id",
+            "starts_at",
+            "ends_at",
+            "assessment_due",
+            "kind",
+            "audience",
+        )
+    )
+    points_by_participation = assessment_points(on_page, meetings)
+    points = sorted(
+        {p for by_meeting in points_by_participation.values() for p in by_meeting.values()}
+    )
+    functions = defaultdict(lambda: defaultdict(set))
+    for participation_id, function, person_id in (
+        FunctionAssignment.objects.filter(
+            participation__in=on_page, function__in=REQUIRED_FUNCTIONS, person__is_active=True
+        )
+        .order_by()
+        .values_list("participation_id", "function", "person_id")
+    ):
+        functions[participation_id][function].add(person_id)
+    statuses = {
+        (participation_id, meeting_id): (pk, status)
+        for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
+            participation__in=on_page
+        )
+        .order_by()
+        .values_list("id", "participation_id", "meeting_id", "status")
+    }
+    attended = defaultdict(set)  # (participation, meeting) → person ids present
+    for participation_id, meeting_id, person_id in Attendance.objects.filter(
+        participation__in=on_page, attended=True
+    ).values_list("participation_id", "meeting_id", "person_id"):
+        attended[participation_id, meeting_id].add(person_id)
+
+    def attendance(participation_id: int, meeting: Meeting) -> str:
+        if meeting.starts_at > now:
+            return ""
+        present = attended[participation_id, meeting.pk]
+        held = functions[participation_id]
+        expected = meeting.expected_required_functions
+        covered = [f for f in expected if held[f] & present]
+        if len(covered) == len(expected):
+            return "all"
+        return "partial" if present else "none"
+
+    meetings_by_id = {m.pk: m for m in meetings}
+    labels = {f: Function(f).label for f in REQUIRED_FUNCTIONS}
+    assessment_url = url_maker("checklist:assessment")
+    organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
+    rows = []
+    for participation in on_page:
+        by_point = {point: mid for mid, point in points_by_participation[participation.pk].items()}
+        cells = []
+        for point in points:
+            meeting = meetings_by_id.get(by_point.get(point))
+            if meeting is None:
+                cells.append(PointCell(None, "", None, ""))
+                continue
+            # Missing only once the meeting is held; before it, it is still to be done.
+            absent = "missing" if meeting.starts_at <= now else "due"
+            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, absent))
+            cells.append(
+                PointCell(
+                    meeting=meeting,
+                    status=status,
+                    assessment_id=assessment_id,
+                    attendance=attendance(participation.pk, meeting),
+                    url=assessment_url(assessment_id) if assessment_id else "",
+                )
+            )
+        held = functions[participation.pk]
+        rows.append(
+            DashboardRow(
+                participation=participation,
+                url=organisation_url(participation.organisation.code),
+                coverage=[(labels[f], len(held[f])) for f in REQUIRED_FUNCTIONS],
+                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held[f]],
+                cells=cells,
+            )
+        )
+    page.object_list = rows
+    held = [m for m in round_meetings if m.starts_at <= now]
+    complete = _complete_attendance(held)
+    return RoundDashboard(
+        round=round,
+        figures=figures,
+        next_meeting=next_meeting,
+        points=points,
+        page=page,
+        page_range=page_range,
+        round_meetings=round_meetings,
+        attendance=[(m, complete.get(m.pk, 0), figures.counted) for m in held],
+        mentor_participations=list(
+            round.participations.filter(role=Participation.Role.MENTOR)
+            .select_related("organisation")
+            .only("id", "round_id", "organisation__code", "organisation__name")
+            .order_by("organisation__name")
+        ),
+        spread=chain_spread(
+            ImprovementWork.objects.filter(
+                participation__round=round, participation__withdrawn_on__isnull=True
+            )
+        ),
+        # Once an assessment exists the round's checklist is fixed: nothing to choose from.
+        checklist_versions=[]
+        if figures.assessed
+        else list(ChecklistVersion.objects.order_by("slug")),
+        filters=filters,
+        groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
+    )

@@ -1,0 +1,341 @@
+"""The round list, a round's page, creating and changing a round, its steps, export and import, its
+log."""
+
+import hashlib
+
+import rules
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from modellkoncept.errors import DomainError
+from modellkoncept.policy import PolicyRequiredMixin
+from rounds import archive, elections, selectors, services
+from rounds.forms import ReopenForm, RoundForm
+from rounds.models import Round
+from rounds.views.mixins import RoundMixin, _names
+
+User = get_user_model()
+
+
+class RoundListView(PolicyRequiredMixin, TemplateView):
+    permission_required = "rounds.manage_rounds"
+    template_name = "rounds/round_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rounds=selectors.round_list(user=self.request.user), **kwargs
+        )
+
+
+class RoundDetailView(PolicyRequiredMixin, DetailView):
+    permission_required = "rounds.view_round"
+    model = Round
+    template_name = "rounds/round_detail.html"
+    context_object_name = "round"
+
+    def get_queryset(self):
+        return Round.objects.select_related("checklist_version")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The policy's rule alone: Django's model permissions are the admin's business, and
+        # asking them costs two queries for everyone else.
+        if rules.has_perm("rounds.change_round", self.request.user, self.object):
+            context["dashboard"] = selectors.round_dashboard(
+                round=self.object,
+                page_number=self.request.GET.get("page", 1),
+                filters=selectors.DashboardFilters.from_query(self.request.GET),
+            )
+        else:
+            context.update(selectors.round_page(round=self.object, user=self.request.user))
+        return context
+
+
+# The round archive: a whole round as JSON, out and in.
+
+
+class RoundExportView(RoundMixin, View):
+    """Download the whole round in the archive format (docs/round-archive.md)."""
+
+    permission_required = "rounds.change_round"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        text = archive.document_to_json(archive.export_document(self.round))
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.round.slug}.json"'
+        return response
+
+
+class RoundImportView(PolicyRequiredMixin, TemplateView):
+    """Upload an archive, see what it will create (or every problem, with its JSON path), and
+    import it. The checked document waits in the session between the two steps and is checked
+    again on import, since the database may have changed in between."""
+
+    permission_required = "rounds.manage_rounds"
+    template_name = "rounds/archive_import.html"
+    session_key = "rounds:archive_upload"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            max_megabytes=archive.MAX_DOCUMENT_BYTES // (1024 * 1024), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self.problems([_("Choose a file to upload.")], status=400)
+        if upload.size > archive.MAX_DOCUMENT_BYTES:
+            return self.problems(
+                [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": archive.MAX_DOCUMENT_BYTES // (1024 * 1024)}
+                ],
+                filename=upload.name,
+            )
+        data = upload.read()
+        try:
+            document = archive.parse_document(data)
+        except archive.ArchiveError as error:
+            return self.problems(error.problems, filename=upload.name)
+        preview = archive.preview(document)
+        if not preview.is_valid:
+            return self.problems(preview.problems, filename=upload.name)
+        text = archive.document_to_json(document)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        request.session[self.session_key] = {
+            "digest": digest,
+            "filename": upload.name,
+            "document": text,
+        }
+        return self.render_to_response(
+            self.get_context_data(preview=preview, filename=upload.name, digest=digest)
+        )
+
+    def confirm(self, request):
+        held = request.session.get(self.session_key)
+        if not held or held.get("digest") != request.POST.get("digest"):
+            messages.error(
+                request, _("The checked file is no longer at hand; upload it again, please.")
+            )
+            return redirect("rounds:round_import")
+        try:
+            summary = archive.import_document(
+                archive.parse_document(held["document"]), by=request.user
+            )
+        except archive.ArchiveError as error:
+            request.session.pop(self.session_key, None)
+            return self.problems(error.problems, filename=held.get("filename", ""))
+        request.session.pop(self.session_key, None)
+        messages.success(request, summary.describe())
+        return redirect("rounds:round_detail", slug=summary.round.slug)
+
+    def problems(self, problems, *, filename="", status=422):
+        context = self.get_context_data(problems=problems, filename=filename)
+        return self.render_to_response(context, status=status)
+
+
+# Round administration: the project leader's work in the browser
+
+
+class RoundCreateView(PolicyRequiredMixin, FormView):
+    permission_required = "rounds.manage_rounds"
+    template_name = "rounds/round_form.html"
+    form_class = RoundForm
+
+    def get_initial(self):
+        return {"reminder_days": [7, 2], "meeting_notice_days": 14, "contacts": [self.request.user]}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                name=data["name"],
+                slug=data["slug"],
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                checklist_version=data["checklist_version"],
+                current_year=data["current_year"],
+                description=data["description"],
+                accepts_applications=data["accepts_applications"],
+                reminder_days=data["reminder_days"],
+                meeting_notice_days=data["meeting_notice_days"],
+                # The creator answers for the round unless other project leaders are named.
+                contacts=data["contacts"] or [self.request.user],
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The round is created."))
+        warning = elections.leadership_warning(round_.starts_on)
+        if warning:  # saved all the same: the project leader knows the organisations
+            messages.warning(self.request, warning)
+        return redirect("rounds:round_detail", slug=round_.slug)
+
+
+class RoundUpdateView(RoundMixin, FormView):
+    permission_required = "rounds.change_round"
+    template_name = "rounds/round_form.html"
+
+    def get_form(self, form_class=None):
+        return RoundForm(instance=Round.objects.get(pk=self.round.pk), **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(round=self.round, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.round_update(
+                round=self.round,
+                **{name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as error:  # a DomainError, or the models' own checks
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The round is saved."))
+        return redirect("rounds:round_detail", slug=self.round.slug)
+
+
+class RoundStatusView(RoundMixin, TemplateView):
+    """Planning → active → completed, and a completed round reopened with a reason. The GET
+    says what the step will do and asks; the POST takes it."""
+
+    permission_required = "rounds.change_round"
+    template_name = "confirm.html"
+    actions = ("activate", "complete", "reopen")
+
+    def action(self):
+        if self.request.method == "POST":
+            action = self.request.POST.get("action")
+        else:  # without one, the round's next step
+            action = self.request.GET.get("action") or {
+                Round.Status.PLANNING: "activate",
+                Round.Status.ACTIVE: "complete",
+                Round.Status.COMPLETED: "reopen",
+            }.get(self.round.status)
+        return action if action in self.actions else None
+
+    def get(self, request, *args, **kwargs):
+        if self.action() is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        action = self.action()
+        effects = selectors.round_step_effects(round=self.round)
+        consequences, warnings = [], []
+        if action == "activate":
+            heading, button = _("Start the round"), _("Start the round")
+            consequences = [
+                _("The round becomes active: self-assessments can be filled in as they open."),
+                _("Meeting invitations and self-assessment reminders are e-mailed from now on."),
+            ]
+        elif action == "complete":
+            heading, button = _("Complete the round"), _("Complete the round")
+            consequences = [
+                _("The round is archived: its groups, mentors and meetings can no longer change."),
+                ngettext(
+                    "%(count)s organisation has completed the round and enters the pool of "
+                    "possible mentors: %(names)s.",
+                    "%(count)s organisations have completed the round and enter the pool of "
+                    "possible mentors: %(names)s.",
+                    len(effects.entering_pool),
+                )
+                % {"count": len(effects.entering_pool), "names": _names(effects.entering_pool)},
+                _("A project leader can reopen the round, with a reason."),
+            ]
+            if not effects.meetings_held:
+                warnings.append(_("No meeting of the round has been held yet."))
+            if effects.meetings_ahead:
+                warnings.append(
+                    ngettext(
+                        "%(count)s meeting is still ahead.",
+                        "%(count)s meetings are still ahead.",
+                        effects.meetings_ahead,
+                    )
+                    % {"count": effects.meetings_ahead}
+                )
+            if not effects.submitted_assessments:
+                warnings.append(_("No self-assessment has been submitted."))
+        else:
+            heading, button = _("Reopen the round"), _("Reopen the round")
+            consequences = [
+                _("The round becomes active again: its groups, mentors and meetings can change."),
+                ngettext(
+                    "The completion of %(count)s organisation is taken back and it leaves the "
+                    "pool of possible mentors: %(names)s.",
+                    "The completion of %(count)s organisations is taken back and they leave "
+                    "the pool of possible mentors: %(names)s.",
+                    len(effects.leaving_pool),
+                )
+                % {"count": len(effects.leaving_pool), "names": _names(effects.leaving_pool)},
+            ]
+            form = form or ReopenForm()
+        return super().get_context_data(
+            round=self.round,
+            heading=heading,
+            consequences=consequences,
+            warnings=warnings,
+            fields=[("action", action)],
+            form=form,
+            button=button,
+            button_class="btn-primary" if action == "activate" else "btn-danger",
+            cancel_url=reverse("rounds:round_detail", kwargs={"slug": self.round.slug}),
+            **kwargs,
+        )
+
+    def post(self, request, round_slug):
+        action = self.action()
+        try:
+            if action == "activate":
+                services.round_activate(round=self.round)
+                messages.success(request, _("The round is active."))
+            elif action == "complete":
+                services.round_complete(round=self.round)
+                messages.success(
+                    request,
+                    _(
+                        "The round is completed. Its participants that did not withdraw can "
+                        "now mentor later rounds."
+                    ),
+                )
+            elif action == "reopen":
+                form = ReopenForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form), status=422)
+                services.round_reopen(round=self.round, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The round is reopened."))
+            else:
+                return HttpResponseBadRequest(_("Unknown action."))
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("rounds:round_detail", slug=self.round.slug)
+
+
+class RoundAuditView(RoundMixin, TemplateView):
+    """The round's audit trail, for project leaders."""
+
+    permission_required = "rounds.change_round"
+    template_name = "rounds/audit.html"
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(selectors.round_audit(round=self.round), 100)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            round=self.round,
+            page_obj=page_obj,
+            entries=selectors.round_audit_page(page_obj.object_list),
+            **kwargs,
+        )
