@@ -46,9 +46,7 @@ class LinesField(forms.CharField):
         value = super().to_python(value)
         lines = [line.strip() for line in value.splitlines() if line.strip()]
         if any(len(line) > self.max_line_length for line in lines):
-            raise forms.ValidationError(
-                _("Give each theme as a line of at most 200 characters.")
-            )
+            raise forms.ValidationError(_("Give each theme as a line of at most 200 characters."))
         return lines
 
     def prepare_value(self, value):

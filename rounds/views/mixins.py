@@ -10,7 +10,9 @@ class RoundMixin(PolicyRequiredMixin):
     """Views of something within a round, addressed by the round's slug; the policy is
     checked on the round."""
 
-    policy_queryset = Round.objects.select_related("checklist_version")
+    policy_queryset = Round.objects.select_related(
+        "checklist_version", "committee_checklist_version"
+    )
     policy_lookup = {"slug": "round_slug"}
 
     @property

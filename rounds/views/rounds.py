@@ -43,7 +43,7 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return Round.objects.select_related("checklist_version")
+        return Round.objects.select_related("checklist_version", "committee_checklist_version")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
