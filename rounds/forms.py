@@ -65,6 +65,15 @@ class RoundForm(forms.ModelForm):
         required=False,
     )
 
+    year_two_themes = LinesField(
+        label=_("Themes of year two's learning meetings"),
+        help_text=_(
+            "One theme a line, in the order of the learning meetings of year two. The default "
+            "schedule gives them to those meetings; without them they have no theme."
+        ),
+        required=False,
+    )
+
     class Meta:
         model = Round
         fields = [
@@ -74,6 +83,7 @@ class RoundForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "current_year",
+            "year_two_themes",
             "checklist_version",
             "description",
             "accepts_applications",
@@ -134,6 +144,7 @@ class MeetingForm(forms.ModelForm):
             "online_url",
             "host",
             "assessment_due",
+            "year",
             "assessment_opens_on",
             "audience",
         ]
@@ -145,6 +156,9 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
+        self.round = round
+        if not self.instance.pk:  # a new meeting belongs to the year the round is in
+            self.initial.setdefault("year", round.current_year)
         self.fields["group"].queryset = BenchmarkingGroup.objects.filter(round=round)
         self.fields["group"].empty_label = _("the whole round")
         self.fields["host"].queryset = Organisation.objects.filter(
@@ -164,6 +178,8 @@ class MeetingForm(forms.ModelForm):
         if moving and starts and "ends_at" not in self.changed_data:
             # Moving the start alone moves the end by as much: the meeting keeps its length.
             cleaned["ends_at"] = self.instance.ends_at + (starts - self.instance.starts_at)
+        if not cleaned.get("year"):  # left out: as it was, or the round's year
+            cleaned["year"] = self.instance.year if self.instance.pk else self.round.current_year
         # That it ends after it starts is the model's own check (`Meeting.clean`): said once.
         return cleaned
 

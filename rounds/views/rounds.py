@@ -168,6 +168,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 ends_on=data["ends_on"],
                 checklist_version=data["checklist_version"],
                 current_year=data["current_year"],
+                year_two_themes=data["year_two_themes"],
                 description=data["description"],
                 accepts_applications=data["accepts_applications"],
                 reminder_days=data["reminder_days"],
