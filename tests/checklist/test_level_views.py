@@ -1,6 +1,8 @@
 """The pages of the two levels (issue 16): the way into each level's self-assessment, what is
 due on the start page, and choosing the round's committee/department checklist."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -137,3 +139,40 @@ def test_the_organisations_page_shows_each_levels_history_apart(client, w):
     committee = html[html.index("Self-assessments at committee/department level") :]
     assert "Test moment 1 (committee)" in committee
     assert "(committee)" not in html[: html.index("Self-assessments at committee/department level")]
+
+
+def test_the_group_page_compares_each_level_apart(client, w):
+    submit(w.p1, w.year_one, dict.fromkeys(range(1, 11), 1))
+    submit(w.p1, w.year_two, dict.fromkeys(range(1, 11), 2))
+    submit(w.p1, w.year_two, dict.fromkeys(range(1, 11), 4), level=COMMITTEE)
+    submit(w.p2, w.year_two, dict.fromkeys(range(1, 11), 2), level=COMMITTEE)
+    client.force_login(w.strategist)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("rounds:group_detail", kwargs={"round_slug": w.round.slug, "pk": w.group.pk})
+
+    organisation = client.get(url)
+    committee = client.get(url + "?level=committee")
+
+    assert organisation.context["level"] == "organisation"
+    assert organisation.context["points"] == [1, 2]
+    assert organisation.context["comparison"].totals == [20, None]
+    assert {row.text for row in organisation.context["comparison"].rows} >= {
+        "Test moment 1 (organisation-wide)"
+    }
+    assert committee.context["level"] == "committee"
+    assert committee.context["points"] == [1]
+    assert committee.context["comparison"].totals == [40, 20]
+    assert committee.context["comparison"].rows[0].mean.rounded == Decimal("3.0")
+    html = committee.content.decode()
+    assert "Test moment 1 (committee)" in html
+    assert "(organisation-wide)" not in html
+    # The committee checklist's parts head their moments in the comparison.
+    assert html.index(">Governance and management</th>") < html.index("1. Test moment 1")
+    assert 'aria-current="true">Committee/board and department' in html
+
+
+def test_an_unknown_level_on_the_group_page_is_the_organisation_wide_one(client, w):
+    client.force_login(w.strategist)
+    url = reverse("rounds:group_detail", kwargs={"round_slug": w.round.slug, "pk": w.group.pk})
+
+    assert client.get(url + "?level=department").context["level"] == "organisation"
