@@ -249,8 +249,9 @@ def round_dashboard(
         functions[participation_id][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
+        # The organisation-wide assessments: the dashboard's points are that level's.
         for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation__in=on_page
+            participation__in=on_page, level=ChecklistVersion.Level.ORGANISATION
         )
         .order_by()
         .values_list("id", "participation_id", "meeting_id", "status")
