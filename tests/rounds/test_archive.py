@@ -236,6 +236,7 @@ def test_export_is_sorted_and_writes_scores_in_item_order(world):
     assert document["assessments"][0] == {
         "organisation": "9101",
         "meeting": "learning-meeting-1-ga1",
+        "level": "organisation",
         "status": "draft",
         "submitted_at": None,
         "submitted_by": None,
