@@ -6,7 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -311,9 +311,17 @@ def _opens_later(meeting):
 
 class AssessmentStartView(PolicyRequiredMixin, View):
     """The way into an organisation's assessment before a meeting: open it if it exists,
-    otherwise (for its strategists) create the draft."""
+    otherwise (for its strategists) create the draft. `?level=committee` (a form field when
+    posting) asks for the committee/department level's, where year two has it due."""
 
     permission_required = "participants.view_participation"
+
+    def level(self, meeting):
+        level = self.request.POST.get("level") or self.request.GET.get("level")
+        level = level or ChecklistVersion.Level.ORGANISATION
+        if level not in meeting.assessment_levels:
+            raise Http404  # no such assessment is due: as for a meeting without one
+        return level
 
     def fetch_policy_object(self):
         return participation_for(
@@ -322,7 +330,9 @@ class AssessmentStartView(PolicyRequiredMixin, View):
 
     def meeting(self, participation):
         return get_visible_object_or_404(
-            Meeting.objects.filter(round_id=participation.round_id, assessment_due=True),
+            Meeting.objects.filter(
+                round_id=participation.round_id, assessment_due=True
+            ).select_related("round"),
             self.request.user,
             pk=self.kwargs["meeting_pk"],
         )
@@ -330,10 +340,11 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def get(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         # Through the policy: a mentor must not learn from a redirect that a draft exists.
         existing = (
             visible(SelfAssessment, request.user)
-            .filter(participation=participation, meeting=meeting)
+            .filter(participation=participation, meeting=meeting, level=level)
             .first()
         )
         if existing is not None:
@@ -344,6 +355,8 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             {
                 "participation": participation,
                 "meeting": meeting,
+                "level": level,
+                "level_label": ChecklistVersion.Level(level).label,
                 "may_start": request.user.has_perm(
                     "checklist.edit_assessment",
                     SelfAssessment(participation=participation, meeting=meeting),
@@ -356,6 +369,7 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def post(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         require(
             request.user,
             "checklist.edit_assessment",
@@ -370,7 +384,7 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             return redirect(request.path)
         with service_call(request) as call:
             assessment = services.assessment_start(
-                participation=participation, meeting=meeting, by=request.user
+                participation=participation, meeting=meeting, by=request.user, level=level
             )
         if call.failed:
             return redirect(
@@ -599,7 +613,8 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
 
 
 class RoundChecklistView(RoundMixin, View):
-    """Choose the checklist version a round uses, before any assessment is made with it."""
+    """Choose the checklist version a round uses at a level (`level`: organisation, the
+    default, or committee), before any assessment is made with it at that level."""
 
     permission_required = "rounds.change_round"
     http_method_names = ["post"]
@@ -611,7 +626,9 @@ class RoundChecklistView(RoundMixin, View):
         else:
             with service_call(request) as call:
                 services.round_choose_checklist(
-                    round=self.round, version=form.cleaned_data["version"]
+                    round=self.round,
+                    version=form.cleaned_data["version"],
+                    level=form.cleaned_data["level"],
                 )
             if call.succeeded:
                 messages.success(request, _("The round's checklist is chosen."))

@@ -16,7 +16,9 @@ class RoundMixin(PolicyRequiredMixin):
 
     def get_policy_queryset(self):
         round_model = apps.get_model("rounds", "Round")
-        return round_model.objects.select_related("checklist_version")
+        return round_model.objects.select_related(
+            "checklist_version", "committee_checklist_version"
+        )
 
     @property
     def round(self):

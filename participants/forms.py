@@ -97,6 +97,9 @@ class ImprovementWorkForm(forms.ModelForm):
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "level" not in (kwargs.get("initial") or {}):
+            # New work starts at the level of the round's year: committee level in year two.
+            self.initial["level"] = participation.round.default_level
         # Only the meetings of the organisation's own schedule.
         self.fields["origin_meeting"].queryset = Meeting.objects.filter(
             round_id=participation.round_id

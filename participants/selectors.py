@@ -153,7 +153,7 @@ class StartPage:
     participations: list
     mentored_groups: list
     next_meetings: list
-    due_assessments: list  # (participation, meeting, assessment or None)
+    due_assessments: list  # (participation, meeting, level, assessment or None)
     # Submitted lately by the organisation of a politician or manager, not yet commented on
     # by them: for them to read and comment.
     to_read: list = ()
@@ -200,18 +200,20 @@ def start_page(*, user) -> StartPage:
     strategist_of = [p for p in participations if p.pk in own.strategist_participation_ids]
     due_meetings = [m for m in upcoming if m.assessment_due]
     existing = {
-        (a.participation_id, a.meeting_id): a
+        (a.participation_id, a.meeting_id, a.level): a
         for a in SelfAssessment.objects.filter(
             participation__in=strategist_of, meeting__in=due_meetings
         )
     }
-    # What is still to do: an assessment submitted (and not reopened) is done.
+    # What is still to do, at each level due (year two: also committee/department level): an
+    # assessment submitted (and not reopened) is done.
     due = [
-        (p, m, assessment)
+        (p, m, level, assessment)
         for p in strategist_of
         for m in due_meetings
         if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
-        for assessment in [existing.get((p.pk, m.pk))]
+        for level in m.assessment_levels
+        for assessment in [existing.get((p.pk, m.pk, level))]
         if assessment is None or not assessment.is_submitted
     ]
     # Only a person with a function besides the strategist's reads others' work here; the

@@ -6,12 +6,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import DatabaseDefault
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.models import TimeStampedModel
 from participants.models import REQUIRED_FUNCTIONS, Function, Organisation
+
+# The levels a round works at (the values of checklist.ChecklistVersion.Level, which this
+# module cannot import: the checklist app sits above the rounds app).
+LEVEL_ORGANISATION = "organisation"
+LEVEL_COMMITTEE = "committee"
 
 
 def default_reminder_days() -> list[int]:
@@ -49,6 +55,26 @@ class Round(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="rounds",
         verbose_name=_("checklist version"),
+        help_text=_("The organisation-wide checklist, which every year of the round uses."),
+    )
+    # Year two of a round also works at committee/board and department level, with SKR's
+    # checklist for that level (seed 001); None while the round has none.
+    committee_checklist_version = models.ForeignKey(
+        "checklist.ChecklistVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_rounds",
+        verbose_name=_("committee/department checklist version"),
+        help_text=_("The checklist for committee/board and department level, used from year two."),
+    )
+    # The themes of year two's learning meetings are the round's to choose: SKR's documents
+    # name only year one's three classic themes, so the site proposes none for year two.
+    year_two_themes = models.JSONField(
+        _("themes of year two's learning meetings"),
+        default=list,
+        blank=True,
+        help_text=_("One theme a line, in the order of the learning meetings of year two."),
     )
     description = models.TextField(_("description"), blank=True)
     accepts_applications = models.BooleanField(
@@ -142,6 +168,22 @@ class Round(TimeStampedModel):
             raise ValidationError(
                 {"reminder_days": _("Give whole numbers of days between 1 and 60.")}
             )
+        themes = self.year_two_themes
+        if not isinstance(themes, list) or not all(
+            isinstance(t, str) and t.strip() and len(t) <= 200 for t in themes
+        ):
+            raise ValidationError(
+                {"year_two_themes": _("Give each theme as a line of at most 200 characters.")}
+            )
+        committee = self.committee_checklist_version
+        if self.committee_checklist_version_id and committee.level != committee.Level.COMMITTEE:
+            raise ValidationError(
+                {
+                    "committee_checklist_version": _(
+                        "Choose a checklist version made for committee/board and department level."
+                    )
+                }
+            )
 
     @property
     def is_open_for_changes(self) -> bool:
@@ -161,6 +203,30 @@ class Round(TimeStampedModel):
             self.Kind.REGIONAL: Organisation.Kind.MUNICIPALITY,
         }.get(self.kind)
         return kind != excluded
+
+    @property
+    def works_at_committee_level(self) -> bool:
+        """Year two adds the committee/department level, when the round has its checklist."""
+        return (
+            self.current_year == self.Year.TWO and self.committee_checklist_version_id is not None
+        )
+
+    def checklist_for(self, level: str):
+        """The round's checklist version for a level (organisation or committee), or None."""
+        if level == LEVEL_COMMITTEE:
+            return self.committee_checklist_version
+        return self.checklist_version
+
+    def checklist_id_for(self, level: str) -> int | None:
+        if level == LEVEL_COMMITTEE:
+            return self.committee_checklist_version_id
+        return self.checklist_version_id
+
+    @property
+    def default_level(self) -> str:
+        """The level new improvement work starts at: year two's work is near the services,
+        at committee/department level (seed 001); year one's is organisation-wide."""
+        return LEVEL_COMMITTEE if self.current_year == self.Year.TWO else LEVEL_ORGANISATION
 
 
 class BenchmarkingGroup(TimeStampedModel):
@@ -337,6 +403,17 @@ class Meeting(TimeStampedModel):
         default=False,
         help_text=_("Every participant rates the checklist before this meeting."),
     )
+    year = models.PositiveSmallIntegerField(
+        _("year of the round"),
+        choices=Round.Year,
+        blank=True,
+        # Rows written in bulk (an archive, say) without a year are of year one.
+        db_default=1,
+        help_text=_(
+            "Year two's self-assessments are due at both levels when the round has a "
+            "committee/department checklist. Empty: the round's current year."
+        ),
+    )
     assessment_opens_on = models.DateField(
         _("self-assessment opens"),
         null=True,
@@ -381,11 +458,33 @@ class Meeting(TimeStampedModel):
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             raise ValidationError({"group": _("The group belongs to another round.")})
+        if _year_unset(self.year) and self.round_id:
+            self.year = self.round.current_year
         known = {str(f) for f in Function}
         if not isinstance(self.audience, list) or not all(
             isinstance(f, str) and f in known for f in self.audience
         ):
             raise ValidationError({"audience": _("Choose functions from the list.")})
+
+    def save(self, *args, **kwargs):
+        # A new meeting belongs to the year the round is in, unless it says otherwise.
+        if _year_unset(self.year):
+            self.year = self.round.current_year
+        super().save(*args, **kwargs)
+
+    @property
+    def assessment_levels(self) -> list[str]:
+        """The levels whose self-assessment is due before the meeting: the organisation-wide
+        level whenever one is due, and in year two also the committee/department level, if
+        the round has its checklist."""
+        if not self.assessment_due:
+            return []
+        if self.year == Round.Year.TWO and self.round.committee_checklist_version_id:
+            return [LEVEL_ORGANISATION, LEVEL_COMMITTEE]
+        return [LEVEL_ORGANISATION]
+
+    def assessment_due_at(self, level: str) -> bool:
+        return level in self.assessment_levels
 
     @property
     def invited_functions(self) -> list[str]:
@@ -409,6 +508,10 @@ class Meeting(TimeStampedModel):
     @property
     def is_for_everyone(self) -> bool:
         return set(self.invited_functions) >= {str(f) for f in Function}
+
+
+def _year_unset(year) -> bool:
+    return year is None or year == "" or isinstance(year, DatabaseDefault)
 
 
 class Attendance(models.Model):

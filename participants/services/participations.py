@@ -83,10 +83,15 @@ IMPROVEMENT_WORK_FIELDS = ("title", "description", "phase", "chain_step", "level
 
 @transaction.atomic
 def improvement_work_create(*, participation: Participation, **fields) -> ImprovementWork:
-    """Record an improvement (förbättringsarbete) the organisation runs at home."""
+    """Record an improvement (förbättringsarbete) the organisation runs at home; its level
+    defaults to the round's year's (`Round.default_level`)."""
     unknown = set(fields) - set(IMPROVEMENT_WORK_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    # Without a level, new work starts at the level of the round's year: committee/department
+    # level in year two (seed 001), organisation-wide in year one.
+    if not fields.get("level"):
+        fields["level"] = participation.round.default_level
     work = ImprovementWork(participation=participation, **fields)
     work.full_clean()
     work.save()

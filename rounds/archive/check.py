@@ -14,7 +14,7 @@ from modellkoncept.jsondoc import json_path
 from participants.models import Participation
 from rounds.archive.check_meetings import _MeetingChecks
 from rounds.archive.check_organisations import _OrganisationChecks
-from rounds.archive.plan import _as_dict, _as_str, _Plan
+from rounds.archive.plan import _as_dict, _as_list, _as_str, _Plan
 from rounds.archive.result_reports import check_result_reports
 from rounds.archive.schema import (
     _document_order,
@@ -68,6 +68,24 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
                     json_path(path, "checklist"),
                     _("There is no checklist version “%(slug)s”.") % {"slug": checklist},
                 )
+        committee = _as_str(data.get("committee_checklist"))
+        if committee:
+            self.plan.committee_checklist = ChecklistVersion.objects.filter(slug=committee).first()
+            if self.plan.committee_checklist is None:
+                self.problem(
+                    json_path(path, "committee_checklist"),
+                    _("There is no checklist version “%(slug)s”.") % {"slug": committee},
+                )
+            elif self.plan.committee_checklist.level != ChecklistVersion.Level.COMMITTEE:
+                self.problem(
+                    json_path(path, "committee_checklist"),
+                    _(
+                        "The checklist version “%(slug)s” is not made for committee/board and "
+                        "department level."
+                    )
+                    % {"slug": committee},
+                )
+                self.plan.committee_checklist = None
         starts_on = self.date(data.get("starts_on"), json_path(path, "starts_on"))
         ends_on = self.date(data.get("ends_on"), json_path(path, "ends_on"))
         if starts_on and ends_on and ends_on < starts_on:
@@ -89,6 +107,7 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
             "starts_on": starts_on,
             "ends_on": ends_on,
             "current_year": data.get("current_year", Round.Year.ONE),
+            "year_two_themes": [t for t in _as_list(data.get("year_two_themes")) if _as_str(t)],
             "description": _as_str(data.get("description")) or "",
             "application_deadline": deadline,
             "decision_by": decision_by,

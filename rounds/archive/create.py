@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from checklist.models import Answer, SelfAssessment
+from checklist.models import Answer, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
 from modellkoncept.jsondoc import json_path
 from participants import services as participant_services
@@ -142,7 +142,12 @@ def _assessment_may_be_recorded(participation, meeting, entry: _Assessment, item
         raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
     if meeting.group_id is not None and meeting.group_id != participation.group_id:
         raise DomainError(_("The meeting belongs to another group."))
-    version = participation.round.checklist_version
+    if entry.level not in meeting.assessment_levels:
+        raise DomainError(
+            _("No self-assessment at the %(level)s level is due before %(meeting)s.")
+            % {"level": ChecklistVersion.Level(entry.level).label, "meeting": meeting}
+        )
+    version = participation.round.checklist_for(entry.level)
     numbers = {item.number for item in items}
     problems = [
         _("Item %(number)s is not on the checklist.") % {"number": number}
@@ -172,7 +177,11 @@ def _create(plan: _Plan) -> ImportSummary:
     self-assessments and their answers, improvement works and notes) in bulk, each object first
     held to its model's rules (`_valid`), with the history rows the services would write."""
     with _creating("$.round"):
-        round_ = round_services.round_create(checklist_version=plan.checklist, **plan.round)
+        round_ = round_services.round_create(
+            checklist_version=plan.checklist,
+            committee_checklist_version=plan.committee_checklist,
+            **plan.round,
+        )
 
     groups: dict[str, BenchmarkingGroup] = {}
     for name, entry in plan.groups.items():
@@ -308,16 +317,26 @@ def _create(plan: _Plan) -> ImportSummary:
             attendances.append(attendance)
     Attendance.objects.bulk_create(attendances)
 
-    items = list(round_.checklist_version.items.all())
+    # Each level's items: an assessment has the items of its level's checklist.
+    items_of = {
+        level: list(version.items.all()) if version else []
+        for level, version in (
+            (ChecklistVersion.Level.ORGANISATION, round_.checklist_version),
+            (ChecklistVersion.Level.COMMITTEE, round_.committee_checklist_version),
+        )
+    }
     assessments, answers = [], []
     now = timezone.now()
     for entry in plan.assessments:
         meeting = meetings[entry.meeting]
         participation = participations[entry.organisation]
+        items = items_of[entry.level]
         with _creating(entry.path):
             _assessment_may_be_recorded(participation, meeting, entry, items)
         by = people.get(entry.submitted_by) if entry.submitted_by else None
-        assessment = SelfAssessment(participation=participation, meeting=meeting, revision=1)
+        assessment = SelfAssessment(
+            participation=participation, meeting=meeting, level=entry.level, revision=1
+        )
         if entry.status == SelfAssessment.Status.SUBMITTED:
             assessment.status = SelfAssessment.Status.SUBMITTED
             # An archive that does not say when is taken to have been submitted by the

@@ -36,7 +36,9 @@ _FUNCTION_ORDER = {value: position for position, value in enumerate(Function.val
 
 def export_document(round: Round) -> dict:
     """The whole round as a document of the archive format."""
-    round_ = Round.objects.select_related("checklist_version").get(pk=round.pk)
+    round_ = Round.objects.select_related("checklist_version", "committee_checklist_version").get(
+        pk=round.pk
+    )
     participations = list(
         round_.participations.select_related("organisation", "group").order_by("organisation__code")
     )
@@ -67,7 +69,12 @@ def export_document(round: Round) -> dict:
         SelfAssessment.objects.filter(meeting__round=round_)
         .select_related("participation__organisation", "meeting", "submitted_by")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("item"))),
-        key=lambda a: (a.meeting.key, a.participation.organisation.code),
+        # The organisation-wide one before the committee/department one of the same meeting.
+        key=lambda a: (
+            a.meeting.key,
+            a.participation.organisation.code,
+            a.level != SelfAssessment._meta.get_field("level").default,
+        ),
     )
     works = (
         ImprovementWork.objects.filter(participation__round=round_)
@@ -102,7 +109,11 @@ def export_document(round: Round) -> dict:
             "starts_on": _day(round_.starts_on),
             "ends_on": _day(round_.ends_on),
             "checklist": round_.checklist_version.slug,
+            "committee_checklist": round_.committee_checklist_version.slug
+            if round_.committee_checklist_version
+            else None,
             "current_year": round_.current_year,
+            "year_two_themes": list(round_.year_two_themes),
             "description": round_.description,
             "application_deadline": _day(round_.application_deadline),
             "decision_by": _day(round_.decision_by),
@@ -191,6 +202,7 @@ def _export_meeting(meeting: Meeting) -> dict:
         "online_url": meeting.online_url,
         "host": meeting.host.code if meeting.host else None,
         "assessment_due": meeting.assessment_due,
+        "year": meeting.year,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
         "audience": meeting.invited_functions,
         "attendance": attendance,
@@ -219,6 +231,7 @@ def _export_assessment(assessment: SelfAssessment, people_emails: set[str]) -> d
     return {
         "organisation": assessment.participation.organisation.code,
         "meeting": assessment.meeting.key,
+        "level": assessment.level,
         "status": assessment.status,
         "submitted_at": _when(assessment.submitted_at),
         # Only someone the archive lists can be named; a project leader who submitted for an

@@ -99,6 +99,7 @@ class _Assessment:
     submitted_by: str | None
     scores: dict[int, int | None]
     comments: dict[int, str]
+    level: str = ChecklistVersion.Level.ORGANISATION
 
 
 @dataclass
@@ -125,6 +126,8 @@ class _Plan:
     round: dict = field(default_factory=dict)
     status: str = Round.Status.PLANNING
     checklist: ChecklistVersion | None = None
+    # The committee/department level's checklist (year two), if the round has one.
+    committee_checklist: ChecklistVersion | None = None
     organisations: dict[str, _Organisation] = field(default_factory=dict)
     groups: dict[str, _Group] = field(default_factory=dict)
     people: list[_Person] = field(default_factory=list)

@@ -78,6 +78,8 @@ class RoundDashboard:
     mentor_participations: list[Participation]
     spread: object  # participants.selectors.ChainSpread
     checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    # The committee/department level's, to choose from while that level has no assessment.
+    committee_checklist_versions: list[ChecklistVersion] = ()
     filters: DashboardFilters = None  # as asked for in the page's address
     groups: list[BenchmarkingGroup] = ()  # to filter by
 
@@ -247,8 +249,9 @@ def round_dashboard(
         functions[participation_id][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
+        # The organisation-wide assessments: the dashboard's points are that level's.
         for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation__in=on_page
+            participation__in=on_page, level=ChecklistVersion.Level.ORGANISATION
         )
         .order_by()
         .values_list("id", "participation_id", "meeting_id", "status")
@@ -308,6 +311,17 @@ def round_dashboard(
     page.object_list = rows
     held = [m for m in round_meetings if m.starts_at <= now]
     complete = _complete_attendance(held)
+    # The versions to choose from, each marked whether its level has assessments in the round
+    # already (then that level's checklist is fixed): one query.
+    choosable = list(
+        ChecklistVersion.objects.annotate(
+            fixed=Exists(
+                SelfAssessment.objects.filter(meeting__round=round, level=OuterRef("level"))
+            )
+        )
+        .filter(fixed=False)
+        .order_by("slug")
+    )
     return RoundDashboard(
         round=round,
         figures=figures,
@@ -328,10 +342,12 @@ def round_dashboard(
                 participation__round=round, participation__withdrawn_on__isnull=True
             )
         ),
-        # Once an assessment exists the round's checklist is fixed: nothing to choose from.
-        checklist_versions=[]
-        if figures.assessed
-        else list(ChecklistVersion.objects.order_by("slug")),
+        # Once an assessment exists at a level, the round's checklist for that level is fixed:
+        # nothing to choose from.
+        checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
+        committee_checklist_versions=[
+            v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
+        ],
         filters=filters,
         groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
     )

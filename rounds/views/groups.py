@@ -32,7 +32,10 @@ class GroupDetailView(PolicyRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             selectors.group_page(
-                group=self.object, user=self.request.user, point=self.request.GET.get("point")
+                group=self.object,
+                user=self.request.user,
+                point=self.request.GET.get("point"),
+                level=self.request.GET.get("level"),
             )
         )
         context["may_change"] = rules.has_perm(

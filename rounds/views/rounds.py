@@ -41,7 +41,7 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return Round.objects.select_related("checklist_version")
+        return Round.objects.select_related("checklist_version", "committee_checklist_version")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -166,6 +166,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 ends_on=data["ends_on"],
                 checklist_version=data["checklist_version"],
                 current_year=data["current_year"],
+                year_two_themes=data["year_two_themes"],
                 description=data["description"],
                 accepts_applications=data["accepts_applications"],
                 application_deadline=data["application_deadline"],

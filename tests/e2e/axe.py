@@ -127,7 +127,14 @@ JOURNEY_PAGES = {
     "rounds:round_status#complete": "completing the round: what will follow, asked first",
     "rounds:round_status#reopen": "reopening a completed round, with a reason",
     "rounds:round_detail#completed": "a completed round, with the step that reopens it",
-    # Journey 7: a strategist writes and submits the result report.
+    # Journey 7: two levels, year one and year two.
+    "rounds:round_detail#levels": "the round with its organisation-wide and committee checklists",
+    "rounds:round_update#year-two": "the round's form, moving it to year two with its themes",
+    "home#year-two": "a strategist's start page with both levels due",
+    "checklist:assessment_start#committee": "start the self-assessment at committee level",
+    "checklist:assessment#committee": "the committee-level self-assessment under its parts",
+    "rounds:group_detail#committee": "the group page comparing at committee level",
+    # Journey 8: a strategist writes and submits the result report.
     "participants:participation_detail#reports": "an organisation's page, with its result report",
     "rounds:result_report_start": "start the result report of a year",
     "rounds:result_report": "the result report form, saved as it is written",

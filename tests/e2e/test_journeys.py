@@ -19,9 +19,12 @@ The texts clicked are the site's own, Swedish where translated (`conftest.Texts`
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -46,6 +49,7 @@ from rounds.models import (
 )
 from rounds.schedule import default_schedule
 from rounds.selectors import mentor_proposal
+from tests.checklist.levels import load_pair
 from tests.conftest import wait_for
 from tests.e2e.conftest import (
     APPLICANTS,
@@ -1330,3 +1334,173 @@ def test_work_shared_with_the_group_and_approved_for_the_programme_is_found_by_s
     expect(reader.get_by_role("button", name=ui.exact("Save sharing"))).to_have_count(0)
     journey.check(reader, "library")
     journey.assert_every_page_checked()
+
+
+# Two levels: year one organisation-wide, year two also at committee/department level.
+
+LEVEL_SCORES = {
+    "organisation": {1: 4, 2: 3, 3: 3, 4: 2, 5: 2, 6: 1, 7: 2, 8: 1, 9: 1, 10: 1},
+    "committee": {1: 2, 2: 2, 3: 1, 4: 1, 5: 3, 6: 2, 7: 1, 8: 1, 9: 4, 10: 1},
+}
+COMMITTEE_PEER_SCORES = {1: 4, 2: 2, 3: 3, 4: 1, 5: 1, 6: 2, 7: 1, 8: 1, 9: 2, 10: 1}
+
+
+def _fill_and_submit(page, ui, scores) -> None:
+    for number, score in scores.items():
+        choose_score(page, number, score)
+    page.get_by_role("button", name=ui.exact("Submit")).click()
+    expect_message(page, ui("The self-assessment is submitted. Your group can now see it."))
+
+
+def test_a_round_runs_year_one_and_year_two_at_both_levels(journey, site, ui):
+    """The project leader gives the round a loaded 1–4 pair of checklists (their texts are
+    invented for the tests: SKR's are not among the sources); the strategist assesses
+    organisation-wide in year one; the project leader moves the round to year two with its
+    themes; the strategist then assesses at both levels, and the group page compares each
+    level apart, as `round_summary --level` does."""
+    programme = programme_set_up(invitations=False)
+    organisation_version, committee_version = load_pair()
+    round_ = programme.round
+    lund, eslov = programme.participations[LUND.name], programme.participations[ESLOV.name]
+    with translation.override(ui.language):
+        organisation_name, committee_name = organisation_version.name, committee_version.name
+
+    # The project leader chooses the pair on the round's page.
+    leader = journey.person("projektledare")
+    sign_in(journey, leader, ui, programme.leader.email, DEMO_PASSWORD)
+    leader.goto(reverse("rounds:round_detail", kwargs={"slug": round_.slug}))
+    chooser = leader.locator("form").filter(
+        has=leader.get_by_label(ui.exact("Use another version"))
+    )
+    chooser.get_by_label(ui.exact("Use another version")).select_option(label=organisation_name)
+    chooser.get_by_role("button", name=ui.exact("Choose")).click()
+    expect_message(leader, ui("The round's checklist is chosen."))
+    committee_label = ui.exact("Checklist for year two's committee/department level")
+    chooser = leader.locator("form").filter(has=leader.get_by_label(committee_label))
+    chooser.get_by_label(committee_label).select_option(label=committee_name)
+    chooser.get_by_role("button", name=ui.exact("Choose")).click()
+    expect_message(leader, ui("The round's checklist is chosen."))
+    expect(leader.locator("#round-committee-checklist")).to_contain_text(committee_name)
+    journey.check(leader, "levels")
+
+    # Year one: the strategist assesses organisation-wide only.
+    strategist = journey.person("strateg")
+    sign_in(journey, strategist, ui, STRATEGIST[1], NEW_PASSWORD)
+    due = strategist.get_by_role("region", name=ui.exact("Due"))
+    # Year one: nothing due at committee/department level.
+    committee_due = ui(
+        "Self-assessment at committee/department level of %(organisation)s before "
+        "%(meeting)s (%(date)s)",
+        organisation="ORG",
+        meeting="",
+        date="",
+    ).split("ORG")[0]
+    expect(due).not_to_contain_text(committee_due)
+    due.get_by_role("link", name=re.compile(ui.escape(programme.meeting.title))).click()
+    journey.check(strategist)
+    strategist.get_by_role("button", name=ui.exact("Start the self-assessment")).click()
+    # The 1–4 checklist's parts as headings above their moments.
+    expect(
+        strategist.get_by_role("heading", level=2, name=ui.text("Styrning och ledning"))
+    ).to_be_visible()
+    journey.check(strategist)
+    _fill_and_submit(strategist, ui, LEVEL_SCORES["organisation"])
+
+    # Year two, with the themes of its learning meetings.
+    leader.get_by_role("link", name=ui.exact("Edit the round")).click()
+    leader.get_by_label(ui.field(RoundForm, "current_year")).select_option(
+        value=str(Round.Year.TWO)
+    )
+    themes = ["Jämställd biståndsbedömning", "Jämställd planering i nämnderna"]
+    leader.get_by_label(ui.field(RoundForm, "year_two_themes")).fill("\n".join(themes))
+    journey.check(leader, "year-two")
+    leader.get_by_role("button", name=ui.exact("Save")).click()
+    # The round's page says the year (its label, capitalised: compared from its second letter).
+    expect(leader.locator("#round-year")).to_contain_text(
+        ui("year two: committee and department level")[1:]
+    )
+    round_ = Round.objects.get(pk=round_.pk)
+    assert (round_.current_year, round_.year_two_themes) == (Round.Year.TWO, themes)
+    start = timezone.now() + dt.timedelta(days=14)
+    year_two = round_services.meeting_create(
+        round=round_,
+        group=programme.group,
+        kind=Meeting.Kind.LEARNING_MEETING,
+        number=4,
+        title=f"Lärandeträff 4: {themes[0]}",
+        theme=themes[0],
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=6),
+        assessment_due=True,
+    )
+    assert year_two.year == Round.Year.TWO
+
+    # The strategist: due at both levels before the year-two meeting.
+    strategist.get_by_role("link", name=ui.exact("Start")).click()
+    due = strategist.get_by_role("region", name=ui.exact("Due"))
+    committee_text = ui(
+        "Self-assessment at committee/department level of %(organisation)s before "
+        "%(meeting)s (%(date)s)",
+        organisation=LUND.name,
+        meeting=year_two.title,
+        date="DATE",
+    )
+    committee_link = due.get_by_role(
+        "link", name=re.compile(ui.escape(committee_text.split("DATE")[0]))
+    )
+    expect(committee_link).to_have_count(1)
+    journey.check(strategist, "year-two")
+    committee_link.click()
+    journey.check(strategist, "committee")
+    strategist.get_by_role("button", name=ui.exact("Start the self-assessment")).click()
+    expect(strategist.locator(".assessment-level")).to_contain_text(committee_name)
+    expect(strategist.get_by_role("group", name=re.compile(r"^1\.\s"))).to_contain_text(
+        "Provmoment 1 (nämnd)"
+    )
+    journey.check(strategist, "committee")
+    _fill_and_submit(strategist, ui, LEVEL_SCORES["committee"])
+    committee = SelfAssessment.objects.get(participation=lund, meeting=year_two, level="committee")
+    assert {a.item.version_id for a in committee.answers.select_related("item")} == {
+        committee_version.pk
+    }
+
+    # Eslöv submits at committee level too; the group page compares each level apart.
+    checklist_services.assessment_record(
+        participation=eslov,
+        meeting=year_two,
+        scores=COMMITTEE_PEER_SCORES,
+        submitted_at=timezone.now(),
+        by=programme.peer,
+        level="committee",
+    )
+    strategist.goto(
+        reverse("rounds:group_detail", kwargs={"round_slug": round_.slug, "pk": programme.group.pk})
+    )
+    levels = strategist.get_by_role("navigation", name=ui.exact("Level of the self-assessments"))
+    # The level's label, capitalised on the page: compared from its second letter.
+    committee_level = re.compile(ui.escape(ui("committee/board and department")[1:]))
+    levels.get_by_role("link", name=committee_level).click()
+    comparison = strategist.get_by_role(
+        "table",
+        name=ui.exact("Scores at assessment %(point)s, side by side, with the group mean", point=1),
+    )
+    row = comparison.get_by_role("row", name=re.compile(r"^1\.\s"))
+    expect(row).to_contain_text("Provmoment 1 (nämnd)")
+    expect(row.get_by_role("cell")).to_have_text(["4", "2", "3,0"])
+    journey.check(strategist, "committee")
+    journey.assert_every_page_checked()
+
+    # round_summary keeps the levels apart too.
+    def summary(level):
+        out = io.StringIO()
+        call_command("round_summary", round_.slug, "--level", level, stdout=out)
+        return json.loads(out.getvalue())
+
+    organisation, committee_figures = summary("organisation"), summary("committee")
+    assert organisation["checklist"] == organisation_version.slug
+    assert organisation["totals"] == {LUND.code: sum(LEVEL_SCORES["organisation"].values())}
+    assert committee_figures["checklist"] == committee_version.slug
+    assert committee_figures["totals"] == {
+        ESLOV.code: sum(COMMITTEE_PEER_SCORES.values()),
+        LUND.code: sum(LEVEL_SCORES["committee"].values()),
+    }

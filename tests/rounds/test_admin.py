@@ -591,7 +591,10 @@ def test_two_year_schedule_has_fourteen_meetings(en, leader):
         .order_by("number")
         .values_list("theme", flat=True)
     )
-    assert len(set(themes)) == 5
+    # Year one's three classic themes; year two's are the round's, and this round has none:
+    # the site invents no theme for them (issue 16).
+    assert len(set(themes[:3])) == 3
+    assert themes[3:] == ["", ""]
 
 
 def test_the_schedule_is_written_in_swedish_whatever_the_page_language(en, leader):
