@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0004_invitation_revoked_at'),
-        ('rounds', '0009_round_application_deadline_and_decision_by'),
+        ('rounds', '0010_round_levels_and_meeting_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
