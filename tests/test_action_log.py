@@ -90,7 +90,12 @@ def _services():
                 yield f"{module_name}.{name}", function
 
 
-@pytest.mark.parametrize(("name", "function"), list(_services()), ids=lambda v: str(v))
+# The ids are the services' names (a function's repr names its address, which differs between
+# the xdist workers, whose collections must agree).
+_SERVICES = list(_services())
+
+
+@pytest.mark.parametrize(("name", "function"), _SERVICES, ids=[name for name, _ in _SERVICES])
 def test_every_service_that_writes_logs_what_it_did(name, function):
     """A new service that writes must log (or be listed above with its reason)."""
     if name in EXEMPT:
