@@ -16,6 +16,11 @@ STAMP := $(VENV)/.installed
 SCRATCH := .make
 
 PYTEST_ARGS ?=
+# `make test` runs the suite on this many processes (pytest-xdist; 0 runs it in one). Each has its
+# own test database, media directory and Celery queues (tests/conftest.py); the browser tests are
+# one group, run by one process (--dist loadgroup).
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 WORKER_CONCURRENCY ?= 2
 TEMPLATE_DIRS := $(wildcard templates */templates)
 # Exits non-zero when no broker is configured (settings then run tasks in-process, no worker needed).
@@ -63,7 +68,7 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install lint ## Lint, then run the tests (extra pytest options: PYTEST_ARGS='-k name -x')
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Three instants spread over the demo's active round (2025-09-01 – 2027-06-30): before it starts,
 # mid-way, after it ends. Every test that depends on "today" follows the clock (tests/conftest.py).
@@ -72,12 +77,13 @@ TEST_DATES ?= 2025-06-16 2026-11-24 2027-09-15
 test-dates: install lint ## Run the whole suite once at each of TEST_DATES (the clock: --clock DATE)
 	@for date in $(TEST_DATES); do \
 		echo "== The suite at $$date"; \
-		$(BIN)/pytest --clock "$$date" $(PYTEST_ARGS) || exit 1; \
+		$(BIN)/pytest $(PYTEST_PARALLEL) --clock "$$date" $(PYTEST_ARGS) || exit 1; \
 	done
 
-lint: install ## ruff, djLint, missing migrations and Django's system checks
+lint: install ## ruff, djLint, the import contracts, missing migrations and Django's system checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 ifneq ($(TEMPLATE_DIRS),)
 	$(BIN)/djlint $(TEMPLATE_DIRS) --lint
 endif

@@ -28,11 +28,9 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
     the request: an address with an account and one without take the same time to answer."""
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
-        from accounts.tasks import send_password_reset  # tasks import services
-
         domain = domain_override or (request.get_host() if request else "")
         enqueue_on_commit(
-            send_password_reset,
+            "accounts.tasks.send_password_reset",
             self.cleaned_data["email"],
             domain,
             use_https,

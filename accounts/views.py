@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import User
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,15 +42,9 @@ class PersonDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "person"
 
     def get_context_data(self, **kwargs):
-        # Imported here, as accounts/services.py does: accounts sits below participants.
-        from participants.models import FunctionAssignment
-
-        assignments = FunctionAssignment.objects.filter(person=self.object).select_related(
-            "participation__round", "participation__organisation"
-        )
         return super().get_context_data(
             data=services.person_export(person=self.object),
-            assignments=assignments.order_by("-participation__round__starts_on", "function"),
+            assignments=selectors.person_functions(person=self.object),
             **kwargs,
         )
 
@@ -79,10 +73,8 @@ class PersonEraseView(PolicyRequiredMixin, DetailView):
         if request.POST.get("confirm") != "erase":
             messages.error(request, _("Tick the box to confirm the erasure."))
             return redirect("accounts:person", pk=person.pk)
-        try:
+        with service_call(request) as call:
             services.person_erase(person=person, by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The person is erased; their organisation's data stays."))
         return redirect("accounts:person", pk=person.pk)

@@ -80,6 +80,8 @@ def _who(entry) -> str:
 
 @action(ASSESSMENT_STARTED)
 def _started(entry, names):
+    if entry.data.get("level") == "committee":
+        return _("Self-assessment at committee/department level started")
     return _("Self-assessment started")
 
 
@@ -133,4 +135,10 @@ def _version_created(entry, names):
 
 @action(ROUND_CHECKLIST_CHOSEN, refs={"version": "checklist.ChecklistVersion"})
 def _checklist_chosen(entry, names):
+    if entry.data.get("level") == "committee":
+        if not entry.data.get("version"):
+            return _("Committee/department checklist removed")
+        return _("Committee/department checklist chosen: %(version)s") % {
+            "version": names(entry, "version")
+        }
     return _("Checklist chosen: %(version)s") % {"version": names(entry, "version")}

@@ -120,6 +120,22 @@ ItemFormSet = forms.formset_factory(
 
 
 class RoundChecklistForm(forms.Form):
-    version = forms.ModelChoiceField(
-        label=_("Checklist version"), queryset=ChecklistVersion.objects.all(), empty_label=None
+    """The round's checklist at a level: the organisation-wide one (required), or the
+    committee/department one (empty: none)."""
+
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=ChecklistVersion.Level.choices,
+        initial=ChecklistVersion.Level.ORGANISATION,
+        required=False,
     )
+    version = forms.ModelChoiceField(
+        label=_("Checklist version"), queryset=ChecklistVersion.objects.all(), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["level"] = data.get("level") or ChecklistVersion.Level.ORGANISATION
+        if data["level"] == ChecklistVersion.Level.ORGANISATION and not data.get("version"):
+            self.add_error("version", _("Choose a checklist version."))
+        return data

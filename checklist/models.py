@@ -210,6 +210,14 @@ class SelfAssessment(TimeStampedModel):
         related_name="assessments",
         verbose_name=_("meeting"),
     )
+    # Which of the round's checklists the assessment uses: the organisation-wide one, or (from
+    # year two) the committee/department one. Its scores are checked against that version.
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=ChecklistVersion.Level,
+        default=ChecklistVersion.Level.ORGANISATION,
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -253,7 +261,8 @@ class SelfAssessment(TimeStampedModel):
         ordering = ["meeting__starts_at", "participation__organisation__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["participation", "meeting"], name="assessment_once_per_meeting"
+                fields=["participation", "meeting", "level"],
+                name="assessment_once_per_meeting_and_level",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),
@@ -278,6 +287,15 @@ class SelfAssessment(TimeStampedModel):
             and self.participation.round_id != self.meeting.round_id
         ):
             raise ValidationError(_("The meeting belongs to another round."))
+
+    @property
+    def checklist_version(self) -> ChecklistVersion | None:
+        """The version its scores are checked against: its round's for its level."""
+        return self.participation.round.checklist_for(self.level)
+
+    @property
+    def is_committee_level(self) -> bool:
+        return self.level == ChecklistVersion.Level.COMMITTEE
 
     @property
     def is_submitted(self) -> bool:

@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.utils.translation import gettext
 
 from checklist.charts import Series, line_chart, paired_bar_chart
-from checklist.models import Answer, AssessmentComment, ChecklistItem, ScaleStep, SelfAssessment
+from checklist.models import (
+    Answer,
+    AssessmentComment,
+    ChecklistItem,
+    ChecklistVersion,
+    ScaleStep,
+    SelfAssessment,
+)
 from checklist.statistics import (
     OrganisationScores,
     assessment_points,
@@ -58,11 +65,12 @@ class AssessmentPage:
     assessment: SelfAssessment
     rows: list[ItemRow]
     scale_steps: list[ScaleStep]
-    has_previous: bool  # an earlier submitted assessment of the organisation's, in the round
+    has_previous: bool  # an earlier submitted one of the organisation's, same round and level
     general_remarks: list
     may_edit: bool
     may_comment: bool
     may_reopen: bool = False
+    version: object = None  # the checklist version of the assessment's level
     # A reopened assessment read by someone outside its organisation: the version last
     # submitted, not the changes under way.
     shows_submitted_version: bool = False
@@ -79,16 +87,19 @@ def assessment_for_page(*, pk: int):
         "meeting__round",
         "participation__organisation",
         "participation__round__checklist_version",
+        "participation__round__committee_checklist_version",
         "submitted_by",
     ).filter(pk=pk)
 
 
 def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:
-    """item number → score of the organisation's last submitted assessment before this one's
-    meeting (empty when there is none), in one query."""
+    """item number → score of the organisation's last submitted assessment at the same level
+    (so with the same checklist) before this one's meeting (empty when there is none), in one
+    query."""
     previous = (
         SelfAssessment.objects.filter(
             participation_id=assessment.participation_id,
+            level=assessment.level,
             status=SelfAssessment.Status.SUBMITTED,
             meeting__starts_at__lt=assessment.meeting.starts_at,
         )
@@ -138,10 +149,13 @@ _FORM_PARTS_KEPT = 16
 
 
 def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
-    """The items and scale of the assessment's checklist, for reading a save: two queries the
-    first time a process reads a version, none after (the assessment comes with its round's
-    version, as `assessment_for_page` fetches it). An autosave needs no more of the page."""
-    version = assessment.participation.round.checklist_version
+    """The items and scale of the assessment's checklist (its level's version), for reading a
+    save: two queries the first time a process reads a version, none after (the assessment
+    comes with its round's versions, as `assessment_for_page` fetches it). An autosave needs no
+    more of the page. Kept by the version's id: the levels' versions never mix."""
+    version = assessment.checklist_version
+    if version is None:  # no checklist at the level: nothing to answer
+        return AssessmentForm(items=(), scale_steps=())
     key = (version.pk, version.updated_at)
     parts = _FORM_PARTS.get(key)
     if parts is None:
@@ -181,6 +195,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
         # What the commenter does for the organisation: "politician", "manager" …
         remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
+    version = assessment.checklist_version
     return AssessmentPage(
         assessment=assessment,
         rows=[
@@ -193,6 +208,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             for answer in answers
         ],
         scale_steps=list(assessment_form(assessment=assessment).scale_steps),
+        version=version,
         has_previous=bool(earlier),
         general_remarks=by_item.get(None, []),
         may_edit=user.has_perm("checklist.edit_assessment", assessment)
@@ -283,7 +299,19 @@ def _may_see_round_of(user, current, other) -> bool:
     )
 
 
-def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
+def committee_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
+    """Year two's committee/department level of the organisation's history, apart from the
+    organisation-wide one; nothing while the round has no committee checklist."""
+    if not participation.round.committee_checklist_version_id:
+        return []
+    return organisation_history(
+        participation=participation, user=user, level=ChecklistVersion.Level.COMMITTEE
+    )
+
+
+def organisation_history(
+    *, participation, user=_ALL_ROUNDS, level: str = ChecklistVersion.Level.ORGANISATION
+) -> list[RoundHistory]:
     """The organisation's scores over every assessment of the round, its movement from the
     first to the latest, and earlier rounds it took part in with the same checklist version.
 
@@ -294,17 +322,31 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
     sees this round only. Without `user`, every round: for the organisation report, which only
     the organisation's own people and project leaders may read (`reports.rules`).
 
-    Three queries, however many rounds the organisation has taken part in (the version's items
-    are kept: `version_items`)."""
-    version_id = participation.round.checklist_version_id
+    `level` chooses the assessments of one level (organisation-wide by default, or
+    committee/department) and that level's checklist version: the levels are never mixed.
+
+    Three queries, however many rounds the organisation has taken part in (the level's
+    version's items are kept, by its id: `version_items`)."""
+    committee = level == ChecklistVersion.Level.COMMITTEE
+    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
+    version_id = participation.round.checklist_id_for(level)
+    if version_id is None:
+        return []
+    same_version = (
+        {"round__committee_checklist_version_id": version_id}
+        if committee
+        else {"round__checklist_version_id": version_id}
+    )
     rounds = list(
         Participation.objects.filter(
             organisation_id=participation.organisation_id,
             role=Participation.Role.PARTICIPANT,
-            round__checklist_version_id=version_id,
             round__starts_on__lte=participation.round.starts_on,
+            **same_version,
         )
-        .select_related("round__checklist_version", "organisation")
+        .select_related(
+            "round__checklist_version", "round__committee_checklist_version", "organisation"
+        )
         .order_by("-round__starts_on")
     )
     if user is not _ALL_ROUNDS:
@@ -317,13 +359,17 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
         schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))
     meetings_by_round = defaultdict(list)
     for meeting in Meeting.objects.filter(schedules, assessment_due=True).only(
-        "id", "round_id", "starts_at", "group_id", "assessment_due", "title"
+        "id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year"
     ):
         meetings_by_round[meeting.round_id].append(meeting)
     point_of_meeting = {}  # participation id → meeting id → point
     for own in rounds:
-        point_of_meeting.update(assessment_points([own], meetings_by_round[own.round_id]))
-    scores_by_participation = submitted_scores(rounds, points=point_of_meeting, items=items)
+        point_of_meeting.update(
+            assessment_points([own], meetings_by_round[own.round_id], level=level)
+        )
+    scores_by_participation = submitted_scores(
+        rounds, points=point_of_meeting, items=items, level=level
+    )
     titles = {m.pk: m.title for meetings in meetings_by_round.values() for m in meetings}
     result = []
     for own in rounds:
@@ -332,7 +378,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             continue
         points = sorted(org.points)
         by_point = {point: titles[mid] for mid, point in point_of_meeting[own.pk].items()}
-        version = own.round.checklist_version
+        version = own.round.checklist_for(level)
         labels = [gettext("Assessment %(point)s") % {"point": p} for p in points]
         chart_totals = line_chart(
             title=gettext("Total score per assessment"),
@@ -342,7 +388,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             series=[Series(org.name, [org.total(p) for p in points])],
             y_min=version.scale_min * len(items),
             y_max=version.scale_max * len(items),
-            key=f"totals-{own.pk}",
+            key=f"totals-{own.pk}{suffix}",
         )
         first, latest = points[0], points[-1]
         chart_items = None
@@ -358,7 +404,7 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
                 latest_label=gettext("Latest (assessment %(point)s)") % {"point": latest},
                 scale_min=version.scale_min,
                 scale_max=version.scale_max,
-                key=f"items-{own.pk}",
+                key=f"items-{own.pk}{suffix}",
             )
             item_movement = [
                 (
@@ -384,3 +430,10 @@ def organisation_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistor
             )
         )
     return result
+
+
+def checklist_versions():
+    """The checklist versions with their number of items and of rounds that use them."""
+    return ChecklistVersion.objects.annotate(
+        item_count=Count("items", distinct=True), round_count=Count("rounds", distinct=True)
+    ).order_by("slug")

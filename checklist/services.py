@@ -29,20 +29,37 @@ class StaleAssessment(DomainError):
     """The draft changed since the user loaded it; their input is not saved over it."""
 
 
-@transaction.atomic
-def assessment_start(*, participation, meeting, by=None) -> SelfAssessment:
-    """The organisation's assessment before a meeting, created as an empty draft if need be."""
+def _check_level_due(*, participation, meeting, level: str) -> ChecklistVersion:
+    """The version an assessment at this level before this meeting uses; refused when the
+    level is not due there (year one works organisation-wide only)."""
     if not meeting.assessment_due:
         raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
     if meeting.round_id != participation.round_id:
         raise DomainError(_("The meeting belongs to another round."))
     if meeting.group_id is not None and meeting.group_id != participation.group_id:
         raise DomainError(_("The meeting belongs to another group."))
+    if level not in ChecklistVersion.Level.values:
+        raise DomainError(_("Choose the organisation-wide or the committee/department level."))
+    if level not in meeting.assessment_levels:
+        raise DomainError(
+            _("No self-assessment at the %(level)s level is due before %(meeting)s.")
+            % {"level": ChecklistVersion.Level(level).label, "meeting": meeting}
+        )
+    return participation.round.checklist_for(level)
+
+
+@transaction.atomic
+def assessment_start(
+    *, participation, meeting, by=None, level: str = ChecklistVersion.Level.ORGANISATION
+) -> SelfAssessment:
+    """The organisation's assessment at a level before a meeting, created as an empty draft
+    with the items of the round's checklist for that level if need be."""
+    version = _check_level_due(participation=participation, meeting=meeting, level=level)
     assessment, created = SelfAssessment.objects.get_or_create(
-        participation=participation, meeting=meeting
+        participation=participation, meeting=meeting, level=level
     )
     if created:
-        items = participation.round.checklist_version.items.all()
+        items = version.items.all()
         bulk_create_with_history(
             [Answer(assessment=assessment, item=item) for item in items], Answer
         )
@@ -51,7 +68,11 @@ def assessment_start(*, participation, meeting, by=None) -> SelfAssessment:
             actions.ASSESSMENT_STARTED,
             user=by,
             round_id=participation.round_id,
-            data={"organisation": participation.organisation_id, "meeting": meeting.pk},
+            data={
+                "organisation": participation.organisation_id,
+                "meeting": meeting.pk,
+                "level": level,
+            },
         )
     return assessment
 
@@ -104,7 +125,11 @@ def assessment_save(
     """
     locked = (
         SelfAssessment.objects.select_for_update(of=("self",))
-        .select_related("meeting", "participation__round__checklist_version")
+        .select_related(
+            "meeting",
+            "participation__round__checklist_version",
+            "participation__round__committee_checklist_version",
+        )
         .get(pk=assessment.pk)
     )
     if locked.is_locked:
@@ -114,7 +139,7 @@ def assessment_save(
             _("The self-assessment opens on %(date)s.") % {"date": locked.opens_on.isoformat()}
         )
     comments = comments or {}
-    version = locked.participation.round.checklist_version
+    version = locked.checklist_version  # its level's: the scores are checked against it
     rows = [] if locked.is_reopened else list(locked.answers.select_related("item"))
     answers = _working_answers(locked, rows)
     problems = []
@@ -341,9 +366,7 @@ def remark_add(*, assessment: SelfAssessment, author, text: str, item_number: in
         raise DomainError(_("Write a comment."))
     item = None
     if item_number is not None:
-        item = assessment.participation.round.checklist_version.items.filter(
-            number=item_number
-        ).first()
+        item = assessment.checklist_version.items.filter(number=item_number).first()
         if item is None:
             raise DomainError(
                 _("Item %(number)s is not on the checklist.") % {"number": item_number}
@@ -370,6 +393,7 @@ def assessment_record(
     comments: Mapping[int, str] | None = None,
     submitted_at: datetime | None,
     by=None,
+    level: str = ChecklistVersion.Level.ORGANISATION,
 ) -> tuple[SelfAssessment, bool]:
     """Record an assessment as it was made earlier: older rounds brought in from SKR's Excel
     checklists, or demo data. `submitted_at` None records a draft.
@@ -380,14 +404,8 @@ def assessment_record(
     within the scale for every item. The history keeps what it replaced, dated as recorded.
     Returns the assessment and whether it was created.
     """
-    if not meeting.assessment_due:
-        raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
-    if meeting.round_id != participation.round_id:
-        raise DomainError(_("The meeting belongs to another round."))
-    if meeting.group_id is not None and meeting.group_id != participation.group_id:
-        raise DomainError(_("The meeting belongs to another group."))
+    version = _check_level_due(participation=participation, meeting=meeting, level=level)
     comments = comments or {}
-    version = participation.round.checklist_version
     items = {item.number: item for item in version.items.all()}
     problems = [
         _("Item %(number)s is not on the checklist.") % {"number": number}
@@ -413,12 +431,12 @@ def assessment_record(
     when = submitted_at or timezone.now()
     assessment = (
         SelfAssessment.objects.select_for_update()
-        .filter(participation=participation, meeting=meeting)
+        .filter(participation=participation, meeting=meeting, level=level)
         .first()
     )
     created = assessment is None
     if created:
-        assessment = SelfAssessment(participation=participation, meeting=meeting)
+        assessment = SelfAssessment(participation=participation, meeting=meeting, level=level)
     if submitted_at is not None:
         assessment.status = SelfAssessment.Status.SUBMITTED
         assessment.submitted_at = submitted_at
@@ -585,24 +603,43 @@ def checklist_version_create(
 
 
 @transaction.atomic
-def round_choose_checklist(*, round, version: ChecklistVersion):
-    """Let a round use another checklist version, before any assessment is made with the one
-    it has: figures are never compared across versions."""
+def round_choose_checklist(
+    *,
+    round,
+    version: ChecklistVersion | None,
+    level: str = ChecklistVersion.Level.ORGANISATION,
+):
+    """Let a round use another checklist version at a level, before any assessment is made
+    at that level with the one it has: figures are never compared across versions. The
+    organisation-wide version is required; the committee/department one may be None (the
+    round then works organisation-wide only, also in year two)."""
     locked = type(round).objects.select_for_update().get(pk=round.pk)
-    if locked.checklist_version_id == version.pk:
+    committee = level == ChecklistVersion.Level.COMMITTEE
+    field = "committee_checklist_version" if committee else "checklist_version"
+    previous = getattr(locked, f"{field}_id")
+    if previous == (version.pk if version else None):
         return locked
-    if SelfAssessment.objects.filter(meeting__round=locked).exists():
+    if version is None and not committee:
+        raise DomainError(_("Choose the round's organisation-wide checklist version."))
+    expected = (
+        ChecklistVersion.Level.COMMITTEE if committee else ChecklistVersion.Level.ORGANISATION
+    )
+    if version is not None and version.level != expected:
+        raise DomainError(
+            _("Choose a checklist version made for the %(level)s level.")
+            % {"level": ChecklistVersion.Level(expected).label}
+        )
+    if SelfAssessment.objects.filter(meeting__round=locked, level=level).exists():
         raise DomainError(
             _("The round already has self-assessments made with its checklist; it keeps it.")
         )
-    previous = locked.checklist_version_id
-    locked.checklist_version = version
+    setattr(locked, field, version)
     locked.full_clean()
-    locked.save(update_fields=["checklist_version", "updated_at"])
+    locked.save(update_fields=[field, "updated_at"])
     log_action(
         locked,
         actions.ROUND_CHECKLIST_CHOSEN,
         round_id=locked.pk,
-        data={"version": version.pk, "old": previous},
+        data={"version": version.pk if version else None, "old": previous, "level": level},
     )
     return locked

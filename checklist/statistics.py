@@ -7,7 +7,8 @@ for its own n-th such meeting.
 
 Means are exact fractions (no binary floating point) and shown to one decimal rounded half up
 (2,65 → 2,7; 2,25 → 2,3), as SKR's reports do. Only participants that have not withdrawn count;
-drafts never count. Figures never mix checklist versions: a round uses one version.
+drafts never count. Figures never mix checklist versions: a round uses one version per level
+(organisation-wide; from year two also committee/department), and the figures are of one level.
 """
 
 from __future__ import annotations
@@ -23,20 +24,24 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 
-from checklist.models import Answer, ChecklistItem, SelfAssessment
+from checklist.models import Answer, ChecklistItem, ChecklistVersion, SelfAssessment
 from participants.models import Participation
-from rounds.models import Meeting
+from rounds.models import Meeting, Round
 
 ONE_DECIMAL = Decimal("0.1")
 # How long a checklist version's items are kept (`version_items`).
 ITEMS_SECONDS = 300
 
 
-def version_items(version_id: int) -> list[ChecklistItem]:
+def version_items(version_id: int | None) -> list[ChecklistItem]:
     """A checklist version's items in order, with their parts: read once and kept in the cache
     for every page of every round that uses the version (a version is never changed once rounds
     use it: `checklist.services.checklist_version_create` makes a new one, with a new id). An
-    edit in the admin shows after `ITEMS_SECONDS` at most."""
+    edit in the admin shows after `ITEMS_SECONDS` at most. Kept by the version's id alone, so
+    each level's version (`Round.checklist_id_for(level)`) has its own; none (a round without
+    a committee/department checklist) has no items."""
+    if version_id is None:
+        return []
     key = f"checklist:version-items:{version_id}"
     items = cache.get(key)
     if items is None:
@@ -229,9 +234,30 @@ def schedule_of(meetings: QuerySet[Meeting], *, group_ids: Iterable[int | None])
     )
 
 
-def assessment_points(participations: Iterable[Participation], meetings: Iterable[Meeting]):
-    """meeting id → point, per participation id: the n-th assessment meeting of its schedule."""
-    meetings = sorted((m for m in meetings if m.assessment_due), key=lambda m: (m.starts_at, m.pk))
+ORGANISATION = ChecklistVersion.Level.ORGANISATION
+COMMITTEE = ChecklistVersion.Level.COMMITTEE
+
+
+def due_at_level(meeting: Meeting, level: str) -> bool:
+    """Whether the meeting's self-assessment at `level` is due, reading only the meeting's
+    own fields: the organisation-wide one whenever one is due, the committee/department one
+    at year two's meetings (the caller knows that the round has that level's checklist)."""
+    if not meeting.assessment_due:
+        return False
+    return level != COMMITTEE or meeting.year == Round.Year.TWO
+
+
+def assessment_points(
+    participations: Iterable[Participation],
+    meetings: Iterable[Meeting],
+    *,
+    level: str = ORGANISATION,
+):
+    """meeting id → point, per participation id: the n-th assessment meeting of its schedule
+    at that level (the committee/department level counts year two's meetings only)."""
+    meetings = sorted(
+        (m for m in meetings if due_at_level(m, level)), key=lambda m: (m.starts_at, m.pk)
+    )
     points: dict[int, dict[int, int]] = {}
     for participation in participations:
         own = [m for m in meetings if m.group_id is None or m.group_id == participation.group_id]
@@ -239,8 +265,16 @@ def assessment_points(participations: Iterable[Participation], meetings: Iterabl
     return points
 
 
-def round_scores(*, round, participations=None, include_withdrawn: bool = False) -> RoundScores:
-    """Read a round's submitted assessments of the participants that count.
+def round_scores(
+    *,
+    round,
+    participations=None,
+    include_withdrawn: bool = False,
+    level: str = ORGANISATION,
+) -> RoundScores:
+    """Read a round's submitted assessments at one level (organisation-wide by default, or
+    committee/department) of the participants that count, with that level's checklist: the
+    levels' figures are never mixed. A round without a checklist for the level has none.
 
     Withdrawn organisations are left out of a round's figures; an organisation's own history
     (`include_withdrawn`) still shows them. Three queries, whatever the size of the round (the
@@ -253,12 +287,17 @@ def round_scores(*, round, participations=None, include_withdrawn: bool = False)
     if not include_withdrawn:
         participations = participations.filter(withdrawn_on__isnull=True)
     counted = list(participations.select_related("organisation"))
-    items = version_items(round.checklist_version_id)
+    items = version_items(round.checklist_id_for(level))
     meetings = Meeting.objects.filter(round=round, assessment_due=True)
     if not whole_round:  # only the schedules of the organisations asked for
         meetings = schedule_of(meetings, group_ids={p.group_id for p in counted})
-    meetings = list(meetings.only("id", "starts_at", "group_id", "assessment_due"))
-    scores = submitted_scores(counted, points=assessment_points(counted, meetings), items=items)
+    meetings = list(meetings.only("id", "starts_at", "group_id", "assessment_due", "year"))
+    scores = submitted_scores(
+        counted,
+        points=assessment_points(counted, meetings, level=level),
+        items=items,
+        level=level,
+    )
     return RoundScores(items=items, organisations=sorted(scores.values(), key=lambda o: o.name))
 
 
@@ -267,10 +306,12 @@ def submitted_scores(
     *,
     points: dict[int, dict[int, int]],
     items: list[ChecklistItem],
+    level: str = ORGANISATION,
 ) -> dict[int, OrganisationScores]:
     """participation id → its submitted scores and comments by point, in one query; the
     participations may be of several rounds (of one checklist version), `points` maps each
-    one's meetings to its points (`assessment_points`)."""
+    one's meetings to its points (`assessment_points`). Only assessments at `level`, which
+    are the ones made with `items`' version."""
     scores_by_org = {
         p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name)
         for p in participations
@@ -278,6 +319,7 @@ def submitted_scores(
     answers = Answer.objects.filter(
         Q(assessment__participation__in=[p.pk for p in participations])
         & Q(assessment__status=SelfAssessment.Status.SUBMITTED)
+        & Q(assessment__level=level)
     ).values_list(
         "assessment__participation_id", "assessment__meeting_id", "item__number", "score", "comment"
     )

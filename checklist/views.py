@@ -6,8 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +27,11 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
+from modellkoncept.service_calls import service_call
 from participants.selectors import participation_for
 from rounds.models import Meeting
-from rounds.views import RoundMixin
 
 
 class AssessmentMixin(PolicyRequiredMixin):
@@ -223,11 +223,9 @@ class AssessmentLockView(AssessmentMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        try:
+        with service_call(request) as call:
             services.assessment_close(assessment=self.assessment, by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The self-assessment is closed."))
         return redirect("checklist:assessment", pk=pk)
 
@@ -245,13 +243,11 @@ class AssessmentReopenView(AssessmentMixin, View):
     def post(self, request, pk):
         form = ReopenForm(request.POST)
         if form.is_valid():
-            try:
+            with service_call(form=form) as call:
                 services.assessment_reopen(
                     assessment=self.assessment, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            except DomainError as error:
-                form.add_error(None, error)
-            else:
+            if call.succeeded:
                 messages.success(
                     request,
                     _(
@@ -281,16 +277,14 @@ class AssessmentRemarkView(AssessmentMixin, View):
         page = selectors.assessment_page(assessment=self.assessment, user=request.user)
         form = RemarkForm(request.POST, items=[row.item for row in page.rows])
         if form.is_valid():
-            try:
+            with service_call(request) as call:
                 services.remark_add(
                     assessment=self.assessment,
                     author=request.user,
                     text=form.cleaned_data["text"],
                     item_number=form.cleaned_data["item"],
                 )
-            except DomainError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
+            if call.succeeded:
                 messages.success(request, _("Your comment is saved."))
         else:
             messages.error(request, _("Write a comment."))
@@ -317,9 +311,17 @@ def _opens_later(meeting):
 
 class AssessmentStartView(PolicyRequiredMixin, View):
     """The way into an organisation's assessment before a meeting: open it if it exists,
-    otherwise (for its strategists) create the draft."""
+    otherwise (for its strategists) create the draft. `?level=committee` (a form field when
+    posting) asks for the committee/department level's, where year two has it due."""
 
     permission_required = "participants.view_participation"
+
+    def level(self, meeting):
+        level = self.request.POST.get("level") or self.request.GET.get("level")
+        level = level or ChecklistVersion.Level.ORGANISATION
+        if level not in meeting.assessment_levels:
+            raise Http404  # no such assessment is due: as for a meeting without one
+        return level
 
     def fetch_policy_object(self):
         return participation_for(
@@ -328,7 +330,9 @@ class AssessmentStartView(PolicyRequiredMixin, View):
 
     def meeting(self, participation):
         return get_visible_object_or_404(
-            Meeting.objects.filter(round_id=participation.round_id, assessment_due=True),
+            Meeting.objects.filter(
+                round_id=participation.round_id, assessment_due=True
+            ).select_related("round"),
             self.request.user,
             pk=self.kwargs["meeting_pk"],
         )
@@ -336,10 +340,11 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def get(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         # Through the policy: a mentor must not learn from a redirect that a draft exists.
         existing = (
             visible(SelfAssessment, request.user)
-            .filter(participation=participation, meeting=meeting)
+            .filter(participation=participation, meeting=meeting, level=level)
             .first()
         )
         if existing is not None:
@@ -350,6 +355,8 @@ class AssessmentStartView(PolicyRequiredMixin, View):
             {
                 "participation": participation,
                 "meeting": meeting,
+                "level": level,
+                "level_label": ChecklistVersion.Level(level).label,
                 "may_start": request.user.has_perm(
                     "checklist.edit_assessment",
                     SelfAssessment(participation=participation, meeting=meeting),
@@ -362,6 +369,7 @@ class AssessmentStartView(PolicyRequiredMixin, View):
     def post(self, request, **kwargs):
         participation = self.get_policy_object()
         meeting = self.meeting(participation)
+        level = self.level(meeting)
         require(
             request.user,
             "checklist.edit_assessment",
@@ -374,12 +382,11 @@ class AssessmentStartView(PolicyRequiredMixin, View):
                 _("The self-assessment opens on %(date)s.") % {"date": opens_on.isoformat()},
             )
             return redirect(request.path)
-        try:
+        with service_call(request) as call:
             assessment = services.assessment_start(
-                participation=participation, meeting=meeting, by=request.user
+                participation=participation, meeting=meeting, by=request.user, level=level
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect(
                 "participants:participation_detail",
                 round_slug=participation.round.slug,
@@ -393,10 +400,7 @@ class ChecklistVersionListView(PolicyRequiredMixin, TemplateView):
     template_name = "checklist/version_list.html"
 
     def get_context_data(self, **kwargs):
-        versions = ChecklistVersion.objects.annotate(
-            item_count=Count("items", distinct=True), round_count=Count("rounds", distinct=True)
-        ).order_by("slug")
-        return super().get_context_data(versions=versions, **kwargs)
+        return super().get_context_data(versions=selectors.checklist_versions(), **kwargs)
 
 
 class ChecklistVersionDetailView(PolicyRequiredMixin, DetailView):
@@ -592,7 +596,7 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
         version_form, steps, items = self.forms(request.POST)
         valid = version_form.is_valid() & steps.is_valid() & items.is_valid()
         if valid:
-            try:
+            with service_call(form=version_form) as call:
                 parts, item_specs = _parts_and_items(_rows(items))
                 version = services.checklist_version_create(
                     **version_form.cleaned_data,
@@ -600,9 +604,7 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
                     parts=parts,
                     items=item_specs,
                 )
-            except ValidationError as error:  # a DomainError, or the models' own checks
-                version_form.add_error(None, error.messages)
-            else:
+            if call.succeeded:
                 messages.success(request, _("The checklist version is created."))
                 return redirect("checklist:version", slug=version.slug)
         return self.render_to_response(
@@ -611,7 +613,8 @@ class ChecklistVersionCreateView(PolicyRequiredMixin, TemplateView):
 
 
 class RoundChecklistView(RoundMixin, View):
-    """Choose the checklist version a round uses, before any assessment is made with it."""
+    """Choose the checklist version a round uses at a level (`level`: organisation, the
+    default, or committee), before any assessment is made with it at that level."""
 
     permission_required = "rounds.change_round"
     http_method_names = ["post"]
@@ -621,13 +624,13 @@ class RoundChecklistView(RoundMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choose a checklist version."))
         else:
-            try:
+            with service_call(request) as call:
                 services.round_choose_checklist(
-                    round=self.round, version=form.cleaned_data["version"]
+                    round=self.round,
+                    version=form.cleaned_data["version"],
+                    level=form.cleaned_data["level"],
                 )
-            except DomainError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
+            if call.succeeded:
                 messages.success(request, _("The round's checklist is chosen."))
         return redirect("rounds:round_detail", slug=self.round.slug)
 

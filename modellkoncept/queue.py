@@ -5,6 +5,7 @@ from contextvars import ContextVar
 
 from django.contrib import messages
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -14,13 +15,19 @@ logger = logging.getLogger(__name__)
 _not_queued: ContextVar[list | None] = ContextVar("not_queued", default=None)
 
 
-def enqueue_on_commit(task, *args) -> None:
+def enqueue_on_commit(task: str, *args) -> None:
     """Queue `task(*args)` once the transaction commits, so a worker finds the rows it reads.
+
+    The task is named by its dotted path ("participants.tasks.send_invitation", which is also
+    its Celery name): the tasks import the services, and the services name the tasks without
+    importing them, so no import circle joins them.
 
     If the broker cannot be reached, the row that asked for the work stays as it was (an
     invitation not yet sent, a report job waiting) and the failure is logged: the request that
     saved it still answers, and the page shows the row as waiting.
     """
+
+    task = import_string(task)
 
     def send():
         try:

@@ -4,9 +4,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from modellkoncept import views
+from rounds.views.home import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
     # Django's own view is not marked public; switching language must work signed out too.

@@ -1,30 +1,11 @@
+"""The pages of the site itself: about, the accessibility statement, the error pages. Each
+role's start page is the rounds app's (`rounds.views.home`), as it draws on the apps below it."""
+
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
-
-from modellkoncept.policy import standing
-from participants.selectors import start_page
-from rounds.evaluations import evaluations_to_answer
-from rounds.selectors import round_list
-
-
-def home(request):
-    """Each role's start page: project leaders their rounds; participants their organisation,
-    group, next meeting and what is due; mentors their groups."""
-    if standing(request.user).is_project_leader:
-        return render(
-            request, "home_project_leader.html", {"rounds": round_list(user=request.user)}
-        )
-    return render(
-        request,
-        "home.html",
-        {
-            "page": start_page(user=request.user),
-            "evaluations": evaluations_to_answer(user=request.user),
-        },
-    )
 
 
 @login_not_required

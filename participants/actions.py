@@ -1,6 +1,7 @@
 """How the entries of organisations, their parts in rounds, people, invitations, improvement
 work and applications read in the action log (see `modellkoncept.actions`)."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
@@ -20,9 +21,13 @@ ORGANISATION_UPDATED = "participants.organisation.updated"
 WORK_CREATED = "participants.improvement_work.created"
 WORK_UPDATED = "participants.improvement_work.updated"
 PROGRESS_NOTED = "participants.improvement_work.progress_noted"
+WORK_SHARED = "participants.improvement_work.shared"
+WORK_APPROVED = "participants.improvement_work.approved"
+WORK_APPROVAL_WITHDRAWN = "participants.improvement_work.approval_withdrawn"
 APPLICATION_SUBMITTED = "participants.application.submitted"
 APPLICATION_ACCEPTED = "participants.application.accepted"
 APPLICATION_DECLINED = "participants.application.declined"
+PARTICIPATION_FEE_SET = "participants.participation.fee_set"
 
 ORG = "participants.Organisation"
 PERSON = "accounts.User"
@@ -124,6 +129,46 @@ def _progress(entry, names):
     return _("Progress noted on %(title)s") % {"title": entry.data.get("title", "–")}
 
 
+def _sharing(key) -> str:
+    from participants.models import ImprovementWork
+
+    choices = ImprovementWork.Sharing
+    return str(choices(key).label) if key in choices.values else value_text(key)
+
+
+@action(WORK_SHARED)
+def _work_shared(entry, names):
+    data = entry.data
+    if data.get("approval_withdrawn"):
+        return _(
+            "Sharing of improvement work %(title)s changed from %(old)s to %(new)s; "
+            "its approval for the programme is withdrawn"
+        ) % {
+            "title": data.get("title", "–"),
+            "new": _sharing(data.get("new")),
+            "old": _sharing(data.get("old")),
+        }
+    return _("Sharing of improvement work %(title)s changed from %(old)s to %(new)s") % {
+        "title": data.get("title", "–"),
+        "new": _sharing(data.get("new")),
+        "old": _sharing(data.get("old")),
+    }
+
+
+@action(WORK_APPROVED)
+def _work_approved(entry, names):
+    return _("Improvement work %(title)s approved for the programme's library") % {
+        "title": entry.data.get("title", "–")
+    }
+
+
+@action(WORK_APPROVAL_WITHDRAWN)
+def _work_approval_withdrawn(entry, names):
+    return _("Approval of improvement work %(title)s for the programme withdrawn") % {
+        "title": entry.data.get("title", "–")
+    }
+
+
 @action(APPLICATION_SUBMITTED)
 def _application_submitted(entry, names):
     return _("Expression of interest from %(organisation)s") % {
@@ -131,8 +176,30 @@ def _application_submitted(entry, names):
     }
 
 
+def _problem_text(code: str, data: dict) -> str:
+    from participants.models import Application, Organisation
+
+    if code == Application.PROBLEM_NO_DECISION:
+        return _("no political decision given")
+    kind = data.get("organisation_kind")
+    label = Organisation.Kind(kind).label if kind in Organisation.Kind.values else "–"
+    return _("a %(kind)s, which the round does not take") % {"kind": label}
+
+
 @action(APPLICATION_ACCEPTED, refs={"organisation": ORG})
 def _application_accepted(entry, names):
+    if entry.data.get("override_reason"):
+        # Accepted although it broke the round's rules: what was overridden, and why.
+        return _(
+            "Expression of interest from %(organisation)s accepted despite: %(problems)s. "
+            "Reason: %(reason)s"
+        ) % {
+            "organisation": names(entry, "organisation"),
+            "problems": "; ".join(
+                _problem_text(code, entry.data) for code in entry.data.get("problems", [])
+            ),
+            "reason": entry.data["override_reason"],
+        }
     return _("Expression of interest from %(organisation)s accepted") % {
         "organisation": names(entry, "organisation")
     }
@@ -140,8 +207,29 @@ def _application_accepted(entry, names):
 
 @action(APPLICATION_DECLINED)
 def _application_declined(entry, names):
+    if entry.data.get("reason"):
+        return _("Expression of interest from %(organisation)s declined: %(reason)s") % {
+            "organisation": entry.data.get("organisation_name", "–"),
+            "reason": entry.data["reason"],
+        }
     return _("Expression of interest from %(organisation)s declined") % {
         "organisation": entry.data.get("organisation_name", "–")
+    }
+
+
+def _fee_text(fee, invoiced) -> str:
+    if fee is None:
+        return _("no fee")
+    amount = _("%(amount)s kr") % {"amount": number_format(fee, force_grouping=True)}
+    return _("%(amount)s, invoiced") % {"amount": amount} if invoiced else amount
+
+
+@action(PARTICIPATION_FEE_SET, refs={"organisation": ORG})
+def _fee_set(entry, names):
+    return _("Fee of %(organisation)s: %(old)s → %(new)s") % {
+        "organisation": names(entry, "organisation"),
+        "old": _fee_text(entry.data.get("old_fee"), entry.data.get("old_invoiced")),
+        "new": _fee_text(entry.data.get("fee"), entry.data.get("invoiced")),
     }
 
 

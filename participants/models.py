@@ -144,8 +144,18 @@ class Participation(TimeStampedModel):
         default=1,
         help_text=_("How many groups the organisation can mentor at once."),
     )
+    # The fee is differentiated per organisation (SKR, 2024) and is between SKR and the
+    # organisation: only project leaders see it, on the round's fee page and in the exports.
+    fee = models.PositiveIntegerField(
+        _("fee (SEK)"),
+        null=True,
+        blank=True,
+        help_text=_("What SKR charges the organisation for the round, in whole kronor."),
+    )
+    fee_invoiced = models.BooleanField(_("invoiced"), default=False)
 
-    history = HistoricalRecords()
+    # The fee stays out of the change history (it is in the action log, for project leaders).
+    history = HistoricalRecords(excluded_fields=["fee", "fee_invoiced"])
 
     # What its name needs, for the action log's lists (`modellkoncept.actions`).
     log_select_related = ("organisation", "round")
@@ -180,6 +190,11 @@ class Participation(TimeStampedModel):
                 name="participation_mentor_capacity_positive",
                 violation_error_message=_("A mentor takes at least one group."),
             ),
+            models.CheckConstraint(
+                condition=Q(fee_invoiced=False) | Q(fee__isnull=False),
+                name="participation_invoiced_fee_known",
+                violation_error_message=_("Give the fee before marking it invoiced."),
+            ),
         ]
 
     def __str__(self):
@@ -203,6 +218,8 @@ class Participation(TimeStampedModel):
             )
         if self.completed_on and self.role != self.Role.PARTICIPANT:
             errors["completed_on"] = _("Only participants complete a round.")
+        if self.fee_invoiced and self.fee is None:
+            errors["fee"] = _("Give the fee before marking it invoiced.")
         if errors:
             raise ValidationError(errors)
 
@@ -378,6 +395,15 @@ class ImprovementWork(TimeStampedModel):
         ORGANISATION = "organisation", _("organisation-wide")
         COMMITTEE = "committee", _("committee/department")
 
+    class Sharing(models.TextChoices):
+        """How widely the organisation shares the work: its own people (and project leaders),
+        also its benchmarking group and the group's mentors, or, once a project leader has
+        approved it, every participant and mentor of the programme (the library)."""
+
+        ORGANISATION = "organisation", _("the organisation")
+        GROUP = "group", _("the benchmarking group and its mentors")
+        PROGRAMME = "programme", _("the whole programme (after approval)")
+
     participation = models.ForeignKey(
         Participation,
         on_delete=models.CASCADE,
@@ -402,11 +428,36 @@ class ImprovementWork(TimeStampedModel):
         related_name="+",
         verbose_name=_("started at meeting"),
     )
+    moments = models.ManyToManyField(
+        "checklist.ChecklistItem",
+        blank=True,
+        related_name="improvement_works",
+        verbose_name=_("checklist moments"),
+        help_text=_("The moments of the checklist the work is meant to move."),
+    )
+    sharing = models.CharField(
+        _("shared with"), max_length=12, choices=Sharing, default=Sharing.ORGANISATION
+    )
+    approved_on = models.DateField(
+        _("approved for the programme on"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a project leader; only then does the programme see the work."),
+    )
 
     class Meta:
         verbose_name = _("improvement work")
         verbose_name_plural = _("improvement works")
         ordering = ["participation", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True) | Q(sharing="programme"),
+                name="improvement_work_approved_only_when_programme",
+                violation_error_message=_(
+                    "Only work shared with the whole programme can be approved for it."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -453,6 +504,9 @@ class ProgressNote(models.Model):
 class Application(TimeStampedModel):
     """An expression of interest (intresseanmälan) for a round, from the public form."""
 
+    PROBLEM_NO_DECISION = "no_decision"
+    PROBLEM_KIND = "kind"
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for decision")
         ACCEPTED = "accepted", _("accepted")
@@ -489,6 +543,19 @@ class Application(TimeStampedModel):
         choices=Organisation.DecisionKind,
         blank=True,
     )
+    decision_reference = models.CharField(
+        _("reference to the political decision"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For example the council's minutes and paragraph, or “CEMR declaration signed 2019”."
+        ),
+    )
+    anchoring = models.TextField(
+        _("how the participation is anchored in the management"),
+        blank=True,
+        help_text=_("Who decided that the organisation applies, and when."),
+    )
     politician_name = models.CharField(_("politician"), max_length=200, blank=True)
     politician_email = models.EmailField(_("politician's e-mail"), blank=True)
     manager_name = models.CharField(_("manager"), max_length=200, blank=True)
@@ -507,6 +574,14 @@ class Application(TimeStampedModel):
         related_name="+",
         verbose_name=_("decided by"),
     )
+    decision_reason = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        help_text=_(
+            "Why the application was declined (sent to the applicant), or why it was accepted "
+            "although it does not meet the round's requirements."
+        ),
+    )
 
     # What its name needs, for the action log's lists (`modellkoncept.actions`).
     log_select_related = ("organisation", "round")
@@ -523,7 +598,8 @@ class Application(TimeStampedModel):
                 violation_error_message=_("The organisation has already applied for this round."),
             ),
             models.CheckConstraint(
-                condition=Q(decision_on__isnull=True) | ~Q(decision_kind=""),
+                condition=(Q(decision_on__isnull=True) & Q(decision_reference=""))
+                | ~Q(decision_kind=""),
                 name="application_decision_has_kind",
                 violation_error_message=_("Say what kind of decision was taken."),
             ),
@@ -552,7 +628,7 @@ class Application(TimeStampedModel):
                     )
                 }
             )
-        if self.decision_on and not self.decision_kind:
+        if (self.decision_on or self.decision_reference.strip()) and not self.decision_kind:
             raise ValidationError({"decision_kind": _("Say what kind of decision was taken.")})
 
     @property
@@ -561,7 +637,45 @@ class Application(TimeStampedModel):
 
     @property
     def has_political_decision(self) -> bool:
-        return self.decision_on is not None
+        """A date or a reference: SKR takes either (a signed CEMR declaration often has no
+        decision date the applicant knows)."""
+        return self.decision_on is not None or bool(self.decision_reference.strip())
+
+    @property
+    def applicant_kind(self) -> str:
+        """The kind of organisation applying; one outside the reference list becomes "other"
+        when it is accepted."""
+        return self.organisation.kind if self.organisation_id else Organisation.Kind.OTHER
+
+    def acceptance_problem_codes(self) -> list[str]:
+        """What speaks against accepting the application under the round's rules, as codes:
+        "no_decision" (no political decision, neither a date nor a reference) and "kind" (an
+        organisation of a kind the round does not take). Accepting it anyway needs a reason
+        (`application_accept`)."""
+        codes = []
+        if not self.has_political_decision:
+            codes.append(self.PROBLEM_NO_DECISION)
+        if not self.round.takes_organisation_kind(self.applicant_kind):
+            codes.append(self.PROBLEM_KIND)
+        return codes
+
+    def acceptance_problems(self) -> list[str]:
+        """The problems as the project leader reads them beside the decision."""
+        texts = {
+            self.PROBLEM_NO_DECISION: _(
+                "%(organisation)s gives no political decision on gender mainstreaming."
+            ),
+            self.PROBLEM_KIND: _(
+                "%(organisation)s is a %(kind)s; %(round)s is a %(round_kind)s round."
+            ),
+        }
+        values = {
+            "organisation": self.applicant_name,
+            "kind": Organisation.Kind(self.applicant_kind).label,
+            "round": self.round.name,
+            "round_kind": self.round.get_kind_display(),
+        }
+        return [str(texts[code]) % values for code in self.acceptance_problem_codes()]
 
     @property
     def names_all_functions(self) -> bool:

@@ -4,7 +4,12 @@ and improvement work."""
 import rules
 from django.db.models import Q
 
-from modellkoncept.policy import is_project_leader, standing, visibility
+from modellkoncept.policy import (
+    is_project_leader,
+    standing,
+    takes_part_in_any_round,
+    visibility,
+)
 from participants.models import ImprovementWork, Organisation, Participation
 
 
@@ -51,6 +56,30 @@ def belongs_to_work(user, work) -> bool:
     return work is not None and work.participation_id in standing(user).participation_ids
 
 
+@rules.predicate
+def work_shared_with_group(user, work) -> bool:
+    """The work is shared with its benchmarking group, and the user's organisation is a member
+    of that group or mentors it (groups belong to one round, so this is that round's group)."""
+    return (
+        work is not None
+        and work.sharing in SHARED_WITH_GROUP
+        and work.participation.group_id is not None
+        and work.participation.group_id in standing(user).visible_group_ids
+    )
+
+
+@rules.predicate
+def work_in_library(user, work) -> bool:
+    """A project leader approved the work for the whole programme."""
+    return (
+        work is not None
+        and work.sharing == ImprovementWork.Sharing.PROGRAMME
+        and work.approved_on is not None
+    )
+
+
+SHARED_WITH_GROUP = (ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME)
+
 rules.add_perm(
     "participants.view_organisation",
     is_project_leader | belongs_to_organisation | mentors_organisation,
@@ -62,8 +91,20 @@ rules.add_perm(
 )
 rules.add_perm("participants.change_participation", is_project_leader)
 rules.add_perm("participants.invite_people", is_project_leader)
-rules.add_perm("participants.view_improvement_work", is_project_leader | belongs_to_work)
+rules.add_perm(
+    "participants.view_improvement_work",
+    is_project_leader
+    | belongs_to_work
+    | work_shared_with_group
+    | (work_in_library & takes_part_in_any_round),
+)
 rules.add_perm("participants.change_improvement_work", is_project_leader | is_strategist_of_work)
+# How widely the work is shared is the organisation's choice (its strategists), and SKR's.
+rules.add_perm("participants.share_improvement_work", is_project_leader | is_strategist_of_work)
+# Only a project leader lets the whole programme see a work, and keeps the queue of those asked.
+rules.add_perm("participants.approve_improvement_work", is_project_leader)
+# The library of approved work: every participant and mentor of any round, past or present.
+rules.add_perm("participants.view_library", is_project_leader | takes_part_in_any_round)
 
 
 @visibility(Organisation)
@@ -93,4 +134,9 @@ def visible_improvement_works(user):
     own = standing(user)
     if own.is_project_leader:
         return ImprovementWork.objects.all()
-    return ImprovementWork.objects.filter(participation_id__in=own.participation_ids)
+    shared = Q(participation_id__in=own.participation_ids) | Q(
+        sharing__in=SHARED_WITH_GROUP, participation__group_id__in=own.visible_group_ids
+    )
+    if own.participations:
+        shared |= Q(sharing=ImprovementWork.Sharing.PROGRAMME, approved_on__isnull=False)
+    return ImprovementWork.objects.filter(shared)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from checklist.models import SelfAssessment
-from checklist.selectors import organisation_history
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -21,7 +23,7 @@ from participants.models import (
     Invitation,
     Participation,
 )
-from rounds.models import BenchmarkingGroup, GroupMentor, Meeting
+from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
 
 
 @dataclass
@@ -50,6 +52,12 @@ def people_by_function(assignments) -> PeopleByFunction:
     return result
 
 
+# Parts of the organisation's page in a round that the apps above participants add (the
+# checklist: the organisation's history of scores), by the name the template reads. Each app
+# registers its part from its AppConfig.ready(), so participants imports none of them.
+PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
+
+
 def participation_page(*, participation: Participation, user) -> dict:
     """What the organisation's page in a round shows."""
     assignments = list(
@@ -76,7 +84,26 @@ def participation_page(*, participation: Participation, user) -> dict:
         if own.is_project_leader
         else Invitation.objects.none()
     )
-    works = list(participation.improvement_works.select_related("origin_meeting"))
+    # Each list through the policy: a mentor sees what the organisation shares with its group.
+    works = list(
+        visible(ImprovementWork, user)
+        .filter(participation=participation)
+        .select_related("origin_meeting")
+    )
+    group_works = (
+        list(
+            visible(ImprovementWork, user)
+            .filter(
+                participation__group_id=participation.group_id,
+                sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
+            )
+            .exclude(participation=participation)
+            .select_related("participation__organisation")
+            .order_by("participation__organisation__name", "title")
+        )
+        if participation.group_id
+        else []
+    )
     return {
         "participation": participation,
         "people": people_by_function(assignments),
@@ -91,8 +118,12 @@ def participation_page(*, participation: Participation, user) -> dict:
         else [],
         "invitations": list(invitations),
         "works": works,
+        "group_works": group_works,
         "spread": chain_spread(works),
-        "histories": organisation_history(participation=participation, user=user),
+        **{
+            name: part(participation=participation, user=user)
+            for name, part in PARTICIPATION_PAGE_PARTS.items()
+        },
         "may_add_work": user.has_perm(
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),
@@ -122,7 +153,7 @@ class StartPage:
     participations: list
     mentored_groups: list
     next_meetings: list
-    due_assessments: list  # (participation, meeting, assessment or None)
+    due_assessments: list  # (participation, meeting, level, assessment or None)
     # Submitted lately by the organisation of a politician or manager, not yet commented on
     # by them: for them to read and comment.
     to_read: list = ()
@@ -169,18 +200,20 @@ def start_page(*, user) -> StartPage:
     strategist_of = [p for p in participations if p.pk in own.strategist_participation_ids]
     due_meetings = [m for m in upcoming if m.assessment_due]
     existing = {
-        (a.participation_id, a.meeting_id): a
+        (a.participation_id, a.meeting_id, a.level): a
         for a in SelfAssessment.objects.filter(
             participation__in=strategist_of, meeting__in=due_meetings
         )
     }
-    # What is still to do: an assessment submitted (and not reopened) is done.
+    # What is still to do, at each level due (year two: also committee/department level): an
+    # assessment submitted (and not reopened) is done.
     due = [
-        (p, m, assessment)
+        (p, m, level, assessment)
         for p in strategist_of
         for m in due_meetings
         if m.round_id == p.round_id and m.group_id in (None, p.group_id) and not p.is_withdrawn
-        for assessment in [existing.get((p.pk, m.pk))]
+        for level in m.assessment_levels
+        for assessment in [existing.get((p.pk, m.pk, level))]
         if assessment is None or not assessment.is_submitted
     ]
     # Only a person with a function besides the strategist's reads others' work here; the
@@ -254,3 +287,33 @@ def applications(*, round) -> list:
             pending_first, "organisation__name", "organisation_name"
         )
     )
+
+
+def fee_participations(*, round) -> list[Participation]:
+    """The organisations taking part in a round (withdrawn ones too: a fee may have been
+    invoiced before they left), for the project leader's fee page and the exports."""
+    return list(
+        round.participations.filter(role=Participation.Role.PARTICIPANT)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def _contacts() -> Prefetch:
+    """A round's SKR contacts, as the public pages name them."""
+    return Prefetch("contacts", queryset=User.objects.order_by("full_name", "email"))
+
+
+def rounds_open_for_applications() -> QuerySet[Round]:
+    """The rounds that take expressions of interest: being planned, and open for them (the
+    call of one may be over: the page says so), with their SKR contacts."""
+    return (
+        Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING)
+        .prefetch_related(_contacts())
+        .order_by("starts_on")
+    )
+
+
+def round_open_for_applications(*, slug: str) -> Round:
+    """The round of the public form, with its SKR contacts; 404 unless it takes applications."""
+    return get_object_or_404(rounds_open_for_applications(), slug=slug)

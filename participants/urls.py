@@ -43,6 +43,18 @@ urlpatterns = [
     ),
     path("work/<int:pk>/notes/", views.ProgressNoteCreateView.as_view(), name="progress_note_add"),
     path(
+        "work/<int:pk>/sharing/",
+        views.ImprovementWorkShareView.as_view(),
+        name="improvement_work_share",
+    ),
+    path(
+        "work/<int:pk>/approval/",
+        views.ImprovementWorkApprovalView.as_view(),
+        name="improvement_work_approval",
+    ),
+    path("library/", views.LibraryView.as_view(), name="library"),
+    path("library/approvals/", views.ApprovalQueueView.as_view(), name="approval_queue"),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/withdraw/",
         views.ParticipationWithdrawView.as_view(),
         name="participation_withdraw",
@@ -59,5 +71,10 @@ urlpatterns = [
         "rounds/<slug:round_slug>/applications/<int:pk>/",
         views.ApplicationDecideView.as_view(),
         name="application_decide",
+    ),
+    path(
+        "rounds/<slug:round_slug>/fees/",
+        views.ParticipationFeesView.as_view(),
+        name="participation_fees",
     ),
 ]

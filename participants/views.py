@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,23 +16,28 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.client import client_address
-from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.mixins import RoundMixin
+from modellkoncept.policy import PolicyRequiredMixin, standing
+from modellkoncept.service_calls import service_call
 from modellkoncept.throttle import throttle_allows
-from participants import selectors, services
+from participants import library, selectors, services
 from participants.forms import (
+    ApplicationAcceptForm,
+    ApplicationDeclineForm,
     ApplicationForm,
+    ApprovalForm,
     ImprovementWorkForm,
+    LibraryFilterForm,
     OrganisationForm,
+    ParticipationFeeForm,
     PersonForm,
     PersonInviteForm,
     ProgressNoteForm,
     SetPasswordForm,
+    SharingForm,
+    WithdrawForm,
 )
 from participants.models import Application, ImprovementWork, Invitation, Participation
-from rounds.forms import WithdrawForm
-from rounds.models import Round
-from rounds.views import RoundMixin
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -67,13 +73,12 @@ class OrganisationUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.organisation_update(
                 organisation=participation.organisation,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The organisation is saved."))
         return redirect(
@@ -117,16 +122,11 @@ class PersonUpdateView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form, beside_fields=True) as call:
             services.person_update(
                 participation=participation, person=self.person(), **form.cleaned_data
             )
-        except ValidationError as error:  # a DomainError, or the model's own checks
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The person is saved."))
         return redirect(
@@ -146,7 +146,7 @@ class InvitationActionView(ParticipationMixin, View):
         participation = self.get_policy_object()
         invitation = get_object_or_404(Invitation, participation=participation, pk=pk)
         action = request.POST.get("action")
-        try:
+        with service_call(request):
             if action == "resend":
                 services.invitation_resend(invitation=invitation)
                 messages.success(
@@ -163,8 +163,6 @@ class InvitationActionView(ParticipationMixin, View):
                 )
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect(
             "participants:participation_detail",
             round_slug=participation.round.slug,
@@ -195,7 +193,7 @@ class PersonInviteView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             invitation = services.person_invite(
                 participation=participation,
                 email=form.cleaned_data["email"],
@@ -203,8 +201,7 @@ class PersonInviteView(ParticipationMixin, FormView):
                 functions=form.cleaned_data["functions"],
                 invited_by=self.request.user,
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -226,13 +223,11 @@ def invitation_accept(request, token):
         return render(request, "participants/invitation_invalid.html", status=410)
     form = SetPasswordForm(request.POST or None, person=invitation.person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(form=form) as call:
             person = services.invitation_accept(
                 token=token, password=form.cleaned_data["password2"]
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
-        else:
+        if call.succeeded:
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set."))
             return redirect("home")
@@ -267,12 +262,12 @@ class ImprovementWorkCreateView(ParticipationMixin, FormView):
         return super().get_context_data(participation=self.participation, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with service_call(form=form) as call, transaction.atomic():
             work = services.improvement_work_create(
                 participation=self.participation, **_work_fields(form)
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+            services.improvement_work_set_moments(work=work, moments=form.cleaned_data["moments"])
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -294,14 +289,32 @@ class ImprovementWorkDetailView(ImprovementWorkMixin, DetailView):
         return self.get_policy_object()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            notes=list(self.object.notes.select_related("author")),
-            note_form=ProgressNoteForm(initial={"noted_on": timezone.localdate()}),
-            may_change=self.request.user.has_perm(
-                "participants.change_improvement_work", self.object
-            ),
-            **kwargs,
-        )
+        return super().get_context_data(**work_page(self.request.user, self.object), **kwargs)
+
+
+def work_page(user, work, **forms) -> dict:
+    """What the improvement work's page shows; `forms` replaces a form that came back with
+    errors."""
+    own = standing(user)
+    may_share = user.has_perm("participants.share_improvement_work", work)
+    context = {
+        "work": work,
+        "notes": list(work.notes.select_related("author")),
+        "moments": list(work.moments.order_by("number")),
+        "note_form": ProgressNoteForm(initial={"noted_on": timezone.localdate()}),
+        "may_change": user.has_perm("participants.change_improvement_work", work),
+        "may_share": may_share,
+        "sharing_form": SharingForm(initial={"sharing": work.sharing}) if may_share else None,
+        "may_approve": user.has_perm("participants.approve_improvement_work", work),
+        # A reader from elsewhere in the programme (the library) does not see the round, and
+        # a group peer not the organisation's page.
+        "in_round": own.is_project_leader
+        or work.participation.round_id in own.round_ids
+        or work.participation.round_id in own.mentored_group_round_ids,
+        "sees_organisation": user.has_perm("participants.view_participation", work.participation),
+    }
+    context.update(forms)
+    return context
 
 
 class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
@@ -321,10 +334,10 @@ class ImprovementWorkUpdateView(ImprovementWorkMixin, FormView):
     def form_valid(self, form):
         # The form worked on a copy; the service saves the original with the new values.
         work = ImprovementWork.objects.get(pk=self.get_policy_object().pk)
-        try:
+        with service_call(form=form) as call, transaction.atomic():
             services.improvement_work_update(work=work, **_work_fields(form))
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+            services.improvement_work_set_moments(work=work, moments=form.cleaned_data["moments"])
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The improvement work is saved."))
         return redirect("participants:improvement_work", pk=work.pk)
@@ -350,13 +363,134 @@ class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
     def form_invalid(self, form):
         work = self.get_policy_object()
         return self.render_to_response(
-            {
-                "work": work,
-                "notes": list(work.notes.select_related("author")),
-                "note_form": form,
-                "may_change": True,
-            },
-            status=422,
+            work_page(self.request.user, work, note_form=form), status=422
+        )
+
+
+class ImprovementWorkShareView(ImprovementWorkMixin, FormView):
+    """The organisation chooses how widely the work is shared."""
+
+    permission_required = "participants.share_improvement_work"
+    form_class = SharingForm
+    template_name = "participants/improvement_work_detail.html"
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        work = self.get_policy_object()
+        with service_call(form=form, field="sharing") as call:
+            work = services.improvement_work_share(work=work, sharing=form.cleaned_data["sharing"])
+        if call.failed:
+            return self.form_invalid(form)
+        if work.sharing == ImprovementWork.Sharing.PROGRAMME and work.approved_on is None:
+            messages.success(
+                self.request,
+                _(
+                    "The work is shared with its group now, and with the whole programme "
+                    "once a project leader approves it."
+                ),
+            )
+        else:
+            messages.success(
+                self.request,
+                _("The work is shared with %(sharing)s.") % {"sharing": work.get_sharing_display()},
+            )
+        return redirect("participants:improvement_work", pk=work.pk)
+
+    def form_invalid(self, form):
+        work = self.get_policy_object()
+        return self.render_to_response(
+            work_page(self.request.user, work, sharing_form=form), status=422
+        )
+
+
+class ImprovementWorkApprovalView(ImprovementWorkMixin, FormView):
+    """A project leader approves a work for the programme's library, or withdraws that."""
+
+    permission_required = "participants.approve_improvement_work"
+    form_class = ApprovalForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        work = self.get_policy_object()
+        with service_call(self.request):
+            if form.cleaned_data["decision"] == ApprovalForm.APPROVE:
+                services.improvement_work_approve(work=work)
+                messages.success(
+                    self.request,
+                    _(
+                        "%(title)s is approved: every participant and mentor of the programme "
+                        "can find it in the library."
+                    )
+                    % {"title": work.title},
+                )
+            else:
+                services.improvement_work_withdraw_approval(work=work)
+                messages.success(
+                    self.request,
+                    _("The approval of %(title)s is withdrawn: the library no longer shows it.")
+                    % {"title": work.title},
+                )
+        return redirect(self._next() or reverse("participants:improvement_work", args=[work.pk]))
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Choose whether to approve or to withdraw the approval."))
+        work = self.get_policy_object()
+        return redirect(self._next() or reverse("participants:improvement_work", args=[work.pk]))
+
+    def _next(self) -> str | None:
+        # Back to the queue when the decision was taken there; never to another site.
+        return (
+            reverse("participants:approval_queue")
+            if self.request.POST.get("next") == "queue"
+            else None
+        )
+
+
+class LibraryView(PolicyRequiredMixin, TemplateView):
+    """The programme's library of good examples: approved improvement work of every round."""
+
+    permission_required = "participants.view_library"
+    template_name = "participants/library.html"
+
+    def get_context_data(self, **kwargs):
+        form = LibraryFilterForm(self.request.GET or None, choices=library.library_choices())
+        # An invalid filter is shown beside its field and left out; the valid ones apply.
+        cleaned = {}
+        if form.is_bound:
+            form.is_valid()  # validates; an invalid field is left out of cleaned_data
+            cleaned = form.cleaned_data
+        filters = library.LibraryFilters(
+            q=cleaned.get("q") or "",
+            chain_step=cleaned.get("chain_step") or "",
+            moment=cleaned.get("moment"),
+            kind=cleaned.get("kind") or "",
+            round=cleaned.get("round") or "",
+            year=cleaned.get("year"),
+        )
+        paginator = Paginator(library.library_works(filters=filters), library.PAGE_SIZE)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form,
+            filters=filters,
+            page_obj=page_obj,
+            works=page_obj.object_list,
+            may_approve=self.request.user.has_perm("participants.approve_improvement_work"),
+            **kwargs,
+        )
+
+
+class ApprovalQueueView(PolicyRequiredMixin, TemplateView):
+    """The project leaders' queue: work shared with the programme, awaiting approval."""
+
+    permission_required = "participants.approve_improvement_work"
+    template_name = "participants/approval_queue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            waiting=library.approval_queue(),
+            approved=list(library.approved_works()),
+            form=ApprovalForm(),
+            **kwargs,
         )
 
 
@@ -365,10 +499,12 @@ class ProgressNoteCreateView(ImprovementWorkMixin, FormView):
 
 @login_not_required
 def application_rounds(request):
-    """The public page: the rounds open for expressions of interest."""
-    rounds = Round.objects.filter(accepts_applications=True, status=Round.Status.PLANNING).order_by(
-        "starts_on"
-    )
+    """The public page: the rounds open for expressions of interest, with the call's dates."""
+    today = timezone.localdate()
+    rounds = [
+        (round_, round_.application_call_closed(today))
+        for round_ in selectors.rounds_open_for_applications()
+    ]
     return render(request, "participants/application_rounds.html", {"rounds": rounds})
 
 
@@ -390,9 +526,10 @@ def _application_throttled(request, email: str) -> bool:
 
 @login_not_required
 def application_create(request, round_slug):
-    round_ = get_object_or_404(
-        Round, slug=round_slug, accepts_applications=True, status=Round.Status.PLANNING
-    )
+    round_ = selectors.round_open_for_applications(slug=round_slug)
+    if round_.application_call_closed(timezone.localdate()):
+        # A page that says so, not an error: the link stays in SKR's invitations and newsletters.
+        return render(request, "participants/application_closed.html", {"round": round_})
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -407,11 +544,10 @@ def application_create(request, round_slug):
             logger.info("Application form honeypot filled from %s", client_address(request))
             accepted = True
         else:
-            try:
+            with service_call(form=form) as call:
                 services.application_submit(round=round_, **fields)
                 accepted = True
-            except ValidationError as error:  # a DomainError, or the models' own checks
-                form.add_error(None, error.messages)
+            if call.failed:
                 accepted = False
         if accepted:
             return render(
@@ -437,62 +573,135 @@ class ApplicationListView(RoundMixin, TemplateView):
         return super().get_context_data(
             round=self.round,
             applications=selectors.applications(round=self.round),
+            call_closed=self.round.application_call_closed(timezone.localdate()),
             **kwargs,
         )
 
 
 class ApplicationDecideView(RoundMixin, TemplateView):
-    """Accept (one click: it can be undone by withdrawing) or decline an application; declining
-    asks first (GET) and says what follows."""
+    """Accept or decline a pending application. Accepting one that meets the round's rules is one
+    click from the list (it can be undone by withdrawing); one that does not (no political
+    decision, or an organisation of a kind the round does not take) needs a reason, asked for on
+    this page beside the problems. Declining asks for the reason the applicant is sent."""
 
     permission_required = "participants.change_participation"
-    template_name = "confirm.html"
+    template_name = "participants/application_decide.html"
+
+    def get_application(self) -> Application:
+        return get_object_or_404(
+            Application.objects.select_related("organisation", "round"),
+            round=self.round,
+            pk=self.kwargs["pk"],
+            status=Application.Status.PENDING,
+        )
 
     def get_context_data(self, **kwargs):
-        application = get_object_or_404(
-            Application, round=self.round, pk=self.kwargs["pk"], status=Application.Status.PENDING
-        )
+        application = kwargs.pop("application", None) or self.get_application()
+        problems = application.acceptance_problems()
         return super().get_context_data(
             round=self.round,
-            heading=_("Decline the application of %(organisation)s")
-            % {"organisation": application.applicant_name},
-            consequences=[
-                _("The application is marked as declined; it cannot be accepted afterwards."),
-                _("%(organisation)s is not enrolled in %(round)s and nobody is invited.")
-                % {"organisation": application.applicant_name, "round": self.round.name},
-                _("%(contact)s, the contact person, is told by e-mail.")
-                % {"contact": f"{application.contact_name} <{application.contact_email}>"},
-            ],
-            fields=[("decision", "decline")],
-            button=_("Decline the application"),
-            cancel_url=reverse(
-                "participants:application_list", kwargs={"round_slug": self.round.slug}
-            ),
+            application=application,
+            problems=problems,
+            accept_form=kwargs.pop("accept_form", None)
+            or ApplicationAcceptForm(problems=problems, prefix="accept"),
+            decline_form=kwargs.pop("decline_form", None)
+            or ApplicationDeclineForm(prefix="decline"),
             **kwargs,
         )
 
     def post(self, request, round_slug, pk):
         application = get_object_or_404(Application, round=self.round, pk=pk)
-        try:
-            if request.POST.get("decision") == "accept":
-                services.application_accept(application=application, by=request.user)
-                messages.success(
-                    request,
-                    _("%(organisation)s is enrolled and its people are invited.")
-                    % {"organisation": application.applicant_name},
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            return HttpResponseBadRequest(_("Unknown decision."))
+        if application.status != Application.Status.PENDING:
+            messages.error(request, _("The application has already been decided."))
+            return redirect("participants:application_list", round_slug=self.round.slug)
+        if decision == "accept":
+            form = ApplicationAcceptForm(
+                request.POST, problems=application.acceptance_problems(), prefix="accept"
+            )
+            if not form.is_valid():
+                return self._again(application, accept_form=form)
+            with service_call(form=form) as call:
+                services.application_accept(
+                    application=application,
+                    by=request.user,
+                    override_reason=form.cleaned_data["override_reason"],
                 )
-            elif request.POST.get("decision") == "decline":
-                services.application_decline(application=application, by=request.user)
-                messages.success(
-                    request,
-                    _("The application of %(organisation)s is declined.")
-                    % {"organisation": application.applicant_name},
+            if call.failed:
+                return self._again(application, accept_form=form)
+            messages.success(
+                request,
+                _("%(organisation)s is enrolled and its people are invited.")
+                % {"organisation": application.applicant_name},
+            )
+        else:
+            form = ApplicationDeclineForm(request.POST, prefix="decline")
+            if not form.is_valid():
+                return self._again(application, decline_form=form)
+            with service_call(form=form) as call:
+                services.application_decline(
+                    application=application, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            else:
-                return HttpResponseBadRequest(_("Unknown decision."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+            if call.failed:
+                return self._again(application, decline_form=form)
+            messages.success(
+                request,
+                _("The application of %(organisation)s is declined.")
+                % {"organisation": application.applicant_name},
+            )
         return redirect("participants:application_list", round_slug=self.round.slug)
+
+    def _again(self, application, **forms):
+        context = self.get_context_data(application=application, **forms)
+        return self.render_to_response(context, status=422)
+
+
+class ParticipationFeesView(RoundMixin, TemplateView):
+    """The fee of each participating organisation and whether it is invoiced, for project
+    leaders only: the fee is differentiated and between SKR and the organisation."""
+
+    permission_required = "participants.change_participation"
+    template_name = "participants/fees.html"
+
+    def get_context_data(self, **kwargs):
+        forms_ = kwargs.pop("forms", None)
+        if forms_ is None:
+            forms_ = [
+                ParticipationFeeForm(participation=participation)
+                for participation in selectors.fee_participations(round=self.round)
+            ]
+        return super().get_context_data(round=self.round, forms=forms_, **kwargs)
+
+    def post(self, request, round_slug):
+        participations = selectors.fee_participations(round=self.round)
+        forms_ = [
+            ParticipationFeeForm(request.POST, participation=participation)
+            for participation in participations
+        ]
+        valid = [form.is_valid() for form in forms_]  # every form, so that each shows its errors
+        if not all(valid):
+            return self.render_to_response(self.get_context_data(forms=forms_), status=422)
+        with service_call(request) as call:
+            changed = services.participation_fees_set(
+                round=self.round,
+                fees={
+                    form.participation.pk: (
+                        form.cleaned_data["fee"],
+                        form.cleaned_data["fee_invoiced"],
+                    )
+                    for form in forms_
+                },
+                by=request.user,
+            )
+        if call.failed:
+            return self.render_to_response(self.get_context_data(forms=forms_), status=422)
+        if changed:
+            messages.success(request, _("The fees are saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("participants:participation_fees", round_slug=self.round.slug)
 
 
 class ParticipationWithdrawView(ParticipationMixin, FormView):
@@ -510,14 +719,13 @@ class ParticipationWithdrawView(ParticipationMixin, FormView):
 
     def form_valid(self, form):
         participation = self.get_policy_object()
-        try:
+        with service_call(form=form) as call:
             services.participation_withdraw(
                 participation=Participation.objects.get(pk=participation.pk),
                 on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        # actions: how its entries in the action log read; rules: its part of the policy.
         from accounts.signals import person_erasing
-        from reports import rules, services  # noqa: F401  (rules: its part of the access policy)
+        from reports import actions, rules, services  # noqa: F401
 
         def renew_reports(sender, person, **kwargs):
             services.report_jobs_naming_person_renew(person=person)

@@ -12,6 +12,10 @@ A `sep=;` first line would also force the separator, but Excel then ignores the 
 used. The column names are the import's (`checklist.importing`) where they mean the same, in
 the reader's language (the import takes them in either language, or as the keys).
 
+The round's own export (for project leaders) also carries each organisation's fee and whether it
+is invoiced: a sheet of the workbook, and a CSV of its own (`fees_csv`). The fee is between SKR
+and the organisation, so an organisation's export of its own scores has no fees.
+
 Text users typed is data, never a formula: in the workbook every text cell is written as text,
 and in the CSV a value that Excel would take for a formula (starting with = + - @ or a tab, also
 in a full-width or other compatibility form such as "＝") gets a leading apostrophe, which Excel
@@ -129,9 +133,56 @@ def score_export(*, round: Round, participations=None) -> ScoreExport:
     return ScoreExport(round=round, rows=rows, scores=counted)
 
 
+FEE_COLUMNS = ("organisation", "organisation_name", "withdrawn_on", "fee", "fee_invoiced")
+
+
+def fee_headings() -> list[str]:
+    labels = {
+        "organisation": COLUMN_LABELS["organisation"],
+        "organisation_name": COLUMN_LABELS["organisation_name"],
+        "withdrawn_on": COLUMN_LABELS["withdrawn_on"],
+        "fee": _("Fee (SEK)"),
+        "fee_invoiced": _("Invoiced"),
+    }
+    return [str(labels[column]) for column in FEE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    organisation: str
+    organisation_name: str
+    withdrawn_on: date | None
+    fee: int | None
+    fee_invoiced: bool
+
+    def values(self) -> list:
+        return [getattr(self, column) for column in FEE_COLUMNS]
+
+
+def fee_rows(*, round: Round) -> list[FeeRow]:
+    """Each participating organisation's fee (withdrawn ones too, marked), by name."""
+    participations = (
+        Participation.objects.filter(round=round, role=Participation.Role.PARTICIPANT)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return [
+        FeeRow(
+            organisation=p.organisation.code,
+            organisation_name=p.organisation.name,
+            withdrawn_on=p.withdrawn_on,
+            fee=p.fee,
+            fee_invoiced=p.fee_invoiced,
+        )
+        for p in participations
+    ]
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
@@ -152,6 +203,16 @@ def scores_csv(export: ScoreExport) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def fees_csv(rows: list[FeeRow]) -> bytes:
+    """The fees as CSV for Swedish Excel, like the scores."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(fee_headings())
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row.values()])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 def _sheet_title(text: str, taken: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
     clean = "".join("-" if c in "[]:*?/\\" else c for c in text).strip("'")[:31] or "Sheet"
@@ -163,9 +224,10 @@ def _sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
-def scores_xlsx(export: ScoreExport) -> bytes:
+def scores_xlsx(export: ScoreExport, *, fees: list[FeeRow] | None = None) -> bytes:
     """A workbook with a sheet per assessment (the n-th assessment meeting of each
-    organisation's schedule) and one sheet of item means per assessment."""
+    organisation's schedule) and one sheet of item means per assessment; with `fees`, a sheet
+    of the organisations' fees (the round's export for project leaders)."""
     # Imported here: openpyxl is slow to import, and only the exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -230,11 +292,25 @@ def scores_xlsx(export: ScoreExport) -> bytes:
         means.append(line)
     if not scores.points:
         means.append([cell(means, _("No self-assessment has been submitted yet."))])
+    if fees is not None:
+        sheet = workbook.create_sheet(_sheet_title(_("Fees"), taken))
+        sheet.append([cell(sheet, c, header=True) for c in fee_headings()])
+        for row in fees:
+            sheet.append(
+                [
+                    cell(
+                        sheet,
+                        (_("yes") if value else _("no")) if isinstance(value, bool) else value,
+                        number_format="yyyy-mm-dd" if isinstance(value, date) else None,
+                    )
+                    for value in row.values()
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def export_filename(round: Round, suffix: str, organisation=None) -> str:
+def export_filename(round: Round, suffix: str, organisation=None, what: str = "scores") -> str:
     subject = f"{round.slug}-{organisation.code}" if organisation else round.slug
-    return f"{subject}-scores-{timezone.localdate():%Y-%m-%d}.{suffix}"
+    return f"{subject}-{what}-{timezone.localdate():%Y-%m-%d}.{suffix}"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +45,7 @@ class ReportJob(models.Model):
         ORGANISATION = "organisation", _("organisation report")
         GROUP = "group", _("group report")
         ROUND = "round", _("round report")
+        SUMMARY = "summary", _("one-page summary")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -119,7 +122,11 @@ class ReportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="organisation", participation__isnull=False, group__isnull=True)
+                    Q(
+                        kind__in=["organisation", "summary"],
+                        participation__isnull=False,
+                        group__isnull=True,
+                    )
                     | Q(kind="group", group__isnull=False, participation__isnull=True)
                     | Q(kind="round", group__isnull=True, participation__isnull=True)
                 ),
@@ -139,7 +146,7 @@ class ReportJob(models.Model):
 
     @property
     def subject(self):
-        if self.kind == self.Kind.ORGANISATION:
+        if self.kind in (self.Kind.ORGANISATION, self.Kind.SUMMARY):
             return self.participation.organisation
         if self.kind == self.Kind.GROUP:
             return self.group
@@ -150,3 +157,67 @@ class ReportJob(models.Model):
         for related in (self.participation, self.group, self.meeting):
             if related is not None and self.round_id and related.round_id != self.round_id:
                 raise ValidationError(_("The subject belongs to another round."))
+
+
+# The one-page summary has room for this much next steps; tests/reports/test_summary.py renders
+# the worst case and counts the PDF's pages.
+NEXT_STEPS_MAX_LENGTH = 400
+NEXT_STEPS_MAX_LINES = 5
+
+
+class OrganisationSummary(models.Model):
+    """What the strategist writes for an organisation's one-page summary (the page a strategist
+    hands to the kommunstyrelse or regionstyrelse, `reports/summary/`): its next steps. Short,
+    so that the page stays one page whatever else it shows."""
+
+    NEXT_STEPS_MAX_LENGTH = NEXT_STEPS_MAX_LENGTH
+    NEXT_STEPS_MAX_LINES = NEXT_STEPS_MAX_LINES
+
+    participation = models.OneToOneField(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="summary",
+        verbose_name=_("organisation"),
+    )
+    next_steps = models.TextField(
+        _("next steps"),
+        max_length=NEXT_STEPS_MAX_LENGTH,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("one-page summary")
+        verbose_name_plural = _("one-page summaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("next_steps"), NEXT_STEPS_MAX_LENGTH),
+                name="organisation_summary_next_steps_short",
+                violation_error_message=_("The next steps are too long for the one-page summary."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.participation)
+
+    def clean(self):
+        super().clean()
+        lines = self.next_steps.splitlines()
+        if len(lines) > self.NEXT_STEPS_MAX_LINES:
+            raise ValidationError(
+                {
+                    "next_steps": _(
+                        "Write the next steps in at most %(lines)s lines (now %(count)s), so "
+                        "that the summary stays one page."
+                    )
+                    % {"lines": self.NEXT_STEPS_MAX_LINES, "count": len(lines)}
+                }
+            )

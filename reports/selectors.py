@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from checklist.charts import Series, horizontal_bar_chart, line_chart
-from checklist.models import AssessmentComment, ScaleStep, SelfAssessment
+from checklist.models import AssessmentComment, ChecklistVersion, ScaleStep, SelfAssessment
 from checklist.selectors import organisation_history
 from checklist.statistics import ItemMean, Summary, assessment_points, round_scores
 from modellkoncept.policy import visible
@@ -37,14 +37,17 @@ from participants.models import (
 )
 from participants.selectors import ChainSpread, chain_spread, people_by_function
 from reports.models import ReportBatch, ReportJob
+from reports.summary.selectors import organisation_summary
 from rounds.evaluations import round_results as evaluation_results
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from rounds.selectors import group_overviews
+from rounds.selectors.result_reports import round_chapters as result_report_chapters
 
 TEMPLATES = {
     ReportJob.Kind.ORGANISATION: "reports/pdf/organisation.html",
     ReportJob.Kind.GROUP: "reports/pdf/group.html",
     ReportJob.Kind.ROUND: "reports/pdf/round.html",
+    ReportJob.Kind.SUMMARY: "reports/summary/pdf.html",
 }
 
 
@@ -231,17 +234,40 @@ def _scale(version) -> dict:
     }
 
 
-def _point_meetings(participation: Participation) -> dict[int, Meeting]:
-    """point → meeting: which meeting each of the organisation's assessment points was (only
-    the round's and its group's meetings are read, not every group's)."""
+def _point_meetings(
+    participation: Participation, level: str = ChecklistVersion.Level.ORGANISATION
+) -> dict[int, Meeting]:
+    """point → meeting: which meeting each of the organisation's assessment points at `level`
+    was (only the round's and its group's meetings are read, not every group's)."""
     meetings = list(
         Meeting.objects.filter(round_id=participation.round_id, assessment_due=True).filter(
             Q(group__isnull=True) | Q(group_id=participation.group_id)
         )
     )
     by_id = {m.pk: m for m in meetings}
-    mapping = assessment_points([participation], meetings)[participation.pk]
+    mapping = assessment_points([participation], meetings, level=level)[participation.pk]
     return {point: by_id[mid] for mid, point in mapping.items()}
+
+
+def committee_level_figures(participation: Participation) -> dict | None:
+    """The organisation's self-assessments at committee/department level in its round, with
+    that level's checklist, apart from the organisation-wide ones; None when the round has no
+    checklist for that level."""
+    round_ = participation.round
+    version = round_.committee_checklist_version
+    if version is None:
+        return None
+    level = ChecklistVersion.Level.COMMITTEE
+    histories = organisation_history(participation=participation, level=level)
+    current = next((h for h in histories if h.round.pk == round_.pk), None)
+    point_meetings = _point_meetings(participation, level) if current else {}
+    return {
+        "version": version,
+        **_scale(version),
+        "history": current,
+        "rows": current.rows if current else [],
+        "point_meetings": [(p, point_meetings.get(p)) for p in (current.points if current else [])],
+    }
 
 
 def _chain_chart(spread: ChainSpread, *, key: str) -> str:
@@ -272,7 +298,7 @@ def organisation_report(*, participation: Participation) -> dict:
     self-assessments (scores per item and meeting, totals, movement, the first against the
     latest per item), the comments, and its improvement work by place on the result chain."""
     participation = Participation.objects.select_related(
-        "organisation", "round__checklist_version", "group"
+        "organisation", "round__checklist_version", "round__committee_checklist_version", "group"
     ).get(pk=participation.pk)
     round_ = participation.round
     assignments = (
@@ -372,6 +398,7 @@ def organisation_report(*, participation: Participation) -> dict:
         "comments": comments,
         "remarks": remarks,
         "works_by_step": _works_by_step(works),
+        "committee": committee_level_figures(participation),
     }
 
 
@@ -593,6 +620,43 @@ KIND_LABELS = {
 }
 
 
+def round_committee_figures(round_: Round) -> dict | None:
+    """The round's figures at committee/department level, with that level's checklist and
+    apart from the organisation-wide ones: the mean per item in the checklist's order under
+    its parts, the totals' range and the movement. None when the round has no checklist for
+    that level."""
+    version = round_.committee_checklist_version
+    if version is None:
+        return None
+    scores = round_scores(round=round_, level=ChecklistVersion.Level.COMMITTEE)
+    points = scores.points
+    latest = points[-1] if points else None
+    first = points[0] if points else None
+    summary = scores.summary(latest) if latest else None
+    at_first = scores.summary(first) if latest and first != latest else None
+    rows = []
+    if summary:
+        means = {m.number: m for m in summary.items}
+        first_means = {m.number: m.display for m in at_first.items} if at_first else {}
+        rows = [(means[item.number], first_means.get(item.number, "–")) for item in scores.items]
+    names = {o.code: o.name for o in scores.organisations}
+    return {
+        "version": version,
+        **_scale(version),
+        "max_total": version.scale_max * len(scores.items),
+        "points": points,
+        "latest": latest,
+        "first": first if at_first else None,
+        "summary": summary,
+        "rows": rows,
+        "movement_rows": sorted(
+            ((names[code], m) for code, m in summary.movement.items()), key=lambda row: row[0]
+        )
+        if summary
+        else [],
+    }
+
+
 def round_report(*, round: Round, now=None) -> dict:
     """The round in the manner of SKR's 2018–2020 report: the groups and their mentors, the
     mean per item from highest to lowest (per kind of organisation), the range of totals after
@@ -600,7 +664,9 @@ def round_report(*, round: Round, now=None) -> dict:
     meeting, and the spread of improvement work over the result chain. Organisations that
     withdrew are named in a note and left out of every figure."""
     now = now or timezone.now()
-    round_ = Round.objects.select_related("checklist_version").get(pk=round.pk)
+    round_ = Round.objects.select_related("checklist_version", "committee_checklist_version").get(
+        pk=round.pk
+    )
     version = round_.checklist_version
     participations = list(
         Participation.objects.filter(round=round_)
@@ -687,6 +753,11 @@ def round_report(*, round: Round, now=None) -> dict:
                 (_("Participants"), str(len(counted))),
                 (_("Benchmarking groups"), str(len(groups))),
                 (_("Checklist"), version.name),
+                *(
+                    [(_("Committee/department checklist"), round_.committee_checklist_version.name)]
+                    if round_.committee_checklist_version
+                    else []
+                ),
             ],
         ),
         "round": round_,
@@ -718,6 +789,9 @@ def round_report(*, round: Round, now=None) -> dict:
         else None,
         # Figures only: the comments stay with the project leaders' page.
         "evaluations": evaluation_results(round=round_, now=now, with_comments=False),
+        "committee": round_committee_figures(round_),
+        # The submitted result reports only: a draft never leaves its organisation.
+        "result_report_chapters": result_report_chapters(round=round_),
     }
 
 
@@ -727,6 +801,8 @@ def report_context(job: ReportJob) -> tuple[str, dict]:
         context = organisation_report(participation=job.participation)
     elif job.kind == ReportJob.Kind.GROUP:
         context = group_report(group=job.group, meeting=job.meeting)
+    elif job.kind == ReportJob.Kind.SUMMARY:
+        context = {"summary": organisation_summary(participation=job.participation)}
     else:
         context = round_report(round=job.round)
     return TEMPLATES[job.kind], context

@@ -64,10 +64,8 @@ def _language(language: str | None) -> str:
 
 def _queue(job_ids: list[int]) -> None:
     """Queue the jobs' tasks once the transaction commits (a worker must find the rows)."""
-    from reports.tasks import render_report  # tasks import services, not the reverse
-
     for job_id in job_ids:
-        enqueue_on_commit(render_report, job_id)
+        enqueue_on_commit("reports.tasks.render_report", job_id)
 
 
 # Requests.
@@ -87,7 +85,7 @@ def report_job_request(
     """Ask for one report. Returns at once with a pending job; a worker renders it. The same
     report asked for again while it is waiting or being produced is not asked for twice."""
     language = _language(language)
-    if kind == ReportJob.Kind.ORGANISATION and (
+    if kind in (ReportJob.Kind.ORGANISATION, ReportJob.Kind.SUMMARY) and (
         participation is None or participation.role != Participation.Role.PARTICIPANT
     ):
         raise DomainError(_("Only a participant of the round has an organisation report."))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views
+from reports.summary import views as summary_views
 
 app_name = "reports"
 
@@ -18,6 +19,11 @@ urlpatterns = [
         name="round_scores_xlsx",
     ),
     path(
+        "rounds/<slug:round_slug>/fees.csv",
+        views.RoundFeesExportView.as_view(),
+        name="round_fees_csv",
+    ),
+    path(
         "rounds/<slug:round_slug>/organisations/<str:code>/",
         views.OrganisationReportsView.as_view(),
         name="organisation_reports",
@@ -31,6 +37,21 @@ urlpatterns = [
         "rounds/<slug:round_slug>/organisations/<str:code>/scores.xlsx",
         views.OrganisationScoresExportView.as_view(fmt="xlsx"),
         name="organisation_scores_xlsx",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/summary/",
+        summary_views.SummaryView.as_view(),
+        name="organisation_summary",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/summary/next-steps/",
+        summary_views.NextStepsView.as_view(),
+        name="summary_next_steps",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/summary/print/",
+        summary_views.SummaryPrintView.as_view(),
+        name="summary_print",
     ),
     path(
         "rounds/<slug:round_slug>/groups/<int:pk>/",

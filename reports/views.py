@@ -21,20 +21,20 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from modellkoncept.errors import DomainError
+from modellkoncept.mixins import RoundMixin
 from modellkoncept.policy import (
     PolicyRequiredMixin,
     get_visible_object_or_404,
     require,
     standing,
 )
+from modellkoncept.service_calls import service_call
 from participants.models import Participation
 from participants.selectors import participation_for
 from reports import exports, selectors, services
 from reports.forms import GroupReportForm
 from reports.models import ReportBatch, ReportJob
 from rounds.models import BenchmarkingGroup
-from rounds.views import RoundMixin
 
 
 def _language() -> str:
@@ -134,17 +134,12 @@ class BatchCreateView(RoundMixin, View):
 
 
 class BatchMixin(PolicyRequiredMixin):
-    """A batch, for project leaders only; to anyone else it does not exist."""
+    """A batch, for project leaders only; to anyone else it does not exist (its visibility
+    in the policy is none)."""
 
     permission_required = "reports.manage_reports"
-
-    def fetch_policy_object(self):
-        if not standing(self.request.user).is_project_leader:
-            raise Http404(_("No such page, or it is not yours to see."))
-        batch = ReportBatch.objects.select_related("round").filter(pk=self.kwargs["pk"]).first()
-        if batch is None:
-            raise Http404(_("No such page, or it is not yours to see."))
-        return batch
+    policy_queryset = ReportBatch.objects.select_related("round")
+    policy_lookup = {"pk": "pk"}
 
 
 class BatchDetailView(BatchMixin, TemplateView):
@@ -186,8 +181,9 @@ class BatchProgressView(BatchMixin, TemplateView):
 
 
 class SubjectMixin(PolicyRequiredMixin):
-    """A report's subject (an organisation or a group in a round), fetched through the policy
-    and visible only to those who may get its report: anyone else gets 404."""
+    """A report's subject (an organisation's participation or a group in a round), fetched
+    through the policy and visible only to those who may get its report: anyone else gets 404.
+    The policy answers on the subject itself (`reports.rules`)."""
 
     permission_required = "reports.view_report"
     kind = ""
@@ -195,29 +191,23 @@ class SubjectMixin(PolicyRequiredMixin):
     def get_subject(self):
         raise NotImplementedError
 
-    def probe(self, subject) -> ReportJob:
-        raise NotImplementedError
-
     def fetch_policy_object(self):
         subject = self.get_subject()
-        probe = self.probe(subject)
-        if not self.request.user.has_perm("reports.view_report", probe):
+        if not self.request.user.has_perm("reports.view_report", subject):
             raise Http404(_("No such page, or it is not yours to see."))
-        self._subject = subject
-        return probe
+        return subject
 
     @property
     def subject(self):
-        self.get_policy_object()
-        return self._subject
+        return self.get_policy_object()
 
     @property
     def may_request(self) -> bool:
         """Whether the user may ask for this report or have it produced again (not mentors)."""
-        return self.request.user.has_perm("reports.request_report", self.get_policy_object())
+        return self.request.user.has_perm("reports.request_report", self.subject)
 
     def require_request(self) -> None:
-        require(self.request.user, "reports.request_report", self.get_policy_object())
+        require(self.request.user, "reports.request_report", self.subject)
 
 
 class ParticipationSubjectMixin(SubjectMixin):
@@ -230,9 +220,6 @@ class ParticipationSubjectMixin(SubjectMixin):
         if participation.role != Participation.Role.PARTICIPANT:
             raise Http404(_("No such page, or it is not yours to see."))
         return participation
-
-    def probe(self, subject):
-        return ReportJob(kind=self.kind, round=subject.round, participation=subject)
 
 
 class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateView):
@@ -251,7 +238,7 @@ class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateV
     def post(self, request, *args, **kwargs):
         participation = self.subject
         self.require_request()
-        try:
+        with service_call(request) as call:
             services.report_job_request(
                 kind=self.kind,
                 round=participation.round,
@@ -259,9 +246,7 @@ class OrganisationReportsView(JobListMixin, ParticipationSubjectMixin, TemplateV
                 language=_language(),
                 requested_by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The organisation report is being produced."))
         return redirect(
             "reports:organisation_reports",
@@ -280,9 +265,6 @@ class GroupSubjectMixin(SubjectMixin):
             round__slug=self.kwargs["round_slug"],
             pk=self.kwargs["pk"],
         )
-
-    def probe(self, subject):
-        return ReportJob(kind=self.kind, round=subject.round, group=subject)
 
 
 class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
@@ -306,7 +288,7 @@ class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
         form = self.form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        try:
+        with service_call(request) as call:
             services.report_job_request(
                 kind=self.kind,
                 round=group.round,
@@ -315,9 +297,7 @@ class GroupReportsView(JobListMixin, GroupSubjectMixin, TemplateView):
                 language=_language(),
                 requested_by=request.user,
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The group report is being produced."))
         return redirect("reports:group_reports", round_slug=group.round.slug, pk=group.pk)
 
@@ -372,14 +352,18 @@ class JobRerunView(JobMixin, View):
     def post(self, request, *args, **kwargs):
         job = self.get_policy_object()
         require(request.user, "reports.request_report", job)
-        try:
+        with service_call(request) as call:
             services.report_job_rerun(job=job, requested_by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("The report is being produced again."))
         if job.batch_id and standing(request.user).is_project_leader:
             return redirect("reports:batch_detail", pk=job.batch_id)
+        if job.kind == ReportJob.Kind.SUMMARY:
+            return redirect(
+                "reports:organisation_summary",
+                round_slug=job.round.slug,
+                code=job.participation.organisation.code,
+            )
         if job.kind == ReportJob.Kind.ORGANISATION:
             return redirect(
                 "reports:organisation_reports",
@@ -391,9 +375,11 @@ class JobRerunView(JobMixin, View):
         return redirect("reports:round_reports", round_slug=job.round.slug)
 
 
-def _export_response(export, fmt: str, filename: str) -> HttpResponse:
+def _export_response(export, fmt: str, filename: str, fees=None) -> HttpResponse:
     if fmt == "xlsx":
-        response = HttpResponse(exports.scores_xlsx(export), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exports.scores_xlsx(export, fees=fees), content_type=exports.XLSX_CONTENT_TYPE
+        )
     else:
         response = HttpResponse(exports.scores_csv(export), content_type=exports.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -401,7 +387,8 @@ def _export_response(export, fmt: str, filename: str) -> HttpResponse:
 
 
 class RoundScoresExportView(RoundMixin, View):
-    """The round's scores as CSV or Excel, for project leaders."""
+    """The round's scores as CSV or Excel, for project leaders; the workbook has the
+    organisations' fees on a sheet of their own."""
 
     permission_required = "reports.manage_reports"
     http_method_names = ["get"]
@@ -410,7 +397,26 @@ class RoundScoresExportView(RoundMixin, View):
     def get(self, request, *args, **kwargs):
         round_ = self.round
         export = exports.score_export(round=round_)
-        return _export_response(export, self.fmt, exports.export_filename(round_, self.fmt))
+        fees = exports.fee_rows(round=round_) if self.fmt == "xlsx" else None
+        return _export_response(
+            export, self.fmt, exports.export_filename(round_, self.fmt), fees=fees
+        )
+
+
+class RoundFeesExportView(RoundMixin, View):
+    """The organisations' fees as CSV, for project leaders."""
+
+    permission_required = "reports.manage_reports"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            exports.fees_csv(exports.fee_rows(round=self.round)),
+            content_type=exports.CSV_CONTENT_TYPE,
+        )
+        filename = exports.export_filename(self.round, "csv", what="fees")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return _private(response)
 
 
 class OrganisationScoresExportView(ParticipationSubjectMixin, View):

@@ -238,3 +238,66 @@ def _mentor_role(entry, names):
 @action(EVALUATION_STATEMENTS_SET)
 def _statements(entry, names):
     return _("Evaluation statements for %(kind)s changed") % {"kind": entry.data.get("kind", "–")}
+
+
+# The participants' result reports (rounds/services/result_reports.py).
+
+RESULT_REPORT_STARTED = "rounds.result_report.started"
+RESULT_REPORT_CHANGED = "rounds.result_report.changed"
+RESULT_REPORT_SUBMITTED = "rounds.result_report.submitted"
+RESULT_REPORT_REOPENED = "rounds.result_report.reopened"
+RESULT_REPORT_COMMENTED = "rounds.result_report.commented"
+RESULT_REPORT_RECORDED = "rounds.result_report.recorded"
+RESULT_REPORT_DUE_SET = "rounds.result_report.due_set"
+
+
+def _report_sections(entry) -> str:
+    from rounds.services.result_reports import section_labels
+
+    labels = section_labels()
+    return ", ".join(labels.get(name, name) for name in entry.data.get("fields", [])) or "–"
+
+
+@action(RESULT_REPORT_STARTED)
+def _result_report_started(entry, names):
+    return _("Result report of year %(year)s started") % {"year": entry.data.get("year", "–")}
+
+
+@action(RESULT_REPORT_CHANGED)
+def _result_report_changed(entry, names):
+    return _("Result report changed: %(sections)s") % {"sections": _report_sections(entry)}
+
+
+@action(RESULT_REPORT_SUBMITTED)
+def _result_report_submitted(entry, names):
+    if entry.data.get("marked_willing"):
+        return _(
+            "Result report of year %(year)s submitted; the organisation is willing to mentor"
+        ) % {"year": entry.data.get("year", "–")}
+    return _("Result report of year %(year)s submitted") % {"year": entry.data.get("year", "–")}
+
+
+@action(RESULT_REPORT_REOPENED)
+def _result_report_reopened(entry, names):
+    return _("Result report reopened for changes: %(reason)s") % {
+        "reason": entry.data.get("reason", "–")
+    }
+
+
+@action(RESULT_REPORT_COMMENTED)
+def _result_report_commented(entry, names):
+    return _("Comment on the result report")
+
+
+@action(RESULT_REPORT_RECORDED)
+def _result_report_recorded(entry, names):
+    return _("Result report of year %(year)s recorded") % {"year": entry.data.get("year", "–")}
+
+
+@action(RESULT_REPORT_DUE_SET)
+def _result_report_due_set(entry, names):
+    return _("Result reports of year %(year)s due: %(old)s → %(new)s") % {
+        "year": entry.data.get("year", "–"),
+        "old": value_text(entry.data.get("old")),
+        "new": value_text(entry.data.get("new")),
+    }

@@ -33,12 +33,43 @@ class DaysField(forms.CharField):
         return value
 
 
+class LinesField(forms.CharField):
+    """A list of texts, one a line (empty lines left out)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *, max_line_length: int = 200, **kwargs):
+        self.max_line_length = max_line_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        lines = [line.strip() for line in value.splitlines() if line.strip()]
+        if any(len(line) > self.max_line_length for line in lines):
+            raise forms.ValidationError(_("Give each theme as a line of at most 200 characters."))
+        return lines
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+
 class RoundForm(forms.ModelForm):
     reminder_days = DaysField(
         label=_("Reminders, days before a self-assessment is due"),
         help_text=_(
             "For example “7, 2”: strategists who have not submitted are reminded a week "
             "and two days before."
+        ),
+        required=False,
+    )
+
+    year_two_themes = LinesField(
+        label=_("Themes of year two's learning meetings"),
+        help_text=_(
+            "One theme a line, in the order of the learning meetings of year two. The default "
+            "schedule gives them to those meetings; without them they have no theme."
         ),
         required=False,
     )
@@ -52,9 +83,12 @@ class RoundForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "current_year",
+            "year_two_themes",
             "checklist_version",
             "description",
             "accepts_applications",
+            "application_deadline",
+            "decision_by",
             "reminder_days",
             "meeting_notice_days",
             "contacts",
@@ -63,12 +97,14 @@ class RoundForm(forms.ModelForm):
             "contacts": forms.CheckboxSelectMultiple,
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "application_deadline": forms.DateInput(attrs={"type": "date"}),
+            "decision_by": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_on", "ends_on"):
+        for name in ("starts_on", "ends_on", "application_deadline", "decision_by"):
             self.fields[name].validators.append(validate_programme_year)
         if self.instance.pk:
             # The address and the instrument are fixed once the round exists (the checklist is
@@ -112,6 +148,7 @@ class MeetingForm(forms.ModelForm):
             "online_url",
             "host",
             "assessment_due",
+            "year",
             "assessment_opens_on",
             "audience",
         ]
@@ -123,6 +160,9 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
+        self.round = round
+        if not self.instance.pk:  # a new meeting belongs to the year the round is in
+            self.initial.setdefault("year", round.current_year)
         self.fields["group"].queryset = BenchmarkingGroup.objects.filter(round=round)
         self.fields["group"].empty_label = _("the whole round")
         self.fields["host"].queryset = Organisation.objects.filter(
@@ -142,6 +182,8 @@ class MeetingForm(forms.ModelForm):
         if moving and starts and "ends_at" not in self.changed_data:
             # Moving the start alone moves the end by as much: the meeting keeps its length.
             cleaned["ends_at"] = self.instance.ends_at + (starts - self.instance.starts_at)
+        if not cleaned.get("year"):  # left out: as it was, or the round's year
+            cleaned["year"] = self.instance.year if self.instance.pk else self.round.current_year
         # That it ends after it starts is the model's own check (`Meeting.clean`): said once.
         return cleaned
 
@@ -199,17 +241,6 @@ class MentorSetForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label=_("Mentor organisation"), queryset=Organisation.objects.all(), to_field_name="code"
-    )
-
-
-class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(
-        label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_programme_year],
-    )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

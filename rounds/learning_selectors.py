@@ -4,7 +4,7 @@ notes, meeting evaluations."""
 from __future__ import annotations
 
 from rounds.evaluations import evaluation_state
-from rounds.models import Meeting, MeetingMaterial
+from rounds.models import Meeting, MeetingMaterial, ProgrammeDocument
 
 
 def meeting_material(*, meeting: Meeting) -> list[MeetingMaterial]:
@@ -22,3 +22,8 @@ def meeting_page(*, meeting: Meeting, user) -> dict:
         "material": meeting_material(meeting=meeting),
         "evaluation_state": evaluation_state(meeting=meeting, user=user),
     }
+
+
+def programme_library() -> list[ProgrammeDocument]:
+    """The programme's method material, as the library page lists it."""
+    return list(ProgrammeDocument.objects.all())

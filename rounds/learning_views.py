@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, require
+from modellkoncept.service_calls import service_call
 from rounds import evaluations, learning_selectors, material, mentoring
 from rounds.learning_forms import (
     AgendaForm,
@@ -86,28 +86,24 @@ class MeetingMaterialView(MeetingMixin, TemplateView):
         if request.POST.get("form") == "agenda":
             form = AgendaForm(request.POST)
             if form.is_valid():
-                try:
+                with service_call(form=form, field="agenda") as call:
                     material.meeting_agenda_set(
                         meeting=meeting, agenda=form.cleaned_data["agenda"], by=request.user
                     )
-                except DomainError as error:
-                    form.add_error("agenda", error)
-                else:
+                if call.succeeded:
                     messages.success(request, _("The agenda is saved."))
                     return redirect(request.path)
             return self.render_to_response(self.get_context_data(agenda_form=form), status=422)
         form = DocumentUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with service_call(form=form, field="file") as call:
                 material.meeting_material_add(
                     meeting=meeting,
                     title=form.cleaned_data["title"],
                     upload=form.cleaned_data["file"],
                     by=request.user,
                 )
-            except DomainError as error:
-                form.add_error("file", error)
-            else:
+            if call.succeeded:
                 messages.success(request, _("The file is added to the meeting's material."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(upload_form=form), status=422)
@@ -141,11 +137,9 @@ class MaterialDeleteView(MaterialMixin, View):
 
     def post(self, request, *args, **kwargs):
         document = self.material()
-        try:
+        with service_call(request) as call:
             material.meeting_material_remove(material=document, by=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
         return redirect(
             "rounds:meeting_material", round_slug=self.meeting.round.slug, pk=self.meeting.pk
@@ -166,23 +160,21 @@ class ProgrammeLibraryView(PolicyRequiredMixin, TemplateView):
         if may_change:
             kwargs.setdefault("form", ProgrammeDocumentForm())
         return super().get_context_data(
-            documents=list(ProgrammeDocument.objects.all()), may_change=may_change, **kwargs
+            documents=learning_selectors.programme_library(), may_change=may_change, **kwargs
         )
 
     def post(self, request, *args, **kwargs):
         require(request.user, "rounds.change_programme_library")
         form = ProgrammeDocumentForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with service_call(form=form, field="file") as call:
                 material.programme_document_add(
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     upload=form.cleaned_data["file"],
                     by=request.user,
                 )
-            except DomainError as error:
-                form.add_error("file", error)
-            else:
+            if call.succeeded:
                 messages.success(request, _("The document is added to the library."))
                 return redirect("rounds:programme_library")
         return self.render_to_response(self.get_context_data(form=form), status=422)
@@ -246,16 +238,14 @@ class GroupNotesView(PolicyRequiredMixin, TemplateView):
         require(request.user, "rounds.write_mentor_note", self.group)
         form = MentorNoteForm(request.POST, group=self.group)
         if form.is_valid():
-            try:
+            with service_call(form=form, field="text") as call:
                 mentoring.mentor_note_write(
                     group=self.group,
                     author=request.user,
                     text=form.cleaned_data["text"],
                     meeting=form.cleaned_data["meeting"],
                 )
-            except DomainError as error:
-                form.add_error("text", error)
-            else:
+            if call.succeeded:
                 messages.success(request, _("Your note is sent to the group."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=422)
@@ -275,11 +265,9 @@ class MentorRoleView(PolicyRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = MentorRoleForm(request.POST)
         if form.is_valid():
-            try:
+            with service_call(form=form, field="text") as call:
                 mentoring.mentor_role_set(text=form.cleaned_data["text"], by=request.user)
-            except DomainError as error:
-                form.add_error("text", error)
-            else:
+            if call.succeeded:
                 messages.success(request, _("The description of the mentor's role is saved."))
                 return redirect("rounds:mentor_workspace")
         return self.render_to_response(self.get_context_data(form=form), status=422)
@@ -310,16 +298,14 @@ class EvaluationAnswerView(MeetingMixin, TemplateView):
             return self.render_to_response(self.get_context_data(), status=409)
         form = EvaluationForm(request.POST, statements=evaluations.statements(meeting.kind))
         if form.is_valid():
-            try:
+            with service_call(form=form) as call:
                 evaluations.evaluation_submit(
                     meeting=meeting,
                     person=request.user,
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
                 )
-            except DomainError as error:
-                form.add_error(None, error)
-            else:
+            if call.succeeded:
                 messages.success(request, _("Thank you for your evaluation."))
                 return redirect(
                     "rounds:meeting_detail", round_slug=meeting.round.slug, pk=meeting.pk
@@ -363,14 +349,12 @@ class EvaluationStatementsView(PolicyRequiredMixin, TemplateView):
             try:
                 with transaction.atomic():
                     for kind in EVALUATED_KINDS:
-                        try:
+                        with service_call(form=form, field=kind):
                             evaluations.evaluation_statements_set(
                                 meeting_kind=kind,
                                 texts=form.lines(form.cleaned_data[kind]),
                                 by=request.user,
                             )
-                        except DomainError as error:
-                            form.add_error(kind, error)
                     if form.errors:
                         raise _Refused
             except _Refused:

@@ -6,12 +6,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import DatabaseDefault
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.models import TimeStampedModel
-from participants.models import REQUIRED_FUNCTIONS, Function
+from participants.models import REQUIRED_FUNCTIONS, Function, Organisation
+
+# The levels a round works at (the values of checklist.ChecklistVersion.Level, which this
+# module cannot import: the checklist app sits above the rounds app).
+LEVEL_ORGANISATION = "organisation"
+LEVEL_COMMITTEE = "committee"
 
 
 def default_reminder_days() -> list[int]:
@@ -49,12 +55,46 @@ class Round(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="rounds",
         verbose_name=_("checklist version"),
+        help_text=_("The organisation-wide checklist, which every year of the round uses."),
+    )
+    # Year two of a round also works at committee/board and department level, with SKR's
+    # checklist for that level (seed 001); None while the round has none.
+    committee_checklist_version = models.ForeignKey(
+        "checklist.ChecklistVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_rounds",
+        verbose_name=_("committee/department checklist version"),
+        help_text=_("The checklist for committee/board and department level, used from year two."),
+    )
+    # The themes of year two's learning meetings are the round's to choose: SKR's documents
+    # name only year one's three classic themes, so the site proposes none for year two.
+    year_two_themes = models.JSONField(
+        _("themes of year two's learning meetings"),
+        default=list,
+        blank=True,
+        help_text=_("One theme a line, in the order of the learning meetings of year two."),
     )
     description = models.TextField(_("description"), blank=True)
     accepts_applications = models.BooleanField(
         _("open for expressions of interest"),
         default=False,
         help_text=_("Municipalities, regions and federations can apply for the round."),
+    )
+    application_deadline = models.DateField(
+        _("last day to apply"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day of the call for the formal application; the public form closes after it."
+        ),
+    )
+    decision_by = models.DateField(
+        _("decision announced by"),
+        null=True,
+        blank=True,
+        help_text=_("SKR tells the applicants whether they have a place by this day."),
     )
     reminder_days = models.JSONField(
         _("reminder days"),
@@ -95,6 +135,15 @@ class Round(TimeStampedModel):
                 name="round_ends_after_start",
                 violation_error_message=_("A round cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__isnull=True)
+                | Q(decision_by__isnull=True)
+                | Q(decision_by__gte=F("application_deadline")),
+                name="round_decision_after_deadline",
+                violation_error_message=_(
+                    "The decision cannot be announced before the last day to apply."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +153,14 @@ class Round(TimeStampedModel):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A round cannot end before it starts.")})
+        if (
+            self.application_deadline
+            and self.decision_by
+            and self.decision_by < self.application_deadline
+        ):
+            raise ValidationError(
+                {"decision_by": _("The decision cannot be announced before the last day to apply.")}
+            )
         days = self.reminder_days
         if not isinstance(days, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 60 for d in days
@@ -111,10 +168,65 @@ class Round(TimeStampedModel):
             raise ValidationError(
                 {"reminder_days": _("Give whole numbers of days between 1 and 60.")}
             )
+        themes = self.year_two_themes
+        if not isinstance(themes, list) or not all(
+            isinstance(t, str) and t.strip() and len(t) <= 200 for t in themes
+        ):
+            raise ValidationError(
+                {"year_two_themes": _("Give each theme as a line of at most 200 characters.")}
+            )
+        committee = self.committee_checklist_version
+        if self.committee_checklist_version_id and committee.level != committee.Level.COMMITTEE:
+            raise ValidationError(
+                {
+                    "committee_checklist_version": _(
+                        "Choose a checklist version made for committee/board and department level."
+                    )
+                }
+            )
 
     @property
     def is_open_for_changes(self) -> bool:
         return self.status != self.Status.COMPLETED
+
+    def application_call_closed(self, today) -> bool:
+        """Whether the call for applications is over on `today` (the deadline day itself still
+        takes applications)."""
+        return self.application_deadline is not None and today > self.application_deadline
+
+    def takes_organisation_kind(self, kind: str) -> bool:
+        """Whether an organisation of this kind belongs in the round: a municipal round takes
+        no region and a regional round no municipality. Other organisations (federations of
+        municipalities and the like) and mixed rounds are the project leader's judgement."""
+        excluded = {
+            self.Kind.MUNICIPAL: Organisation.Kind.REGION,
+            self.Kind.REGIONAL: Organisation.Kind.MUNICIPALITY,
+        }.get(self.kind)
+        return kind != excluded
+
+    @property
+    def works_at_committee_level(self) -> bool:
+        """Year two adds the committee/department level, when the round has its checklist."""
+        return (
+            self.current_year == self.Year.TWO and self.committee_checklist_version_id is not None
+        )
+
+    def checklist_for(self, level: str):
+        """The round's checklist version for a level (organisation or committee), or None."""
+        if level == LEVEL_COMMITTEE:
+            return self.committee_checklist_version
+        return self.checklist_version
+
+    def checklist_id_for(self, level: str) -> int | None:
+        if level == LEVEL_COMMITTEE:
+            return self.committee_checklist_version_id
+        return self.checklist_version_id
+
+    @property
+    def default_level(self) -> str:
+        """The level new improvement work starts at: year two's work is near the services,
+        at committee/department level (seed 001); year one's is organisation-wide."""
+        return LEVEL_COMMITTEE if self.current_year == self.Year.TWO else LEVEL_ORGANISATION
 
 
 class BenchmarkingGroup(TimeStampedModel):
@@ -291,6 +403,17 @@ class Meeting(TimeStampedModel):
         default=False,
         help_text=_("Every participant rates the checklist before this meeting."),
     )
+    year = models.PositiveSmallIntegerField(
+        _("year of the round"),
+        choices=Round.Year,
+        blank=True,
+        # Rows written in bulk (an archive, say) without a year are of year one.
+        db_default=1,
+        help_text=_(
+            "Year two's self-assessments are due at both levels when the round has a "
+            "committee/department checklist. Empty: the round's current year."
+        ),
+    )
     assessment_opens_on = models.DateField(
         _("self-assessment opens"),
         null=True,
@@ -335,11 +458,33 @@ class Meeting(TimeStampedModel):
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
         if self.group_id and self.round_id and self.group.round_id != self.round_id:
             raise ValidationError({"group": _("The group belongs to another round.")})
+        if _year_unset(self.year) and self.round_id:
+            self.year = self.round.current_year
         known = {str(f) for f in Function}
         if not isinstance(self.audience, list) or not all(
             isinstance(f, str) and f in known for f in self.audience
         ):
             raise ValidationError({"audience": _("Choose functions from the list.")})
+
+    def save(self, *args, **kwargs):
+        # A new meeting belongs to the year the round is in, unless it says otherwise.
+        if _year_unset(self.year):
+            self.year = self.round.current_year
+        super().save(*args, **kwargs)
+
+    @property
+    def assessment_levels(self) -> list[str]:
+        """The levels whose self-assessment is due before the meeting: the organisation-wide
+        level whenever one is due, and in year two also the committee/department level, if
+        the round has its checklist."""
+        if not self.assessment_due:
+            return []
+        if self.year == Round.Year.TWO and self.round.committee_checklist_version_id:
+            return [LEVEL_ORGANISATION, LEVEL_COMMITTEE]
+        return [LEVEL_ORGANISATION]
+
+    def assessment_due_at(self, level: str) -> bool:
+        return level in self.assessment_levels
 
     @property
     def invited_functions(self) -> list[str]:
@@ -363,6 +508,10 @@ class Meeting(TimeStampedModel):
     @property
     def is_for_everyone(self) -> bool:
         return set(self.invited_functions) >= {str(f) for f in Function}
+
+
+def _year_unset(year) -> bool:
+    return year is None or year == "" or isinstance(year, DatabaseDefault)
 
 
 class Attendance(models.Model):
@@ -743,3 +892,190 @@ class EvaluationScore(models.Model):
 
     def __str__(self):
         return f"{self.statement}: {self.score}"
+
+
+# The participants' result reports (rounds/services/result_reports.py writes them).
+
+
+class ResultReport(TimeStampedModel):
+    """An organisation's report of its results to SKR at the end of a year of a round
+    (resultatredovisning): its aims, how the work was organised, its results placed on the
+    result chain, its lessons and advice, and whether it is willing to mentor. Its strategists
+    write it; it stays within the organisation until it is submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    participation = models.ForeignKey(
+        "participants.Participation",
+        on_delete=models.CASCADE,
+        related_name="result_reports",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year of the round"), choices=Round.Year)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    aims = models.TextField(_("aims"), blank=True)
+    organisation_of_work = models.TextField(_("how the work was organised"), blank=True)
+    # The results placed on the result chain: [{"chain_step": …, "text": …, "work": id|null}],
+    # each optionally naming one of the organisation's improvement works of the round.
+    results = models.JSONField(_("results"), default=list, blank=True)
+    lessons = models.TextField(_("lessons learnt"), blank=True)
+    advice = models.TextField(_("advice to others"), blank=True)
+    willing_to_mentor = models.BooleanField(_("willing to mentor"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        help_text=_("Goes up with every save, so that a save made on old data is refused."),
+    )
+
+    history = HistoricalRecords()
+
+    # What its name needs, for the action log's lists (`modellkoncept.actions`).
+    log_select_related = ("participation__organisation",)
+
+    class Meta:
+        verbose_name = _("result report")
+        verbose_name_plural = _("result reports")
+        ordering = ["participation__round", "year", "participation__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "year"],
+                name="result_report_once_per_year",
+                violation_error_message=_(
+                    "The organisation already has a result report for this year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__in=[1, 2]), name="result_report_year_one_or_two"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="result_report_submitted_has_time",
+                violation_error_message=_(
+                    "A submitted result report has the time it was submitted."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Result report of %(organisation)s, year %(year)s") % {
+            "organisation": self.participation.organisation,
+            "year": self.year,
+        }
+
+    def clean(self):
+        super().clean()
+        if self.participation_id and not self.participation.is_participant:
+            raise ValidationError(_("Only participants of a round write result reports."))
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ResultReportComment(models.Model):
+    """A comment on a result report from someone of the organisation (the politician or the
+    manager, say)."""
+
+    report = models.ForeignKey(
+        ResultReport,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("result report"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on a result report")
+        verbose_name_plural = _("comments on result reports")
+        ordering = ["report", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="result_report_comment_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:40]}"
+
+
+class ResultReportDue(TimeStampedModel):
+    """The day the result reports of a year of a round are due, set by a project leader."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="result_report_dues", verbose_name=_("round")
+    )
+    year = models.PositiveSmallIntegerField(_("year of the round"), choices=Round.Year)
+    due_on = models.DateField(_("due"))
+
+    class Meta:
+        verbose_name = _("due date of result reports")
+        verbose_name_plural = _("due dates of result reports")
+        ordering = ["round", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "year"], name="result_report_due_once"),
+            models.CheckConstraint(
+                condition=Q(year__in=[1, 2]), name="result_report_due_year_one_or_two"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}, {self.year}: {self.due_on:%Y-%m-%d}"
+
+
+class ResultReportReminder(models.Model):
+    """A reminder of a due result report that has gone to a strategist, so that it is sent
+    once (as `SentNotice` for meetings)."""
+
+    due = models.ForeignKey(
+        ResultReportDue, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("due")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    # Moving the due date sends the reminders again: the date they were sent for.
+    due_on = models.DateField(_("due"))
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent result report reminder")
+        verbose_name_plural = _("sent result report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["due", "person", "due_on", "days_before"],
+                name="result_report_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due} → {self.person}"

@@ -21,6 +21,7 @@ from rounds.models import (
     Meeting,
     MeetingMaterial,
     ProgrammeDocument,
+    ResultReport,
     Round,
 )
 
@@ -190,3 +191,63 @@ rules.add_perm("rounds.change_mentor_role", is_project_leader)
 rules.add_perm("rounds.answer_evaluation", may_attend_meeting)
 rules.add_perm("rounds.view_evaluation_results", is_project_leader)
 rules.add_perm("rounds.change_evaluation_statements", is_project_leader)
+
+
+# The participants' result reports (rounds/services/result_reports.py): the organisation's
+# own people and project leaders; the group's mentors once submitted. A draft never leaves the
+# organisation. Its strategists write and submit; everyone of it comments; a project leader
+# reopens a submitted one.
+
+
+@rules.predicate
+def belongs_to_reporting_organisation(user, report) -> bool:
+    return report is not None and report.participation_id in standing(user).participation_ids
+
+
+@rules.predicate
+def is_strategist_of_reporting_organisation(user, report) -> bool:
+    return (
+        report is not None
+        and report.participation_id in standing(user).strategist_participation_ids
+    )
+
+
+@rules.predicate
+def mentors_group_of_submitted_report(user, report) -> bool:
+    if report is None or report.status != ResultReport.Status.SUBMITTED:
+        return False
+    group_id = report.participation.group_id
+    return group_id is not None and group_id in standing(user).mentored_group_ids
+
+
+@rules.predicate
+def report_is_submitted(user, report) -> bool:
+    return report is not None and report.status == ResultReport.Status.SUBMITTED
+
+
+rules.add_perm(
+    "rounds.view_result_report",
+    is_project_leader | belongs_to_reporting_organisation | mentors_group_of_submitted_report,
+)
+rules.add_perm(
+    "rounds.edit_result_report", is_project_leader | is_strategist_of_reporting_organisation
+)
+rules.add_perm(
+    "rounds.comment_result_report", is_project_leader | belongs_to_reporting_organisation
+)
+rules.add_perm("rounds.reopen_result_report", is_project_leader & report_is_submitted)
+rules.add_perm("rounds.view_result_report_overview", is_project_leader)
+
+
+@visibility(ResultReport)
+def visible_result_reports(user):
+    own = standing(user)
+    if own.is_project_leader:
+        return ResultReport.objects.all()
+    return ResultReport.objects.filter(
+        Q(participation_id__in=own.participation_ids)
+        | Q(
+            status=ResultReport.Status.SUBMITTED,
+            participation__group_id__in=own.mentored_group_ids,
+        )
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rounds import learning_views, views
+from rounds.views import result_reports as result_report_views
 
 app_name = "rounds"
 
@@ -163,5 +164,41 @@ urlpatterns = [
         "evaluation-statements/",
         learning_views.EvaluationStatementsView.as_view(),
         name="evaluation_statements",
+    ),
+    # The participants' result reports (rounds/views/result_reports.py).
+    path(
+        "rounds/<slug:round_slug>/result-reports/",
+        result_report_views.ResultReportOverviewView.as_view(),
+        name="result_reports",
+    ),
+    path(
+        "rounds/<slug:round_slug>/organisations/<str:code>/result-report/<int:year>/",
+        result_report_views.ResultReportStartView.as_view(),
+        name="result_report_start",
+    ),
+    path(
+        "result-reports/<int:pk>/",
+        result_report_views.ResultReportView.as_view(),
+        name="result_report",
+    ),
+    path(
+        "result-reports/<int:pk>/save/",
+        result_report_views.ResultReportSaveView.as_view(),
+        name="result_report_save",
+    ),
+    path(
+        "result-reports/<int:pk>/submit/",
+        result_report_views.ResultReportSubmitView.as_view(),
+        name="result_report_submit",
+    ),
+    path(
+        "result-reports/<int:pk>/reopen/",
+        result_report_views.ResultReportReopenView.as_view(),
+        name="result_report_reopen",
+    ),
+    path(
+        "result-reports/<int:pk>/comments/",
+        result_report_views.ResultReportCommentView.as_view(),
+        name="result_report_comment",
     ),
 ]

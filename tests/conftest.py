@@ -12,12 +12,14 @@ instant, so the suite can be run at any point of a round (`make test-dates`).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -25,8 +27,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from checklist import services as checklist_services
@@ -39,6 +43,10 @@ from tests.participants.factories import OrganisationFactory
 
 REPO = Path(__file__).resolve().parent.parent
 UNDER_CI = bool(os.environ.get("CI"))
+# Under pytest-xdist (`make test`), the worker this process is ("gw0", …); "main" without it.
+# Each worker has its own test database (pytest-django's test_<name>_gw0, …), media directory,
+# live server port and Celery queues; see `_per_process_media` and `celery_worker`.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 # The instant the suite runs at unless told otherwise: mid-way through the demo's active round
 # (2025-09-01 – 2027-06-30), on a Tuesday morning in Stockholm.
@@ -129,7 +137,11 @@ def _redis_reachable() -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    # A test that does not share the open world (below) must not see it: roll it back first.
+    if _OPEN and (not item.stash.get(_SHARES, False) or _module_of(item) != _OPEN[0].module):
+        _close_shared_world()
     if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] not in (
         "django.db.backends.postgresql",
     ):
@@ -138,6 +150,14 @@ def pytest_runtest_setup(item):
         problem = _redis_reachable()
         if problem:
             _missing_service(problem)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _per_process_media(tmp_path_factory):
+    """Files the tests write (reports, uploads) go to a directory of this process's own, not to
+    the repository's media/, which parallel workers (whose rows have the same ids) would share."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -205,18 +225,149 @@ def _person(email, name):
 
 
 @pytest.fixture
-def world(db):
+def world(db, request):
     """Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2);
     round B has group GB (B1, B2). People in every function that the policy tells apart.
 
     The rounds have written-out dates (2026–2027), so the world and the test using it run on a
-    day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later."""
-    with time_machine.travel(WORLD_DAY, tick=True):
-        yield build_world()
+    day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later.
+
+    Built once per module (see `_shared_world`): the rows are made before the module's first
+    test that uses the world, in a transaction that stays open while its tests run (each in a
+    savepoint of its own, rolled back after it) and is rolled back after the last; every test
+    gets its own copy of the objects, and runs from the instant the build ended. A transactional
+    test (`transaction=True`, `live_server`, `celery_worker`) commits what it writes, so it gets
+    a world built for it alone, as before."""
+    shared = request.node.stash.get(_SHARED, None)
+    if shared is None:
+        with time_machine.travel(WORLD_DAY, tick=True):
+            yield build_world()
+        return
+    with time_machine.travel(shared.built_at, tick=True):
+        yield copy.deepcopy(shared.world)
+
+
+# The world, built once for the tests of a module that use it
+
+
+@dataclass
+class _Shared:
+    """The world of one module, in the transaction that holds its rows."""
+
+    module: str
+    world: SimpleNamespace
+    built_at: dt.datetime
+    atomic: transaction.Atomic
+    blocker: object
+
+
+# The open world (at most one); on each test that shares it, whether it does and the world.
+_OPEN: list[_Shared] = []
+_SHARES = pytest.StashKey[bool]()
+_SHARED = pytest.StashKey[_Shared]()
+_SHARED_FIXTURE = "_shared_world"
+
+
+def _transactional(item) -> bool:
+    """Whether the test commits (pytest-django's rule, plus the fixtures that need it)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction", False) or marker.kwargs.get("reset_sequences", False)
+    ):
+        return True
+    return bool(_TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _module_of(item) -> str:
+    module = item.getparent(pytest.Module)
+    return module.nodeid if module is not None else item.nodeid
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Let the tests of a module that share its world (`world`, not transactional) run one
+    after the other, and set the world up before anything else they use (before `db` opens
+    the test's own transaction, which is nested in the world's).
+
+    Only the order within a run of one module's tests changes (pytest-django has already put
+    the tests that commit after the others); the order is the same in every xdist worker."""
+    ordered, run = [], []
+
+    def flush():
+        ordered.extend(sorted(run, key=lambda item: not item.stash.get(_SHARES, False)))
+        run.clear()
+
+    for item in items:
+        if "world" in getattr(item, "fixturenames", ()) and not _transactional(item):
+            item.stash[_SHARES] = True
+            # A list of the item's own (parametrized tests share their definition's list).
+            item.fixturenames = [_SHARED_FIXTURE, *item.fixturenames]
+        if run and _module_of(run[-1]) != _module_of(item):
+            flush()
+        run.append(item)
+    flush()
+    items[:] = ordered
+
+
+@pytest.fixture
+def _shared_world(request, django_db_setup, django_db_blocker):
+    """Open the module's world (built once) unless it is open already; it is closed after
+    the module's last test that uses it (`pytest_runtest_setup` below), or with the module."""
+    module = _module_of(request.node)
+    if _OPEN and _OPEN[0].module == module:
+        request.node.stash[_SHARED] = _OPEN[0]
+        return
+    _close_shared_world()
+    blocker = django_db_blocker.unblock()
+    blocker.__enter__()
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    # Services may open durable blocks; inside a test they are nested in the test's own
+    # transaction, which Django allows for a TestCase's blocks.
+    connection.atomic_blocks[-1]._from_testcase = True
+    try:
+        with (
+            time_machine.travel(WORLD_DAY, tick=True),
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ),
+            translation.override(settings.LANGUAGE_CODE),
+        ):
+            world = build_world()
+            built_at = timezone.now()
+        cache.clear()
+    except BaseException:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+        blocker.__exit__(None, None, None)
+        raise
+    finally:
+        mail.outbox = []
+    shared = _Shared(module, world, built_at, atomic, blocker)
+    _OPEN.append(shared)
+    request.node.stash[_SHARED] = shared
+    # Closed with the module at the latest, in turn with the module's other fixtures.
+    request.node.getparent(pytest.Module).addfinalizer(lambda: _close_shared_world(shared))
+
+
+def _close_shared_world(only: _Shared | None = None) -> None:
+    if not _OPEN or (only is not None and _OPEN[0] is not only):
+        return
+    shared = _OPEN.pop()
+    if not connection.atomic_blocks or connection.atomic_blocks[-1] is not shared.atomic:
+        raise RuntimeError(
+            f"The shared world of {shared.module} is not the innermost transaction, so it cannot "
+            "be rolled back: a module-scoped fixture opened a transaction after it. Use `world` "
+            "in that module's tests, or that fixture, not both."
+        )
+    transaction.set_rollback(True)
+    shared.atomic.__exit__(None, None, None)
+    shared.blocker.__exit__(None, None, None)
 
 
 def build_world() -> SimpleNamespace:
-    """The `world`, for a module-scoped fixture that builds it once (on `WORLD_DAY`)."""
+    """The `world`'s rows and objects (call it on `WORLD_DAY`)."""
     w = SimpleNamespace()
     w.leader = ProjectLeaderFactory(email="pl@skr.se", full_name="Pia Projektledare")
     orgs = {
@@ -339,7 +490,9 @@ def celery_worker(transactional_db, tmp_path):
         _missing_service("the worker needs a database file or server, not in-memory SQLite")
     from modellkoncept.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+    # A queue of this test's own (named after the xdist worker too, for the logs): no other
+    # test's worker, in this process or another, ever takes its tasks.
+    queue = f"test-{XDIST_WORKER}-{uuid.uuid4().hex[:12]}"
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     db = connection.settings_dict
@@ -410,6 +563,16 @@ def celery_worker(transactional_db, tmp_path):
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+# Django's file backend ends each message with a line of 79 dashes.
+MAIL_END = b"-" * 79 + b"\n"
+
+
+def mail_files(directory: Path) -> list[Path]:
+    """The e-mail files a worker has finished writing to `directory` (one it is still writing,
+    which a busy machine lets a test see, is left for the next look)."""
+    return [path for path in sorted(directory.iterdir()) if path.read_bytes().endswith(MAIL_END)]
 
 
 def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):

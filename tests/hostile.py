@@ -313,8 +313,17 @@ def watched_models() -> tuple:
         Participation,
         ProgressNote,
     )
-    from reports.models import ReportBatch, ReportJob
-    from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
+    from reports.models import OrganisationSummary, ReportBatch, ReportJob
+    from rounds.models import (
+        Attendance,
+        BenchmarkingGroup,
+        GroupMentor,
+        Meeting,
+        ResultReport,
+        ResultReportComment,
+        ResultReportDue,
+        Round,
+    )
 
     return (
         Round,
@@ -339,6 +348,10 @@ def watched_models() -> tuple:
         Attendance,
         ReportBatch,
         ReportJob,
+        OrganisationSummary,
+        ResultReport,
+        ResultReportComment,
+        ResultReportDue,
     )
 
 

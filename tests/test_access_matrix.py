@@ -52,6 +52,7 @@ from reports.models import ReportBatch, ReportJob
 from rounds import evaluations, material, mentoring
 from rounds import services as round_services
 from rounds.models import GroupMentor
+from rounds.services import result_reports as rr
 from tests import conftest
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import OrganisationFactory
@@ -83,6 +84,7 @@ GA1_MEMBERS = A1_PEOPLE | {"strategist_a2"}
 GA1_VIEWERS = GA1_MEMBERS | {"mentor_m1"}
 ROUND_A = GA1_VIEWERS | {"strategist_a3", "mentor_m2"}
 MENTORS = LEADER | {"mentor_m1", "mentor_m2"}
+IN_ANY_ROUND = SIGNED_IN - {"outsider"}  # every participant and mentor of any round
 
 # Markers of the target objects: a denied answer must contain none of them.
 ORG_A1 = ("Aby", "Anna Analytiker")
@@ -91,10 +93,20 @@ ROUND_A_NAME = ("Omgång A",)
 MEETING_GA1 = ("Lärandeträff 1 GA1",)
 PERSON = ("Anna Analytiker", "analytiker@aby.se")
 WORK = ("Jämställd biståndshandläggning",)
+WORK_GROUP = ("Gruppens delade förbättringsarbete",)
+WORK_AWAITING = ("Väntar på godkännande",)
+WORK_LIBRARY = ("Gott exempel i biblioteket",)
 MATERIAL = ("Matrisens underlag",)
 NOTE = ("Mentorns hemliga råd",)
 HELD_GA1 = ("Lärandeträff 2 GA1",)
 EVALUATION = ("Ett hemligt omdöme",)
+RESULT_A1 = ("Aby", "Matrisens hemliga lärdom")
+RESULT_A2 = ("Bby", "Bbys inlämnade lärdom")
+
+# A1's fee (differentiated per organisation) is for SKR's project leaders only: no page or file
+# anyone else may open shows it, in any of the ways a number is written.
+FEE_A1 = 987654
+FEE_MARKERS = ("987654", "987 654", "987\xa0654", "987&nbsp;654", "987,654")
 
 INVITATION_TOKEN = "matris-inbjudan-0123456789abcdef"
 CALENDAR_TOKEN = "matris-kalender-0123456789abcdef"
@@ -143,6 +155,20 @@ def _material(w):
 
 def _draft(w):
     return {"pk": w.draft_a1.pk}
+
+
+def _result(w):
+    return {"pk": w.result_a1.pk}
+
+
+def _result_data(w):
+    return {
+        "revision": w.result_a1.revision,
+        "aims": "Matrisens mål",
+        "result_0_step": "activity",
+        "result_0_text": "Matrisens resultat",
+        "willing_to_mentor": "no",
+    }
 
 
 def _scores(w, revision):
@@ -216,6 +242,45 @@ TARGETS: dict[str, Target] = {
     "participants:improvement_work": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk}, allowed=A1_PEOPLE, markers=WORK
     ),
+    # By its sharing: with the group (and its mentor); with the programme once approved.
+    "participants:improvement_work#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_GROUP
+    ),
+    "participants:improvement_work#awaiting": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk}, allowed=GA1_VIEWERS, markers=WORK_AWAITING
+    ),
+    "participants:improvement_work#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk}, allowed=IN_ANY_ROUND, markers=WORK_LIBRARY
+    ),
+    "participants:improvement_work_share": Target(
+        kwargs=lambda w: {"pk": w.work_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "group"},
+        markers=WORK,
+    ),
+    # The group sees the work, but only the organisation chooses its sharing.
+    "participants:improvement_work_share#group": Target(
+        kwargs=lambda w: {"pk": w.work_group_a1.pk},
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"sharing": "programme"},
+        markers=WORK_GROUP,
+    ),
+    "participants:improvement_work_approval": Target(
+        kwargs=lambda w: {"pk": w.work_awaiting_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "approve"},
+        markers=WORK_AWAITING,
+    ),
+    "participants:improvement_work_approval#library": Target(
+        kwargs=lambda w: {"pk": w.work_library_a1.pk},
+        methods=POST,
+        data=lambda w: {"decision": "withdraw"},
+        markers=WORK_LIBRARY,
+    ),
+    "participants:library": Target(allowed=IN_ANY_ROUND, markers=WORK_LIBRARY),
+    "participants:approval_queue": Target(markers=WORK_AWAITING),
     "participants:improvement_work_update": Target(
         kwargs=lambda w: {"pk": w.work_a1.pk},
         allowed=A1_STRATEGIST,
@@ -271,8 +336,11 @@ TARGETS: dict[str, Target] = {
     "participants:application_decide": Target(
         kwargs=lambda w: {"round_slug": w.round_c.slug, "pk": w.application.pk},
         methods=BOTH,
-        data=lambda w: {"decision": "decline"},
+        data=lambda w: {"decision": "decline", "decline-reason": "Matrisens skäl"},
         markers=("Gby",),
+    ),
+    "participants:participation_fees": Target(
+        kwargs=_round, methods=BOTH, markers=ROUND_A_NAME + FEE_MARKERS[:1]
     ),
     # Rounds, groups, meetings.
     "rounds:round_list": Target(markers=ROUND_A_NAME),
@@ -411,6 +479,62 @@ TARGETS: dict[str, Target] = {
         },
         shows_marker=False,
     ),
+    # The participants' result reports: its own people and project leaders; the group's
+    # mentors once submitted; drafts never leave the organisation.
+    "rounds:result_reports": Target(
+        kwargs=_round, methods=BOTH, data=lambda w: {"due_1": "2026-12-15"}, markers=ROUND_A_NAME
+    ),
+    "rounds:result_report_start": Target(
+        kwargs=lambda w: {**_org(w), "year": 1},
+        allowed=A1_PEOPLE | {"mentor_m1"},
+        methods=BOTH,
+        post_allowed=A1_STRATEGIST,
+        # The draft exists: it leads there for A1's people; the mentor, who may not see a
+        # draft, gets the page that says it is not submitted, as if there were none.
+        get_ok=(200, 302),
+        markers=ORG_A1,
+    ),
+    "rounds:result_report": Target(kwargs=_result, allowed=A1_PEOPLE, markers=RESULT_A1),
+    "rounds:result_report#submitted-a2": Target(
+        kwargs=lambda w: {"pk": w.result_a2.pk},
+        allowed=LEADER | {"strategist_a2", "mentor_m1"},
+        markers=RESULT_A2,
+    ),
+    "rounds:result_report_save": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=_result_data,
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_save#htmx": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        htmx=True,
+        data=_result_data,
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_submit": Target(
+        kwargs=_result,
+        allowed=A1_STRATEGIST,
+        methods=BOTH,
+        data=lambda w: {"revision": w.result_a1.revision},
+        markers=RESULT_A1,
+    ),
+    "rounds:result_report_reopen": Target(
+        kwargs=lambda w: {"pk": w.result_a2.pk},
+        methods=BOTH,
+        data=lambda w: {"reason": "Matrisens ändring"},
+        markers=RESULT_A2,
+    ),
+    "rounds:result_report_comment": Target(
+        kwargs=_result,
+        allowed=A1_PEOPLE,
+        methods=POST,
+        data=lambda w: {"text": "Matrisens kommentar"},
+        markers=RESULT_A1,
+    ),
     # The calendar feed is a capability: its secret address is the key, no sign-in.
     "rounds:calendar_feed": Target(
         kwargs=lambda w: {"token": CALENDAR_TOKEN}, allowed=PUBLIC, shows_marker=False
@@ -498,6 +622,7 @@ TARGETS: dict[str, Target] = {
     "reports:batch_create": Target(kwargs=_round, methods=POST, markers=ROUND_A_NAME),
     "reports:round_scores_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:round_scores_xlsx": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
+    "reports:round_fees_csv": Target(kwargs=_round, markers=ORG_A1, shows_marker=False),
     "reports:organisation_reports": Target(
         kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
     ),
@@ -515,6 +640,27 @@ TARGETS: dict[str, Target] = {
     "reports:organisation_scores_xlsx": Target(
         kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1, shows_marker=False
     ),
+    # The one-page summary is the organisation's own, as its report is (not its mentor's);
+    # every function of it may ask for the PDF, its strategists write the next steps.
+    "reports:organisation_summary": Target(
+        kwargs=_org, allowed=A1_PEOPLE, methods=BOTH, markers=ORG_A1[:1]
+    ),
+    "reports:organisation_summary#fragment": Target(
+        kwargs=_org,
+        allowed=A1_PEOPLE,
+        query="fragment=jobs",
+        htmx=True,
+        markers=ORG_A1[:1],
+        shows_marker=False,
+    ),
+    "reports:summary_next_steps": Target(
+        kwargs=_org,
+        allowed=A1_STRATEGIST,
+        methods=POST,
+        data=lambda w: {"next_steps": "Matrisens nästa steg"},
+        markers=ORG_A1[:1],
+    ),
+    "reports:summary_print": Target(kwargs=_org, allowed=A1_PEOPLE, markers=ORG_A1[:1]),
     # Mentors read their groups' reports; only the group's members ask for one (POST).
     "reports:group_reports": Target(
         kwargs=_group,
@@ -538,6 +684,9 @@ TARGETS: dict[str, Target] = {
     ),
     "reports:job_download": Target(
         kwargs=lambda w: {"pk": w.job_org_a1.pk}, allowed=A1_PEOPLE, markers=ORG_A1
+    ),
+    "reports:job_download#summary": Target(
+        kwargs=lambda w: {"pk": w.job_summary_a1.pk}, allowed=A1_PEOPLE, markers=ORG_A1
     ),
     "reports:job_download#group": Target(
         kwargs=lambda w: {"pk": w.job_group_ga1.pk}, allowed=GA1_VIEWERS, markers=GROUP_GA1
@@ -634,6 +783,18 @@ def _extend(w):
     w.work_a1 = ImprovementWork(participation=w.a1, title=WORK[0])
     w.work_a1.full_clean()
     w.work_a1.save()
+    create = participant_services.improvement_work_create
+    w.work_group_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_GROUP[0]), sharing="group"
+    )
+    w.work_awaiting_a1 = participant_services.improvement_work_share(
+        work=create(participation=w.a1, title=WORK_AWAITING[0]), sharing="programme"
+    )
+    w.work_library_a1 = participant_services.improvement_work_approve(
+        work=participant_services.improvement_work_share(
+            work=create(participation=w.a1, title=WORK_LIBRARY[0]), sharing="programme"
+        )
+    )
 
     invited = UserFactory(email="inbjuden@aby.se", full_name="Ida Inbjuden")
     w.invitation = participant_services.invitation_create(participation=w.a1, person=invited)
@@ -666,6 +827,10 @@ def _extend(w):
         message="",
     )
 
+    participant_services.participation_fees_set(
+        round=w.round_a, fees={w.a1.pk: (FEE_A1, True)}, by=w.leader
+    )
+
     w.mentorship_ga1 = GroupMentor.objects.get(group=w.ga1, participation=w.m1)
     w.meeting_ga1 = round_services.meeting_update(meeting=w.meeting_ga1, host=w.a1.organisation)
     w.material_ga1 = material.meeting_material_add(
@@ -692,6 +857,21 @@ def _extend(w):
         scores={s.pk: 3 for s in asked},
         comment=EVALUATION[0],
     )
+    w.result_a1 = rr.result_report_start(participation=w.a1, year=1)
+    w.result_a1 = rr.result_report_save(report=w.result_a1, texts={"lessons": RESULT_A1[1]})
+    w.result_a2 = rr.result_report_start(participation=w.a2, year=1)
+    rr.result_report_save(
+        report=w.result_a2,
+        texts={
+            "aims": "Mål",
+            "organisation_of_work": "Styrgrupp",
+            "lessons": RESULT_A2[1],
+            "advice": "Råd",
+        },
+        results=[{"chain_step": "activity", "text": "Utbildning", "work": None}],
+        willing_to_mentor=False,
+    )
+    w.result_a2 = rr.result_report_submit(report=w.result_a2, by=w.strategist_a2)
     w.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
     )
@@ -702,6 +882,7 @@ def _extend(w):
     failed = {"status": ReportJob.Status.FAILED, "error": "Matrisens fel", "attempts": 3}
     w.job_org_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **done)
     w.job_group_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **done)
+    w.job_summary_a1 = _job(kind="summary", round=w.round_a, participation=w.a1, **done)
     w.job_round_a = _job(kind="round", round=w.round_a, batch=w.batch_a, **done)
     w.job_failed_a1 = _job(kind="organisation", round=w.round_a, participation=w.a1, **failed)
     w.job_failed_ga1 = _job(kind="group", round=w.round_a, group=w.ga1, **failed)
@@ -785,6 +966,9 @@ def test_access(w, key, method, role):
     status = response.status_code
     body = _body(response)
 
+    if role != "leader":
+        shown = [marker for marker in FEE_MARKERS if marker in body]
+        assert not shown, f"{role} on {method} {url} sees A1's fee"
     if allowed:
         if method == "GET":
             assert status in target.get_ok, (

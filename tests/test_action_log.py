@@ -50,6 +50,14 @@ EXEMPT = {
     "rounds.services.notice_email_send": "an e-mail; its SentNotice row is the record",
     "rounds.services.notices_send": "e-mails; their SentNotice rows are the record",
     "checklist.services.checklist_version_create": None,  # logs: listed to keep the set honest
+    "rounds.services.result_reports.section_labels": "reads only",
+    "rounds.services.result_reports.clean_results": "checks only",
+    "rounds.services.result_reports.missing_for_submission": "checks only",
+    "rounds.services.result_reports.merge_fields": "folds log data; writes nothing",
+    "rounds.services.result_reports.reminder_email_send": "an e-mail; its row is the record",
+    "rounds.services.result_reports.result_report_reminders_send": (
+        "e-mails; their ResultReportReminder rows are the record"
+    ),
 }
 EXEMPT = {name: reason for name, reason in EXEMPT.items() if reason}
 
@@ -60,10 +68,15 @@ LOGS_THROUGH = {
     "rounds.services.mentor_add": ["mentor_assign"],
     "rounds.services.mentor_proposal_accept": ["mentor_set"],
     "rounds.services.group_proposal_accept": ["group_place", "group_create"],
+    "rounds.services.result_reports.result_report_save_and_submit": [
+        "result_report_save",
+        "result_report_submit",
+    ],
 }
 
 SERVICE_MODULES = ["accounts.services", "participants.services", "checklist.services"]
-SERVICE_MODULES += ["rounds.services"]
+SERVICE_MODULES += ["rounds.services", "rounds.services.result_reports"]
+SERVICE_MODULES += ["reports.summary.services"]
 
 
 def _services():
@@ -77,7 +90,12 @@ def _services():
                 yield f"{module_name}.{name}", function
 
 
-@pytest.mark.parametrize(("name", "function"), list(_services()), ids=lambda v: str(v))
+# The ids are the services' names (a function's repr names its address, which differs between
+# the xdist workers, whose collections must agree).
+_SERVICES = list(_services())
+
+
+@pytest.mark.parametrize(("name", "function"), _SERVICES, ids=[name for name, _ in _SERVICES])
 def test_every_service_that_writes_logs_what_it_did(name, function):
     """A new service that writes must log (or be listed above with its reason)."""
     if name in EXEMPT:
@@ -247,7 +265,9 @@ def test_application_decisions_are_recorded_with_who_decided(world):
     declined = participant_services.application_submit(round=round_c, organisation=hby, **fields)
 
     participant_services.application_accept(application=accepted, by=world.leader)
-    participant_services.application_decline(application=declined, by=world.leader)
+    participant_services.application_decline(
+        application=declined, by=world.leader, reason="Omgången är full."
+    )
 
     accept, decline = (
         _latest("participants.application.accepted"),
@@ -261,7 +281,7 @@ def test_application_decisions_are_recorded_with_who_decided(world):
     assert accept.data["organisation"] == gby.pk
     assert (decline.object_id, decline.user) == (declined.pk, world.leader)
     assert _text(accept) == "Intresseanmälan från Gby godkändes"
-    assert _text(decline) == "Intresseanmälan från Hby avslogs"
+    assert _text(decline) == "Intresseanmälan från Hby avslogs: Omgången är full."
     submitted = _latest("participants.application.submitted")
     assert (submitted.object_id, submitted.user) == (declined.pk, None)
 
@@ -397,3 +417,24 @@ def test_an_invitation_sent_again_and_revoked_is_logged(world):
     assert _text(_latest("participants.invitation.resent")) == (
         "Inbjudan skickades igen till Cecilia Chef"
     )
+
+
+def test_a_result_report_is_logged_as_people_know_it(world):
+    from rounds.services import result_reports as rr
+
+    report = rr.result_report_start(participation=world.a1, year=1, by=world.strategist_a1)
+    rr.result_report_save(report=report, texts={"aims": "Mål"}, by=world.strategist_a1)
+    rr.result_report_save(
+        report=report, texts={"lessons": "Lärdom"}, willing_to_mentor=True, by=world.strategist_a1
+    )
+    changed = LogEntry.objects.filter(action_type="rounds.result_report.changed").get()
+    assert changed.data["fields"] == ["aims", "lessons", "willing_to_mentor"]
+    assert _text(changed, "en") == (
+        "Result report changed: Aims, Lessons learnt, Willing to mentor"
+    )
+    rr.result_report_due_set(
+        round=world.round_a, year=1, due_on=dt.date(2026, 12, 15), by=world.leader
+    )
+    due = _latest("rounds.result_report.due_set")
+    assert due.round_id == world.round_a.pk
+    assert _text(due, "en").startswith("Result reports of year 1 due: – → ")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants import services as participant_services
-from tests.conftest import clock_start, wait_for
+from tests.conftest import clock_start, mail_files, wait_for
 
 
 def test_the_tests_run_at_the_instant_the_clock_names(pytestconfig):
@@ -42,7 +42,7 @@ def test_the_worker_runs_on_the_same_clock(world, celery_worker):
             full_name="Klas Klocka",
             functions=["strateg"],
         )
-    files = wait_for(lambda: list(celery_worker.mail_dir.iterdir()), timeout=60)
+    files = wait_for(lambda: mail_files(celery_worker.mail_dir), timeout=60)
     assert files, "the worker sent no e-mail within 60 seconds"
     message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     sent = message["Date"].datetime

@@ -33,6 +33,7 @@ from reports.models import ReportJob
 from rounds import archive, evaluations, material
 from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting
+from rounds.services import result_reports as rr
 from tests.accounts.factories import PASSWORD
 from tests.hostile import changed_tables, fingerprint, post_endpoints
 from tests.rounds import documents
@@ -93,6 +94,27 @@ def _assessments_upload(w) -> SimpleUploadedFile:
     lines = ["organisation,meeting,item,score"]
     lines += [f"9102,{w.meeting_ga1.key},{n},3" for n in range(1, 11)]
     return SimpleUploadedFile("bedomning.csv", "\n".join(lines).encode(), content_type="text/csv")
+
+
+RESULT_TEXTS = {
+    "aims": "Mål",
+    "organisation_of_work": "Styrgrupp",
+    "lessons": "Lärdom",
+    "advice": "Råd",
+    "result_0_step": "outcome",
+    "result_0_text": "Jämnare hemtjänst",
+}
+
+
+def _result_report(participation, by):
+    report = rr.result_report_start(participation=participation, year=1)
+    return rr.result_report_save(
+        report=report,
+        texts={k: v for k, v in RESULT_TEXTS.items() if not k.startswith("result_")},
+        results=[{"chain_step": "outcome", "text": "Jämnare hemtjänst", "work": None}],
+        willing_to_mentor=True,
+        by=by,
+    )
 
 
 # (who posts, the URL, the form data) for each view that takes a POST; built per test, since the
@@ -156,6 +178,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("participants:progress_note_add", args=[w.work.pk]),
         {"noted_on": "2026-05-01", "text": "Kartläggningen är klar."},
     ),
+    "participants:improvement_work_share": lambda w: (
+        "strategist_a1",
+        reverse("participants:improvement_work_share", args=[w.work.pk]),
+        {"sharing": "group"},
+    ),
+    "participants:improvement_work_approval": lambda w: (
+        "leader",
+        reverse("participants:improvement_work_approval", args=[w.programme_work.pk]),
+        {"decision": "approve"},
+    ),
     "participants:organisation_update": lambda w: (
         "leader",
         reverse("participants:organisation_update", args=[w.round_a.slug, "9101"]),
@@ -200,12 +232,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             "organisation_name": "Förbundet Syd",
             "contact_name": "Eva Ek",
             "contact_email": "eva@syd.se",
+            "anchoring": "Förbundsstyrelsen beslutade i oktober.",
         },
     ),
     "participants:application_decide": lambda w: (
         "leader",
         reverse("participants:application_decide", args=[w.round_a.slug, w.application.pk]),
-        {"decision": "decline"},
+        {"decision": "decline", "decline-reason": "Omgången är full."},
+    ),
+    "participants:participation_fees": lambda w: (
+        "leader",
+        reverse("participants:participation_fees", args=[w.round_a.slug]),
+        {f"p{w.a1.pk}-fee": "45000", f"p{w.a1.pk}-fee_invoiced": "on"},
     ),
     "rounds:round_create": lambda w: (
         "leader",
@@ -430,6 +468,16 @@ ENDPOINTS: dict[str, Endpoint] = {
         reverse("reports:organisation_reports", args=[w.round_a.slug, "9101"]),
         {},
     ),
+    "reports:organisation_summary": lambda w: (
+        "strategist_a1",
+        reverse("reports:organisation_summary", args=[w.round_a.slug, "9101"]),
+        {},
+    ),
+    "reports:summary_next_steps": lambda w: (
+        "strategist_a1",
+        reverse("reports:summary_next_steps", args=[w.round_a.slug, "9101"]),
+        {"next_steps": "Ny budgetanvisning."},
+    ),
     "reports:group_reports": lambda w: (
         "strategist_a1",
         reverse("reports:group_reports", args=[w.round_a.slug, w.ga1.pk]),
@@ -439,6 +487,37 @@ ENDPOINTS: dict[str, Endpoint] = {
         "leader",
         reverse("reports:job_rerun", args=[w.failed_job.pk]),
         {},
+    ),
+    # The participants' result reports.
+    "rounds:result_reports": lambda w: (
+        "leader",
+        reverse("rounds:result_reports", args=[w.round_a.slug]),
+        {"due_1": "2026-12-15", "due_2": ""},
+    ),
+    "rounds:result_report_start": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_start", args=[w.round_a.slug, "9101", 1]),
+        {},
+    ),
+    "rounds:result_report_save": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_save", args=[w.result_a1.pk]),
+        {**RESULT_TEXTS, "revision": w.result_a1.revision, "willing_to_mentor": "yes"},
+    ),
+    "rounds:result_report_submit": lambda w: (
+        "strategist_a1",
+        reverse("rounds:result_report_submit", args=[w.result_a1.pk]),
+        {"revision": w.result_a1.revision},
+    ),
+    "rounds:result_report_reopen": lambda w: (
+        "leader",
+        reverse("rounds:result_report_reopen", args=[w.result_a2.pk]),
+        {"reason": "Fel siffror"},
+    ),
+    "rounds:result_report_comment": lambda w: (
+        "politician_a1",
+        reverse("rounds:result_report_comment", args=[w.result_a1.pk]),
+        {"text": "Bra skrivet."},
     ),
 }
 
@@ -468,6 +547,10 @@ def w(world, settings, tmp_path):
     )
     world.work = participant_services.improvement_work_create(
         participation=world.a1, title="Statistik"
+    )
+    world.programme_work = participant_services.improvement_work_share(
+        work=participant_services.improvement_work_create(participation=world.a1, title="Exempel"),
+        sharing="programme",
     )
     world.round_c = round_services.round_create(
         name="Omgång C", slug="omgang-c", starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2028, 1, 1)
@@ -509,6 +592,11 @@ def w(world, settings, tmp_path):
     )
     world.library_document = material.programme_document_add(
         title="Metodstöd", upload=SimpleUploadedFile("metod.pdf", documents.pdf())
+    )
+    # A complete draft of A1's result report, and A2's submitted one.
+    world.result_a1 = _result_report(world.a1, world.strategist_a1)
+    world.result_a2 = rr.result_report_submit(
+        report=_result_report(world.a2, world.strategist_a2), by=world.strategist_a2
     )
     # A meeting of GA1 that has ended, to evaluate.
     held = timezone.now() - dt.timedelta(days=3)

@@ -324,7 +324,12 @@ def test_with_the_broker_down_an_expression_of_interest_is_saved_and_answered(wo
 
     response = Client().post(
         reverse("participants:application_create", args=[world.round_a.slug]),
-        {"organisation_name": "Förbundet Syd", "contact_name": "Eva", "contact_email": "e@syd.se"},
+        {
+            "organisation_name": "Förbundet Syd",
+            "contact_name": "Eva",
+            "contact_email": "e@syd.se",
+            "anchoring": "Förbundsstyrelsen beslutade i oktober.",
+        },
     )
 
     assert response.status_code == 200

@@ -2,6 +2,8 @@
 the `world` and every permission, exactly which objects it grants; and the visible-object
 querysets the views fetch through agree with those permissions."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
@@ -13,13 +15,14 @@ from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept import policy
 from participants.models import ImprovementWork, Organisation, Participation
-from reports.models import ReportJob
+from reports.models import ReportBatch, ReportJob
 from rounds.models import (
     Attendance,
     BenchmarkingGroup,
     Meeting,
     MeetingMaterial,
     ProgrammeDocument,
+    ResultReport,
     Round,
 )
 from tests import conftest
@@ -54,6 +57,10 @@ def w(django_db_setup, django_db_blocker):
         world.report_org_b1 = _report(
             kind="organisation", round=world.round_b, participation=world.b1
         )
+        world.report_summary_a1 = _report(
+            kind="summary", round=world.round_a, participation=world.a1
+        )
+        world.batch_a = ReportBatch.objects.create(round=world.round_a, language="sv")
         # GA1's meeting is hosted by A1 and has a file; the programme has method material.
         Meeting.objects.filter(pk=world.meeting_ga1.pk).update(host=world.org_a1)
         world.meeting_ga1.refresh_from_db()
@@ -64,6 +71,22 @@ def w(django_db_setup, django_db_blocker):
         world.library_document = ProgrammeDocument.objects.create(title="Mall", **listed)
         world.work_a1 = _work(world.a1, "Jämställd biståndshandläggning")
         world.work_a2 = _work(world.a2, "Könsuppdelad statistik i årsredovisningen")
+        # Result reports: A1's draft, and the submitted ones of A2 (GA1) and A3 (GA2).
+        world.result_draft_a1 = ResultReport.objects.create(participation=world.a1, year=1)
+        for name in ("a2", "a3"):
+            report = ResultReport.objects.create(
+                participation=getattr(world, name),
+                year=1,
+                status="submitted",
+                submitted_at=conftest.WORLD_DAY,
+            )
+            setattr(world, f"result_submitted_{name}", report)
+        # A1's work shared with its group, asked for the programme, and approved for it.
+        world.work_group_a1 = _work(world.a1, "Delad med gruppen", sharing="group")
+        world.work_awaiting_a1 = _work(world.a1, "Väntar på godkännande", sharing="programme")
+        world.work_library_a1 = _work(
+            world.a1, "I biblioteket", sharing="programme", approved_on=dt.date(2026, 3, 2)
+        )
         yield world
         transaction.set_rollback(True)
 
@@ -75,8 +98,8 @@ def _report(**fields):
     return job
 
 
-def _work(participation, title):
-    work = ImprovementWork(participation=participation, title=title)
+def _work(participation, title, **fields):
+    work = ImprovementWork(participation=participation, title=title, **fields)
     work.full_clean()
     work.save()
     return work
@@ -95,16 +118,18 @@ OBJECTS = {
     "participations": ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"],
     "organisations": [f"org_{p}" for p in ["a1", "a2", "a3", "a4", "m1", "m2", "b1", "b2"]],
     "assessments": ["draft_a1", "submitted_a2", "submitted_a3"],
-    "works": ["work_a1", "work_a2"],
+    "works": ["work_a1", "work_a2", "work_group_a1", "work_awaiting_a1", "work_library_a1"],
     "reports": [
         "report_org_a1",
         "report_group_ga1",
         "report_group_ga2",
         "report_round_a",
         "report_org_b1",
+        "report_summary_a1",
     ],
     "material": ["material_ga1"],
     "library": ["library_document"],
+    "result_reports": ["result_draft_a1", "result_submitted_a2", "result_submitted_a3"],
     None: [None],  # permissions on no object: pages for project leaders
 }
 
@@ -121,6 +146,9 @@ PERMISSIONS = {
     "participants.view_organisation": "organisations",
     "participants.view_improvement_work": "works",
     "participants.change_improvement_work": "works",
+    "participants.share_improvement_work": "works",
+    "participants.approve_improvement_work": "works",
+    "participants.view_library": None,
     "checklist.view_assessment": "assessments",
     "checklist.edit_assessment": "assessments",
     "checklist.comment_assessment": "assessments",
@@ -128,6 +156,7 @@ PERMISSIONS = {
     "checklist.close_assessment": "assessments",
     "reports.view_report": "reports",
     "reports.request_report": "reports",
+    "reports.edit_summary": "participations",
     "rounds.manage_rounds": None,
     "participants.manage_organisations": None,
     "checklist.manage_versions": None,
@@ -145,6 +174,12 @@ PERMISSIONS = {
     "rounds.answer_evaluation": "meetings",
     "rounds.view_evaluation_results": "rounds",
     "rounds.change_evaluation_statements": None,
+    # The participants' result reports.
+    "rounds.view_result_report": "result_reports",
+    "rounds.edit_result_report": "result_reports",
+    "rounds.comment_result_report": "result_reports",
+    "rounds.reopen_result_report": "result_reports",
+    "rounds.view_result_report_overview": None,
 }
 
 # Project leaders may do everything but what only a group's mentor or a meeting's invited
@@ -154,6 +189,8 @@ EVERYTHING = {
     for perm, kind in PERMISSIONS.items()
     if perm not in ("rounds.write_mentor_note", "rounds.answer_evaluation")
 }
+# Only a submitted result report is reopened.
+EVERYTHING["rounds.reopen_result_report"] = {"result_submitted_a2", "result_submitted_a3"}
 
 # What each kind of person may do; every permission not listed grants nothing.
 _A1_READER = {
@@ -167,13 +204,22 @@ _A1_READER = {
     "rounds.answer_evaluation": {"startup", "meeting_ga1"},
     "participants.view_participation": {"a1"},
     "participants.view_organisation": {"org_a1"},
-    "participants.view_improvement_work": {"work_a1"},
+    "participants.view_improvement_work": {
+        "work_a1",
+        "work_group_a1",
+        "work_awaiting_a1",
+        "work_library_a1",
+    },
+    "participants.view_library": {None},
     # Their own draft, and the submitted assessments of their group.
     "checklist.view_assessment": {"draft_a1", "submitted_a2"},
     "checklist.comment_assessment": {"draft_a1"},
-    "reports.view_report": {"report_org_a1", "report_group_ga1"},
+    "reports.view_report": {"report_org_a1", "report_group_ga1", "report_summary_a1"},
     # Its own reports may be produced (again) by its people; mentors only read.
-    "reports.request_report": {"report_org_a1", "report_group_ga1"},
+    "reports.request_report": {"report_org_a1", "report_group_ga1", "report_summary_a1"},
+    # Its own result report, a draft; never another organisation's.
+    "rounds.view_result_report": {"result_draft_a1"},
+    "rounds.comment_result_report": {"result_draft_a1"},
 }
 
 GRANTS = {
@@ -187,7 +233,20 @@ GRANTS = {
     "strategist_a1": {
         **_A1_READER,
         "checklist.edit_assessment": {"draft_a1"},
-        "participants.change_improvement_work": {"work_a1"},
+        "reports.edit_summary": {"a1"},
+        "participants.change_improvement_work": {
+            "work_a1",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.share_improvement_work": {
+            "work_a1",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "rounds.edit_result_report": {"result_draft_a1"},
     },
     # Same group as A1: A1's submitted assessments, never its draft, nor its page.
     "strategist_a2": {
@@ -199,8 +258,16 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga1"},
         "participants.view_participation": {"a2"},
         "participants.view_organisation": {"org_a2"},
-        "participants.view_improvement_work": {"work_a2"},
+        # Its own, and what A1 shares with the group (and the programme).
+        "participants.view_improvement_work": {
+            "work_a2",
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.view_library": {None},
         "participants.change_improvement_work": {"work_a2"},
+        "participants.share_improvement_work": {"work_a2"},
         "checklist.view_assessment": {"submitted_a2"},
         "checklist.edit_assessment": {"submitted_a2"},
         "checklist.comment_assessment": {"submitted_a2"},
@@ -208,6 +275,10 @@ GRANTS = {
         "checklist.reopen_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
         "reports.request_report": {"report_group_ga1"},
+        "reports.edit_summary": {"a2"},
+        "rounds.view_result_report": {"result_submitted_a2"},
+        "rounds.edit_result_report": {"result_submitted_a2"},
+        "rounds.comment_result_report": {"result_submitted_a2"},
     },
     # Same round, other group: the round and its own meetings, nothing of GA1.
     "strategist_a3": {
@@ -218,12 +289,18 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga2"},
         "participants.view_participation": {"a3"},
         "participants.view_organisation": {"org_a3"},
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "checklist.view_assessment": {"submitted_a3"},
         "checklist.edit_assessment": {"submitted_a3"},
         "checklist.comment_assessment": {"submitted_a3"},
         "checklist.reopen_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
         "reports.request_report": {"report_group_ga2"},
+        "reports.edit_summary": {"a3"},
+        "rounds.view_result_report": {"result_submitted_a3"},
+        "rounds.edit_result_report": {"result_submitted_a3"},
+        "rounds.comment_result_report": {"result_submitted_a3"},
     },
     # Mentors read the groups they mentor: members, meetings, submitted assessments.
     "mentor_m1": {
@@ -235,10 +312,18 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga1"},
         "rounds.write_mentor_note": {"ga1"},
         "participants.view_participation": {"m1", "a1", "a2"},
+        "participants.view_improvement_work": {
+            "work_group_a1",
+            "work_awaiting_a1",
+            "work_library_a1",
+        },
+        "participants.view_library": {None},
         "participants.view_organisation": {"org_m1", "org_a1", "org_a2"},
         "checklist.view_assessment": {"submitted_a2"},
         "reports.view_report": {"report_group_ga1"},
         "rounds.view_mentor_workspace": {None},
+        # The submitted result reports of its group, not the draft.
+        "rounds.view_result_report": {"result_submitted_a2"},
     },
     "mentor_m2": {
         "rounds.view_round": {"round_a"},
@@ -248,10 +333,13 @@ GRANTS = {
         "rounds.answer_evaluation": {"startup", "meeting_ga2"},
         "rounds.write_mentor_note": {"ga2"},
         "participants.view_participation": {"m2", "a3", "a4"},
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "participants.view_organisation": {"org_m2", "org_a3", "org_a4"},
         "checklist.view_assessment": {"submitted_a3"},
         "reports.view_report": {"report_group_ga2"},
         "rounds.view_mentor_workspace": {None},
+        "rounds.view_result_report": {"result_submitted_a3"},
     },
     # Another round: nothing of round A.
     "strategist_b1": {
@@ -262,8 +350,12 @@ GRANTS = {
         "rounds.answer_evaluation": {"meeting_gb"},
         "participants.view_participation": {"b1"},
         "participants.view_organisation": {"org_b1"},
+        # Another round: only what a project leader approved for the whole programme.
+        "participants.view_improvement_work": {"work_library_a1"},
+        "participants.view_library": {None},
         "reports.view_report": {"report_org_b1"},
         "reports.request_report": {"report_org_b1"},
+        "reports.edit_summary": {"b1"},
     },
     "outsider": {},
     "anonymous": {},
@@ -318,8 +410,10 @@ VIEW_PERMISSION = {
     ImprovementWork: "participants.view_improvement_work",
     SelfAssessment: "checklist.view_assessment",
     ReportJob: "reports.view_report",
+    ReportBatch: "reports.manage_reports",
     MeetingMaterial: "rounds.view_meeting_material",
     ProgrammeDocument: "rounds.view_programme_library",
+    ResultReport: "rounds.view_result_report",
     ChecklistVersion: None,  # the instrument is public; results are guarded
     User: "accounts.manage_people",
 }
@@ -350,6 +444,18 @@ def test_visible_queryset_agrees_with_the_view_permission(w, model, user_name):
     assert model.objects.exists()
 
 
+@pytest.mark.parametrize("user_name", list(GRANTS))
+def test_a_report_subject_is_answered_as_its_report(w, user_name):
+    """The subject pages ask the policy about the organisation's participation or the group
+    itself; the answer is the one for their report."""
+    user = _user(w, user_name)
+    for perm in ("reports.view_report", "reports.request_report"):
+        assert user.has_perm(perm, w.a1) == user.has_perm(perm, w.report_org_a1)
+        assert user.has_perm(perm, w.ga1) == user.has_perm(perm, w.report_group_ga1)
+        assert user.has_perm(perm, w.ga2) == user.has_perm(perm, w.report_group_ga2)
+        assert user.has_perm(perm, w.b1) == user.has_perm(perm, w.report_org_b1)
+
+
 def test_visible_of_an_unregistered_model_is_an_error(w):
     with pytest.raises(LookupError, match="No visibility rule is registered for Attendance"):
         policy.visible(Attendance, w.leader)
@@ -376,6 +482,8 @@ def test_hidden_and_missing_objects_look_the_same(w):
     [
         ("organisation", {}),
         ("organisation", {"group": "ga1"}),
+        ("summary", {}),
+        ("summary", {"group": "ga1"}),
         ("group", {"participation": "a1"}),
         ("round", {"group": "ga1"}),
         ("round", {"participation": "a1"}),
@@ -394,7 +502,7 @@ def test_report_job_subject_must_match_its_kind(w, kind, subject):
     assert excinfo.value.messages
     with pytest.raises(IntegrityError), transaction.atomic():
         job.save()
-    assert ReportJob.objects.count() == 5
+    assert ReportJob.objects.count() == 6
 
 
 def test_report_job_subject_of_another_round_is_refused(w):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from checklist.models import SelfAssessment
-from rounds.models import Round
+from rounds.models import ResultReport, Round
 
 BASE = Path(settings.BASE_DIR)
 CSS = (BASE / "static" / "css" / "site.css").read_text()
@@ -16,6 +16,7 @@ DYNAMIC = {
     "round.status": Round.Status.values,
     "assessment.status": SelfAssessment.Status.values,
     "assessment.shown_status": SelfAssessment.Status.values,
+    "report.status": ResultReport.Status.values,
 }
 
 

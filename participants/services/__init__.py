@@ -2,7 +2,8 @@
 
 The package: `organisations` (SKR's reference list, an organisation's details),
 `participations` (taking part in a round, withdrawing, improvement works and their notes),
-`people` (functions, invitations, accounts) and `applications` (expressions of interest)."""
+`people` (functions, invitations, accounts), `applications` (expressions of interest) and
+`sharing` (how widely an improvement work is shared, and its approval for the programme)."""
 
 from participants.services.applications import (
     APPLICANT_FUNCTIONS,
@@ -26,6 +27,7 @@ from participants.services.participations import (
     improvement_work_create,
     improvement_work_update,
     participation_add,
+    participation_fees_set,
     participation_withdraw,
     progress_note_add,
 )
@@ -40,6 +42,12 @@ from participants.services.people import (
     person_invite,
     person_update,
 )
+from participants.services.sharing import (
+    improvement_work_approve,
+    improvement_work_set_moments,
+    improvement_work_share,
+    improvement_work_withdraw_approval,
+)
 
 __all__ = [
     "APPLICANT_FUNCTIONS",
@@ -53,8 +61,12 @@ __all__ = [
     "application_send_notice",
     "application_submit",
     "function_assign",
+    "improvement_work_approve",
     "improvement_work_create",
+    "improvement_work_set_moments",
+    "improvement_work_share",
     "improvement_work_update",
+    "improvement_work_withdraw_approval",
     "invitation_accept",
     "invitation_create",
     "invitation_for_token",
@@ -66,6 +78,7 @@ __all__ = [
     "organisation_update",
     "organisations_load",
     "participation_add",
+    "participation_fees_set",
     "participation_withdraw",
     "person_invite",
     "person_update",

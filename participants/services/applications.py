@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import log_action
@@ -36,6 +36,11 @@ def application_submit(*, round, **fields) -> Application:
     """An organisation applies for a round that is open for expressions of interest."""
     if not round.accepts_applications or round.status != round.Status.PLANNING:
         raise DomainError(_("%(round)s does not take expressions of interest.") % {"round": round})
+    if round.application_call_closed(timezone.localdate()):
+        raise DomainError(
+            _("The call for %(round)s closed on %(deadline)s.")
+            % {"round": round, "deadline": formats.date_format(round.application_deadline)}
+        )
     application = Application(round=round, **fields)
     # The friendly checks below come before the database constraints say the same.
     application.full_clean(validate_constraints=False)
@@ -73,9 +78,15 @@ def _application_code(application: Application) -> str:
 
 
 @transaction.atomic
-def application_accept(*, application: Application, by: User) -> Participation:
+def application_accept(
+    *, application: Application, by: User, override_reason: str = ""
+) -> Participation:
     """Accept an application: enrol the organisation as a participant, record its political
-    decision, and invite the people it named to their functions."""
+    decision, and invite the people it named to their functions.
+
+    An application that breaks the round's rules (no political decision, or an organisation of a
+    kind the round does not take) is accepted only with `override_reason`, which the action log
+    keeps with the problems it overrode."""
     application = (
         # Lock the application row only: its organisation may be missing (an outer join).
         Application.objects.select_for_update(of=("self",))
@@ -84,6 +95,12 @@ def application_accept(*, application: Application, by: User) -> Participation:
     )
     if application.status != Application.Status.PENDING:
         raise DomainError(_("The application has already been decided."))
+    problems = application.acceptance_problem_codes()
+    override_reason = override_reason.strip()
+    if problems and not override_reason:
+        raise DomainError(
+            [*application.acceptance_problems(), _("Accepting it anyway needs a reason.")]
+        )
     organisation = application.organisation or organisation_create(
         code=_application_code(application),
         name=application.organisation_name,
@@ -119,28 +136,45 @@ def application_accept(*, application: Application, by: User) -> Participation:
     application.status = Application.Status.ACCEPTED
     application.decided_at = timezone.now()
     application.decided_by = by
+    application.decision_reason = override_reason if problems else ""
     application.save(
-        update_fields=["organisation", "status", "decided_at", "decided_by", "updated_at"]
+        update_fields=[
+            "organisation",
+            "status",
+            "decided_at",
+            "decided_by",
+            "decision_reason",
+            "updated_at",
+        ]
     )
-    log_action(
-        application,
-        actions.APPLICATION_ACCEPTED,
-        user=by,
-        data={"organisation": organisation.pk, "organisation_name": application.applicant_name},
-    )
+    data = {"organisation": organisation.pk, "organisation_name": application.applicant_name}
+    if problems:
+        data |= {
+            "problems": problems,
+            "organisation_kind": organisation.kind,
+            "override_reason": override_reason,
+        }
+    log_action(application, actions.APPLICATION_ACCEPTED, user=by, data=data)
     _notify_application(application, "accepted")
     return participation
 
 
 @transaction.atomic
-def application_decline(*, application: Application, by: User) -> Application:
+def application_decline(*, application: Application, by: User, reason: str) -> Application:
+    """Decline an application; the applicant's contact person is sent `reason`."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.PENDING:
         raise DomainError(_("The application has already been decided."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Write why the application is declined."))
     application.status = Application.Status.DECLINED
     application.decided_at = timezone.now()
     application.decided_by = by
-    application.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    application.decision_reason = reason
+    application.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
     log_action(
         application,
         actions.APPLICATION_DECLINED,
@@ -148,6 +182,7 @@ def application_decline(*, application: Application, by: User) -> Application:
         data={
             "organisation": application.organisation_id,
             "organisation_name": application.applicant_name,
+            "reason": reason,
         },
     )
     _notify_application(application, "declined")
@@ -155,10 +190,11 @@ def application_decline(*, application: Application, by: User) -> Application:
 
 
 def _notify_application(application: Application, event: str) -> None:
-    from participants.tasks import send_application_notice  # tasks import services
-
     enqueue_on_commit(
-        send_application_notice, application.pk, event, translation.get_language() or "sv"
+        "participants.tasks.send_application_notice",
+        application.pk,
+        event,
+        translation.get_language() or "sv",
     )
 
 

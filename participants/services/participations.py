@@ -83,10 +83,15 @@ IMPROVEMENT_WORK_FIELDS = ("title", "description", "phase", "chain_step", "level
 
 @transaction.atomic
 def improvement_work_create(*, participation: Participation, **fields) -> ImprovementWork:
-    """Record an improvement (förbättringsarbete) the organisation runs at home."""
+    """Record an improvement (förbättringsarbete) the organisation runs at home; its level
+    defaults to the round's year's (`Round.default_level`)."""
     unknown = set(fields) - set(IMPROVEMENT_WORK_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    # Without a level, new work starts at the level of the round's year: committee/department
+    # level in year two (seed 001), organisation-wide in year one.
+    if not fields.get("level"):
+        fields["level"] = participation.round.default_level
     work = ImprovementWork(participation=participation, **fields)
     work.full_clean()
     work.save()
@@ -137,3 +142,45 @@ def progress_note_add(
         data={"title": work.title, "note": note.pk},
     )
     return note
+
+
+@transaction.atomic
+def participation_fees_set(
+    *, round, fees: dict[int, tuple[int | None, bool]], by: User | None = None
+) -> int:
+    """Record the fee (whole kronor, or None) of each participating organisation of the round
+    and whether it is invoiced, as {participation id: (fee, invoiced)}; logs each change and
+    returns how many changed. The fee is differentiated per organisation (SKR, 2024)."""
+    participations = {
+        p.pk: p
+        for p in Participation.objects.select_for_update()
+        .filter(round=round, role=Participation.Role.PARTICIPANT, pk__in=list(fees))
+        .select_related("organisation")
+    }
+    unknown = set(fees) - set(participations)
+    if unknown:
+        raise DomainError(_("Only the organisations taking part in the round have a fee."))
+    changed = 0
+    for pk, (fee, invoiced) in sorted(fees.items()):
+        participation = participations[pk]
+        if (participation.fee, participation.fee_invoiced) == (fee, invoiced):
+            continue
+        old = (participation.fee, participation.fee_invoiced)
+        participation.fee, participation.fee_invoiced = fee, invoiced
+        participation.full_clean()
+        participation.save(update_fields=["fee", "fee_invoiced", "updated_at"])
+        log_action(
+            participation,
+            actions.PARTICIPATION_FEE_SET,
+            user=by,
+            round_id=participation.round_id,
+            data={
+                "organisation": participation.organisation_id,
+                "old_fee": old[0],
+                "old_invoiced": old[1],
+                "fee": fee,
+                "invoiced": invoiced,
+            },
+        )
+        changed += 1
+    return changed

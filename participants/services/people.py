@@ -130,8 +130,6 @@ def invitation_create(
     log: bool = True,
 ) -> Invitation:
     """Create an invitation row and queue its e-mail for when the transaction commits."""
-    from participants.tasks import send_invitation  # tasks import services, not the reverse
-
     now = timezone.now()
     invitation = Invitation(
         participation=participation,
@@ -153,7 +151,7 @@ def invitation_create(
             data={"person": person.pk, "organisation": participation.organisation_id},
         )
     language = translation.get_language() or settings.LANGUAGE_CODE
-    enqueue_on_commit(send_invitation, invitation.pk, language)
+    enqueue_on_commit("participants.tasks.send_invitation", invitation.pk, language)
     return invitation
 
 
@@ -211,8 +209,6 @@ def invitation_send(*, invitation: Invitation, language: str = settings.LANGUAGE
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """Send an invitation again, valid anew from now (an expired or revoked one too); the
     earlier link stops working when the new one is sent."""
-    from participants.tasks import send_invitation  # tasks import services, not the reverse
-
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise DomainError(_("The invitation has already been accepted."))
@@ -229,7 +225,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         data={"person": invitation.person_id},
     )
     language = translation.get_language() or settings.LANGUAGE_CODE
-    enqueue_on_commit(send_invitation, invitation.pk, language)
+    enqueue_on_commit("participants.tasks.send_invitation", invitation.pk, language)
     return invitation
 
 

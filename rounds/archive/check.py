@@ -14,7 +14,8 @@ from modellkoncept.jsondoc import json_path
 from participants.models import Participation
 from rounds.archive.check_meetings import _MeetingChecks
 from rounds.archive.check_organisations import _OrganisationChecks
-from rounds.archive.plan import _as_dict, _as_str, _Plan
+from rounds.archive.plan import _as_dict, _as_list, _as_str, _Plan
+from rounds.archive.result_reports import check_result_reports
 from rounds.archive.schema import (
     _document_order,
     _schema_problems,
@@ -39,6 +40,14 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
         self.check_meetings()
         self.check_assessments()
         self.check_works()
+        self.plan.result_reports = check_result_reports(
+            self.document,
+            organisations=self.plan.organisations,
+            work_titles=[(w.organisation, w.fields["title"]) for w in self.plan.works],
+            current_year=self.plan.round.get("current_year"),
+            problem=self.problem,
+            moment=self.moment,
+        )
         return self.plan
 
     # The round
@@ -59,10 +68,37 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
                     json_path(path, "checklist"),
                     _("There is no checklist version “%(slug)s”.") % {"slug": checklist},
                 )
+        committee = _as_str(data.get("committee_checklist"))
+        if committee:
+            self.plan.committee_checklist = ChecklistVersion.objects.filter(slug=committee).first()
+            if self.plan.committee_checklist is None:
+                self.problem(
+                    json_path(path, "committee_checklist"),
+                    _("There is no checklist version “%(slug)s”.") % {"slug": committee},
+                )
+            elif self.plan.committee_checklist.level != ChecklistVersion.Level.COMMITTEE:
+                self.problem(
+                    json_path(path, "committee_checklist"),
+                    _(
+                        "The checklist version “%(slug)s” is not made for committee/board and "
+                        "department level."
+                    )
+                    % {"slug": committee},
+                )
+                self.plan.committee_checklist = None
         starts_on = self.date(data.get("starts_on"), json_path(path, "starts_on"))
         ends_on = self.date(data.get("ends_on"), json_path(path, "ends_on"))
         if starts_on and ends_on and ends_on < starts_on:
             self.problem(json_path(path, "ends_on"), _("A round cannot end before it starts."))
+        deadline = self.date(
+            data.get("application_deadline"), json_path(path, "application_deadline")
+        )
+        decision_by = self.date(data.get("decision_by"), json_path(path, "decision_by"))
+        if deadline and decision_by and decision_by < deadline:
+            self.problem(
+                json_path(path, "decision_by"),
+                _("The decision cannot be announced before the last day to apply."),
+            )
         self.plan.status = data.get("status", Round.Status.PLANNING)
         self.plan.round = {
             "slug": slug or "",
@@ -71,7 +107,10 @@ class _Checker(_OrganisationChecks, _MeetingChecks):
             "starts_on": starts_on,
             "ends_on": ends_on,
             "current_year": data.get("current_year", Round.Year.ONE),
+            "year_two_themes": [t for t in _as_list(data.get("year_two_themes")) if _as_str(t)],
             "description": _as_str(data.get("description")) or "",
+            "application_deadline": deadline,
+            "decision_by": decision_by,
         }
 
     # Organisations and their parts
@@ -137,6 +176,7 @@ class Preview:
     assessments: int = 0
     submitted: int = 0
     improvement_works: int = 0
+    result_reports: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -176,4 +216,5 @@ def preview(document: Any) -> Preview:
         assessments=len(plan.assessments),
         submitted=sum(a.status == SelfAssessment.Status.SUBMITTED for a in plan.assessments),
         improvement_works=len(plan.works),
+        result_reports=len(plan.result_reports),
     )

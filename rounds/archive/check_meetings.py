@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.jsondoc import json_path
-from participants.models import Organisation, Participation
+from participants.models import ImprovementWork, Organisation, Participation
 from rounds.archive.check_base import _CheckerBase
 from rounds.archive.plan import (
     _as_dict,
@@ -91,6 +91,8 @@ class _MeetingChecks(_CheckerBase):
                     "place": _as_str(data.get("place")) or "",
                     "online_url": online_url,
                     "assessment_due": data.get("assessment_due") is True,
+                    # Optional: without it, year one (the archive's default, not the round's).
+                    "year": data.get("year") if data.get("year") in (1, 2) else 1,
                     "assessment_opens_on": self.date(
                         data.get("assessment_opens_on"), json_path(path, "assessment_opens_on")
                     ),
@@ -158,16 +160,49 @@ class _MeetingChecks(_CheckerBase):
     # Self-assessments
 
     def check_assessments(self) -> None:
-        checklist = self.plan.checklist
-        items = set(checklist.items.values_list("number", flat=True)) if checklist else None
+        # Each level's checklist and its items: an assessment is checked against its level's.
+        checklists = {
+            ChecklistVersion.Level.ORGANISATION: self.plan.checklist,
+            ChecklistVersion.Level.COMMITTEE: self.plan.committee_checklist,
+        }
+        items_of = {
+            level: set(version.items.values_list("number", flat=True)) if version else None
+            for level, version in checklists.items()
+        }
         people = {p.email for p in self.plan.people}
-        seen: dict[tuple[str, str], str] = {}
+        seen: dict[tuple[str, str, str], str] = {}
         for index, entry in enumerate(_as_list(self.document.get("assessments"))):
             path, data = json_path("$.assessments", index), _as_dict(entry)
             code, key = _as_str(data.get("organisation")), _as_str(data.get("meeting"))
             status = data.get("status")
-            if not code or not key or status not in SelfAssessment.Status.values:
+            level = data.get("level", ChecklistVersion.Level.ORGANISATION)
+            if (
+                not code
+                or not key
+                or status not in SelfAssessment.Status.values
+                or level not in ChecklistVersion.Level.values
+            ):
                 continue
+            checklist, items = checklists[level], items_of[level]
+            if level == ChecklistVersion.Level.COMMITTEE:
+                meeting = self.plan.meetings.get(key)
+                if checklist is None:
+                    self.problem(
+                        json_path(path, "level"),
+                        _(
+                            "The round has no checklist for committee/department level "
+                            "($.round.committee_checklist)."
+                        ),
+                    )
+                elif meeting is not None and meeting.fields.get("year") != 2:
+                    self.problem(
+                        json_path(path, "level"),
+                        _(
+                            "A self-assessment at committee/department level is made before a "
+                            "meeting of year two; “%(key)s” is of year one."
+                        )
+                        % {"key": key},
+                    )
             organisation, meeting = self.plan.organisations.get(code), self.plan.meetings.get(key)
             if organisation is None or organisation.role == Participation.Role.MENTOR:
                 self.problem(
@@ -190,15 +225,15 @@ class _MeetingChecks(_CheckerBase):
                     _("%(code)s is not in the group “%(group)s” that meets at “%(key)s”.")
                     % {"code": code, "group": meeting.group, "key": key},
                 )
-            if (code, key) in seen:
+            if (code, key, level) in seen:
                 self.problem(
                     path,
                     _("%(code)s has a self-assessment for “%(key)s” already, at %(path)s.")
-                    % {"code": code, "key": key, "path": seen[code, key]},
+                    % {"code": code, "key": key, "path": seen[code, key, level]},
                 )
                 continue
-            seen[code, key] = path
-            scores = self.check_scores(data, path, items)
+            seen[code, key, level] = path
+            scores = self.check_scores(data, path, items, checklist)
             comments = {
                 int(number): text
                 for number, text in _as_dict(data.get("comments")).items()
@@ -247,11 +282,14 @@ class _MeetingChecks(_CheckerBase):
                     submitted_by=submitted_by,
                     scores=scores,
                     comments=comments,
+                    level=level,
                 )
             )
 
-    def check_scores(self, data: dict, path: str, items: set[int] | None) -> dict[int, int | None]:
-        checklist = self.plan.checklist
+    def check_scores(
+        self, data: dict, path: str, items: set[int] | None, checklist=None
+    ) -> dict[int, int | None]:
+        """The scores, checked against `checklist` (the assessment's level's)."""
         scores: dict[int, int | None] = {}
         for number, score in _as_dict(data.get("scores")).items():
             if not number.isdigit() or not (score is None or type(score) is int):
@@ -278,6 +316,8 @@ class _MeetingChecks(_CheckerBase):
     # Improvement work
 
     def check_works(self) -> None:
+        checklist = self.plan.checklist
+        items = set(checklist.items.values_list("number", flat=True)) if checklist else None
         for index, entry in enumerate(_as_list(self.document.get("improvement_work"))):
             path, data = json_path("$.improvement_work", index), _as_dict(entry)
             code = _as_str(data.get("organisation"))
@@ -308,9 +348,40 @@ class _MeetingChecks(_CheckerBase):
                 "title": _as_str(data.get("title")) or "",
                 "description": _as_str(data.get("description")) or "",
             }
-            for name in ("phase", "chain_step", "level"):
+            for name in ("phase", "chain_step", "level", "sharing"):
                 if name in data:
                     fields[name] = data[name]
+            if data.get("approved_on") is not None:
+                approved_on = self.date(data["approved_on"], json_path(path, "approved_on"))
+                if approved_on and data.get("sharing") != ImprovementWork.Sharing.PROGRAMME:
+                    self.problem(
+                        json_path(path, "approved_on"),
+                        _("Only work shared with the whole programme can be approved for it."),
+                    )
+                fields["approved_on"] = approved_on
+            moments = []
+            for position, number in enumerate(_as_list(data.get("moments"))):
+                if type(number) is not int:
+                    continue  # the schema says so
+                if items is not None and number not in items:
+                    self.problem(
+                        json_path(path, "moments", position),
+                        _("Item %(number)s is not on the checklist.") % {"number": number},
+                    )
+                elif number in moments:
+                    self.problem(
+                        json_path(path, "moments", position),
+                        _("Item %(number)s is listed twice.") % {"number": number},
+                    )
+                else:
+                    moments.append(number)
             self.plan.works.append(
-                _Work(path=path, organisation=code, fields=fields, meeting=meeting, notes=notes)
+                _Work(
+                    path=path,
+                    organisation=code,
+                    fields=fields,
+                    meeting=meeting,
+                    notes=notes,
+                    moments=moments,
+                )
             )

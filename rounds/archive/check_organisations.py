@@ -102,6 +102,13 @@ class _OrganisationChecks(_CheckerBase):
                         json_path(path, "completed_on"),
                         _("An organisation that withdrew cannot have completed the round."),
                     )
+            fee = data.get("fee")
+            fee = fee if isinstance(fee, int) and not isinstance(fee, bool) else None
+            fee_invoiced = data.get("fee_invoiced") is True
+            if fee_invoiced and fee is None:
+                self.problem(
+                    json_path(path, "fee_invoiced"), _("Give the fee before marking it invoiced.")
+                )
             latitude, longitude = data.get("latitude"), data.get("longitude")
             if (latitude is None) != (longitude is None):
                 self.problem(path, _("Give both latitude and longitude, or neither."))
@@ -118,6 +125,8 @@ class _OrganisationChecks(_CheckerBase):
                 completed_on=completed_on,
                 willing_to_mentor=data.get("willing_to_mentor") is True,
                 mentor_capacity=data.get("mentor_capacity", 1),
+                fee=fee,
+                fee_invoiced=fee_invoiced,
                 county_code=_as_str(data.get("county_code")) or "",
                 latitude=_coordinate(latitude),
                 longitude=_coordinate(longitude),

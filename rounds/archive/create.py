@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from checklist.models import Answer, SelfAssessment
+from checklist.models import Answer, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
 from modellkoncept.jsondoc import json_path
 from participants import services as participant_services
@@ -31,6 +31,7 @@ from participants.models import (
 from rounds import services as round_services
 from rounds.archive.check import _check
 from rounds.archive.plan import _Assessment, _Plan
+from rounds.archive.result_reports import create_result_reports
 from rounds.archive.schema import ArchiveError
 from rounds.models import (
     Attendance,
@@ -58,6 +59,7 @@ class ImportSummary:
     attendances: int
     assessments: int
     improvement_works: int
+    result_reports: int = 0
 
     def describe(self) -> str:
         text = _(
@@ -140,7 +142,12 @@ def _assessment_may_be_recorded(participation, meeting, entry: _Assessment, item
         raise DomainError(_("No self-assessment is due before %(meeting)s.") % {"meeting": meeting})
     if meeting.group_id is not None and meeting.group_id != participation.group_id:
         raise DomainError(_("The meeting belongs to another group."))
-    version = participation.round.checklist_version
+    if entry.level not in meeting.assessment_levels:
+        raise DomainError(
+            _("No self-assessment at the %(level)s level is due before %(meeting)s.")
+            % {"level": ChecklistVersion.Level(entry.level).label, "meeting": meeting}
+        )
+    version = participation.round.checklist_for(entry.level)
     numbers = {item.number for item in items}
     problems = [
         _("Item %(number)s is not on the checklist.") % {"number": number}
@@ -170,7 +177,11 @@ def _create(plan: _Plan) -> ImportSummary:
     self-assessments and their answers, improvement works and notes) in bulk, each object first
     held to its model's rules (`_valid`), with the history rows the services would write."""
     with _creating("$.round"):
-        round_ = round_services.round_create(checklist_version=plan.checklist, **plan.round)
+        round_ = round_services.round_create(
+            checklist_version=plan.checklist,
+            committee_checklist_version=plan.committee_checklist,
+            **plan.round,
+        )
 
     groups: dict[str, BenchmarkingGroup] = {}
     for name, entry in plan.groups.items():
@@ -204,6 +215,8 @@ def _create(plan: _Plan) -> ImportSummary:
             role=entry.role,
             willing_to_mentor=entry.willing_to_mentor,
             mentor_capacity=entry.mentor_capacity,
+            fee=entry.fee,
+            fee_invoiced=entry.fee_invoiced,
         )
         if entry.group and entry.role == Participation.Role.PARTICIPANT:
             participation.group = groups[entry.group]
@@ -304,16 +317,26 @@ def _create(plan: _Plan) -> ImportSummary:
             attendances.append(attendance)
     Attendance.objects.bulk_create(attendances)
 
-    items = list(round_.checklist_version.items.all())
+    # Each level's items: an assessment has the items of its level's checklist.
+    items_of = {
+        level: list(version.items.all()) if version else []
+        for level, version in (
+            (ChecklistVersion.Level.ORGANISATION, round_.checklist_version),
+            (ChecklistVersion.Level.COMMITTEE, round_.committee_checklist_version),
+        )
+    }
     assessments, answers = [], []
     now = timezone.now()
     for entry in plan.assessments:
         meeting = meetings[entry.meeting]
         participation = participations[entry.organisation]
+        items = items_of[entry.level]
         with _creating(entry.path):
             _assessment_may_be_recorded(participation, meeting, entry, items)
         by = people.get(entry.submitted_by) if entry.submitted_by else None
-        assessment = SelfAssessment(participation=participation, meeting=meeting, revision=1)
+        assessment = SelfAssessment(
+            participation=participation, meeting=meeting, level=entry.level, revision=1
+        )
         if entry.status == SelfAssessment.Status.SUBMITTED:
             assessment.status = SelfAssessment.Status.SUBMITTED
             # An archive that does not say when is taken to have been submitted by the
@@ -345,7 +368,8 @@ def _create(plan: _Plan) -> ImportSummary:
     Answer.objects.bulk_create(answers)
     Answer.history.bulk_history_create(answers)
 
-    works, notes = [], []
+    works, notes, moments = [], [], []
+    items = {item.number: item for item in plan.checklist.items.all()} if plan.checklist else {}
     for entry in plan.works:
         work = ImprovementWork(
             participation=participations[entry.organisation],
@@ -358,8 +382,21 @@ def _create(plan: _Plan) -> ImportSummary:
             progress = ProgressNote(work=work, text=note.text.strip(), noted_on=note.noted_on)
             _valid(progress, note.path)
             notes.append(progress)
+        moments += [(work, items[number]) for number in entry.moments]
     ImprovementWork.objects.bulk_create(works)
     ProgressNote.objects.bulk_create(notes)
+    WorkMoment = ImprovementWork.moments.through
+    WorkMoment.objects.bulk_create(
+        WorkMoment(improvementwork=work, checklistitem=item) for work, item in moments
+    )
+    # The result reports name their improvement work, so they come after it (and before the
+    # withdrawals and the completion, which they precede in the round).
+    create_result_reports(
+        plan.result_reports,
+        participations=participations,
+        works=[(entry.organisation, work) for entry, work in zip(plan.works, works, strict=True)],
+        creating=_creating,
+    )
 
     for code, entry in plan.organisations.items():
         if entry.withdrawn_on is not None:
@@ -398,6 +435,7 @@ def _create(plan: _Plan) -> ImportSummary:
         attendances=len(attendances),
         assessments=len(plan.assessments),
         improvement_works=len(plan.works),
+        result_reports=len(plan.result_reports),
     )
 
 

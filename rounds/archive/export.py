@@ -16,6 +16,7 @@ from participants.models import (
     Organisation,
     Participation,
 )
+from rounds.archive.result_reports import export_result_reports
 from rounds.archive.schema import FORMAT, STOCKHOLM
 from rounds.models import Attendance, GroupMentor, Meeting, Round
 
@@ -35,7 +36,9 @@ _FUNCTION_ORDER = {value: position for position, value in enumerate(Function.val
 
 def export_document(round: Round) -> dict:
     """The whole round as a document of the archive format."""
-    round_ = Round.objects.select_related("checklist_version").get(pk=round.pk)
+    round_ = Round.objects.select_related("checklist_version", "committee_checklist_version").get(
+        pk=round.pk
+    )
     participations = list(
         round_.participations.select_related("organisation", "group").order_by("organisation__code")
     )
@@ -66,12 +69,17 @@ def export_document(round: Round) -> dict:
         SelfAssessment.objects.filter(meeting__round=round_)
         .select_related("participation__organisation", "meeting", "submitted_by")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("item"))),
-        key=lambda a: (a.meeting.key, a.participation.organisation.code),
+        # The organisation-wide one before the committee/department one of the same meeting.
+        key=lambda a: (
+            a.meeting.key,
+            a.participation.organisation.code,
+            a.level != SelfAssessment._meta.get_field("level").default,
+        ),
     )
     works = (
         ImprovementWork.objects.filter(participation__round=round_)
         .select_related("participation__organisation", "origin_meeting")
-        .prefetch_related("notes")
+        .prefetch_related("notes", "moments")
     )
 
     people: dict[tuple[str, str], dict] = {}
@@ -101,8 +109,14 @@ def export_document(round: Round) -> dict:
             "starts_on": _day(round_.starts_on),
             "ends_on": _day(round_.ends_on),
             "checklist": round_.checklist_version.slug,
+            "committee_checklist": round_.committee_checklist_version.slug
+            if round_.committee_checklist_version
+            else None,
             "current_year": round_.current_year,
+            "year_two_themes": list(round_.year_two_themes),
             "description": round_.description,
+            "application_deadline": _day(round_.application_deadline),
+            "decision_by": _day(round_.decision_by),
         },
         "organisations": [_export_participation(p) for p in participations],
         "groups": [_export_group(g) for g in groups],
@@ -116,6 +130,9 @@ def export_document(round: Round) -> dict:
             key=lambda w: json.dumps(
                 [w["organisation"], w["title"], w["meeting"] or "", w], ensure_ascii=False
             ),
+        ),
+        "result_reports": export_result_reports(
+            round_, work_titles={work.pk: work.title for work in works}
         ),
     }
 
@@ -135,6 +152,8 @@ def _export_participation(participation: Participation) -> dict:
     entry["completed_on"] = _day(participation.completed_on)
     entry["willing_to_mentor"] = participation.willing_to_mentor
     entry["mentor_capacity"] = participation.mentor_capacity
+    entry["fee"] = participation.fee
+    entry["fee_invoiced"] = participation.fee_invoiced
     # Municipalities and regions come from the reference list; an organisation outside it
     # carries what is needed to create it elsewhere.
     if organisation.kind == Organisation.Kind.OTHER:
@@ -183,6 +202,7 @@ def _export_meeting(meeting: Meeting) -> dict:
         "online_url": meeting.online_url,
         "host": meeting.host.code if meeting.host else None,
         "assessment_due": meeting.assessment_due,
+        "year": meeting.year,
         "assessment_opens_on": _day(meeting.assessment_opens_on),
         "audience": meeting.invited_functions,
         "attendance": attendance,
@@ -211,6 +231,7 @@ def _export_assessment(assessment: SelfAssessment, people_emails: set[str]) -> d
     return {
         "organisation": assessment.participation.organisation.code,
         "meeting": assessment.meeting.key,
+        "level": assessment.level,
         "status": assessment.status,
         "submitted_at": _when(assessment.submitted_at),
         # Only someone the archive lists can be named; a project leader who submitted for an
@@ -237,4 +258,7 @@ def _export_work(work: ImprovementWork) -> dict:
         "level": work.level,
         "meeting": work.origin_meeting.key if work.origin_meeting else None,
         "notes": notes,
+        "sharing": work.sharing,
+        "approved_on": _day(work.approved_on),
+        "moments": sorted(item.number for item in work.moments.all()),
     }

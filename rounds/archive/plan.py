@@ -42,6 +42,8 @@ class _Organisation:
     completed_on: dt.date | None  # None: as the round's status has it
     willing_to_mentor: bool
     mentor_capacity: int
+    fee: int | None
+    fee_invoiced: bool
     county_code: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -97,6 +99,7 @@ class _Assessment:
     submitted_by: str | None
     scores: dict[int, int | None]
     comments: dict[int, str]
+    level: str = ChecklistVersion.Level.ORGANISATION
 
 
 @dataclass
@@ -113,6 +116,7 @@ class _Work:
     fields: dict
     meeting: str | None
     notes: list[_Note]
+    moments: list[int] = field(default_factory=list)  # item numbers of the round's checklist
 
 
 @dataclass
@@ -122,6 +126,8 @@ class _Plan:
     round: dict = field(default_factory=dict)
     status: str = Round.Status.PLANNING
     checklist: ChecklistVersion | None = None
+    # The committee/department level's checklist (year two), if the round has one.
+    committee_checklist: ChecklistVersion | None = None
     organisations: dict[str, _Organisation] = field(default_factory=dict)
     groups: dict[str, _Group] = field(default_factory=dict)
     people: list[_Person] = field(default_factory=list)
@@ -129,6 +135,8 @@ class _Plan:
     meetings: dict[str, _Meeting] = field(default_factory=dict)
     assessments: list[_Assessment] = field(default_factory=list)
     works: list[_Work] = field(default_factory=list)
+    # The participants' result reports (rounds/archive/result_reports.py).
+    result_reports: list = field(default_factory=list)
 
     def members(self, group: str) -> list[_Organisation]:
         return [

@@ -1,11 +1,19 @@
 """Reads for the rounds' pages; each runs a fixed number of queries, whatever the size.
 
 The package, by page: `lists` (the round list, a round's page, its groups and meetings),
-`groups` (a group's page, the groups' overview), `eligibility` (who may mentor), `matching` (the
+`groups` (a group's page, the groups' overview), `pool` (the mentor pool), `matching` (the
 proposals), `workspace` (the mentor's workspace), `dashboard` (the round's dashboard), `meetings`
-(attendance), `audit` (the round's log) and `steps` (what a round's next step will do)."""
+(attendance), `audit` (the round's log) and `steps` (what a round's next step will do). Who may
+mentor is domain code (`rounds.eligibility`), re-exported here."""
 
-from rounds.selectors.audit import round_audit, round_audit_page
+from rounds.eligibility import (
+    MentorCandidateInfo,
+    group_kind,
+    mentor_candidates,
+    mentor_ineligibility,
+    mentor_kind_allowed,
+)
+from rounds.selectors.audit import AUDIT_PAGE_SIZE, round_audit, round_audit_page, round_audit_paged
 from rounds.selectors.dashboard import (
     DASHBOARD_PAGE_SIZE,
     DASHBOARD_STATUSES,
@@ -16,15 +24,6 @@ from rounds.selectors.dashboard import (
     RoundFigures,
     round_dashboard,
     round_figures,
-)
-from rounds.selectors.eligibility import (
-    MentorCandidateInfo,
-    PoolEntry,
-    group_kind,
-    mentor_candidates,
-    mentor_ineligibility,
-    mentor_kind_allowed,
-    mentor_pool,
 )
 from rounds.selectors.groups import (
     GroupOverview,
@@ -49,7 +48,12 @@ from rounds.selectors.matching import (
     group_proposal,
     mentor_proposal,
 )
-from rounds.selectors.meetings import attendance_sheet, expected_attendees
+from rounds.selectors.meetings import (
+    attendance_sheet,
+    expected_attendees,
+    own_assessing_participations,
+)
+from rounds.selectors.pool import PoolEntry, mentor_pool
 from rounds.selectors.steps import RoundStepEffects, round_step_effects
 from rounds.selectors.workspace import (
     WORKSPACE_PAGE_SIZE,
@@ -59,6 +63,7 @@ from rounds.selectors.workspace import (
 )
 
 __all__ = [
+    "AUDIT_PAGE_SIZE",
     "DASHBOARD_PAGE_SIZE",
     "DASHBOARD_STATUSES",
     "GROUP_LIST_PAGE_SIZE",
@@ -92,8 +97,10 @@ __all__ = [
     "mentor_pool",
     "mentor_proposal",
     "mentor_workspace",
+    "own_assessing_participations",
     "round_audit",
     "round_audit_page",
+    "round_audit_paged",
     "round_dashboard",
     "round_figures",
     "round_groups",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+
 from modellkoncept.actions import show
 from modellkoncept.models import LogEntry
 from rounds.models import Round
@@ -23,3 +25,13 @@ def round_audit_page(entries) -> list:
     """One page of `round_audit` as people read it, in the active language, with what each
     entry is about."""
     return show(entries, subjects=True)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+def round_audit_paged(*, round: Round, page_number=1):
+    """One page of the round's audit trail: (the paginator's page, its entries as people read
+    them)."""
+    page = Paginator(round_audit(round=round), AUDIT_PAGE_SIZE).get_page(page_number)
+    return page, round_audit_page(page.object_list)

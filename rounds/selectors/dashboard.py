@@ -79,6 +79,8 @@ class RoundDashboard:
     mentor_participations: list[Participation]
     spread: object  # participants.selectors.ChainSpread
     checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    # The committee/department level's, to choose from while that level has no assessment.
+    committee_checklist_versions: list[ChecklistVersion] = ()
     filters: DashboardFilters = None  # as asked for in the page's address
     groups: list[BenchmarkingGroup] = ()  # to filter by
 
@@ -245,8 +247,9 @@ def round_dashboard(
         functions[participation_id][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
+        # The organisation-wide assessments: the dashboard's points are that level's.
         for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation__in=on_page
+            participation__in=on_page, level=ChecklistVersion.Level.ORGANISATION
         )
         .order_by()
         .values_list("id", "participation_id", "meeting_id", "status")
@@ -318,6 +321,7 @@ def round_dashboard(
         mentor_participations=wide.mentor_participations,
         spread=wide.spread,
         checklist_versions=wide.checklist_versions,
+        committee_checklist_versions=wide.committee_checklist_versions,
         filters=filters,
         groups=wide.groups,
     )
@@ -334,7 +338,9 @@ class RoundWide:
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
     mentor_participations: list[Participation]
     spread: object  # participants.selectors.ChainSpread
-    checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
+    # Each level's versions to choose from while that level has no assessment in the round.
+    checklist_versions: list[ChecklistVersion]
+    committee_checklist_versions: list[ChecklistVersion]
     groups: list[BenchmarkingGroup]  # to filter by
 
 
@@ -346,6 +352,18 @@ def round_wide(*, round: Round) -> RoundWide:
         round.meetings.filter(group__isnull=True)
         .only(*_MEETING_LIST_FIELDS)
         .order_by("starts_at", "pk")
+    )
+    # The versions to choose from, each marked whether its level has assessments in the round
+    # already (then that level's checklist is fixed): one query. Starting or recording an
+    # assessment goes through a service, which renews the kept value.
+    choosable = list(
+        ChecklistVersion.objects.annotate(
+            fixed=Exists(
+                SelfAssessment.objects.filter(meeting__round=round, level=OuterRef("level"))
+            )
+        )
+        .filter(fixed=False)
+        .order_by("slug")
     )
     return RoundWide(
         figures=figures,
@@ -366,9 +384,11 @@ def round_wide(*, round: Round) -> RoundWide:
                 participation__round=round, participation__withdrawn_on__isnull=True
             )
         ),
-        # Once an assessment exists the round's checklist is fixed: nothing to choose from.
-        checklist_versions=[]
-        if figures.assessed
-        else list(ChecklistVersion.objects.order_by("slug")),
+        # Once an assessment exists at a level, the round's checklist for that level is fixed:
+        # nothing to choose from.
+        checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
+        committee_checklist_versions=[
+            v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
+        ],
         groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
     )

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import (
     Comparison,
     OrganisationScores,
     RoundScores,
     assessment_points,
     comparison,
+    due_at_level,
     round_scores,
     submitted_scores,
     version_items,
@@ -24,15 +25,24 @@ from rounds.models import BenchmarkingGroup, Meeting, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, url_maker
 
 
-def _group_scores(*, round: Round, members: list[Participation], meetings: list[Meeting]):
-    """The members' submitted assessments as `checklist.statistics.round_scores` reads them,
-    from the members and the schedule a page has read already, and the version's items as
-    they are kept (`version_items`): one query instead of three (tests/rounds/test_dashboard.py
-    holds the two to the same figures)."""
+def _group_scores(
+    *,
+    round: Round,
+    members: list[Participation],
+    meetings: list[Meeting],
+    level: str = ChecklistVersion.Level.ORGANISATION,
+):
+    """The members' submitted assessments at `level` as `checklist.statistics.round_scores`
+    reads them, from the members and the schedule a page has read already, and the level's
+    version's items as they are kept by its id (`version_items`): one query instead of three
+    (tests/rounds/test_dashboard.py holds the two to the same figures)."""
     counted = [m for m in members if m.is_participant and not m.is_withdrawn]
-    items = version_items(round.checklist_version_id)
+    items = version_items(round.checklist_id_for(level))
     scores_by_org = submitted_scores(
-        counted, points=assessment_points(counted, meetings), items=items
+        counted,
+        points=assessment_points(counted, meetings, level=level),
+        items=items,
+        level=level,
     )
     return RoundScores(
         items=items, organisations=sorted(scores_by_org.values(), key=lambda o: o.name)
@@ -60,7 +70,8 @@ class HistoryRow:
 
 def _group_lists(group: BenchmarkingGroup) -> tuple[list, list, list]:
     """The group's members with their people by function, its mentors and its meetings (the
-    round's and its own): four queries, the same for everyone who sees the group."""
+    round's and its own): four queries, the same for everyone who sees the group (and for
+    either level: the assessments of a level are read apart, by `group_page`)."""
     members = list(
         group.members.select_related("organisation")
         .only(
@@ -99,12 +110,21 @@ def _group_lists(group: BenchmarkingGroup) -> tuple[list, list, list]:
     return members, mentors, meetings
 
 
-def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
+def group_page(*, group: BenchmarkingGroup, user, point=None, level=None) -> dict:
     """A group: its members and their people by function, mentors, meetings, the members'
     submitted assessments over time and side by side at one point (the latest unless `point`
-    names another), and the assessments the user may open. Each thing is read once."""
+    names another), and the assessments the user may open. Each thing is read once.
+
+    The assessments are of one level (`level`: organisation, the default, or committee when
+    the round has its checklist), with that level's checklist: the levels are never mixed;
+    `levels` lists the round's levels for the page to switch between."""
     own = standing(user)
     round_ = group.round
+    levels = []
+    if round_.committee_checklist_version_id:
+        levels = [(value, label) for value, label in ChecklistVersion.Level.choices]
+    if level not in dict(levels):
+        level = ChecklistVersion.Level.ORGANISATION
     # The same for everyone who sees the group: kept until a service changes the round.
     members, mentors, meetings = round_value(
         f"group-{group.pk}", round_, lambda: _group_lists(group)
@@ -117,19 +137,19 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
     members_by_id = {m.pk: m for m in members}
     assessments = list(
         visible(SelfAssessment, user)
-        .filter(participation__group=group)
+        .filter(participation__group=group, level=level)
         .select_related("meeting")
         .only("id", "participation_id", "status", "meeting__title", "meeting__starts_at")
         .order_by("meeting__starts_at", "participation__organisation__name")
     )
     for assessment in assessments:
         assessment.participation = members_by_id[assessment.participation_id]
-    due = [m for m in meetings if m.assessment_due]
-    scores = _group_scores(round=round_, members=members, meetings=due)
+    due = [m for m in meetings if due_at_level(m, level)]
+    scores = _group_scores(round=round_, members=members, meetings=due, level=level)
     points = scores.points
     # The history: every member at every assessment point, its total where it counts and a
     # link to each assessment the user may open (drafts of their own organisation included).
-    point_of = assessment_points(members, due)
+    point_of = assessment_points(members, due, level=level)
     meeting_of_point = {}  # the members share the group's schedule: any one's points name it
     if members:
         due_by_id = {m.pk: m for m in due}
@@ -179,6 +199,9 @@ def group_page(*, group: BenchmarkingGroup, user, point=None) -> dict:
         "comparison": comparison(scores, codes={o.code for o in scores.organisations}, point=chosen)
         if chosen is not None
         else None,
+        "levels": levels,
+        "level": level,
+        "level_version": round_.checklist_for(level) if levels else None,
     }
 
 

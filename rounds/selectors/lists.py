@@ -76,6 +76,7 @@ _MEETING_LIST_FIELDS = (
     "assessment_due",
     "kind",
     "audience",
+    "year",
 )
 
 

@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 
 from modellkoncept.errors import DomainError
 from participants.models import Organisation, Participation
+from rounds.eligibility import (
+    MentorCandidateInfo,
+    group_kind,
+    mentor_candidates,
+    mentor_ineligibility,
+    mentor_kind_allowed,
+)
 from rounds.matching import (
     GroupToMentor,
     MatchingError,
@@ -18,13 +25,6 @@ from rounds.matching import (
     propose_mentors,
 )
 from rounds.models import BenchmarkingGroup, GroupMentor, Round
-from rounds.selectors.eligibility import (
-    MentorCandidateInfo,
-    group_kind,
-    mentor_candidates,
-    mentor_ineligibility,
-    mentor_kind_allowed,
-)
 
 
 def _place(organisation: Organisation) -> Place:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import F, Q
 
+from modellkoncept.policy import standing
 from participants.models import REQUIRED_FUNCTIONS, Function, FunctionAssignment, Participation
 from rounds.models import Attendance, Meeting
 
@@ -87,4 +88,19 @@ def attendance_sheet(*, meeting: Meeting) -> list[tuple]:
     return [
         (participation, person, functions[participation.pk, person.pk], person.pk in present)
         for participation, person in expected
+    ]
+
+
+def own_assessing_participations(*, meeting: Meeting, user) -> list[Participation]:
+    """The viewer's own organisations that assess before this meeting (not mentors)."""
+    if not meeting.assessment_due:
+        return []
+    return [
+        p
+        for p in Participation.objects.filter(
+            pk__in=standing(user).participation_ids,
+            round_id=meeting.round_id,
+            role=Participation.Role.PARTICIPANT,
+        ).select_related("organisation")
+        if meeting.group_id in (None, p.group_id)
     ]

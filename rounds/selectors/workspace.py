@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from checklist.models import ChecklistItem, SelfAssessment
+from checklist.models import ChecklistItem, ChecklistVersion, SelfAssessment
 from checklist.statistics import Movement, assessment_points
 from modellkoncept.policy import standing
 from participants.models import Participation
@@ -104,8 +104,11 @@ def mentor_workspace(*, user, page_number=1, now=None):
     # round's figures (checklist.statistics).
     submitted = {
         (participation_id, meeting_id): (total, scored)
+        # The organisation-wide level's totals: never added to the committee level's.
         for participation_id, meeting_id, total, scored in SelfAssessment.objects.filter(
-            participation__in=members, status=SelfAssessment.Status.SUBMITTED
+            participation__in=members,
+            status=SelfAssessment.Status.SUBMITTED,
+            level=ChecklistVersion.Level.ORGANISATION,
         )
         .order_by()
         .values_list("participation_id", "meeting_id")

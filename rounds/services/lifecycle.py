@@ -37,16 +37,22 @@ def round_create(
     kind: str = Round.Kind.MUNICIPAL,
     slug: str = "",
     checklist_version: ChecklistVersion | None = None,
+    committee_checklist_version: ChecklistVersion | None = None,
     current_year: int = Round.Year.ONE,
+    year_two_themes: list[str] | None = None,
     description: str = "",
     accepts_applications: bool = False,
     reminder_days: list[int] | None = None,
     meeting_notice_days: int | None = None,
     contacts: Iterable = (),
+    application_deadline: date | None = None,
+    decision_by: date | None = None,
 ) -> Round:
     """Create a round in planning. Reminders and meeting notice take the model's defaults
     unless given (an empty list of reminder days means no reminders). `contacts` are the
-    project leaders who are the round's SKR contacts."""
+    project leaders who are the round's SKR contacts. `checklist_version` is the
+    organisation-wide checklist (SKR's classic one by default); `committee_checklist_version`
+    the committee/department one that year two also uses (none by default)."""
     round_ = Round(
         name=name.strip(),
         # "2026–2027" becomes "2026-2027", not "20262027".
@@ -56,9 +62,13 @@ def round_create(
         ends_on=ends_on,
         checklist_version=checklist_version
         or ChecklistVersion.objects.get(slug=DEFAULT_CHECKLIST_SLUG),
+        committee_checklist_version=committee_checklist_version,
         current_year=current_year,
+        year_two_themes=list(year_two_themes or []),
         description=description,
         accepts_applications=accepts_applications,
+        application_deadline=application_deadline,
+        decision_by=decision_by,
     )
     if reminder_days is not None:
         round_.reminder_days = reminder_days
@@ -168,8 +178,11 @@ ROUND_FIELDS = (
     "starts_on",
     "ends_on",
     "current_year",
+    "year_two_themes",
     "description",
     "accepts_applications",
+    "application_deadline",
+    "decision_by",
     "reminder_days",
     "meeting_notice_days",
     "contacts",

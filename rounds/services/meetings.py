@@ -66,8 +66,11 @@ def meeting_create(
     assessment_due: bool = False,
     assessment_opens_on: date | None = None,
     audience: list[str] | None = None,
+    year: int | None = None,
 ) -> Meeting:
-    """A meeting of the round or of one group; `audience` (functions) defaults by kind."""
+    """A meeting of the round or of one group; `audience` (functions) defaults by kind, and
+    `year` (of the round, which sets the levels of its self-assessment) by the year the round
+    is in."""
     _require_open(round)
     if group is not None and group.round_id != round.pk:
         raise DomainError(_("The group belongs to another round."))
@@ -87,6 +90,7 @@ def meeting_create(
         assessment_due=assessment_due,
         assessment_opens_on=assessment_opens_on,
         audience=_audience(kind, audience),
+        year=year or round.current_year,
     )
     meeting.full_clean()
     meeting.save()
@@ -165,6 +169,7 @@ MEETING_FIELDS = (
     "assessment_due",
     "assessment_opens_on",
     "audience",
+    "year",
 )
 
 
@@ -185,6 +190,17 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     ):
         raise DomainError(
             _("The meeting has self-assessments; it keeps its group and its self-assessment.")
+        )
+    if (
+        "year" in fields
+        and fields["year"] != meeting.year
+        and meeting.assessments.filter(level="committee").exists()
+    ):
+        raise DomainError(
+            _(
+                "The meeting has self-assessments at committee/department level; it stays in "
+                "year two."
+            )
         )
     group = fields.get("group", meeting.group)
     if group is not None and group.round_id != meeting.round_id:
@@ -215,9 +231,7 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     meeting.full_clean()
     meeting.save()
     if moved and meeting.round.status == Round.Status.ACTIVE and meeting.starts_at > timezone.now():
-        from rounds.tasks import send_meeting_moved  # tasks import services
-
-        enqueue_on_commit(send_meeting_moved, meeting.pk, meeting.sequence)
+        enqueue_on_commit("rounds.tasks.send_meeting_moved", meeting.pk, meeting.sequence)
     if changes:
         log_action(
             meeting, actions.MEETING_UPDATED, data={"title": meeting.title, "changes": changes}
@@ -308,7 +322,9 @@ def schedule_generate(*, round: Round, opens_days_before: int = 28) -> list[Meet
     created = []
     # Meeting titles are data, written in the programme's own language.
     with translation.override(settings.LANGUAGE_CODE):
-        planned_meetings = default_schedule(round_.starts_on, round_.ends_on)
+        planned_meetings = default_schedule(
+            round_.starts_on, round_.ends_on, round_.year_two_themes
+        )
         online = _("Online")
     for planned in planned_meetings:
         common = {
@@ -321,6 +337,7 @@ def schedule_generate(*, round: Round, opens_days_before: int = 28) -> list[Meet
             "ends_at": planned.ends_at(),
             "place": online if planned.online else planned.place,
             "assessment_due": planned.assessment_due,
+            "year": planned.year,
             "assessment_opens_on": planned.day - timedelta(days=opens_days_before)
             if planned.assessment_due
             else None,

@@ -12,8 +12,9 @@ from modellkoncept.errors import DomainError
 from participants.models import Organisation, Participation
 from participants.services import participation_add
 from rounds import actions
+from rounds.eligibility import mentor_ineligibility
 from rounds.models import BenchmarkingGroup, GroupMentor, Round
-from rounds.selectors import mentor_ineligibility, mentor_proposal
+from rounds.selectors import mentor_proposal
 from rounds.services.lifecycle import _require_open
 
 

@@ -16,6 +16,7 @@ from checklist.models import SelfAssessment
 from participants.models import FunctionAssignment, Participation
 from rounds.models import Meeting, Round, SentNotice
 from rounds.selectors import expected_attendees
+from rounds.services.result_reports import result_report_reminders_send
 
 # Reminders and meeting invitations
 
@@ -72,8 +73,9 @@ def _send_once(*, kind: str, meeting: Meeting, person, days_before: int, **conte
 def notices_send(*, today: date | None = None) -> dict[str, int]:
     """E-mail what is due today, once: self-assessment reminders to the strategists of each
     organisation that has not submitted, N days before the meeting (N per round), and each
-    meeting's invitation a set number of days ahead. A row per e-mail sent makes a re-run send
-    nothing twice, and a missed day is caught up the next day."""
+    meeting's invitation a set number of days ahead; and, on the same reminder days, the
+    reminders of result reports due (`result_report_reminders_send`). A row per e-mail sent
+    makes a re-run send nothing twice, and a missed day is caught up the next day."""
     today = today or timezone.localdate()
     counts = {"reminders": 0, "invitations": 0}
     upcoming = list(
@@ -125,4 +127,5 @@ def notices_send(*, today: date | None = None) -> dict[str, int]:
                 participation=assignment.participation,
             ):
                 counts["reminders"] += 1
+    counts["result_report_reminders"] = result_report_reminders_send(today=today)
     return counts

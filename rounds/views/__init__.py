@@ -1,9 +1,11 @@
-"""None
+"""The rounds' pages: rounds, groups, mentors, meetings and attendance, the matching, each
+role's start page.
 
-The package: `mixins` (`RoundMixin`, a round taken from the URL through the access
-policy), `rounds` (the list, a round's page, creating and changing a round, its steps, export and
-import, its log), `groups` (groups and their mentors), `meetings` (meetings, attendance, the
-calendar) and `matching` (the proposals, the mentor pool, the mentor's workspace)."""
+The package: `mixins` (what the views within a round share; `RoundMixin` itself is the core's,
+`modellkoncept.mixins`), `home` (each role's start page), `rounds` (the list, a round's page,
+creating and changing a round, its steps, export and import, its log), `groups` (groups and
+their mentors), `meetings` (meetings, attendance, the calendar) and `matching` (the proposals,
+the mentor pool, the mentor's workspace)."""
 
 from rounds.views.groups import (
     GroupCreateView,

@@ -2,7 +2,6 @@
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +9,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404
+from modellkoncept.service_calls import service_call
 from rounds import selectors, services
 from rounds.forms import GroupForm, MentorAddForm
 from rounds.models import BenchmarkingGroup, GroupMentor
@@ -33,7 +32,10 @@ class GroupDetailView(PolicyRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             selectors.group_page(
-                group=self.object, user=self.request.user, point=self.request.GET.get("point")
+                group=self.object,
+                user=self.request.user,
+                point=self.request.GET.get("point"),
+                level=self.request.GET.get("level"),
             )
         )
         context["may_change"] = rules.has_perm(
@@ -86,7 +88,7 @@ class GroupFormMixin(RoundMixin):
     def form_valid(self, form):
         data = form.cleaned_data
         group = self.group()
-        try:
+        with service_call(form=form) as call:
             if group is None:
                 group = services.group_create(
                     round=self.round,
@@ -101,8 +103,7 @@ class GroupFormMixin(RoundMixin):
                     theme=data["theme"],
                     members=list(data["members"]),
                 )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         warning = services.group_size_warning(group)
         if warning:
@@ -160,10 +161,9 @@ class GroupDeleteView(GroupFormMixin, TemplateView):
         )
 
     def post(self, request, round_slug, pk):
-        try:
+        with service_call(request) as call:
             services.group_delete(group=self.group())
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect("rounds:group_update", round_slug=self.round.slug, pk=pk)
         messages.success(request, _("The group is removed."))
         return redirect("rounds:round_detail", slug=self.round.slug)
@@ -180,15 +180,13 @@ class MentorAddView(GroupFormMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choose a mentor organisation."))
         else:
-            try:
+            with service_call(request) as call:
                 services.mentor_add(
                     group=group,
                     organisation=form.cleaned_data["organisation"],
                     is_primary=form.cleaned_data["is_primary"],
                 )
-            except DomainError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
+            if call.succeeded:
                 messages.success(request, _("The mentor is added."))
         return redirect("rounds:group_update", round_slug=self.round.slug, pk=group.pk)
 

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404
+from modellkoncept.service_calls import service_call
 from rounds import mentoring, selectors, services
 from rounds.forms import MentorSetForm
 from rounds.models import BenchmarkingGroup
@@ -68,7 +69,7 @@ class MentorSetView(RoundMixin, View):
             BenchmarkingGroup.objects.filter(round=self.round), request.user, pk=kwargs["pk"]
         )
         action = request.POST.get("action")
-        try:
+        with service_call(request):
             if action == "set":
                 form = MentorSetForm(request.POST)
                 if not form.is_valid():
@@ -84,8 +85,6 @@ class MentorSetView(RoundMixin, View):
                 services.mentor_lock(group=group, locked=action == "lock")
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("rounds:mentor_proposal", round_slug=self.round.slug)
 
 
@@ -105,13 +104,12 @@ class GroupProposalView(RoundMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        try:
+        with service_call(request) as call:
             proposal = selectors.group_proposal(round=self.round)
             groups = services.group_proposal_accept(
                 round=self.round, groups=[[o.code for o in group] for group in proposal.groups]
             )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect("rounds:group_proposal", round_slug=self.round.slug)
         messages.success(
             request,

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,9 +13,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from modellkoncept.errors import DomainError
-from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, standing, visible
-from participants.models import Participation
+from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, visible
+from modellkoncept.service_calls import service_call
 from rounds import learning_selectors, selectors, services
 from rounds.calendar import calendar_for
 from rounds.forms import MeetingForm
@@ -39,20 +37,10 @@ class MeetingDetailView(PolicyRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        own = []
-        if meeting.assessment_due:
-            # The viewer's own organisations that assess before this meeting (not mentors).
-            own = [
-                p
-                for p in Participation.objects.filter(
-                    pk__in=standing(self.request.user).participation_ids,
-                    round_id=meeting.round_id,
-                    role=Participation.Role.PARTICIPANT,
-                ).select_related("organisation")
-                if meeting.group_id in (None, p.group_id)
-            ]
         return super().get_context_data(
-            own_participations=own,
+            own_participations=selectors.own_assessing_participations(
+                meeting=meeting, user=self.request.user
+            ),
             **learning_selectors.meeting_page(meeting=meeting, user=self.request.user),
             **kwargs,
         )
@@ -71,11 +59,9 @@ class ScheduleGenerateView(RoundMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, round_slug):
-        try:
+        with service_call(request) as call:
             meetings = services.schedule_generate(round=self.round)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if call.succeeded:
             messages.success(
                 request,
                 ngettext(
@@ -110,13 +96,12 @@ class MeetingFormMixin(RoundMixin):
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         meeting = self.meeting()
-        try:
+        with service_call(form=form) as call:
             if meeting is None:
                 services.meeting_create(round=self.round, **fields)
             else:
                 services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), **fields)
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is saved."))
         return redirect("rounds:round_detail", slug=self.round.slug)
@@ -164,10 +149,9 @@ class MeetingDeleteView(MeetingFormMixin, TemplateView):
 
     def post(self, request, round_slug, pk):
         meeting = self.meeting()
-        try:
+        with service_call(request) as call:
             services.meeting_delete(meeting=meeting)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.failed:
             return redirect("rounds:meeting_update", round_slug=self.round.slug, pk=meeting.pk)
         messages.success(request, _("The meeting is removed."))
         return redirect("rounds:round_detail", slug=self.round.slug)

@@ -1,21 +1,10 @@
-"""What the views of a round's pages share."""
+"""What the views of a round's pages share. `RoundMixin` lives in the core
+(`modellkoncept.mixins`), below the apps whose views are within a round; it is imported here too
+for the views of this app."""
 
 from django.views.generic import TemplateView
 
-from modellkoncept.policy import PolicyRequiredMixin
-from rounds.models import Round
-
-
-class RoundMixin(PolicyRequiredMixin):
-    """Views of something within a round, addressed by the round's slug; the policy is
-    checked on the round."""
-
-    policy_queryset = Round.objects.select_related("checklist_version")
-    policy_lookup = {"slug": "round_slug"}
-
-    @property
-    def round(self) -> Round:
-        return self.get_policy_object()
+from modellkoncept.mixins import RoundMixin
 
 
 class RoundPagedListView(RoundMixin, TemplateView):

@@ -6,8 +6,6 @@ import hashlib
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,8 +14,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from modellkoncept.errors import DomainError
 from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.service_calls import service_call
 from rounds import archive, elections, selectors, services
 from rounds.forms import ReopenForm, RoundForm
 from rounds.models import Round
@@ -43,7 +41,7 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return Round.objects.select_related("checklist_version")
+        return Round.objects.select_related("checklist_version", "committee_checklist_version")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -159,7 +157,7 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with service_call(form=form) as call:
             round_ = services.round_create(
                 name=data["name"],
                 slug=data["slug"],
@@ -168,15 +166,17 @@ class RoundCreateView(PolicyRequiredMixin, FormView):
                 ends_on=data["ends_on"],
                 checklist_version=data["checklist_version"],
                 current_year=data["current_year"],
+                year_two_themes=data["year_two_themes"],
                 description=data["description"],
                 accepts_applications=data["accepts_applications"],
+                application_deadline=data["application_deadline"],
+                decision_by=data["decision_by"],
                 reminder_days=data["reminder_days"],
                 meeting_notice_days=data["meeting_notice_days"],
                 # The creator answers for the round unless other project leaders are named.
                 contacts=data["contacts"] or [self.request.user],
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The round is created."))
         warning = elections.leadership_warning(round_.starts_on)
@@ -196,13 +196,12 @@ class RoundUpdateView(RoundMixin, FormView):
         return super().get_context_data(round=self.round, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with service_call(form=form) as call:
             services.round_update(
                 round=self.round,
                 **{name: form.cleaned_data[name] for name in form.fields},
             )
-        except ValidationError as error:  # a DomainError, or the models' own checks
-            form.add_error(None, error.messages)
+        if call.failed:
             return self.form_invalid(form)
         messages.success(self.request, _("The round is saved."))
         return redirect("rounds:round_detail", slug=self.round.slug)
@@ -298,7 +297,7 @@ class RoundStatusView(RoundMixin, TemplateView):
 
     def post(self, request, round_slug):
         action = self.action()
-        try:
+        with service_call(request):
             if action == "activate":
                 services.round_activate(round=self.round)
                 messages.success(request, _("The round is active."))
@@ -319,8 +318,6 @@ class RoundStatusView(RoundMixin, TemplateView):
                 messages.success(request, _("The round is reopened."))
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("rounds:round_detail", slug=self.round.slug)
 
 
@@ -331,11 +328,9 @@ class RoundAuditView(RoundMixin, TemplateView):
     template_name = "rounds/audit.html"
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(selectors.round_audit(round=self.round), 100)
-        page_obj = paginator.get_page(self.request.GET.get("page"))
+        page_obj, entries = selectors.round_audit_paged(
+            round=self.round, page_number=self.request.GET.get("page")
+        )
         return super().get_context_data(
-            round=self.round,
-            page_obj=page_obj,
-            entries=selectors.round_audit_page(page_obj.object_list),
-            **kwargs,
+            round=self.round, page_obj=page_obj, entries=entries, **kwargs
         )

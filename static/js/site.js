@@ -36,4 +36,19 @@
       event.detail.isError = false;
     }
   });
+
+  /* A form that saves as you go and carries `data-unsaved-text` (the result report) says at
+     once that a change is not saved yet; the autosave's answer then replaces the line. */
+  function markUnsaved(event) {
+    var form = event.target && event.target.form;
+    if (!form || !form.hasAttribute("data-unsaved-text")) {
+      return;
+    }
+    var status = document.getElementById("save-status");
+    if (status) {
+      status.textContent = form.getAttribute("data-unsaved-text");
+    }
+  }
+  document.addEventListener("input", markUnsaved);
+  document.addEventListener("change", markUnsaved);
 })();

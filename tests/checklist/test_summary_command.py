@@ -19,7 +19,18 @@ from rounds.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["point", "n", "items", "totals", "total_min", "total_max", "movement", "moved"]
+KEYS = [
+    "point",
+    "n",
+    "items",
+    "totals",
+    "total_min",
+    "total_max",
+    "movement",
+    "moved",
+    "level",
+    "checklist",
+]
 
 # Table 1: the municipalities of 2018–2020 by benchmarking group, with their mentors. Botkyrka
 # and Askersund (in parentheses in the report) withdrew.

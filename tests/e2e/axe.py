@@ -59,6 +59,14 @@ JOURNEY_PAGES = {
     "rounds:group_list": "the round's groups with their members and mentors",
     "participants:participation_detail": "an organisation in the round (missing strategist)",
     "participants:person_invite": "invite a person",
+    # Journey 1b: the call with its last day, an override and a decline with a reason.
+    "participants:application_rounds#call": "public: the rounds with their call's last day",
+    "participants:application_create#call": "public: the form with the call's dates and costs",
+    "participants:application_list#problems": "expressions of interest, one breaking the rules",
+    "participants:application_decide": "decide on an application: accept with a reason, decline",
+    "participants:application_decide#error": "accepting against the rules without a reason",
+    "participants:application_create#closed": "public: the call is closed after its last day",
+    "participants:participation_fees": "the organisations' fees",
     # Journey 2: the strategist.
     "participants:invitation_accept": "the invitation link: choose a password",
     "home#participant": "a participant's start page",
@@ -93,12 +101,46 @@ JOURNEY_PAGES = {
     "home#evaluation": "a participant's start page offering an evaluation",
     "rounds:evaluation_answer": "the evaluation of a meeting that has ended",
     "rounds:meeting_detail#evaluated": "the meeting page once the evaluation is sent",
+    # Journey 7: the one-page summary for the political leadership.
+    "participants:participation_detail#strategist": "an organisation as its strategist sees it",
+    "reports:organisation_summary": "the one-page summary: its next steps and its PDFs",
+    "reports:summary_next_steps#error": "the summary's next steps refused: too many lines",
+    "reports:organisation_summary#saved": "the summary's next steps saved",
+    "reports:organisation_summary#ready": "the summary's PDF ready to download",
+    "reports:summary_print": "the one-page summary's print view",
+    # Journey 8: improvement work shared with the group, and approved for the programme.
+    "participants:participation_detail#works": "an organisation's page with its improvement work",
+    "participants:improvement_work": "an improvement work, with the form to share it",
+    "participants:improvement_work#shared": "an improvement work just shared with the group",
+    "participants:improvement_work#awaiting": "an improvement work awaiting approval",
+    "participants:participation_detail#group-works": "a member's page: work its group shares",
+    "participants:improvement_work#peer": "a work a group peer shares, read-only",
+    "participants:library#empty": "the library of good examples, nothing approved yet",
+    "participants:approval_queue": "the project leaders' queue of work awaiting approval",
+    "participants:approval_queue#approved": "the queue once the work is approved",
+    "participants:library": "the library of good examples, as a participant of another round",
+    "participants:library#search": "the library: a Swedish search that finds the work",
+    "participants:improvement_work#library": "a good example read from the library",
     # Journey 4: the project leader replaces a mentor, completes the round and reopens it.
     "rounds:mentor_proposal#replaced": "mentor proposal after a mentor was replaced by hand",
     "rounds:round_detail#active": "an active round, with the step that completes it",
     "rounds:round_status#complete": "completing the round: what will follow, asked first",
     "rounds:round_status#reopen": "reopening a completed round, with a reason",
     "rounds:round_detail#completed": "a completed round, with the step that reopens it",
+    # Journey 7: two levels, year one and year two.
+    "rounds:round_detail#levels": "the round with its organisation-wide and committee checklists",
+    "rounds:round_update#year-two": "the round's form, moving it to year two with its themes",
+    "home#year-two": "a strategist's start page with both levels due",
+    "checklist:assessment_start#committee": "start the self-assessment at committee level",
+    "checklist:assessment#committee": "the committee-level self-assessment under its parts",
+    "rounds:group_detail#committee": "the group page comparing at committee level",
+    # Journey 8: a strategist writes and submits the result report.
+    "participants:participation_detail#reports": "an organisation's page, with its result report",
+    "rounds:result_report_start": "start the result report of a year",
+    "rounds:result_report": "the result report form, saved as it is written",
+    "rounds:result_report#saved": "the result report with its draft saved",
+    "rounds:result_report_submit": "submitting the result report: what will follow, asked first",
+    "rounds:result_report#submitted": "the submitted result report, read-only",
 }
 
 

@@ -1,8 +1,8 @@
 """End-to-end tests in a real browser: Debian's Chromium driven by Playwright for Python.
 
 - **The browser** is the system's `/usr/bin/chromium` (Debian's `chromium` package), never one
-  that Playwright downloads. When it is missing the tests install it with apt-get if they run
-  as root, and otherwise skip with the reason (under CI, `CI` set, they fail instead).
+  that Playwright downloads. `.ci/run` installs it (see the README); when it is missing the
+  tests skip with the reason (under CI, `CI` set, they fail instead).
 - **The site** is pytest-django's `live_server`: the real WSGI application on a free port, in a
   thread of this process, against the test database (`transactional_db`, so that what a test
   writes is committed and seen by the server, and by a worker).
@@ -26,10 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +88,13 @@ def pytest_collection_modifyitems(session, config, items):
     items[:] = others[:first] + journeys_first + others[first:]
 
 
+def pytest_itemcollected(item):
+    """Under xdist (`make test`: `--dist loadgroup`) the e2e tests are one group, run by one
+    worker in the order above: the page checks read what the journeys found in that process."""
+    if _in_e2e(item):
+        item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the item, for the screenshots on failure."""
@@ -113,26 +118,10 @@ def skip_or_fail(reason: str):
 
 
 def _ensure_chromium() -> None:
-    """Install Debian's chromium when it is missing and we may (root); otherwise skip."""
-    if CHROMIUM.exists():
-        return
-    if os.geteuid() != 0:
-        skip_or_fail(
-            f"{CHROMIUM} is missing and only root can install it: sudo apt-get install chromium"
-        )
-    apt = shutil.which("apt-get")
-    if apt is None:
-        skip_or_fail(f"{CHROMIUM} is missing and there is no apt-get to install Debian's chromium")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update"], [apt, "install", "-y", "chromium"]):
-        done = subprocess.run(  # noqa: S603 - apt-get with fixed arguments
-            command, env=env, capture_output=True, text=True, timeout=900, check=False
-        )
-        if done.returncode != 0:
-            output = f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            skip_or_fail(f"`{' '.join(command)}` failed:\n{output}")
+    """Debian's chromium must be installed beforehand (`.ci/run` installs it; see the README);
+    a test never installs it. Without it the tests skip with the reason (fail under CI)."""
     if not CHROMIUM.exists():
-        skip_or_fail(f"apt-get installed chromium but {CHROMIUM} is still missing")
+        skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="package")
@@ -443,6 +432,7 @@ class Applicant:
     decision_kind: str
     willing_to_mentor: bool
     message: str = ""
+    anchoring: str = "Kommunstyrelsen beslutade i oktober att kommunen ansöker."
 
 
 APPLICANTS = (
@@ -503,7 +493,8 @@ def round_names(starts: dt.date, ends: dt.date) -> tuple[str, str]:
 
 def mentor_pool() -> User:
     """The reference organisations, SKR's project leader, and the demo's completed round
-    2021–2022, whose willing participants (Kristianstad, Malmö, …) may mentor new groups."""
+    2019–2020, whose willing participants (Olofström, Östra Göinge, Örnsköldsvik) may mentor
+    new groups."""
     participant_services.organisations_load()
     builder = demo._Builder({o.code: o for o in Organisation.objects.all()})
     leader = builder.person(demo.PROJECT_LEADER_NAME, is_project_leader=True)

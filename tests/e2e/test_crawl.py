@@ -25,7 +25,7 @@ roles see it, and the crawl stays within two minutes on two cores. The pages che
 
 A link that answers with an error (4xx or 5xx) is a problem too: the page offered it.
 
-The demo's dates are fixed (its active round runs 2025–2026 and spans 2026-11-24); what the
+The demo's dates are fixed (its active round runs 2025–2027 and spans 2026-11-24); what the
 pages show depends on the clock (what is open, due or next), and the crawl follows whatever
 links they offer and lists nothing, so it holds on any date the suite's clock is set to,
 before, during or after that round.

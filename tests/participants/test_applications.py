@@ -63,6 +63,7 @@ def _data(organisation: Organisation | None, domain: str, **changes) -> dict:
         "contact_phone": "010-123 45 67",
         "decision_on": "2024-05-14",
         "decision_kind": "cemr",
+        "anchoring": "Kommunstyrelsen beslutade i oktober att ansöka.",
         "politician_name": "Pia Politiker",
         "politician_email": f"politiker@{domain}",
         "manager_name": "Carl Chef",
@@ -87,7 +88,7 @@ def _decide(client, application, decision):
     client.cookies.pop("messages", None)
     return client.post(
         reverse("participants:application_decide", args=["omgang-c", application.pk]),
-        {"decision": decision},
+        {"decision": decision, "decline-reason": "Omgången är full."},
     )
 
 
@@ -102,7 +103,7 @@ def test_the_open_rounds_are_listed_for_a_visitor_signed_out(visitor, world, ope
     response = visitor.get(reverse("participants:application_rounds"))
 
     assert response.status_code == 200
-    assert [r.slug for r in response.context["rounds"]] == ["omgang-c"]
+    assert [r.slug for r, _closed in response.context["rounds"]] == ["omgang-c"]
     assert _form() in response.content.decode()
 
 

@@ -13,7 +13,7 @@ from modellkoncept.celery import app as celery_app
 from participants import services
 from participants.models import Invitation
 from participants.tasks import send_invitation
-from tests.conftest import wait_for
+from tests.conftest import mail_files, wait_for
 
 LINK = re.compile(r"/invitation/([A-Za-z0-9_-]+)/")
 
@@ -102,7 +102,7 @@ def test_real_worker_sends_the_invitation_after_commit(world, celery_worker):
         placeholder = invitation.token_hash
     # Committed: the e-mail is queued now, and the worker process sends it.
 
-    files = wait_for(lambda: list(celery_worker.mail_dir.iterdir()), timeout=60)
+    files = wait_for(lambda: mail_files(celery_worker.mail_dir), timeout=60)
     assert files, "the worker sent no e-mail within 60 seconds"
     assert len(files) == 1
     message = files[0].read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from participants import services as participant_services
 from participants.models import Function, ImprovementWork, Organisation, Participation
 from rounds import archive, selectors
 from rounds import services as round_services
-from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG
+from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG, SECOND_SLUG
 from rounds.models import Meeting, Round
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,17 @@ def _enrich_round_a(world):
     participant_services.progress_note_add(
         work=work, text="Checklistan prövas.", noted_on=dt.date(2026, 5, 20)
     )
-    participant_services.improvement_work_create(participation=world.a3, title="Statistik")
+    # Shared with the programme, approved, on two moments of the checklist.
+    items = world.round_a.checklist_version.items
+    participant_services.improvement_work_set_moments(
+        work=work, moments=[items.get(number=9), items.get(number=7)]
+    )
+    participant_services.improvement_work_share(work=work, sharing="programme")
+    participant_services.improvement_work_approve(work=work, on=dt.date(2026, 6, 3))
+    statistics = participant_services.improvement_work_create(
+        participation=world.a3, title="Statistik"
+    )
+    participant_services.improvement_work_share(work=statistics, sharing="group")
 
 
 # Round trips
@@ -172,6 +182,14 @@ def test_export_import_export_gives_the_same_document(world, tmp_path):
         {"date": "2026-04-02", "text": "Kartläggningen är klar."},
         {"date": "2026-05-20", "text": "Checklistan prövas."},
     ]
+    shared = {
+        w["title"]: (w["sharing"], w["approved_on"], w["moments"])
+        for w in document["improvement_work"]
+    }
+    assert shared == {
+        "Jämställd biståndsbedömning": ("programme", "2026-06-03", [7, 9]),
+        "Statistik": ("group", None, []),
+    }
     users = User.objects.count()
 
     Round.objects.get(slug="omgang-a").delete()
@@ -186,18 +204,18 @@ def test_the_demo_rounds_round_trip_and_follow_the_schema(tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     validator = Draft202012Validator(archive.schema())
     firsts = {}
-    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+    for slug in (EARLIER_SLUG, SECOND_SLUG, ACTIVE_SLUG):
         firsts[slug] = _export_json(slug)
         assert list(validator.iter_errors(json.loads(firsts[slug]))) == []
     earlier = json.loads(firsts[EARLIER_SLUG])
     assert earlier["round"]["status"] == "completed"
-    assert _org(earlier, "0181")["withdrawn_on"] == "2021-06-14"
+    assert _org(earlier, "0127")["withdrawn_on"] == "2019-05-13"
     active = json.loads(firsts[ACTIVE_SLUG])
     assert sum(len(m["attendance"]) for m in active["meetings"]) > 50
     assert len(active["improvement_work"]) == 4
 
     Round.objects.filter(slug__in=firsts).delete()
-    for slug in (EARLIER_SLUG, ACTIVE_SLUG):
+    for slug in (EARLIER_SLUG, SECOND_SLUG, ACTIVE_SLUG):
         _import(json.loads(firsts[slug]), tmp_path)
 
     for slug, first in firsts.items():
@@ -218,6 +236,7 @@ def test_export_is_sorted_and_writes_scores_in_item_order(world):
     assert document["assessments"][0] == {
         "organisation": "9101",
         "meeting": "learning-meeting-1-ga1",
+        "level": "organisation",
         "status": "draft",
         "submitted_at": None,
         "submitted_by": None,
@@ -252,7 +271,8 @@ def test_the_export_reads_in_as_many_queries_however_large_the_round(world):
         document = archive.export_document(world.round_a)
 
     assert len(document["meetings"]) == 7
-    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 12
+    # 12, the moments of improvement work, and the result reports.
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 14
 
 
 def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
@@ -291,7 +311,10 @@ def test_the_import_writes_in_as_many_queries_however_large_the_round(world):
         == ImprovementWork.objects.filter(participation__round=world.round_a).count()
     )
     assert Meeting.objects.filter(round__slug="omgang-d").count() == 7
-    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 60
+    # 65: each check constraint a model's full_clean() validates is a query in a savepoint (the
+    # round's call dates and a participation's invoiced fee add two; the works' sharing and
+    # approval, and their checklist moments, three).
+    assert len(larger.captured_queries) == len(smaller.captured_queries) <= 65
 
 
 def test_every_enum_of_the_schema_is_the_models_choices():
@@ -308,6 +331,7 @@ def test_every_enum_of_the_schema_is_the_models_choices():
         "phase": ImprovementWork.Phase.values,
         "chain_step": ImprovementWork.ChainStep.values,
         "level": ImprovementWork.Level.values,
+        "sharing": ImprovementWork.Sharing.values,
     }
     for name, values in pairs.items():
         assert set(defs[name]["enum"]) == set(values), name
@@ -489,6 +513,67 @@ def test_a_value_outside_an_enum_is_refused(document, tmp_path):
 
     assert "$.people[0].functions[0]" in message
     assert "ordförande" in message
+
+
+def _a_work(document) -> dict:
+    work = {"organisation": "9101", "title": "Delat arbete"}
+    document.setdefault("improvement_work", []).append(work)
+    return work
+
+
+def test_an_archive_without_sharing_keys_imports_work_for_the_organisation_only(document, tmp_path):
+    _a_work(document)
+
+    _import(document, tmp_path)
+
+    work = ImprovementWork.objects.get(participation__round__slug="omgang-c", title="Delat arbete")
+    assert (work.sharing, work.approved_on, list(work.moments.all())) == (
+        "organisation",
+        None,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "path", "says"),
+    [
+        ({"sharing": "world"}, "$.improvement_work[0].sharing", "world"),
+        (
+            {"sharing": "group", "approved_on": "2026-06-03"},
+            "$.improvement_work[0].approved_on",
+            "Only work shared with the whole programme",
+        ),
+        (
+            {"sharing": "programme", "approved_on": "2026-13-40"},
+            "$.improvement_work[0].approved_on",
+            "2026-13-40",
+        ),
+        (
+            {"sharing": "programme", "approved_on": "1999-01-01"},
+            "$.improvement_work[0].approved_on",
+            "1999-01-01",
+        ),
+        (
+            {"moments": [7, 11]},
+            "$.improvement_work[0].moments[1]",
+            "Item 11 is not on the checklist",
+        ),
+        ({"moments": [7, 7]}, "$.improvement_work[0].moments[1]", "Item 7 is listed twice"),
+        ({"moments": ["7"]}, "$.improvement_work[0].moments[0]", "7"),
+    ],
+)
+def test_bad_sharing_of_improvement_work_is_refused_with_its_path(
+    document, tmp_path, values, path, says
+):
+    document["improvement_work"] = []
+    _a_work(document).update(values)
+
+    with translation.override("en"):
+        message = _refused(document, tmp_path)
+
+    assert path in message
+    assert says in message
+    assert not ImprovementWork.objects.filter(title="Delat arbete").exists()
 
 
 def test_a_time_without_its_offset_is_refused(document, tmp_path):
@@ -924,3 +1009,57 @@ def test_on_postgresql_nothing_of_a_hostile_archive_reaches_the_database(client,
     assert _counts() == before
     client.force_login(world.mentor_m1)
     assert client.get(reverse("rounds:mentor_workspace")).status_code == 200
+
+
+# The call's dates and the fees
+
+
+def test_the_calls_dates_and_the_fees_are_exported_always_and_round_trip(world, tmp_path):
+    plain = archive.export_document(world.round_a)
+    assert (plain["round"]["application_deadline"], plain["round"]["decision_by"]) == (None, None)
+    assert (_org(plain, "9101")["fee"], _org(plain, "9101")["fee_invoiced"]) == (None, False)
+
+    round_services.round_update(
+        round=world.round_a,
+        application_deadline=dt.date(2025, 10, 30),
+        decision_by=dt.date(2025, 11, 20),
+    )
+    participant_services.participation_fees_set(
+        round=world.round_a, fees={world.a1.pk: (45000, True), world.a2.pk: (30000, False)}
+    )
+    first = _export_json("omgang-a")
+    document = json.loads(first)
+    assert (document["round"]["application_deadline"], document["round"]["decision_by"]) == (
+        "2025-10-30",
+        "2025-11-20",
+    )
+    assert (_org(document, "9101")["fee"], _org(document, "9101")["fee_invoiced"]) == (45000, True)
+    assert list(Draft202012Validator(archive.schema()).iter_errors(document)) == []
+
+    Round.objects.get(slug="omgang-a").delete()
+    _import(document, tmp_path)
+
+    assert _export_json("omgang-a") == first
+    imported = Participation.objects.get(round__slug="omgang-a", organisation__code="9102")
+    assert (imported.fee, imported.fee_invoiced) == (30000, False)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (
+            {"round": {"application_deadline": "2025-11-20", "decision_by": "2025-10-30"}},
+            "$.round.decision_by",
+        ),
+        ({"9101": {"fee": None, "fee_invoiced": True}}, "$.organisations[0].fee_invoiced"),
+        ({"9101": {"fee": -1}}, "$.organisations[0].fee"),
+    ],
+)
+def test_bad_call_dates_and_fees_are_refused_with_their_path(document, tmp_path, change, path):
+    for key, values in change.items():
+        (document["round"] if key == "round" else _org(document, key)).update(values)
+
+    with translation.override("en"):
+        message = _refused(document, tmp_path)
+
+    assert path in message

@@ -33,11 +33,14 @@ pytestmark = pytest.mark.django_db
 
 # Most queries per page, measured on the round of ten (session and user included), once the
 # round's kept values have been read (modellkoncept.roundvalues: its figures, mentors, groups,
-# common meetings and their attendance; the checklist's items); the national round must stay
-# within the same numbers.
-ROUND_PAGE = 10  # the kept values aside: what the page of 25 organisations needs
-GROUP_PAGE = 6  # its members, people, mentors and meetings kept, as the round's values
-ORGANISATION_PAGE = 12
+# common meetings and their attendance, the checklist versions still to choose from at each
+# level; the checklist's items, kept by the level's version id); the national round must stay
+# within the same numbers. Measured after merging the levels and the result reports
+# (2026-12-07): 11, 5 and 15.
+ROUND_PAGE = 11  # the kept values aside: 25 organisations, and the result reports submitted
+GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
+# 12, the improvement work its group shares with it, its result reports with their due dates
+ORGANISATION_PAGE = 15
 GROUP_LIST_PAGE = 7
 MEETING_LIST_PAGE = 5
 

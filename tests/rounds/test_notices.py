@@ -278,7 +278,7 @@ def test_a_second_run_the_same_day_sends_nothing(active):
 
     again = services.notices_send(today=today)
 
-    assert again == {"reminders": 0, "invitations": 0}
+    assert again == {"reminders": 0, "invitations": 0, "result_report_reminders": 0}
     assert len(mail.outbox) == sent
     assert SentNotice.objects.count() == rows == sent
 
@@ -355,7 +355,11 @@ def test_the_task_sends_what_is_due_today(active, monkeypatch):
 
     result = send_notices.apply().get()
 
-    assert result == {"reminders": 1, "invitations": len(_sent(INVITATION))}
+    assert result == {
+        "reminders": 1,
+        "invitations": len(_sent(INVITATION)),
+        "result_report_reminders": 0,
+    }
     assert _recipients("reminder", w.meeting_ga1) == {"strateg@aby.se"}
 
 

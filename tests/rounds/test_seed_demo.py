@@ -13,7 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from checklist.models import Answer, SelfAssessment
 from participants.models import REQUIRED_FUNCTIONS, Organisation, Participation
-from rounds.demo import ACTIVE_SLUG, DEMO_PASSWORD, EARLIER_SLUG, PROJECT_LEADER_EMAIL
+from rounds.demo import (
+    ACTIVE_SLUG,
+    DEMO_PASSWORD,
+    EARLIER_SLUG,
+    PROJECT_LEADER_EMAIL,
+    SECOND_SLUG,
+)
 from rounds.models import GroupMentor, Meeting, Round
 
 # The day the demo was written for: the active round has meetings on both sides of it.
@@ -50,6 +56,7 @@ def test_loads_reference_organisations_and_both_rounds_with_their_statuses(demo)
     assert Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).count() == 290
     assert Organisation.objects.filter(kind=Organisation.Kind.REGION).count() == 21
     assert Round.objects.get(slug=EARLIER_SLUG).status == Round.Status.COMPLETED
+    assert Round.objects.get(slug=SECOND_SLUG).status == Round.Status.COMPLETED
     active = Round.objects.get(slug=ACTIVE_SLUG)
     assert active.status == Round.Status.ACTIVE
     assert (active.starts_on, active.ends_on) == (dt.date(2025, 9, 1), dt.date(2027, 6, 30))
@@ -66,7 +73,77 @@ def test_every_active_participant_is_in_a_group_of_two_or_three(demo):
     assert all(group.size in (2, 3) for group in sizes)
 
 
-def test_every_active_group_has_a_primary_mentor_that_completed_the_earlier_round(demo):
+def _names(participations) -> set[str]:
+    return set(participations.values_list("organisation__name", flat=True))
+
+
+def test_the_history_is_the_documented_rounds(demo):
+    """Seeds 001 and 002: November 2020 to May 2022, Karlstad, Karlskrona, Kramfors and
+    Vaxholm with Kalmar and Örnsköldsvik as mentors. Seed 000 and report 004 (Table 1): the
+    2019–2020 municipalities, their mentors, Botkyrka and Askersund withdrawing, the call."""
+    second = Round.objects.get(slug=SECOND_SLUG)
+    assert second.name == "Modellkommuner 2020–2022"
+    assert (second.starts_on.year, second.starts_on.month) == (2020, 11)
+    assert (second.ends_on.year, second.ends_on.month) == (2022, 5)
+    assert _names(second.participations.filter(role="participant")) == {
+        "Karlstad",
+        "Karlskrona",
+        "Kramfors",
+        "Vaxholm",
+    }
+    assert _names(second.participations.filter(role="mentor")) == {"Kalmar", "Örnsköldsvik"}
+
+    earlier = Round.objects.get(slug=EARLIER_SLUG)
+    assert earlier.name == "Modellkommuner 2019–2020"
+    assert earlier.starts_on == dt.date(2019, 2, 7)  # the start-up in Stockholm (seed 000)
+    assert (earlier.application_deadline, earlier.decision_by) == (
+        dt.date(2018, 10, 30),
+        dt.date(2018, 11, 20),
+    )
+    participants = earlier.participations.filter(role="participant")
+    assert _names(participants) == {
+        "Trelleborg",
+        "Olofström",
+        "Östra Göinge",
+        "Botkyrka",
+        "Västerås",
+        "Södertälje",
+        "Kalmar",
+        "Fagersta",
+        "Askersund",
+        "Nordmaling",
+        "Örnsköldsvik",
+        "Robertsfors",
+        "Kalix",
+        "Övertorneå",
+    }
+    assert _names(participants.filter(withdrawn_on__isnull=False)) == {"Botkyrka", "Askersund"}
+    assert _names(earlier.participations.filter(role="mentor")) == {
+        "Kristianstad",
+        "Malmö",
+        "Uppsala",
+        "Norrtälje",
+        "Hedemora",
+        "Vännäs",
+        "Umeå",
+        "Boden",
+        "Luleå",
+        "Piteå",
+    }
+
+
+def test_the_active_round_is_named_for_its_years_and_said_to_be_invented(demo):
+    active = Round.objects.get(slug=ACTIVE_SLUG)
+    assert f"{active.starts_on.year}–{active.ends_on.year}" in active.name
+    assert "demo" in active.name
+    assert "påhittad" in active.description
+    # The fees are set for each organisation (seed 001): invented here, and differentiated.
+    fees = active.participations.filter(role="participant").values_list("fee", flat=True)
+    assert None not in fees
+    assert len(set(fees)) > 1
+
+
+def test_every_active_group_has_a_primary_mentor_that_completed_an_earlier_round(demo):
     active = Round.objects.get(slug=ACTIVE_SLUG)
     participant_orgs = set(
         active.participations.filter(role=Participation.Role.PARTICIPANT).values_list(
@@ -75,7 +152,7 @@ def test_every_active_group_has_a_primary_mentor_that_completed_the_earlier_roun
     )
     completed_earlier = set(
         Participation.objects.filter(
-            round__slug=EARLIER_SLUG, completed_on__isnull=False
+            round__slug__in=[EARLIER_SLUG, SECOND_SLUG], completed_on__isnull=False
         ).values_list("organisation_id", flat=True)
     )
     for group in active.groups.all():
@@ -86,9 +163,9 @@ def test_every_active_group_has_a_primary_mentor_that_completed_the_earlier_roun
         assert primary.participation.role == Participation.Role.MENTOR
         assert organisation_id in completed_earlier, group.name
         assert organisation_id not in participant_orgs, group.name
-    # "Kristianstad med stöd av Malmö": one group has a supporting mentor as well.
+    # "Olofström med stöd av Östra Göinge": one group has a supporting mentor as well.
     supporting = GroupMentor.objects.filter(group__round=active, is_primary=False)
-    assert [m.participation.organisation.name for m in supporting] == ["Malmö"]
+    assert [m.participation.organisation.name for m in supporting] == ["Östra Göinge"]
 
 
 def test_every_participant_of_both_rounds_has_the_three_required_functions(demo):
@@ -127,14 +204,16 @@ def test_submitted_assessments_have_every_score_and_one_draft_is_under_way(demo)
     assert Answer.objects.filter(assessment=draft, score__isnull=True).exists()
 
 
-def test_the_withdrawn_organisation_did_not_complete_and_the_others_did(demo):
+def test_the_withdrawn_organisations_did_not_complete_and_the_others_did(demo):
     earlier = Participation.objects.filter(round__slug=EARLIER_SLUG, role="participant")
-    withdrawn = earlier.get(withdrawn_on__isnull=False)
-    assert withdrawn.completed_on is None
-    assert withdrawn.withdrawal_reason
-    stayed = earlier.exclude(pk=withdrawn.pk)
-    assert stayed.count() >= 7
-    assert set(stayed.values_list("completed_on", flat=True)) == {dt.date(2022, 12, 15)}
+    withdrawn = earlier.filter(withdrawn_on__isnull=False)
+    assert withdrawn.count() == 2
+    for participation in withdrawn:
+        assert participation.completed_on is None
+        assert participation.withdrawal_reason
+    stayed = earlier.filter(withdrawn_on__isnull=True)
+    assert stayed.count() == 12
+    assert set(stayed.values_list("completed_on", flat=True)) == {dt.date(2020, 2, 28)}
 
 
 def test_active_round_meetings_are_aware_and_lie_on_both_sides_of_today(demo):
@@ -173,8 +252,8 @@ def test_refuses_to_build_when_only_one_demo_round_exists(demo):
 
 def test_output_lists_the_sign_ins_and_the_password_once(demo):
     assert PROJECT_LEADER_EMAIL in demo
-    assert "sara.lindgren@karlskrona.se" in demo
-    assert "anna.lindqvist@kristianstad.se" in demo
+    assert "sara.lindgren@ronneby.se" in demo
+    assert "anna.lindqvist@olofstrom.se" in demo
     assert demo.count(DEMO_PASSWORD) == 1
 
 
@@ -183,5 +262,5 @@ def test_demo_accounts_can_sign_in_with_the_demo_password(demo, client):
     assert leader.is_project_leader
     assert client.login(username=PROJECT_LEADER_EMAIL, password=DEMO_PASSWORD)
     client.logout()
-    assert client.login(username="sara.lindgren@karlskrona.se", password=DEMO_PASSWORD)
+    assert client.login(username="sara.lindgren@ronneby.se", password=DEMO_PASSWORD)
     assert not client.login(username=PROJECT_LEADER_EMAIL, password="wrong-password")

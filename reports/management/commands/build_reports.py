@@ -1,6 +1,7 @@
-"""`build_reports SLUG [--organisation CODE] [--wait]`: what the page's buttons do, from the
-shell. Without --organisation, all reports of the round (one job per organisation and group
-plus the round report); with it, that organisation's report. Jobs go to the workers (or run
+"""`build_reports SLUG [--organisation CODE [--kind organisation|summary]] [--wait]`: what the
+page's buttons do, from the shell. Without --organisation, all reports of the round (one job per
+organisation and group plus the round report); with it, that organisation's report, or its
+one-page summary with `--kind summary`. Jobs go to the workers (or run
 in-process when no broker is configured); --wait waits for them and prints the finished files.
 """
 
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="The round's short name (slug).")
         parser.add_argument("--organisation", metavar="CODE", help="Only this organisation.")
         parser.add_argument(
+            "--kind",
+            choices=[ReportJob.Kind.ORGANISATION, ReportJob.Kind.SUMMARY],
+            default=ReportJob.Kind.ORGANISATION,
+            help="With --organisation: its organisation report (default) or its one-page summary.",
+        )
+        parser.add_argument(
             "--wait", action="store_true", help="Wait for the reports and print their files."
         )
         parser.add_argument(
@@ -39,10 +46,22 @@ class Command(BaseCommand):
             help="The reports' language (default %(default)s).",
         )
 
-    def handle(self, *args, slug, organisation=None, wait=False, timeout=1800, language, **options):
+    def handle(
+        self,
+        *args,
+        slug,
+        organisation=None,
+        kind=ReportJob.Kind.ORGANISATION,
+        wait=False,
+        timeout=1800,
+        language,
+        **options,
+    ):
         round_ = Round.objects.filter(slug=slug).first()
         if round_ is None:
             raise CommandError(f"No round has the short name {slug!r}.")
+        if kind != ReportJob.Kind.ORGANISATION and not organisation:
+            raise CommandError("--kind needs --organisation CODE.")
         try:
             with transaction.atomic():
                 if organisation:
@@ -53,7 +72,7 @@ class Command(BaseCommand):
                         raise CommandError(f"{organisation} does not take part in {round_}.")
                     jobs = [
                         services.report_job_request(
-                            kind=ReportJob.Kind.ORGANISATION,
+                            kind=kind,
                             round=round_,
                             participation=participation,
                             language=language,

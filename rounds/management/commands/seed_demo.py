@@ -13,9 +13,10 @@ from rounds.demo import (
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: the reference organisations, a completed round 2021–2022 and an active "
-        "round 2025–2026 with groups, mentors, people, meetings and self-assessments, and print "
-        "the demo sign-ins. Demo data only: every demo account has the same published password. "
+        "Load demo data: the reference organisations, SKR's documented rounds 2019–2020 and "
+        "2020–2022 (completed), and an invented active round 2025–2027 with groups, mentors, "
+        "people, meetings and self-assessments, and print the demo sign-ins. Demo data only: "
+        "every person is invented and every demo account has the same published password. "
         "Running it again changes nothing."
     )
 

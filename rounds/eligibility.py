@@ -1,17 +1,19 @@
-"""Who may mentor a group: the candidates, the reason one may not, and the pool of organisations
-that have completed a round."""
+"""Who may mentor a group: the programme's rules, which the services apply when a mentor is set
+and the matching pages show.
+
+An organisation may mentor in a round when it completed an earlier round as a participant
+without withdrawing, said then that it is willing, and is not a participant of this round;
+municipal groups get municipal mentors, regional groups regional ones, mixed groups either."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from participants.models import Organisation, Participation
-from rounds.models import GroupMentor, Round
-
-# Matching: mentor candidates, proposals and the mentor pool.
+from rounds.models import Round
 
 
 @dataclass(frozen=True)
@@ -122,44 +124,3 @@ def mentor_ineligibility(*, round: Round, organisation: Organisation, group=None
                 "kind": _("municipal") if kind == "municipal" else _("regional"),
             }
     return None
-
-
-@dataclass(frozen=True)
-class PoolEntry:
-    organisation: Organisation
-    completed: list[tuple[str, dt.date]]  # (round name, date), latest last
-    willing: bool
-    times_mentored: int
-    # (round name, group name, primary mentor or supporting), earliest round first
-    mentored: list[tuple[str, str, bool]] = field(default_factory=list)
-
-
-def mentor_pool() -> list[PoolEntry]:
-    """Every organisation that completed a round: when, whether it is willing to mentor, and
-    which groups of which rounds it has mentored. Three queries."""
-    completions = list(
-        _completed_participations()
-        .select_related("organisation", "round")
-        .order_by("organisation__name", "completed_on")
-    )
-    mentored: dict[int, list[tuple[str, str, bool]]] = {}
-    for org_id, round_name, group_name, primary in GroupMentor.objects.order_by(
-        "group__round__starts_on", "group__round__name", "group__name"
-    ).values_list(
-        "participation__organisation_id", "group__round__name", "group__name", "is_primary"
-    ):
-        mentored.setdefault(org_id, []).append((round_name, group_name, primary))
-    by_organisation: dict[int, list[Participation]] = {}
-    for p in completions:
-        by_organisation.setdefault(p.organisation_id, []).append(p)
-    return [
-        PoolEntry(
-            organisation=done[-1].organisation,
-            completed=[(p.round.name, p.completed_on) for p in done],
-            # The latest completion says whether the organisation is willing now.
-            willing=done[-1].willing_to_mentor,
-            times_mentored=len(mentored.get(org_id, [])),
-            mentored=mentored.get(org_id, []),
-        )
-        for org_id, done in by_organisation.items()
-    ]
