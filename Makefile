@@ -67,8 +67,14 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# Two runs: everything but the browser tests on the xdist workers, then the browser tests in one
+# process (their page checks read what the journeys found in that process). Exit status 5 (every
+# test deselected by PYTEST_ARGS) is no failure.
+PYTEST_RUN = $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/e2e $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
+	$(BIN)/pytest tests/e2e $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
 test: install lint ## Lint, then run the tests (extra pytest options: PYTEST_ARGS='-k name -x')
-	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	$(call PYTEST_RUN,)
 
 # Three instants spread over the demo's active round (2025-09-01 – 2027-06-30): before it starts,
 # mid-way, after it ends. Every test that depends on "today" follows the clock (tests/conftest.py).
@@ -77,7 +83,7 @@ TEST_DATES ?= 2025-06-16 2026-11-24 2027-09-15
 test-dates: install lint ## Run the whole suite once at each of TEST_DATES (the clock: --clock DATE)
 	@for date in $(TEST_DATES); do \
 		echo "== The suite at $$date"; \
-		$(BIN)/pytest $(PYTEST_PARALLEL) --clock "$$date" $(PYTEST_ARGS) || exit 1; \
+		$(call PYTEST_RUN,--clock "$$date") || exit 1; \
 	done
 
 lint: install ## ruff, djLint, the import contracts, missing migrations and Django's system checks
