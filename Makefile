@@ -67,11 +67,19 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Two runs: everything but the browser tests on the xdist workers, then the browser tests in one
-# process (their page checks read what the journeys found in that process). Exit status 5 (every
-# test deselected by PYTEST_ARGS) is no failure.
-PYTEST_RUN = $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/e2e $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
-	$(BIN)/pytest tests/e2e $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+# Two pytest runs at the same time: everything but the browser tests on the xdist workers, and
+# the browser tests (tests/e2e) in one process of their own, in their order (their page checks
+# read what the journeys found in that process). The browser tests spend much of their time
+# waiting for Chromium, the live server and the Celery worker, so they fit beside the others.
+# Their output is kept in a file and shown after the first run's; the recipe fails if either
+# run fails. Exit status 5 (every test deselected by PYTEST_ARGS) is no failure.
+PYTEST_RUN = e2e_log="$$(mktemp)"; \
+	$(BIN)/pytest tests/e2e $(1) $(PYTEST_ARGS) >"$$e2e_log" 2>&1 & e2e_pid=$$!; \
+	status=0; $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/e2e $(1) $(PYTEST_ARGS) || status=$$?; \
+	e2e_status=0; wait $$e2e_pid || e2e_status=$$?; \
+	echo; echo "== The browser tests (tests/e2e), run beside the others"; \
+	cat "$$e2e_log"; rm -f "$$e2e_log"; \
+	for code in $$status $$e2e_status; do [ $$code -eq 0 ] || [ $$code -eq 5 ] || exit $$code; done
 
 test: install lint ## Lint, then run the tests (extra pytest options: PYTEST_ARGS='-k name -x')
 	$(call PYTEST_RUN,)

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -224,44 +226,62 @@ def _person(email, name):
     return UserFactory(email=email, full_name=name)
 
 
-@pytest.fixture
-def world(db, request):
-    """Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2);
-    round B has group GB (B1, B2). People in every function that the policy tells apart.
-
-    The rounds have written-out dates (2026–2027), so the world and the test using it run on a
-    day within them, `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later.
-
-    Built once per module (see `_shared_world`): the rows are made before the module's first
-    test that uses the world, in a transaction that stays open while its tests run (each in a
-    savepoint of its own, rolled back after it) and is rolled back after the last; every test
-    gets its own copy of the objects, and runs from the instant the build ended. A transactional
-    test (`transaction=True`, `live_server`, `celery_worker`) commits what it writes, so it gets
-    a world built for it alone, as before."""
-    shared = request.node.stash.get(_SHARED, None)
-    if shared is None:
-        with time_machine.travel(WORLD_DAY, tick=True):
-            yield build_world()
-        return
-    with time_machine.travel(shared.built_at, tick=True):
-        yield copy.deepcopy(shared.world)
+# Data built once per module: `world`, and the fixtures a module makes with `module_data`
 
 
-# The world, built once for the tests of a module that use it
+@dataclass(frozen=True)
+class _Builder:
+    build: Callable[[], object]
+    day: dt.datetime | None  # the instant it is built at and its tests run from; None: the clock
+
+
+# Fixture name → how its data is built (`world` below, and every `module_data` fixture).
+_BUILDERS: dict[str, _Builder] = {}
+
+
+def module_data(name: str, build: Callable[[], object], *, day: dt.datetime | None = None):
+    """A fixture `name` whose rows `build()` makes once per test module, as `world`'s are.
+
+    The rows are made before the module's first test that uses the fixture, in the transaction
+    that holds the module's shared data (`_shared_world`); each test runs in a savepoint of its
+    own, rolled back after it, and gets its own copy of the objects. With `day`, the data is
+    built on that day and each test runs from the instant the build ended; without, on the
+    suite's clock. A transactional test gets data built for it alone. Assign the fixture to a
+    module attribute: `small = module_data("small", lambda: build_round(...))`."""
+    known = _BUILDERS.get(name)
+    if known is not None and known.build.__qualname__ != build.__qualname__:
+        raise ValueError(f"module_data: {name!r} is already the name of another builder")
+    _BUILDERS[name] = _Builder(build, day)
+
+    def fixture(db, request):
+        shared = request.node.stash.get(_SHARED, None)
+        builder = _BUILDERS[name]
+        if shared is None:  # a transactional test
+            with time_machine.travel(builder.day, tick=True) if builder.day else nullcontext():
+                yield builder.build()
+            return
+        value, built_at = shared.values[name]
+        with time_machine.travel(built_at, tick=True) if builder.day else nullcontext():
+            yield copy.deepcopy(value)
+
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(fixture, name=name)
+
+
+# The module's shared data, in the transaction that holds its rows
 
 
 @dataclass
 class _Shared:
-    """The world of one module, in the transaction that holds its rows."""
+    """The data of one module, in the transaction that holds its rows."""
 
     module: str
-    world: SimpleNamespace
-    built_at: dt.datetime
+    values: dict  # fixture name → (objects, the instant their build ended)
     atomic: transaction.Atomic
     blocker: object
 
 
-# The open world (at most one); on each test that shares it, whether it does and the world.
+# The open shared data (at most one); on each test that shares it, whether it does and the data.
 _OPEN: list[_Shared] = []
 _SHARES = pytest.StashKey[bool]()
 _SHARED = pytest.StashKey[_Shared]()
@@ -285,9 +305,9 @@ def _module_of(item) -> str:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """Let the tests of a module that share its world (`world`, not transactional) run one
-    after the other, and set the world up before anything else they use (before `db` opens
-    the test's own transaction, which is nested in the world's).
+    """Let the tests of a module that share its data (`world` or a `module_data` fixture, not
+    transactional) run one after the other, and set the data up before anything else they use
+    (before `db` opens the test's own transaction, which is nested in the module's).
 
     Only the order within a run of one module's tests changes (pytest-django has already put
     the tests that commit after the others); the order is the same in every xdist worker."""
@@ -298,7 +318,8 @@ def pytest_collection_modifyitems(session, config, items):
         run.clear()
 
     for item in items:
-        if "world" in getattr(item, "fixturenames", ()) and not _transactional(item):
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _BUILDERS.keys() and not _transactional(item):
             item.stash[_SHARES] = True
             # A list of the item's own (parametrized tests share their definition's list).
             item.fixturenames = [_SHARED_FIXTURE, *item.fixturenames]
@@ -311,44 +332,50 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.fixture
 def _shared_world(request, django_db_setup, django_db_blocker):
-    """Open the module's world (built once) unless it is open already; it is closed after
-    the module's last test that uses it (`pytest_runtest_setup` below), or with the module."""
+    """Open the module's shared data unless it is open already, and build what this test uses
+    that is not built yet; it is closed after the module's last test that uses it
+    (`pytest_runtest_setup` above), or with the module."""
     module = _module_of(request.node)
     if _OPEN and _OPEN[0].module == module:
-        request.node.stash[_SHARED] = _OPEN[0]
-        return
-    _close_shared_world()
-    blocker = django_db_blocker.unblock()
-    blocker.__enter__()
-    atomic = transaction.atomic()
-    atomic.__enter__()
-    # Services may open durable blocks; inside a test they are nested in the test's own
-    # transaction, which Django allows for a TestCase's blocks.
-    connection.atomic_blocks[-1]._from_testcase = True
+        shared = _OPEN[0]
+    else:
+        _close_shared_world()
+        blocker = django_db_blocker.unblock()
+        blocker.__enter__()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        # Services may open durable blocks; inside a test they are nested in the test's own
+        # transaction, which Django allows for a TestCase's blocks.
+        connection.atomic_blocks[-1]._from_testcase = True
+        shared = _Shared(module, {}, atomic, blocker)
+        _OPEN.append(shared)
+        # Closed with the module at the latest, in turn with the module's other fixtures.
+        request.node.getparent(pytest.Module).addfinalizer(lambda: _close_shared_world(shared))
+    request.node.stash[_SHARED] = shared
+    for name in request.fixturenames:
+        if name in _BUILDERS and name not in shared.values:
+            shared.values[name] = _build_shared(_BUILDERS[name])
+
+
+def _build_shared(builder: _Builder) -> tuple[object, dt.datetime]:
     try:
         with (
-            time_machine.travel(WORLD_DAY, tick=True),
+            time_machine.travel(builder.day, tick=True) if builder.day else nullcontext(),
             override_settings(
                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             ),
             translation.override(settings.LANGUAGE_CODE),
         ):
-            world = build_world()
+            value = builder.build()
             built_at = timezone.now()
         cache.clear()
     except BaseException:
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-        blocker.__exit__(None, None, None)
+        _close_shared_world()
         raise
     finally:
         mail.outbox = []
-    shared = _Shared(module, world, built_at, atomic, blocker)
-    _OPEN.append(shared)
-    request.node.stash[_SHARED] = shared
-    # Closed with the module at the latest, in turn with the module's other fixtures.
-    request.node.getparent(pytest.Module).addfinalizer(lambda: _close_shared_world(shared))
+    return value, built_at
 
 
 def _close_shared_world(only: _Shared | None = None) -> None:
@@ -357,9 +384,10 @@ def _close_shared_world(only: _Shared | None = None) -> None:
     shared = _OPEN.pop()
     if not connection.atomic_blocks or connection.atomic_blocks[-1] is not shared.atomic:
         raise RuntimeError(
-            f"The shared world of {shared.module} is not the innermost transaction, so it cannot "
+            f"The shared data of {shared.module} is not the innermost transaction, so it cannot "
             "be rolled back: a module-scoped fixture opened a transaction after it. Use `world` "
-            "in that module's tests, or that fixture, not both."
+            "(or the module's `module_data` fixture) in that module's tests, or that fixture, "
+            "not both."
         )
     transaction.set_rollback(True)
     shared.atomic.__exit__(None, None, None)
@@ -471,6 +499,15 @@ def build_world() -> SimpleNamespace:
     )
     w.draft_a1.refresh_from_db()
     return w
+
+
+# Two rounds. Round A has groups GA1 (A1, A2; mentor M1) and GA2 (A3, A4; mentor M2); round B
+# has group GB (B1, B2). People in every function that the policy tells apart. The rounds have
+# written-out dates (2026–2027), so the world and the test using it run on a day within them,
+# `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later. Built once per module
+# (`module_data`); a transactional test (`transaction=True`, `live_server`, `celery_worker`)
+# commits what it writes, so it gets a world built for it alone.
+world = module_data("world", build_world, day=WORLD_DAY)
 
 
 # A real Celery worker, in its own process, against Redis and the test database.

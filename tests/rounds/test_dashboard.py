@@ -26,6 +26,7 @@ from rounds.selectors import (
 )
 from rounds.selectors.groups import _group_scores
 from tests.accounts.factories import UserFactory
+from tests.conftest import module_data
 from tests.participants.test_views import main_of
 from tests.rounds.national import build_round, national_round, reference_codes
 
@@ -51,12 +52,15 @@ def en(client):
     return client
 
 
-@pytest.fixture
-def small(db):
+def _small_round():
     """A round of the first ten organisations of the reference list, built like the
     national one: groups of three and two, mentors, people, the schedule, assessments and
     attendance at the first learning meeting."""
     return build_round(slug="liten", codes=reference_codes(10))
+
+
+# Built once for the module's tests (tests/conftest.py, `module_data`).
+small = module_data("small", _small_round)
 
 
 def _round_url(world, **query) -> str:
