@@ -16,6 +16,7 @@ from participants import services as participant_services
 from participants.models import Organisation, Participation
 from rounds import services as round_services
 from rounds.models import Meeting
+from tests.conftest import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +82,7 @@ def _summary(*args) -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.fixture
-def report_round(db):
+def _report_round():
     """The 2018–2020 municipal round: six groups meeting on their own dates, learning meetings
     1 and 3 with a self-assessment before them, the two that withdrew with full marks recorded
     (they must not count), then the round completed."""
@@ -135,6 +135,10 @@ def report_round(db):
         )
     round_services.round_complete(round=round_, on=dt.date(2020, 6, 30))
     return SimpleNamespace(round=round_, participations=participations)
+
+
+# Built once for the module's tests (tests/conftest.py, `module_data`).
+report_round = module_data("report_round", _report_round)
 
 
 def test_the_constructed_data_matches_the_report():
