@@ -7,15 +7,21 @@ downloaded at test time. `AXE_VERSION` says which axe-core it is.
 The journeys (`test_journeys.py`) call `Journey.check` on every page they reach: axe runs on the
 page as it is at that moment (signed in as that person, with that data, errors shown), in a
 desktop window and on a 360 px wide screen, and the page's width is measured at 360 CSS pixels
-and at 200 % zoom. The results are kept in `RESULTS`,
-and `test_accessibility.py` turns each page of `JOURNEY_PAGES` into a test of its own, so that a
-problem is reported, and can be marked as known, page by page.
+and at 200 % zoom. When a journey ends, what it found is written to a file of the run
+(`journey_ended`), so that the journeys may run in any of pytest-xdist's processes, and
+`test_accessibility.py` turns each page of `JOURNEY_PAGES` into a test of its own (reading every
+journey's file, `findings`), so that a problem is reported, and can be marked as known, page by
+page.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
 
@@ -177,10 +183,46 @@ class PageCheck:
         return "\n".join(lines)
 
 
-# Filled by the journeys, read by test_accessibility.py: page key → what each journey found.
-RESULTS: dict[str, list[PageCheck]] = {}
-# The journeys that ran in this session (node ids), whether or not they got to the end.
-JOURNEYS_RUN: set[str] = set()
+# What the journeys found, shared by the processes of one run: one file per journey, written
+# when it ends (whatever its outcome), in a directory of the run (`tests/e2e/conftest.py`).
+
+
+def journey_ended(directory: Path, journey: str, *, ran: bool, checks: list[PageCheck]) -> None:
+    """Write what `journey` (a node id) found; `ran`: whether it got as far as its browsers."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha1(journey.encode(), usedforsecurity=False).hexdigest()
+    data = {"journey": journey, "ran": ran, "checks": [asdict(check) for check in checks]}
+    temporary = directory / f"{name}.part"
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    temporary.rename(directory / f"{name}.json")  # whole, or not there
+
+
+@dataclass
+class Findings:
+    results: dict[str, list[PageCheck]]  # page key → what each journey found on it
+    ran: set[str]  # the journeys that ran (node ids), whether or not they got to the end
+    missing: set[str]  # the journeys of the run that never ended (their process died)
+
+
+def findings(directory: Path, journeys: set[str], timeout: float) -> Findings:
+    """What `journeys` found, waiting up to `timeout` seconds for those still running in
+    another process to end."""
+    deadline = time.monotonic() + timeout
+    while True:
+        ended = {}
+        for path in directory.glob("*.json") if directory.is_dir() else ():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            ended[data["journey"]] = data
+        if journeys <= ended.keys() or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    results: dict[str, list[PageCheck]] = {}
+    for journey in sorted(journeys & ended.keys()):
+        for check in ended[journey]["checks"]:
+            check["overflow"] = {k: tuple(v) for k, v in check["overflow"].items()}
+            results.setdefault(check["key"], []).append(PageCheck(**check))
+    ran = {journey for journey in journeys & ended.keys() if ended[journey]["ran"]}
+    return Findings(results=results, ran=ran, missing=journeys - ended.keys())
 
 
 def describe(violation: dict, max_nodes: int = 6) -> str:

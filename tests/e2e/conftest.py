@@ -28,9 +28,12 @@ import email
 import email.policy
 import re
 import shutil
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+from uuid import uuid4
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -69,37 +72,85 @@ ACTION_TIMEOUT_MS = 10_000
 REPORTS = pytest.StashKey[dict]()
 
 
-# Order and reports
+# Order, reports, and what the journeys found
 
 
 def _in_e2e(item) -> bool:
     return Path(str(item.path)).parent == E2E_DIR
 
 
+def _is_page_check(item) -> bool:
+    return item.path.name == "test_accessibility.py" and item.name.startswith("test_journey_page")
+
+
+def _is_journey(item) -> bool:
+    return item.path.name == "test_journeys.py" and "journey" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """The journeys run before test_accessibility.py, whose page checks read what the journeys
-    found; the e2e tests stay together, so the browser is started once."""
-    e2e = [item for item in items if _in_e2e(item)]
-    if not e2e:
+    """The browser tests stay where pytest-django put them (with the tests that commit, after
+    the others), the crawl, the longest, first; the page checks, which read what every journey
+    found, run last (in whichever process: `findings` waits for journeys still running in
+    another)."""
+    e2e = [item for item in items if _in_e2e(item) and not _is_page_check(item)]
+    checks = [item for item in items if _is_page_check(item)]
+    if not e2e and not checks:
         return
-    first = items.index(e2e[0])
-    others = [item for item in items if not _in_e2e(item)]
-    journeys_first = sorted(e2e, key=lambda item: item.path.name != "test_journeys.py")
-    items[:] = others[:first] + journeys_first + others[first:]
+    rest = [item for item in items if not _is_page_check(item)]
+    if e2e:
+        first = rest.index(e2e[0])
+        others = [item for item in rest if not _in_e2e(item)]
+        longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
+        rest = others[:first] + longest_first + others[first:]
+    items[:] = rest + checks
 
 
-def pytest_itemcollected(item):
-    """Under xdist (`make test`: `--dist loadgroup`) the e2e tests are one group, run by one
-    worker in the order above: the page checks read what the journeys found in that process."""
-    if _in_e2e(item):
-        item.add_marker(pytest.mark.xdist_group("e2e"))
+def findings_directory(config) -> Path:
+    """Where the journeys of this run write what they found: one directory per run, shared by
+    pytest-xdist's workers (named by xdist's test run id; a run without xdist has its own)."""
+    workerinput = getattr(config, "workerinput", None)
+    run = workerinput["testrunuid"] if workerinput else config.stash.setdefault(_RUN, uuid4().hex)
+    root = Path(tempfile.gettempdir()) / "modellkoncept-e2e"
+    return root / run
+
+
+_RUN = pytest.StashKey[str]()
+_JOURNEY = pytest.StashKey["Journey"]()
+# How long the page checks wait for journeys still running in another process.
+FINDINGS_TIMEOUT = 30 * 60
+
+
+@pytest.fixture(scope="session")
+def findings(request) -> axe.Findings:
+    """What every journey of this run found (`axe.findings`)."""
+    _forget_old_runs()
+    journeys = {item.nodeid for item in request.session.items if _is_journey(item)}
+    return axe.findings(findings_directory(request.config), journeys, FINDINGS_TIMEOUT)
+
+
+def _forget_old_runs() -> None:
+    root = Path(tempfile.gettempdir()) / "modellkoncept-e2e"
+    if root.is_dir():
+        for run in root.iterdir():
+            if run.stat().st_mtime < time.time() - 24 * 3600:
+                shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item, for the screenshots on failure."""
+    """Keep each phase's report on the item, for the screenshots on failure; when a journey
+    has ended, whatever its outcome, write what it found for the page checks."""
     report = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
+    if report.when == "teardown" and _is_journey(item):
+        journey = item.stash.get(_JOURNEY, None)
+        axe.journey_ended(
+            findings_directory(item.config),
+            item.nodeid,
+            ran=journey is not None,
+            checks=list(journey.checked.values()) if journey is not None else [],
+        )
     return report
 
 
@@ -322,7 +373,6 @@ class Journey:
                 "200 % zoom": axe.overflow_at(page, axe.ZOOM_200),
             },
         )
-        axe.RESULTS.setdefault(key, []).append(result)
         self.checked[key] = result
         self.shots.append((key, page.screenshot(full_page=True)))
         return result
@@ -372,8 +422,9 @@ def _journey(browser, base_url, request):
 @pytest.fixture
 def journey(browser, site, request):
     """The people of a journey in their browsers, on the site with its tasks running."""
-    axe.JOURNEYS_RUN.add(request.node.nodeid)
-    yield from _journey(browser, site.url, request)
+    for current in _journey(browser, site.url, request):
+        request.node.stash[_JOURNEY] = current
+        yield current
 
 
 @pytest.fixture

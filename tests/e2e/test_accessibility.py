@@ -10,7 +10,8 @@
   within a radio group, Space, Enter), with the focus visible on every control on the way.
 - The self-assessment on a 360 px wide screen, saved as `tests/artifacts/assessment-360.png`.
 
-The page tests read what the journeys found; conftest.py runs test_journeys.py first.
+The page tests read what the journeys found, in whichever process they ran (conftest.py runs
+the page tests last, and `findings` waits for journeys still running in another process).
 """
 
 from __future__ import annotations
@@ -53,28 +54,33 @@ def _pages(known: dict[str, str]):
     ]
 
 
-def _found(key: str) -> list[axe.PageCheck]:
-    checks = axe.RESULTS.get(key)
+def _found(findings: axe.Findings, key: str) -> list[axe.PageCheck]:
+    checks = findings.results.get(key)
     if checks:
         return checks
-    if not axe.JOURNEYS_RUN:
+    if findings.missing:
+        pytest.fail(
+            f"{key}: these journeys never ended (their process stopped): "
+            + ", ".join(sorted(findings.missing))
+        )
+    if not findings.ran:
         skip_or_fail("the journeys (tests/e2e/test_journeys.py) did not run in this session")
     pytest.fail(
         f"No journey reached {key} ({axe.JOURNEY_PAGES[key]}); the journeys that ran: "
-        f"{', '.join(sorted(axe.JOURNEYS_RUN))}. See their failures."
+        f"{', '.join(sorted(findings.ran))}. See their failures."
     )
 
 
 @pytest.mark.parametrize("key", _pages(KNOWN_AXE_PROBLEMS))
-def test_journey_page_has_no_serious_axe_violation(key):
-    checks = _found(key)
+def test_journey_page_has_no_serious_axe_violation(findings, key):
+    checks = _found(findings, key)
     failing = [check for check in checks if check.blocking]
     assert not failing, "\n\n".join(check.axe_report() for check in failing)
 
 
 @pytest.mark.parametrize("key", _pages(KNOWN_REFLOW_PROBLEMS))
-def test_journey_page_reflows_at_360_px_and_200_percent(key):
-    checks = _found(key)
+def test_journey_page_reflows_at_360_px_and_200_percent(findings, key):
+    checks = _found(findings, key)
     failing = [check for check in checks if any(px for px, _ in check.overflow.values())]
     assert not failing, "\n\n".join(check.reflow_report() for check in failing)
 
