@@ -17,10 +17,10 @@ SCRATCH := .make
 
 PYTEST_ARGS ?=
 # `make test` runs the suite on this many processes (pytest-xdist; 0 runs it in one). Each has its
-# own test database, media directory and Celery queues (tests/conftest.py); the browser tests are
-# one group, run by one process (--dist loadgroup).
+# own test database, media directory, live server and Celery queues (tests/conftest.py), and the
+# browser tests its own Chromium. Each test goes to the next free process (--dist load).
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
 WORKER_CONCURRENCY ?= 2
 TEMPLATE_DIRS := $(wildcard templates */templates)
 # Exits non-zero when no broker is configured (settings then run tasks in-process, no worker needed).
@@ -67,19 +67,10 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Two pytest runs at the same time: everything but the browser tests on the xdist workers, and
-# the browser tests (tests/e2e) in one process of their own, in their order (their page checks
-# read what the journeys found in that process). The browser tests spend much of their time
-# waiting for Chromium, the live server and the Celery worker, so they fit beside the others.
-# Their output is kept in a file and shown after the first run's; the recipe fails if either
-# run fails. Exit status 5 (every test deselected by PYTEST_ARGS) is no failure.
-PYTEST_RUN = e2e_log="$$(mktemp)"; \
-	$(BIN)/pytest tests/e2e $(1) $(PYTEST_ARGS) >"$$e2e_log" 2>&1 & e2e_pid=$$!; \
-	status=0; $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/e2e $(1) $(PYTEST_ARGS) || status=$$?; \
-	e2e_status=0; wait $$e2e_pid || e2e_status=$$?; \
-	echo; echo "== The browser tests (tests/e2e), run beside the others"; \
-	cat "$$e2e_log"; rm -f "$$e2e_log"; \
-	for code in $$status $$e2e_status; do [ $$code -eq 0 ] || [ $$code -eq 5 ] || exit $$code; done
+# One pytest run on the xdist workers, the browser tests (tests/e2e) among the others: the
+# journeys write what they found to a file of the run, and the page checks, run last, read them
+# all. Exit status 5 (every test deselected by PYTEST_ARGS) is no failure.
+PYTEST_RUN = $(BIN)/pytest $(PYTEST_PARALLEL) $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: install lint ## Lint, then run the tests (extra pytest options: PYTEST_ARGS='-k name -x')
 	$(call PYTEST_RUN,)
