@@ -229,14 +229,10 @@ def _person(email, name):
 # Data built once per module: `world`, and the fixtures a module makes with `module_data`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Builder:
     build: Callable[[], object]
     day: dt.datetime | None  # the instant it is built at and its tests run from; None: the clock
-
-
-# Fixture name → how its data is built (`world` below, and every `module_data` fixture).
-_BUILDERS: dict[str, _Builder] = {}
 
 
 def module_data(name: str, build: Callable[[], object], *, day: dt.datetime | None = None):
@@ -248,24 +244,36 @@ def module_data(name: str, build: Callable[[], object], *, day: dt.datetime | No
     built on that day and each test runs from the instant the build ended; without, on the
     suite's clock. A transactional test gets data built for it alone. Assign the fixture to a
     module attribute: `small = module_data("small", lambda: build_round(...))`."""
-    known = _BUILDERS.get(name)
-    if known is not None and known.build.__qualname__ != build.__qualname__:
-        raise ValueError(f"module_data: {name!r} is already the name of another builder")
-    _BUILDERS[name] = _Builder(build, day)
+    builder = _Builder(build, day)
 
     def fixture(db, request):
         shared = request.node.stash.get(_SHARED, None)
-        builder = _BUILDERS[name]
         if shared is None:  # a transactional test
-            with time_machine.travel(builder.day, tick=True) if builder.day else nullcontext():
-                yield builder.build()
+            with time_machine.travel(day, tick=True) if day else nullcontext():
+                yield build()
             return
-        value, built_at = shared.values[name]
-        with time_machine.travel(built_at, tick=True) if builder.day else nullcontext():
+        value, built_at = shared.values[builder]
+        with time_machine.travel(built_at, tick=True) if day else nullcontext():
             yield copy.deepcopy(value)
 
     fixture.__doc__ = build.__doc__
+    fixture.module_data = builder
     return pytest.fixture(fixture, name=name)
+
+
+def _module_data_of(item) -> list[_Builder]:
+    """The `module_data` fixtures the test uses (as pytest resolved its fixture names)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    found = []
+    for name in item.fixturenames:
+        definitions = info.name2fixturedefs.get(name)
+        if definitions:
+            builder = getattr(definitions[-1].func, "module_data", None)
+            if builder is not None:
+                found.append(builder)
+    return found
 
 
 # The module's shared data, in the transaction that holds its rows
@@ -276,7 +284,7 @@ class _Shared:
     """The data of one module, in the transaction that holds its rows."""
 
     module: str
-    values: dict  # fixture name → (objects, the instant their build ended)
+    values: dict  # _Builder → (objects, the instant their build ended)
     atomic: transaction.Atomic
     blocker: object
 
@@ -285,6 +293,7 @@ class _Shared:
 _OPEN: list[_Shared] = []
 _SHARES = pytest.StashKey[bool]()
 _SHARED = pytest.StashKey[_Shared]()
+_BUILDS = pytest.StashKey[list]()
 _SHARED_FIXTURE = "_shared_world"
 
 
@@ -318,9 +327,10 @@ def pytest_collection_modifyitems(session, config, items):
         run.clear()
 
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if names & _BUILDERS.keys() and not _transactional(item):
+        builders = _module_data_of(item)
+        if builders and not _transactional(item):
             item.stash[_SHARES] = True
+            item.stash[_BUILDS] = builders
             # A list of the item's own (parametrized tests share their definition's list).
             item.fixturenames = [_SHARED_FIXTURE, *item.fixturenames]
         if run and _module_of(run[-1]) != _module_of(item):
@@ -352,9 +362,9 @@ def _shared_world(request, django_db_setup, django_db_blocker):
         # Closed with the module at the latest, in turn with the module's other fixtures.
         request.node.getparent(pytest.Module).addfinalizer(lambda: _close_shared_world(shared))
     request.node.stash[_SHARED] = shared
-    for name in request.fixturenames:
-        if name in _BUILDERS and name not in shared.values:
-            shared.values[name] = _build_shared(_BUILDERS[name])
+    for builder in request.node.stash.get(_BUILDS, []):
+        if builder not in shared.values:
+            shared.values[builder] = _build_shared(builder)
 
 
 def _build_shared(builder: _Builder) -> tuple[object, dt.datetime]:

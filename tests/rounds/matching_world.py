@@ -262,17 +262,14 @@ def _reference_extract(tmp_path_factory) -> Path:
     return _extract[0]
 
 
-@pytest.fixture(name="sweden")
-def sweden_fixture(db, tmp_path_factory):
-    """Sweden's municipalities and regions that the tests use, with their coordinates."""
-    path = _reference_extract(tmp_path_factory)
+def load_sweden(path: Path) -> None:
+    """Load the reference file's lines at `path` (an extract: `_reference_extract`)."""
     result = organisations_load(path=path)
     assert result.created == len(path.read_text(encoding="utf-8").splitlines()) - 1
 
 
-@pytest.fixture(name="pool")
-def pool_fixture(sweden):
-    """The earlier rounds; see the module's docstring."""
+def build_pool() -> SimpleNamespace:
+    """The earlier rounds; see the module's docstring (after `load_sweden`)."""
     return SimpleNamespace(
         mk2019=completed_round(
             name="Modellkommuner 2019", year=2019, unwilling=[HELSINGBORG], willing=[ESLOV]
@@ -294,8 +291,7 @@ def pool_fixture(sweden):
     )
 
 
-@pytest.fixture(name="mw")
-def mw_fixture(pool):
+def build_mw(pool: SimpleNamespace) -> SimpleNamespace:
     """The current municipal round with the groups Söderslätt and Tornedalen."""
     world = current_round(
         slug="mk-2024",
@@ -305,6 +301,24 @@ def mw_fixture(pool):
     world.sod = world.groups["Söderslätt"]
     world.tor = world.groups["Tornedalen"]
     return world
+
+
+@pytest.fixture(name="sweden")
+def sweden_fixture(db, tmp_path_factory):
+    """Sweden's municipalities and regions that the tests use, with their coordinates."""
+    load_sweden(_reference_extract(tmp_path_factory))
+
+
+@pytest.fixture(name="pool")
+def pool_fixture(sweden):
+    """The earlier rounds; see the module's docstring."""
+    return build_pool()
+
+
+@pytest.fixture(name="mw")
+def mw_fixture(pool):
+    """The current municipal round with the groups Söderslätt and Tornedalen."""
+    return build_mw(pool)
 
 
 def _person(participation: Participation, email: str, name: str, function: str = "strateg"):

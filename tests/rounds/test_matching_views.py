@@ -3,6 +3,8 @@ proposal, the mentor pool, all for project leaders only; and the mentor's worksp
 a mentor its groups and nothing else."""
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,8 +16,10 @@ from participants.services import function_assign, organisation_create, particip
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting
 from rounds.services import group_place, meeting_create, mentor_add, mentor_set
 from tests.accounts.factories import UserFactory
+from tests.conftest import module_data
 
-# The `*_fixture` names are fixtures, which pytest finds as "mw", "pool", and so on.
+# The `*_fixture` names are fixtures, which pytest finds as "people", "pool" and "sweden"; `mw`
+# is built once for the module (below).
 from tests.rounds.matching_world import (
     HELSINGBORG,
     KRISTIANSTAD,
@@ -29,13 +33,16 @@ from tests.rounds.matching_world import (
     STOCKHOLM,
     TRELLEBORG,
     YSTAD,
+    _reference_extract,
     assess,
+    build_mw,
+    build_pool,
     current_round,
     enrol,
     learning_meeting,
+    load_sweden,
     members_of,
     mentor_km,
-    mw_fixture,  # noqa: F401
     org,
     participation,
     people_fixture,  # noqa: F401
@@ -44,6 +51,17 @@ from tests.rounds.matching_world import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _matching_world():
+    """matching_world's `sweden`, `pool` and `mw`, built once for the module's tests
+    (tests/conftest.py, `module_data`)."""
+    temporary = SimpleNamespace(mktemp=lambda name: Path(tempfile.mkdtemp(prefix=name)))
+    load_sweden(_reference_extract(temporary))
+    return build_mw(build_pool())
+
+
+mw = module_data("mw", _matching_world)
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
