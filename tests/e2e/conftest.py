@@ -17,8 +17,14 @@
 
 Playwright's sync API keeps an asyncio loop marked as running in this thread while it is
 started, which makes Django refuse ORM calls from the test ("async unsafe"). The browser is
-therefore started once for this package and stopped after it, and `DJANGO_ALLOW_ASYNC_UNSAFE`
-is set only meanwhile: the test code itself is synchronous, one thread, as in every other test.
+therefore a package fixture: started for a run of this package's tests in a process and stopped
+when the process moves on to other tests (pytest-xdist may send it more browser tests later), and
+`DJANGO_ALLOW_ASYNC_UNSAFE` is set only meanwhile: the test code itself is synchronous, one
+thread, as in every other test.
+
+**Where the journeys run.** `make test` runs the suite on pytest-xdist's processes, the journeys
+in whichever is free; each writes what it found to a file of the run when it ends, and the page
+checks of test_accessibility.py, run last, read them all (`findings`).
 """
 
 from __future__ import annotations
@@ -177,7 +183,7 @@ def _ensure_chromium() -> None:
 
 @pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium, headless, started once for the end-to-end tests."""
+    """Debian's Chromium, headless, started once for a run of the end-to-end tests."""
     _ensure_chromium()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
