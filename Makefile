@@ -18,9 +18,11 @@ SCRATCH := .make
 PYTEST_ARGS ?=
 # `make test` runs the suite on this many processes (pytest-xdist; 0 runs it in one). Each has its
 # own test database, media directory, live server and Celery queues (tests/conftest.py), and the
-# browser tests its own Chromium. Each test goes to the next free process (--dist load).
+# browser tests its own Chromium. Each test goes to the next free process, two at a time
+# (--dist load --maxschedchunk 2): in larger chunks the browser tests, which pytest-django runs
+# one after the other with the tests that commit, all went to one process, one after the other.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load --maxschedchunk 2
 WORKER_CONCURRENCY ?= 2
 TEMPLATE_DIRS := $(wildcard templates */templates)
 # Exits non-zero when no broker is configured (settings then run tasks in-process, no worker needed).
