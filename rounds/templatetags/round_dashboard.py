@@ -34,7 +34,17 @@ def _fragments() -> dict[str, str]:
         "none": format_html(
             '<span class="text-danger-emphasis">✗ {}</span>', gettext("nobody recorded")
         ),
+        "withdrew": format_html(
+            '<span class="status-badge status-badge--neutral">{}</span>', gettext("withdrew")
+        ),
     }
+
+
+def _cache(context) -> dict:
+    cache = context.render_context.setdefault(__name__, {"dates": {}})
+    if "fragments" not in cache:
+        cache["fragments"] = _fragments()
+    return cache
 
 
 @register.simple_tag(takes_context=True)
@@ -42,9 +52,10 @@ def dashboard_cells(context, row) -> SafeString:
     """A `rounds.selectors.DashboardRow`'s cells, one per assessment point: the
     self-assessment's status (a link to it when it exists) and whether the three functions
     attended (the meeting's date, before it is held)."""
-    cache = context.render_context.setdefault(__name__, {"dates": {}})
-    if "fragments" not in cache:
-        cache["fragments"] = _fragments()
+    return mark_safe(_cells(_cache(context), row))  # noqa: S308 - built of escaped parts
+
+
+def _cells(cache: dict, row) -> str:
     fragments, dates = cache["fragments"], cache["dates"]
     cells = []
     for cell in row.cells:
@@ -68,7 +79,41 @@ def dashboard_cells(context, row) -> SafeString:
                 dates[meeting.pk] = format_html('<span class="text-body-secondary">{}</span>', day)
             attendance = dates[meeting.pk]
         cells.append(f'<td class="small">{status}<br>{attendance}</td>')
-    return mark_safe("".join(cells))  # noqa: S308 - built of escaped parts above
+    return "".join(cells)
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_rows(context, rows) -> SafeString:
+    """The dashboard's table rows, a `<tr>` per `rounds.selectors.DashboardRow`: the
+    organisation (a link to its page in the round, marked if it withdrew), its group, its
+    function coverage and its cells. Built here, as Django's admin builds its change lists'
+    rows: as template code, the rows of a page cost more than the rest of the page."""
+    cache = _cache(context)
+    withdrew = cache["fragments"]["withdrew"]
+    html = []
+    for row in rows:
+        participation = row.participation
+        group = participation.group
+        html.append(
+            f'<tr><th scope="row"><a href="{escape(row.url)}">'
+            f"{escape(participation.organisation.name)}</a>"
+            f"{' ' + withdrew if participation.withdrawn_on else ''}</th>"
+            f"<td>{escape(group.name) if group is not None and group.name else '–'}</td>"
+            f"{dashboard_coverage(row)}{_cells(cache, row)}</tr>"
+        )
+    return mark_safe("".join(html))  # noqa: S308 - built of escaped parts above
+
+
+@register.simple_tag
+def dashboard_group_options(groups, chosen: str) -> SafeString:
+    """The group filter's options, a group (id, name) each, the chosen one selected."""
+    return mark_safe(  # noqa: S308 - built of escaped parts
+        "".join(
+            f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{escape(name)}'
+            "</option>"
+            for pk, name in groups
+        )
+    )
 
 
 @register.filter
