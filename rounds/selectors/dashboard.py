@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -32,8 +33,31 @@ YEARS = tuple(Round.Year.values)
 
 
 @dataclass(frozen=True)
+class PointMeeting:
+    """A meeting at an assessment point, with what the dashboard's cells read of it."""
+
+    pk: int
+    group_id: int | None
+    starts_at: datetime
+    expected_functions: tuple[str, ...]  # whose attendance counts (`Meeting`'s property)
+    assessment_due: bool = True
+    year: int | None = None
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> PointMeeting:
+        return cls(
+            meeting.pk,
+            meeting.group_id,
+            meeting.starts_at,
+            tuple(meeting.expected_required_functions),
+            meeting.assessment_due,
+            meeting.year,
+        )
+
+
+@dataclass(frozen=True)
 class PointCell:
-    meeting: Meeting | None
+    meeting: PointMeeting | None
     # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
     # ahead) or "" (no such meeting)
     status: str
@@ -201,18 +225,17 @@ def round_dashboard(
     ids = [p.pk for p in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
     group_ids = {p.group_id for p in on_page if p.group_id is not None}
-    meetings = [m for m in round_meetings if m.assessment_due] + list(
-        round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
-            "id",
-            "round_id",
-            "group_id",
-            "starts_at",
-            "ends_at",
-            "assessment_due",
-            "kind",
-            "audience",
-        )
-    )
+    # The groups' meetings as values (a page's groups have some fifty); whose attendance
+    # counts is the `Meeting`'s to say, asked once for each kind and audience.
+    expected = {}
+    meetings = [PointMeeting.of(m) for m in round_meetings if m.assessment_due]
+    for pk, group_id, starts_at, kind, audience, year in round.meetings.filter(
+        group_id__in=group_ids, assessment_due=True
+    ).values_list("id", "group_id", "starts_at", "kind", "audience", "year"):
+        key = (kind, tuple(audience))
+        if key not in expected:
+            expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
+        meetings.append(PointMeeting(pk, group_id, starts_at, expected[key], True, year))
     # An organisation's schedule is its group's (or the round's alone, in no group).
     schedules = {  # group id → {point: meeting id}
         group_id: {n: mid for mid, n in own.items()}
@@ -246,7 +269,7 @@ def round_dashboard(
         attended[participation_id, meeting_id].add(person_id)
 
     # Per meeting: the meeting, whether it is held by now, the functions expected there.
-    schedule = {m.pk: (m, m.starts_at <= now, m.expected_required_functions) for m in meetings}
+    schedule = {m.pk: (m, m.starts_at <= now, m.expected_functions) for m in meetings}
     labels = {f: Function(f).label for f in REQUIRED_FUNCTIONS}
     assessment_url = url_maker("checklist:assessment")
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
