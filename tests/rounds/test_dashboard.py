@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from checklist.models import SelfAssessment
 from checklist.statistics import round_scores
+from modellkoncept.roundvalues import renew_on_commit
 from participants import services as participant_services
 from participants.models import Organisation, Participation
 from rounds import services
@@ -36,8 +37,11 @@ pytestmark = pytest.mark.django_db
 # common meetings and their attendance, the checklist versions still to choose from at each
 # level; the checklist's items, kept by the level's version id); the national round must stay
 # within the same numbers. Measured after merging the levels and the result reports
-# (2026-12-07): 11, 5 and 15.
-ROUND_PAGE = 11  # the kept values aside: 25 organisations, and the result reports submitted
+# (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
+# figures.
+ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
+# The round page after a change to the round, its kept values read afresh: seven more.
+ROUND_PAGE_AFTER_A_CHANGE = 17
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # 12, the improvement work its group shares with it, its result reports with their due dates
 ORGANISATION_PAGE = 15
@@ -378,6 +382,16 @@ def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
 
     for page in BOUNDS:
         assert counts["national", page] == counts["small", page], counts
+    # After a change to the round (any service renews its kept values on commit).
+    for name, world in (("small", small), ("national", national)):
+        renew_on_commit(world.round.pk, "rounds.round.updated")
+        with (
+            django_assert_max_num_queries(ROUND_PAGE_AFTER_A_CHANGE),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.get(_round_url(world)).status_code == 200
+        counts[name, "round after a change"] = len(queries)
+    assert counts["national", "round after a change"] == counts["small", "round after a change"]
     # The national pages do show the national round, a page at a time.
     dashboard = client.get(_round_url(national)).context["dashboard"]
     assert dashboard.page.paginator.count == 311
