@@ -19,7 +19,7 @@ from participants.models import (
     ImprovementWork,
     Participation,
 )
-from participants.selectors import chain_spread
+from participants.selectors import ChainSpread, chain_spread
 from rounds.models import Attendance, Meeting, ResultReport, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
 from rounds.selectors.meetings import _complete_attendance
@@ -331,7 +331,12 @@ def round_dashboard(
         mentor_organisations=[
             (organisation_url(code), name) for code, name in wide.mentor_organisations
         ],
-        spread=wide.spread,
+        spread=ChainSpread(
+            counts=[
+                (step, ImprovementWork.ChainStep(step).label, count) for step, count in wide.spread
+            ],
+            total=sum(count for _step, count in wide.spread),
+        ),
         checklist_versions=wide.checklist_versions,
         committee_checklist_versions=wide.committee_checklist_versions,
         filters=filters,
@@ -347,7 +352,7 @@ def round_dashboard(
 # The name `RoundWide` is kept under: a new name with each change of its fields, so that a
 # process of the new code never reads a value kept by one of the old (they share the cache for
 # a while during a deployment).
-ROUND_WIDE_KEY = "dashboard-2"
+ROUND_WIDE_KEY = "dashboard-3"
 
 
 @dataclass(frozen=True)
@@ -361,7 +366,9 @@ class RoundWide:
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
     mentor_organisations: list[tuple[str, str]]  # (code, name) by name
-    spread: object  # participants.selectors.ChainSpread
+    # The spread of improvement work, (step, count) in chain order: the counts alone, the
+    # labels in the reader's language come with the page (lazy labels cost to read back).
+    spread: list[tuple[str, int]]
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
     committee_checklist_versions: list[ChecklistVersion]
@@ -443,11 +450,14 @@ def round_wide(*, round: Round) -> RoundWide:
             _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
         ),
         mentor_organisations=mentor_organisations,
-        spread=chain_spread(
-            ImprovementWork.objects.filter(
-                participation__round=round, participation__withdrawn_on__isnull=True
-            )
-        ),
+        spread=[
+            (step, count)
+            for step, _label, count in chain_spread(
+                ImprovementWork.objects.filter(
+                    participation__round=round, participation__withdrawn_on__isnull=True
+                )
+            ).counts
+        ],
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
             v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE

@@ -16,7 +16,7 @@ from checklist.models import SelfAssessment
 from checklist.statistics import round_scores
 from modellkoncept.roundvalues import renew_on_commit
 from participants import services as participant_services
-from participants.models import Organisation, Participation
+from participants.models import ImprovementWork, Organisation, Participation
 from rounds import services
 from rounds.models import Meeting
 from rounds.selectors import (
@@ -188,6 +188,38 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
     assert reverse("rounds:meeting_list", args=[small.round.slug]) in html
     assert "Grupp 1" in html  # the organisations' table names their groups
     assert "<article" not in html  # but lists no group cards
+
+
+def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
+    first, second, third = (small.participations[code] for code in sorted(small.plan)[:3])
+    for participation, step in (
+        (first, ImprovementWork.ChainStep.ACTIVITY),
+        (second, ImprovementWork.ChainStep.ACTIVITY),
+        (third, ImprovementWork.ChainStep.OUTCOME),
+    ):
+        participant_services.improvement_work_create(
+            participation=participation, title="Arbete", chain_step=step
+        )
+    # Work of an organisation that withdrew is not counted.
+    participant_services.participation_withdraw(
+        participation=third, on=timezone.localdate(), reason="Budget"
+    )
+    en.force_login(leader)
+
+    spread = en.get(_round_url(small)).context["dashboard"].spread
+    swedish = en.get(_round_url(small), headers={"accept-language": "sv"})
+
+    assert spread.total == 2
+    assert [(step, count) for step, _label, count in spread.counts] == [
+        (step.value, 2 if step == ImprovementWork.ChainStep.ACTIVITY else 0)
+        for step in ImprovementWork.ChainStep
+    ]
+    html = main_of(en.get(_round_url(small)).content.decode())
+    assert "New or changed outcome" in html  # every step of the chain, with its count
+    with translation.override("sv"):
+        activity = str(ImprovementWork.ChainStep.ACTIVITY.label)
+    assert activity != "activity"
+    assert activity.capitalize() in main_of(swedish.content.decode())
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
