@@ -3,15 +3,17 @@
 A check that a short name ("Aby", "GA1") is absent from a page must not look inside the CSRF
 token's value, the CSP nonce, a meta tag's content or a subresource hash: random letters contain
 "Aby" now and then, and the test would fail by chance. `page_words` drops those attributes, and
-`shows` looks for the name as a word of its own, not inside a longer word.
+`shown` looks for each name as a word of its own, not inside a longer word.
 """
 
 from __future__ import annotations
 
 import re
 
-# The attributes whose values are random or encoded (a nonce, a CSRF token, a hash), never words.
-_TOKENS = re.compile(r'\s(?:nonce|value|content|integrity)="[^"]*"')
+# The attributes that carry random or encoded values (a nonce, a CSRF token in a form or a meta
+# tag, a hash): dropped where the value is one unbroken run of 16 characters or more, as a
+# token is, so that a name in a field's value or a meta tag's text is still seen.
+_TOKENS = re.compile(r'\s(?:nonce|value|content|integrity)="[^"\s]{16,}"')
 
 
 def page_words(html: str) -> str:
@@ -19,13 +21,9 @@ def page_words(html: str) -> str:
     return _TOKENS.sub("", html)
 
 
-def shows(html: str, name: str) -> bool:
-    """Whether the page shows `name` as a word of its own (not inside a word or a token)."""
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", page_words(html)) is not None
-
-
 def shown(html: str, names) -> list[str]:
-    """The names of `names` the page shows (see `shows`)."""
+    """The names of `names` the page shows, each as a word of its own (not inside a longer word
+    or a token)."""
     words = page_words(html)
     return [name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words)]
 

@@ -17,7 +17,7 @@ strategist of another round (B1) and a project leader. What each may do:
 configuration (Django's admin aside: it has its own staff check, tested in `test_matrix.py`); a
 URL missing from it, or a stale entry, fails `test_every_url_is_in_the_matrix`. The number of
 cases is `CASES` (GET and POST apart in `CASES_BY_METHOD`), also shown in the name of
-`test_case_count`. A denial "names nothing" as `tests.pages.shows` reads a page: the marker as
+`test_case_count`. A denial "names nothing" as `tests.pages.shown` reads a page: the marker as
 a word of its own, outside the random tokens of the markup.
 
 The world (`conftest.py`) is built once for the test module in a transaction rolled back at the
