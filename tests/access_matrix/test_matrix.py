@@ -11,13 +11,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access_matrix.targets import (
-    BUGS,
-    FEE_MARKERS,
-    PUBLIC,
-    ROLES,
-    TARGETS,
-)
+from tests.access_matrix.targets import BUGS, FEE_MARKERS, PUBLIC, ROLES, TARGETS
 from tests.pages import assert_not_shown
 
 pytestmark = pytest.mark.django_db

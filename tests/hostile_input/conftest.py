@@ -15,9 +15,7 @@ from participants import services as participant_services
 from reports.models import ReportJob
 from rounds import archive, evaluations, material
 from rounds import services as round_services
-from rounds.models import (
-    Meeting,
-)
+from rounds.models import Meeting
 from rounds.services import result_reports as rr
 from tests.rounds import documents
 

@@ -8,11 +8,7 @@ import io
 
 from hypothesis import strategies as st
 
-from tests.hostile import (
-    hostile_text,
-    hostile_value,
-    valid,
-)
+from tests.hostile import hostile_text, hostile_value, valid
 
 
 def csv_bytes(draw) -> bytes:

@@ -16,13 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.hostile import field as either
-from tests.hostile import (
-    fingerprint,
-    hostile_numbers,
-    hostile_text,
-    hostile_value,
-    valid,
-)
+from tests.hostile import fingerprint, hostile_numbers, hostile_text, hostile_value, valid
 
 EXAMPLES_PER_FORM = 25
 EXAMPLES_PER_PROPERTY = 25

@@ -11,26 +11,13 @@ from django.urls import reverse
 from hypothesis import given, reject
 from hypothesis import strategies as st
 
-from participants.models import (
-    Application,
-)
+from participants.models import Application
 from rounds import archive
 from rounds import services as round_services
-from rounds.models import (
-    Round,
-)
-from tests.hostile import (
-    changed_tables,
-    fingerprint,
-    post_endpoints,
-)
+from rounds.models import Round
+from tests.hostile import changed_tables, fingerprint, post_endpoints
 from tests.hostile_input.cases import FORM_CASES
-from tests.hostile_input.harness import (
-    HYPOTHESIS,
-    attempt,
-    known_bug,
-    refused,
-)
+from tests.hostile_input.harness import HYPOTHESIS, attempt, known_bug, refused
 
 pytestmark = pytest.mark.django_db
 

@@ -15,22 +15,10 @@ from checklist import document as checklist_document
 from checklist import importing
 from modellkoncept.errors import DomainError
 from rounds import archive
-from tests.hostile import (
-    changed_tables,
-    fingerprint,
-)
+from tests.hostile import changed_tables, fingerprint
 from tests.hostile_input.cases import FORM_CASES
-from tests.hostile_input.files import (
-    csv_bytes,
-    json_values,
-    mutate,
-    xlsx_bytes,
-)
-from tests.hostile_input.harness import (
-    EXAMPLES_PER_FORM,
-    EXAMPLES_PER_PROPERTY,
-    PROPERTY,
-)
+from tests.hostile_input.files import csv_bytes, json_values, mutate, xlsx_bytes
+from tests.hostile_input.harness import EXAMPLES_PER_FORM, EXAMPLES_PER_PROPERTY, PROPERTY
 from tests.hostile_input.test_requests import PATHS, READERS
 
 pytestmark = pytest.mark.django_db

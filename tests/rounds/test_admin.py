@@ -15,14 +15,7 @@ from participants import services as participant_services
 from rounds import services
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.participants.factories import OrganisationFactory
-from tests.rounds.admin_forms import (
-    LOCAL,
-    STOCKHOLM,
-    _meeting_data,
-    _messages,
-    _post,
-    _round_data,
-)
+from tests.rounds.admin_forms import LOCAL, STOCKHOLM, _meeting_data, _messages, _post, _round_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,23 +9,12 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import strategies as st
 
 from accounts.models import User
-from participants.models import (
-    Invitation,
-)
+from participants.models import Invitation
 from tests.accounts.factories import PASSWORD
 from tests.hostile import field as either
 from tests.hostile import form as post_data
-from tests.hostile import (
-    hostile_emails,
-    hostile_text,
-    hostile_urls,
-    valid,
-)
-from tests.hostile_input.harness import (
-    Post,
-    anything,
-    form_case,
-)
+from tests.hostile import hostile_emails, hostile_text, hostile_urls, valid
+from tests.hostile_input.harness import Post, anything, form_case
 
 # accounts
 

@@ -20,29 +20,12 @@ from checklist.models import (
     ScaleStep,
     SelfAssessment,
 )
-from rounds.models import (
-    Round,
-)
+from rounds.models import Round
 from tests.hostile import field as either
 from tests.hostile import form as post_data
-from tests.hostile import (
-    hostile_numbers,
-    hostile_text,
-    valid,
-)
-from tests.hostile_input.files import (
-    csv_bytes,
-    json_values,
-    mutate,
-    xlsx_bytes,
-)
-from tests.hostile_input.harness import (
-    Post,
-    a_pk,
-    anything,
-    form_case,
-    htmx,
-)
+from tests.hostile import hostile_numbers, hostile_text, valid
+from tests.hostile_input.files import csv_bytes, json_values, mutate, xlsx_bytes
+from tests.hostile_input.harness import Post, a_pk, anything, form_case, htmx
 
 # checklist
 

@@ -27,12 +27,7 @@ from tests.hostile import (
     repeated,
     valid,
 )
-from tests.hostile_input.harness import (
-    Post,
-    boolean,
-    form_case,
-    some_pks,
-)
+from tests.hostile_input.harness import Post, boolean, form_case, some_pks
 
 # participants
 

@@ -8,16 +8,8 @@ from hypothesis import strategies as st
 from reports.models import OrganisationSummary, ReportBatch, ReportJob
 from tests.hostile import field as either
 from tests.hostile import form as post_data
-from tests.hostile import (
-    hostile_numbers,
-    hostile_text,
-    valid,
-)
-from tests.hostile_input.harness import (
-    Post,
-    anything,
-    form_case,
-)
+from tests.hostile import hostile_numbers, hostile_text, valid
+from tests.hostile_input.harness import Post, anything, form_case
 
 # reports (the cases exist only once the app has its views)
 

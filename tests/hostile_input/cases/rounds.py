@@ -9,13 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from checklist.models import (
-    ChecklistVersion,
-)
-from participants.models import (
-    Organisation,
-    Participation,
-)
+from checklist.models import ChecklistVersion
+from participants.models import Organisation, Participation
 from rounds import archive
 from rounds.models import (
     Attendance,
@@ -45,19 +40,8 @@ from tests.hostile import (
     valid,
     watched_models,
 )
-from tests.hostile_input.files import (
-    json_values,
-    mutate,
-)
-from tests.hostile_input.harness import (
-    Post,
-    a_pk,
-    anything,
-    boolean,
-    form_case,
-    htmx,
-    some_pks,
-)
+from tests.hostile_input.files import json_values, mutate
+from tests.hostile_input.harness import Post, a_pk, anything, boolean, form_case, htmx, some_pks
 from tests.rounds import documents
 
 # rounds
