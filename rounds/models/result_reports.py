@@ -7,20 +7,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import Submittable, TimeStampedModel
 
 from .rounds import Round
 
 
-class ResultReport(TimeStampedModel):
+class ResultReport(TimeStampedModel, Submittable):
     """An organisation's report of its results to SKR at the end of a year of a round
     (resultatredovisning): its aims, how the work was organised, its results placed on the
     result chain, its lessons and advice, and whether it is willing to mentor. Its strategists
-    write it; it stays within the organisation until it is submitted."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+    write it; it stays within the organisation until it is submitted. Its status, submission,
+    reopening and revision are `Submittable`'s."""
 
     participation = models.ForeignKey(
         "participants.Participation",
@@ -29,7 +26,6 @@ class ResultReport(TimeStampedModel):
         verbose_name=_("organisation"),
     )
     year = models.PositiveSmallIntegerField(_("year of the round"), choices=Round.Year)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     aims = models.TextField(_("aims"), blank=True)
     organisation_of_work = models.TextField(_("how the work was organised"), blank=True)
     # The results placed on the result chain: [{"chain_step": …, "text": …, "work": id|null}],
@@ -38,30 +34,6 @@ class ResultReport(TimeStampedModel):
     lessons = models.TextField(_("lessons learnt"), blank=True)
     advice = models.TextField(_("advice to others"), blank=True)
     willing_to_mentor = models.BooleanField(_("willing to mentor"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reopened by"),
-    )
-    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
-    revision = models.PositiveIntegerField(
-        _("revision"),
-        default=0,
-        help_text=_("Goes up with every save, so that a save made on old data is refused."),
-    )
 
     history = HistoricalRecords()
 
