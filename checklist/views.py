@@ -439,20 +439,8 @@ class ChecklistVersionImportView(DocumentImportMixin, PolicyRequiredMixin, Templ
     template_name = "checklist/version_import.html"
     session_key = "checklist:version_upload"
     upload_url_name = "checklist:version_import"
-    max_document_bytes = document.MAX_DOCUMENT_BYTES
+    document_module = document
     document_error = document.ChecklistFileError
-
-    def parse_document(self, data):
-        return document.parse_document(data)
-
-    def preview_document(self, parsed):
-        return document.preview(parsed)
-
-    def document_to_json(self, parsed) -> str:
-        return document.document_to_json(parsed)
-
-    def import_document(self, parsed):
-        return document.import_document(parsed)
 
     def imported(self, result):
         messages.success(

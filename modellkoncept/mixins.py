@@ -4,6 +4,7 @@ The core imports no app, so a mixin names the model it fetches by its label ("ro
 as a foreign key does; the access policy fetches it (`PolicyRequiredMixin`)."""
 
 import hashlib
+from types import ModuleType
 
 from django.apps import apps
 from django.contrib import messages
@@ -36,28 +37,24 @@ class DocumentImportMixin:
     create or every problem with its place in the file, and import it on a second step. The
     checked document waits in the session between the steps, under a digest the confirming
     form sends back, and is checked again on import, since the database may have changed in
-    between. For a `TemplateView`; the view says how its kind of document is read and
-    imported."""
+    between. For a `TemplateView`; the view names the module that reads and imports its kind
+    of document, and what the page does after an import."""
 
     session_key: str
     # The URL name of the upload page, where a lost upload starts again.
     upload_url_name: str
-    max_document_bytes: int
-    # The error the document's functions raise, with its `problems`.
+    # The module that reads and imports the kind of document: its MAX_DOCUMENT_BYTES,
+    # parse_document, preview (with `is_valid` and `problems`), document_to_json and
+    # import_document, which raise `document_error` (with its `problems`).
+    document_module: ModuleType
     document_error: type[Exception]
 
-    def parse_document(self, data):
-        raise NotImplementedError
-
-    def preview_document(self, parsed):
-        """What importing would do, with `is_valid` and `problems`."""
-        raise NotImplementedError
-
-    def document_to_json(self, parsed) -> str:
-        raise NotImplementedError
+    @property
+    def max_document_bytes(self) -> int:
+        return self.document_module.MAX_DOCUMENT_BYTES
 
     def import_document(self, parsed):
-        raise NotImplementedError
+        return self.document_module.import_document(parsed)
 
     def imported(self, result):
         """The response after a successful import of what `import_document` returned."""
@@ -83,13 +80,13 @@ class DocumentImportMixin:
                 filename=upload.name,
             )
         try:
-            parsed = self.parse_document(upload.read())
+            parsed = self.document_module.parse_document(upload.read())
         except self.document_error as error:
             return self.problems(error.problems, filename=upload.name)
-        preview = self.preview_document(parsed)
+        preview = self.document_module.preview(parsed)
         if not preview.is_valid:
             return self.problems(preview.problems, filename=upload.name)
-        text = self.document_to_json(parsed)
+        text = self.document_module.document_to_json(parsed)
         digest = hashlib.sha256(text.encode()).hexdigest()
         request.session[self.session_key] = {
             "digest": digest,
@@ -108,7 +105,7 @@ class DocumentImportMixin:
             )
             return redirect(self.upload_url_name)
         try:
-            result = self.import_document(self.parse_document(held["document"]))
+            result = self.import_document(self.document_module.parse_document(held["document"]))
         except self.document_error as error:
             request.session.pop(self.session_key, None)
             return self.problems(error.problems, filename=held.get("filename", ""))

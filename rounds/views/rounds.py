@@ -81,17 +81,8 @@ class RoundImportView(DocumentImportMixin, PolicyRequiredMixin, TemplateView):
     template_name = "rounds/archive_import.html"
     session_key = "rounds:archive_upload"
     upload_url_name = "rounds:round_import"
-    max_document_bytes = archive.MAX_DOCUMENT_BYTES
+    document_module = archive
     document_error = archive.ArchiveError
-
-    def parse_document(self, data):
-        return archive.parse_document(data)
-
-    def preview_document(self, parsed):
-        return archive.preview(parsed)
-
-    def document_to_json(self, parsed) -> str:
-        return archive.document_to_json(parsed)
 
     def import_document(self, parsed):
         return archive.import_document(parsed, by=self.request.user)
