@@ -414,8 +414,8 @@ def _create_round(builder: _Builder, data: dict) -> Round:
 
     withdrawals = data.get("withdrawals", ())
     withdrawn = {w["code"] for w in withdrawals}
-    meetings: dict[tuple[str, int], Meeting] = {}
-    round_meetings: dict[str, Meeting] = {}
+    meetings: dict[tuple[str, int], Meeting] = {}  # the learning meetings by (group, number)
+    by_kind: dict[str, Meeting] = {}  # the round's other meetings, the last of each kind
     for step in data["programme"]:
         if step.get("step") == "self-assessments":
             builder.assess(groups, participations, people, meetings)
@@ -425,7 +425,7 @@ def _create_round(builder: _Builder, data: dict) -> Round:
             )
         else:
             online = step.get("online", "")
-            round_meetings[step["kind"]] = round_services.meeting_create(
+            by_kind[step["kind"]] = round_services.meeting_create(
                 round=round_,
                 kind=Meeting.Kind(step["kind"]),
                 number=step.get("number"),
@@ -456,7 +456,7 @@ def _create_round(builder: _Builder, data: dict) -> Round:
     if "attendance" in data:
         _record_attendance(
             data["attendance"],
-            round_meetings[Meeting.Kind.STARTUP_CONFERENCE],
+            by_kind[Meeting.Kind.STARTUP_CONFERENCE],
             groups,
             participations,
             people,
