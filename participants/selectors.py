@@ -59,7 +59,10 @@ PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
 def participation_page(*, participation: Participation, user) -> dict:
-    """What the organisation's page in a round shows."""
+    """What the organisation's page in a round shows, in five queries of its own (the parts
+    the apps above add aside). What the page only names (its group's members and mentors) is
+    read as names, and the organisation's improvement work and what its group shares with it
+    come in one query."""
     assignments = list(
         # An erased person (whose account is closed) no longer holds the function.
         FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
@@ -67,55 +70,27 @@ def participation_page(*, participation: Participation, user) -> dict:
         .order_by("person__full_name", "person__email")
     )
     own = standing(user)
-    assessments = SelfAssessment.objects.filter(participation=participation).select_related(
-        "meeting"
+    assessments = (
+        SelfAssessment.objects.filter(participation=participation)
+        .select_related("meeting")
+        .only("participation_id", "level", "status", "meeting__title")
+        .order_by("meeting__starts_at")
     )
     if not (own.is_project_leader or participation.pk in own.participation_ids):
         assessments = assessments.filter(status=SelfAssessment.Status.SUBMITTED)
-    mentors = (
-        GroupMentor.objects.filter(group_id=participation.group_id)
-        .select_related("participation__organisation")
-        .order_by("-is_primary")
-        if participation.group_id
-        else GroupMentor.objects.none()
-    )
     invitations = (
         Invitation.objects.filter(participation=participation).select_related("person")
         if own.is_project_leader
         else Invitation.objects.none()
     )
-    # Each list through the policy: a mentor sees what the organisation shares with its group.
-    works = list(
-        visible(ImprovementWork, user)
-        .filter(participation=participation)
-        .select_related("origin_meeting")
-    )
-    group_works = (
-        list(
-            visible(ImprovementWork, user)
-            .filter(
-                participation__group_id=participation.group_id,
-                sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
-            )
-            .exclude(participation=participation)
-            .select_related("participation__organisation")
-            .order_by("participation__organisation__name", "title")
-        )
-        if participation.group_id
-        else []
-    )
+    members, mentors = group_names(participation)
+    works, group_works = improvement_works(participation=participation, user=user)
     return {
         "participation": participation,
         "people": people_by_function(assignments),
-        "assessments": list(assessments.order_by("meeting__starts_at")),
-        "mentors": list(mentors),
-        "members": list(
-            Participation.objects.filter(group_id=participation.group_id)
-            .exclude(pk=participation.pk)
-            .select_related("organisation")
-        )
-        if participation.group_id
-        else [],
+        "assessments": list(assessments),
+        "mentors": mentors,
+        "members": members,
         "invitations": list(invitations),
         "works": works,
         "group_works": group_works,
@@ -128,6 +103,65 @@ def participation_page(*, participation: Participation, user) -> dict:
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),
     }
+
+
+def group_names(participation: Participation) -> tuple[list[str], list[str]]:
+    """The names of the other members of the organisation's group and of its mentors (the
+    primary mentor first), in one query; none without a group."""
+    group_id = participation.group_id
+    if group_id is None:
+        return [], []
+    rows = (
+        Participation.objects.filter(
+            (Q(group_id=group_id) & ~Q(pk=participation.pk)) | Q(mentorships__group_id=group_id)
+        )
+        .order_by("organisation__name", "pk")
+        .values_list(
+            "pk",
+            "organisation__name",
+            "group_id",
+            "mentorships__group_id",
+            "mentorships__is_primary",
+        )
+    )
+    members, mentors, seen = [], [], set()
+    for pk, name, member_of, mentor_of, primary in rows:
+        if mentor_of == group_id:
+            mentors.append((not primary, name))
+        if member_of == group_id and pk != participation.pk and pk not in seen:
+            members.append(name)
+        seen.add(pk)  # one row per mentorship: a member that mentors elsewhere is named once
+    return members, [name for _, name in sorted(mentors, key=lambda m: m[0])]
+
+
+def improvement_works(*, participation: Participation, user) -> tuple[list, list]:
+    """The organisation's improvement work (by title), and what the other members of its group
+    share with the group (by organisation, then title), as the policy lets `user` see each
+    (a mentor sees what the organisation shares with its group): one query."""
+    wanted = Q(participation_id=participation.pk)
+    if participation.group_id is not None:
+        wanted |= Q(
+            participation__group_id=participation.group_id,
+            sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
+        )
+    works = (
+        visible(ImprovementWork, user)
+        .filter(wanted)
+        .select_related("participation__organisation")
+        .only(
+            "participation__group_id",
+            "participation__organisation__name",
+            "title",
+            "phase",
+            "chain_step",
+            "sharing",
+        )
+        .order_by("participation__organisation__name", "title", "pk")
+    )
+    own, shared = [], []
+    for work in works:
+        (own if work.participation_id == participation.pk else shared).append(work)
+    return own, shared
 
 
 def participation_for(user, *, round_slug: str, code: str) -> Participation:
