@@ -344,8 +344,10 @@ def organisation_history(
             round__starts_on__lte=participation.round.starts_on,
             **same_version,
         )
+        # The level's version only: every round here uses the same one.
         .select_related(
-            "round__checklist_version", "round__committee_checklist_version", "organisation"
+            "round__committee_checklist_version" if committee else "round__checklist_version",
+            "organisation",
         )
         .order_by("-round__starts_on")
     )
