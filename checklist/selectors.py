@@ -107,7 +107,9 @@ def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:
         .values("pk")[:1]
     )
     return dict(
-        Answer.objects.filter(assessment_id=Subquery(previous)).values_list("item__number", "score")
+        Answer.objects.filter(assessment_id=Subquery(previous))
+        .values_list("item__number", "score")
+        .order_by()  # a dict: the answers' own ordering would only join three tables more
     )
 
 
@@ -160,7 +162,12 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     parts = _FORM_PARTS.get(key)
     if parts is None:
         parts = AssessmentForm(
-            items=tuple(ChecklistItem.objects.filter(version_id=version.pk).order_by("number")),
+            # With their parts, which the page shows as headings.
+            items=tuple(
+                ChecklistItem.objects.filter(version_id=version.pk)
+                .select_related("part")
+                .order_by("number")
+            ),
             scale_steps=tuple(ScaleStep.objects.filter(version_id=version.pk)),
         )
         if len(_FORM_PARTS) >= _FORM_PARTS_KEPT:
@@ -169,8 +176,25 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     return parts
 
 
+def _answers(assessment: SelfAssessment, form: AssessmentForm) -> list[Answer]:
+    """The assessment's answers in item order, with their items (and parts): the items are
+    the kept ones of the assessment's checklist (`assessment_form`), so only the scores and
+    comments are read; should an answer's item not be among them, all are read with theirs."""
+    items = {item.pk: item for item in form.items}
+    values = list(assessment.answers.values_list("pk", "item_id", "score", "comment").order_by())
+    if any(item_id not in items for _, item_id, _, _ in values):
+        return list(assessment.answers.select_related("item__part").order_by("item__number"))
+    answers = [
+        Answer(pk=pk, assessment=assessment, item=items[item_id], score=score, comment=comment)
+        for pk, item_id, score, comment in values
+    ]
+    answers.sort(key=lambda answer: answer.item.number)
+    return answers
+
+
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
-    answers = list(assessment.answers.select_related("item__part").order_by("item__number"))
+    form = assessment_form(assessment=assessment)
+    answers = _answers(assessment, form)
     own = user.has_perm("checklist.comment_assessment", assessment)  # its organisation's
     if assessment.is_reopened and own:
         # Its own people see the changes under way (the working copy).
@@ -187,7 +211,10 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     # A submitted assessment has an answer to every item: no answers, no earlier assessment.
     earlier = previous_scores(assessment)
     remarks = list(
-        AssessmentComment.objects.filter(assessment=assessment).select_related("author", "item")
+        AssessmentComment.objects.filter(assessment=assessment)
+        .select_related("author", "item")
+        # Their order within one assessment, without the joins of the model's ordering.
+        .order_by("created_at", "pk")
     )
     by_item: dict[int | None, list] = {}
     functions = _functions_held(assessment, {r.author_id for r in remarks if r.author_id})
@@ -207,7 +234,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             )
             for answer in answers
         ],
-        scale_steps=list(assessment_form(assessment=assessment).scale_steps),
+        scale_steps=list(form.scale_steps),
         version=version,
         has_previous=bool(earlier),
         general_remarks=by_item.get(None, []),
