@@ -23,7 +23,6 @@ from checklist.statistics import (
     OrganisationScores,
     assessment_points,
     submitted_scores,
-    version_items,
 )
 from modellkoncept.actions import ShownEntry, show
 from modellkoncept.models import LogEntry
@@ -155,7 +154,12 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     save: two queries the first time a process reads a version, none after (the assessment
     comes with its round's versions, as `assessment_for_page` fetches it). An autosave needs no
     more of the page. Kept by the version's id: the levels' versions never mix."""
-    version = assessment.checklist_version
+    return checklist_form(assessment.checklist_version)
+
+
+def checklist_form(version: ChecklistVersion | None) -> AssessmentForm:
+    """A checklist version's items (with their parts, in order) and scale, kept in the process
+    (`_FORM_PARTS`); none for no version."""
     if version is None:  # no checklist at the level: nothing to answer
         return AssessmentForm(items=(), scale_steps=())
     key = (version.pk, version.updated_at)
@@ -353,7 +357,7 @@ def organisation_history(
     committee/department) and that level's checklist version: the levels are never mixed.
 
     Three queries, however many rounds the organisation has taken part in (the level's
-    version's items are kept, by its id: `version_items`)."""
+    version's items are kept in the process, by its id: `checklist_form`)."""
     committee = level == ChecklistVersion.Level.COMMITTEE
     suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
     version_id = participation.round.checklist_id_for(level)
@@ -364,6 +368,8 @@ def organisation_history(
         if committee
         else {"round__checklist_version_id": version_id}
     )
+    # The same organisation in every round: read again only if the caller has not.
+    known = Participation.organisation.is_cached(participation)
     rounds = list(
         Participation.objects.filter(
             organisation_id=participation.organisation_id,
@@ -374,21 +380,29 @@ def organisation_history(
         # The level's version only: every round here uses the same one.
         .select_related(
             "round__committee_checklist_version" if committee else "round__checklist_version",
-            "organisation",
+            *(() if known else ("organisation",)),
         )
         .order_by("-round__starts_on")
     )
+    if known:
+        for own in rounds:
+            own.organisation = participation.organisation
     if user is not _ALL_ROUNDS:
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
-    items = version_items(version_id)
-    schedules = Q()
-    for own in rounds:  # each round's own meetings and the organisation's group's
-        schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))
+    # Every round here uses the version: its items are the ones kept in the process.
+    items = list(checklist_form(rounds[0].round.checklist_for(level)).items)
+    # Each round's own meetings and the organisation's group's there (a group is of one round);
+    # in no order: `assessment_points` puts them in theirs.
+    schedules = Q(round_id__in={own.round_id for own in rounds}) & (
+        Q(group__isnull=True) | Q(group_id__in={own.group_id for own in rounds} - {None})
+    )
     meetings_by_round = defaultdict(list)
-    for meeting in Meeting.objects.filter(schedules, assessment_due=True).only(
-        "id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year"
+    for meeting in (
+        Meeting.objects.filter(schedules, assessment_due=True)
+        .only("id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year")
+        .order_by()
     ):
         meetings_by_round[meeting.round_id].append(meeting)
     point_of_meeting = {}  # participation id → meeting id → point

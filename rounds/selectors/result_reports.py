@@ -142,8 +142,12 @@ def organisation_reports(*, participation: Participation, user) -> list[dict]:
     if not participation.is_participant:
         return []
     round_ = participation.round
-    reports = {r.year: r for r in visible(ResultReport, user).filter(participation=participation)}
-    dues = {d.year: d for d in ResultReportDue.objects.filter(round_id=round_.pk)}
+    # By year: without the models' ordering, which would join the round and organisation.
+    reports = {
+        r.year: r
+        for r in visible(ResultReport, user).filter(participation=participation).order_by()
+    }
+    dues = {d.year: d for d in ResultReportDue.objects.filter(round_id=round_.pk).order_by()}
     return [
         {"year": year, "report": reports.get(year), "due": dues.get(year)}
         for year in YEARS
