@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
+from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Application,
@@ -70,14 +71,10 @@ def participation_page(*, participation: Participation, user) -> dict:
         .order_by("person__full_name", "person__email")
     )
     own = standing(user)
-    assessments = (
-        SelfAssessment.objects.filter(participation=participation)
-        .select_related("meeting")
-        .only("participation_id", "level", "status", "meeting__title")
-        .order_by("meeting__starts_at")
-    )
+    assessments = SelfAssessment.objects.filter(participation=participation)
     if not (own.is_project_leader or participation.pk in own.participation_ids):
         assessments = assessments.filter(status=SelfAssessment.Status.SUBMITTED)
+    statuses = dict(SelfAssessment.Status.choices)
     invitations = (
         Invitation.objects.filter(participation=participation).select_related("person")
         if own.is_project_leader
@@ -88,7 +85,14 @@ def participation_page(*, participation: Participation, user) -> dict:
     return {
         "participation": participation,
         "people": people_by_function(assignments),
-        "assessments": list(assessments),
+        "assessments": [
+            AssessmentLine(
+                pk, title, level == ChecklistVersion.Level.COMMITTEE, statuses.get(status, status)
+            )
+            for pk, title, level, status in assessments.order_by("meeting__starts_at").values_list(
+                "pk", "meeting__title", "level", "status"
+            )
+        ],
         "mentors": mentors,
         "members": members,
         "invitations": list(invitations),
@@ -107,10 +111,19 @@ def participation_page(*, participation: Participation, user) -> dict:
 
 def group_names(participation: Participation) -> tuple[list[str], list[str]]:
     """The names of the other members of the organisation's group and of its mentors (the
-    primary mentor first), in one query; none without a group."""
-    group_id = participation.group_id
-    if group_id is None:
+    primary mentor first); none without a group. The same for everyone who sees the page:
+    kept until a service changes the round (`modellkoncept.roundvalues`), read in one query."""
+    if participation.group_id is None:
         return [], []
+    return round_value(
+        f"group-names-{participation.pk}",
+        participation.round,
+        lambda: _group_names(participation),
+    )
+
+
+def _group_names(participation: Participation) -> tuple[list[str], list[str]]:
+    group_id = participation.group_id
     rows = (
         Participation.objects.filter(
             (Q(group_id=group_id) & ~Q(pk=participation.pk)) | Q(mentorships__group_id=group_id)
@@ -134,6 +147,29 @@ def group_names(participation: Participation) -> tuple[list[str], list[str]]:
     return members, [name for _, name in sorted(mentors, key=lambda m: m[0])]
 
 
+@dataclass(frozen=True)
+class AssessmentLine:
+    """A self-assessment as the organisation's page lists it."""
+
+    pk: int
+    meeting_title: str
+    is_committee_level: bool
+    status_label: str
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    """An improvement work as the organisation's page lists it."""
+
+    pk: int
+    title: str
+    organisation_name: str
+    chain_step: str
+    chain_step_label: str
+    phase_label: str
+    sharing_label: str
+
+
 def improvement_works(*, participation: Participation, user) -> tuple[list, list]:
     """The organisation's improvement work (by title), and what the other members of its group
     share with the group (by organisation, then title), as the policy lets `user` see each
@@ -144,23 +180,35 @@ def improvement_works(*, participation: Participation, user) -> tuple[list, list
             participation__group_id=participation.group_id,
             sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
         )
-    works = (
+    rows = (
         visible(ImprovementWork, user)
         .filter(wanted)
-        .select_related("participation__organisation")
-        .only(
-            "participation__group_id",
-            "participation__organisation__name",
+        .order_by("participation__organisation__name", "title", "pk")
+        .values_list(
+            "pk",
+            "participation_id",
             "title",
-            "phase",
+            "participation__organisation__name",
             "chain_step",
+            "phase",
             "sharing",
         )
-        .order_by("participation__organisation__name", "title", "pk")
     )
+    steps = dict(ImprovementWork.ChainStep.choices)
+    phases = dict(ImprovementWork.Phase.choices)
+    sharings = dict(ImprovementWork.Sharing.choices)
     own, shared = [], []
-    for work in works:
-        (own if work.participation_id == participation.pk else shared).append(work)
+    for pk, participation_id, title, organisation, step, phase, sharing in rows:
+        work = WorkLine(
+            pk=pk,
+            title=title,
+            organisation_name=organisation,
+            chain_step=step,
+            chain_step_label=steps.get(step, step),
+            phase_label=phases.get(phase, phase),
+            sharing_label=sharings.get(sharing, sharing),
+        )
+        (own if participation_id == participation.pk else shared).append(work)
     return own, shared
 
 
