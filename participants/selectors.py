@@ -64,12 +64,15 @@ def participation_page(*, participation: Participation, user) -> dict:
     the apps above add aside). What the page only names (its group's members and mentors) is
     read as names, and the organisation's improvement work and what its group shares with it
     come in one query."""
-    assignments = list(
-        # An erased person (whose account is closed) no longer holds the function.
-        FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
-        .select_related("person")
-        .order_by("person__full_name", "person__email")
-    )
+    assignments = [
+        Holder(function, PersonLine(pk, full_name, email))
+        for function, pk, full_name, email in (
+            # An erased person (whose account is closed) no longer holds the function.
+            FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
+            .order_by("person__full_name", "person__email")
+            .values_list("function", "person_id", "person__full_name", "person__email")
+        )
+    ]
     own = standing(user)
     assessments = SelfAssessment.objects.filter(participation=participation)
     if not (own.is_project_leader or participation.pk in own.participation_ids):
@@ -145,6 +148,26 @@ def _group_names(participation: Participation) -> tuple[list[str], list[str]]:
             members.append(name)
         seen.add(pk)  # one row per mentorship: a member that mentors elsewhere is named once
     return members, [name for _, name in sorted(mentors, key=lambda m: m[0])]
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """A person as the organisation's page names them (as `User.__str__` does)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self):
+        return self.full_name or self.email
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A function and the person who holds it, for `people_by_function`."""
+
+    function: str
+    person: PersonLine
 
 
 @dataclass(frozen=True)
