@@ -312,6 +312,20 @@ class RoundHistory:
     item_movement: list[tuple]  # (item, first, latest, delta)
 
 
+@dataclass(frozen=True)
+class _ScheduledMeeting:
+    """A meeting of an organisation's schedule, as `assessment_points` reads it, and its title.
+    The fields are the columns read, in their order."""
+
+    pk: int
+    round_id: int
+    group_id: int | None
+    starts_at: object
+    assessment_due: bool
+    year: int | None
+    title: str
+
+
 # `organisation_history` without a user: every round, for readers the caller has checked.
 _ALL_ROUNDS = object()
 
@@ -399,11 +413,12 @@ def organisation_history(
         Q(group__isnull=True) | Q(group_id__in={own.group_id for own in rounds} - {None})
     )
     meetings_by_round = defaultdict(list)
-    for meeting in (
+    for values in (
         Meeting.objects.filter(schedules, assessment_due=True)
-        .only("id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year")
+        .values_list(*_ScheduledMeeting.__dataclass_fields__)
         .order_by()
     ):
+        meeting = _ScheduledMeeting(*values)
         meetings_by_round[meeting.round_id].append(meeting)
     point_of_meeting = {}  # participation id → meeting id → point
     for own in rounds:
