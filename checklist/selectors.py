@@ -23,6 +23,7 @@ from checklist.statistics import (
     OrganisationScores,
     assessment_points,
     submitted_scores,
+    version_items,
 )
 from modellkoncept.actions import ShownEntry, show
 from modellkoncept.models import LogEntry
@@ -371,7 +372,7 @@ def organisation_history(
     committee/department) and that level's checklist version: the levels are never mixed.
 
     Three queries, however many rounds the organisation has taken part in (the level's
-    version's items are kept in the process, by its id: `checklist_form`)."""
+    version's items are kept, by its id: `version_items`)."""
     committee = level == ChecklistVersion.Level.COMMITTEE
     suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
     version_id = participation.round.checklist_id_for(level)
@@ -405,8 +406,7 @@ def organisation_history(
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
-    # Every round here uses the version: its items are the ones kept in the process.
-    items = list(checklist_form(rounds[0].round.checklist_for(level)).items)
+    items = version_items(version_id)
     # Each round's own meetings and the organisation's group's there (a group is of one round);
     # in no order: `assessment_points` puts them in theirs.
     schedules = Q(round_id__in={own.round_id for own in rounds}) & (
