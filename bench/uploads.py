@@ -14,7 +14,7 @@ clock also counts the time others had the processor).
     python -m bench.uploads            # every file; a Markdown table
     python -m bench.uploads --json     # the same as JSON
 
-The tests (tests/checklist/test_importing.py) build the same files with the functions here and
+The tests (tests/checklist/test_import_page.py) build the same files with the functions here and
 check that each is refused with its problem and nothing saved; they time nothing.
 """
 

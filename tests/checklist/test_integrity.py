@@ -20,7 +20,7 @@ from checklist.statistics import submitted_scores
 from modellkoncept.models import LogEntry
 from rounds import services as round_services
 from rounds.models import Meeting
-from tests.checklist.test_views import _post_data, _tables
+from tests.checklist.assessment_pages import _post_data, _tables
 
 pytestmark = pytest.mark.django_db
 
