@@ -124,10 +124,20 @@ def prepare(rebuild: bool) -> None:
     call_command("migrate", verbosity=0)
     if Round.objects.filter(slug=build.NATIONAL_SLUG).exists():
         print(f"Using the national round already built in {LOAD_DATABASE}.")
-        return
-    print(f"Building the national round in {LOAD_DATABASE} (a few minutes)…", flush=True)
-    _, summary = build.build()
-    print(f"Built in {summary['build_seconds']} s.")
+    else:
+        print(f"Building the national round in {LOAD_DATABASE} (a few minutes)…", flush=True)
+        _, summary = build.build()
+        print(f"Built in {summary['build_seconds']} s.")
+    _analyze()
+
+
+def _analyze() -> None:
+    """Give the planner statistics (the server may run with autovacuum off, and without them
+    some plans of a freshly filled database are poor); a few seconds, also when reused."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 @dataclass

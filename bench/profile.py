@@ -7,7 +7,14 @@ Runs against the load test's database (`bench/load.py`, LOAD_DATABASE_NAME, buil
 self-assessment page and autosave, their group and organisation pages, the round dashboard
 (project leader), the mentor workspace, and the bare page (About).
 
+With --after-change, each measured request (the counted one, the timed ones and the profiled
+ones) comes right after one real change to the round, untimed and committed
+(`bench.pages.RoundChange`: a strategist of another organisation renames its improvement work),
+so the round's kept values (`modellkoncept.roundvalues`) are read afresh, as `make bench`
+measures the pages; without it they stay kept between requests.
+
     LOAD_DATABASE_NAME=mk_load python -m bench.profile [--runs 20] [--profile "autosave"]
+        [--after-change]
 """
 
 from __future__ import annotations
@@ -74,6 +81,11 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print each request's statements")
     parser.add_argument("--only", action="append", default=[], help="measure only these types")
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="make one untimed, committed change to the round before each measured request",
+    )
     args = parser.parse_args(argv)
 
     from bench import load
@@ -90,6 +102,7 @@ def main(argv=None) -> int:
     from django.urls import reverse
 
     from bench import build
+    from bench.pages import RoundChange
     from checklist.models import Answer, SelfAssessment
     from participants.models import Function, FunctionAssignment
     from rounds.models import Round
@@ -186,6 +199,13 @@ def main(argv=None) -> int:
     def call(kind):
         return prepared(kind)()
 
+    change = RoundChange(round_, besides=participation) if args.after_change else None
+
+    def before():
+        """The round changed, untimed, when asked (--after-change)."""
+        if change is not None:
+            change()
+
     split = Split()
     split.install()
     print(
@@ -198,11 +218,13 @@ def main(argv=None) -> int:
         for _ in range(3):
             call(kind)
         statements = Statements()
+        before()
         send = prepared(kind)
         with connection.execute_wrapper(statements):
             response = send()
         cpus, walls, templates, sql = [], [], [], []
         for _ in range(args.runs):
+            before()
             send = prepared(kind)
             split.template = split.sql_wall = 0.0
             wall, cpu = time.perf_counter(), time.process_time()
@@ -224,6 +246,7 @@ def main(argv=None) -> int:
         if kind in args.profile:
             profiler = cProfile.Profile()
             for _ in range(args.runs):
+                before()
                 send = prepared(kind)
                 profiler.enable()
                 send()

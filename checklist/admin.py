@@ -38,6 +38,22 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(SelfAssessment)
 class SelfAssessmentAdmin(admin.ModelAdmin):
+    # In the order the model declared them before `Submittable` took its share (the fields an
+    # abstract base declares come first).
+    fields = [
+        "participation",
+        "meeting",
+        "level",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "locked_at",
+        "reopened_at",
+        "reopened_by",
+        "reopened_reason",
+        "draft_answers",
+        "revision",
+    ]
     list_display = ["participation", "meeting", "status", "submitted_at", "locked_at"]
     list_filter = ["status", "meeting__round"]
     list_select_related = ["participation__organisation", "meeting"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from modellkoncept.i18n import localized
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import Submittable, TimeStampedModel
 
 DEFAULT_CHECKLIST_SLUG = "skr-10-1-3"
 
@@ -191,12 +191,9 @@ class ChecklistItem(models.Model):
         return localized(self, "guidance")
 
 
-class SelfAssessment(TimeStampedModel):
-    """An organisation's rating of the checklist before one meeting of its round."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+class SelfAssessment(TimeStampedModel, Submittable):
+    """An organisation's rating of the checklist before one meeting of its round. Its status,
+    submission, reopening and revision are `Submittable`'s."""
 
     participation = models.ForeignKey(
         "participants.Participation",
@@ -218,37 +215,12 @@ class SelfAssessment(TimeStampedModel):
         choices=ChecklistVersion.Level,
         default=ChecklistVersion.Level.ORGANISATION,
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
-    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reopened by"),
-    )
-    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
     # While a submitted assessment is reopened, its strategists edit this working copy
     # ({"<item number>": {"score": …, "comment": …}}) and the answers keep the version last
     # submitted, which is what the group, its mentors and the statistics read until the
     # assessment is submitted again. None when not reopened.
     draft_answers = models.JSONField(_("answers being revised"), null=True, blank=True)
-    revision = models.PositiveIntegerField(
-        _("revision"),
-        default=0,
-        help_text=_("Goes up with every save, so that a save made on old data is refused."),
-    )
 
     history = HistoricalRecords()
 

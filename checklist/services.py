@@ -333,9 +333,7 @@ def assessment_reopen(*, assessment: SelfAssessment, by, reason: str) -> SelfAss
             )
         }
     locked.locked_at = None
-    locked.reopened_at = timezone.now()
-    locked.reopened_by = by
-    locked.reopened_reason = reason
+    locked.mark_reopened(by=by, reason=reason)
     locked._change_reason = "reopened"
     locked._history_user = by
     locked.save(

@@ -265,6 +265,29 @@ def assessment_points(
     return points
 
 
+def group_assessment_points(
+    meetings: Iterable[Meeting],
+    group_ids: Iterable[int | None],
+    *,
+    level: str = ORGANISATION,
+) -> dict[int | None, dict[int, int]]:
+    """meeting id → point, per group id (None: in no group), as `assessment_points` gives them
+    per participation: a group's members share its schedule, so a page of organisations reads
+    it once per group, in one pass over the meetings."""
+    points: dict[int | None, dict[int, int]] = {group_id: {} for group_id in group_ids}
+    for meeting in sorted(
+        (m for m in meetings if due_at_level(m, level)), key=lambda m: (m.starts_at, m.pk)
+    ):
+        group_id = meeting.group_id
+        if group_id is None:  # the round's own: every group's
+            for own in points.values():
+                own[meeting.pk] = len(own) + 1
+        elif group_id in points:
+            own = points[group_id]
+            own[meeting.pk] = len(own) + 1
+    return points
+
+
 def round_scores(
     *,
     round,

@@ -1,7 +1,6 @@
 """The self-assessment: filled in by the organisation's strategists before a meeting, read by
 everyone of the organisation, and by the group and its mentors once submitted."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -29,7 +28,7 @@ from checklist.forms import (
 )
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion, SelfAssessment
 from modellkoncept.errors import DomainError
-from modellkoncept.mixins import RoundMixin
+from modellkoncept.mixins import DocumentImportMixin, RoundMixin
 from modellkoncept.policy import PolicyRequiredMixin, get_visible_object_or_404, require, visible
 from modellkoncept.service_calls import service_call
 from participants.selectors import participation_for
@@ -466,75 +465,24 @@ class ChecklistVersionExportView(PolicyRequiredMixin, View):
         return response
 
 
-class ChecklistVersionImportView(PolicyRequiredMixin, TemplateView):
+class ChecklistVersionImportView(DocumentImportMixin, PolicyRequiredMixin, TemplateView):
     """Upload a checklist file, see the version it will create (or every problem, with its
-    JSON path), and import it. As with the round archive, the checked document waits in the
-    session between the two steps and is checked again on import."""
+    JSON path), and import it, as the round archive is (`DocumentImportMixin`)."""
 
     permission_required = "checklist.manage_versions"
     template_name = "checklist/version_import.html"
     session_key = "checklist:version_upload"
+    upload_url_name = "checklist:version_import"
+    document_module = document
+    document_error = document.ChecklistFileError
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            max_megabytes=document.MAX_DOCUMENT_BYTES // (1024 * 1024), **kwargs
-        )
-
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm(request)
-        upload = request.FILES.get("file")
-        if upload is None:
-            return self.problems([_("Choose a file to upload.")], status=400)
-        if upload.size > document.MAX_DOCUMENT_BYTES:
-            return self.problems(
-                [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": document.MAX_DOCUMENT_BYTES // (1024 * 1024)}
-                ],
-                filename=upload.name,
-            )
-        try:
-            parsed = document.parse_document(upload.read())
-        except document.ChecklistFileError as error:
-            return self.problems(error.problems, filename=upload.name)
-        preview = document.preview(parsed)
-        if not preview.is_valid:
-            return self.problems(preview.problems, filename=upload.name)
-        text = document.document_to_json(parsed)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        request.session[self.session_key] = {
-            "digest": digest,
-            "filename": upload.name,
-            "document": text,
-        }
-        return self.render_to_response(
-            self.get_context_data(preview=preview, filename=upload.name, digest=digest)
-        )
-
-    def confirm(self, request):
-        held = request.session.get(self.session_key)
-        if not held or held.get("digest") != request.POST.get("digest"):
-            messages.error(
-                request, _("The checked file is no longer at hand; upload it again, please.")
-            )
-            return redirect("checklist:version_import")
-        try:
-            version = document.import_document(document.parse_document(held["document"]))
-        except document.ChecklistFileError as error:
-            request.session.pop(self.session_key, None)
-            return self.problems(error.problems, filename=held.get("filename", ""))
-        request.session.pop(self.session_key, None)
+    def imported(self, result):
         messages.success(
-            request,
+            self.request,
             _("Checklist version “%(name)s” (%(slug)s) imported.")
-            % {"name": version.name, "slug": version.slug},
+            % {"name": result.name, "slug": result.slug},
         )
-        return redirect("checklist:version", slug=version.slug)
-
-    def problems(self, problems, *, filename="", status=422):
-        context = self.get_context_data(problems=problems, filename=filename)
-        return self.render_to_response(context, status=status)
+        return redirect("checklist:version", slug=result.slug)
 
 
 def _rows(formset) -> list[dict]:

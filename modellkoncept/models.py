@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,55 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Submittable(models.Model):
+    """What an organisation writes and submits (a self-assessment, a result report): a draft
+    until it is submitted, then reopened for changes with a reason, and a revision that goes
+    up with every save so that a save made on old data is refused.
+
+    The fields keep the definitions the models had when each declared its own, so the
+    migrations do not change; Django orders a model's fields by their creation, so these come
+    after the time stamps and before the model's own fields."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        help_text=_("Goes up with every save, so that a save made on old data is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def mark_reopened(self, *, by, reason: str) -> None:
+        """Record who reopened it for changes, when and why (the caller saves)."""
+        self.reopened_at = timezone.now()
+        self.reopened_by = by
+        self.reopened_reason = reason
 
 
 class LogEntry(models.Model):

@@ -16,7 +16,9 @@ with `leaves_round_values(...)`, so a burst of autosaves keeps the figures, wher
 cache this replaces lost everything on every write. What changes outside the services (SKR's
 reference list loaded, the admin) shows when the value expires, after `SECONDS` at most.
 
-Never a person's page: only values every viewer of the round sees alike.
+Never a person's page: only values every viewer of the round sees alike. A value kept is
+read back by whichever code runs next, a new release during a deployment included: give it a
+new name when its shape changes.
 """
 
 from __future__ import annotations

@@ -258,7 +258,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
-# Report jobs after a lost worker (reports/selectors.py): a worker beats every
+# Report jobs after a lost worker (reports/selectors/jobs.py): a worker beats every
 # REPORT_HEARTBEAT_SECONDS while it renders; a running job silent for
 # REPORT_RUNNING_STALLED_AFTER, or a job queued REPORT_PENDING_STALLED_AFTER ago and not yet
 # taken, has stalled: the page says so and offers to run it again, and the sweep above queues it

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from checklist.models import ChecklistVersion, SelfAssessment
-from checklist.statistics import assessment_points
+from checklist.statistics import group_assessment_points
 from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -18,8 +19,8 @@ from participants.models import (
     ImprovementWork,
     Participation,
 )
-from participants.selectors import chain_spread
-from rounds.models import Attendance, BenchmarkingGroup, Meeting, Round
+from participants.selectors import ChainSpread, chain_spread
+from rounds.models import Attendance, Meeting, ResultReport, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
 from rounds.selectors.meetings import _complete_attendance
 
@@ -27,11 +28,36 @@ from rounds.selectors.meetings import _complete_attendance
 
 
 DASHBOARD_PAGE_SIZE = 25
+# The years a result report is written for: the round's years.
+YEARS = tuple(Round.Year.values)
+
+
+@dataclass(frozen=True)
+class PointMeeting:
+    """A meeting at an assessment point, with what the dashboard's cells read of it."""
+
+    pk: int
+    group_id: int | None
+    starts_at: datetime
+    expected_functions: tuple[str, ...]  # whose attendance counts (`Meeting`'s property)
+    assessment_due: bool = True
+    year: int | None = None
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> PointMeeting:
+        return cls(
+            meeting.pk,
+            meeting.group_id,
+            meeting.starts_at,
+            tuple(meeting.expected_required_functions),
+            meeting.assessment_due,
+            meeting.year,
+        )
 
 
 @dataclass(frozen=True)
 class PointCell:
-    meeting: Meeting | None
+    meeting: PointMeeting | None
     # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
     # ahead) or "" (no such meeting)
     status: str
@@ -76,13 +102,15 @@ class RoundDashboard:
     page_range: object
     round_meetings: list[Meeting]  # the round's common meetings (of no group), in time order
     attendance: list[tuple[Meeting, int, int]]  # held common meetings: (meeting, complete, of)
-    mentor_participations: list[Participation]
+    mentor_organisations: list[tuple[str, str]]  # (their page in the round, name), by name
     spread: object  # participants.selectors.ChainSpread
     checklist_versions: list[ChecklistVersion]  # to choose from while the checklist is not fixed
     # The committee/department level's, to choose from while that level has no assessment.
     committee_checklist_versions: list[ChecklistVersion] = ()
     filters: DashboardFilters = None  # as asked for in the page's address
-    groups: list[BenchmarkingGroup] = ()  # to filter by
+    groups: list[tuple[int, str]] = ()  # (id, name) to filter by
+    # (year, submitted, expected) for each year of the round so far
+    result_reports: list[tuple[int, int, int]] = ()
 
 
 DASHBOARD_STATUSES = ("missing", "draft", "submitted")
@@ -140,34 +168,9 @@ class DashboardFilters:
 
 
 def round_figures(*, round: Round) -> RoundFigures:
-    """The round's key figures: four small queries (one query of subqueries costs more to
-    build than these together)."""
-    by_role = {
-        role: (n, withdrawn, ungrouped)
-        for role, n, withdrawn, ungrouped in round.participations.order_by()
-        .values_list("role")
-        .annotate(
-            n=Count("pk"),
-            withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
-            ungrouped=Count("pk", filter=Q(withdrawn_on__isnull=True, group__isnull=True)),
-        )
-    }
-    groups = round.groups.aggregate(
-        n=Count("pk", distinct=True),
-        # A group has at most one primary mentor (a constraint): the joined rows count groups.
-        with_primary=Count("mentorships", filter=Q(mentorships__is_primary=True)),
-    )
-    participants, withdrawn, ungrouped = by_role.get(Participation.Role.PARTICIPANT, (0, 0, 0))
-    return RoundFigures(
-        participants=participants,
-        withdrawn=withdrawn,
-        mentors=by_role.get(Participation.Role.MENTOR, (0, 0, 0))[0],
-        groups=groups["n"],
-        groups_without_mentor=groups["n"] - groups["with_primary"],
-        ungrouped=ungrouped,
-        meetings=round.meetings.count(),
-        assessed=SelfAssessment.objects.filter(meeting__round=round).exists(),
-    )
+    """The round's key figures (read with the rest of what the dashboard shows alike to every
+    project leader, `round_wide`)."""
+    return round_wide(round=round).figures
 
 
 def round_dashboard(
@@ -183,11 +186,12 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    wide = round_value("dashboard", round, lambda: round_wide(round=round))
+    wide = round_value(ROUND_WIDE_KEY, round, lambda: round_wide(round=round))
     figures = wide.figures
     next_meeting = (
         round.meetings.filter(ends_at__gte=now)
         .select_related("group")
+        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "group__name")
         .order_by("starts_at", "pk")
         .first()
     )
@@ -218,28 +222,32 @@ def round_dashboard(
         count=None if filters.active else figures.participants,
     )
     on_page = list(page.object_list)
+    ids = [p.pk for p in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
     group_ids = {p.group_id for p in on_page if p.group_id is not None}
-    meetings = [m for m in round_meetings if m.assessment_due] + list(
-        round.meetings.filter(group_id__in=group_ids, assessment_due=True).only(
-            "id",
-            "round_id",
-            "group_id",
-            "starts_at",
-            "ends_at",
-            "assessment_due",
-            "kind",
-            "audience",
-        )
-    )
-    points_by_participation = assessment_points(on_page, meetings)
-    points = sorted(
-        {p for by_meeting in points_by_participation.values() for p in by_meeting.values()}
-    )
+    # The groups' meetings as values (a page's groups have some fifty); whose attendance
+    # counts is the `Meeting`'s to say, asked once for each kind and audience.
+    expected = {}
+    meetings = [PointMeeting.of(m) for m in round_meetings if m.assessment_due]
+    for pk, group_id, starts_at, kind, audience, year in round.meetings.filter(
+        group_id__in=group_ids, assessment_due=True
+    ).values_list("id", "group_id", "starts_at", "kind", "audience", "year"):
+        key = (kind, tuple(audience))
+        if key not in expected:
+            expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
+        meetings.append(PointMeeting(pk, group_id, starts_at, expected[key], True, year))
+    # An organisation's schedule is its group's (or the round's alone, in no group).
+    schedules = {  # group id → {point: meeting id}
+        group_id: {n: mid for mid, n in own.items()}
+        for group_id, own in group_assessment_points(
+            meetings, {p.group_id for p in on_page}
+        ).items()
+    }
+    points = sorted({n for own in schedules.values() for n in own})
     functions = defaultdict(lambda: defaultdict(set))
     for participation_id, function, person_id in (
         FunctionAssignment.objects.filter(
-            participation__in=on_page, function__in=REQUIRED_FUNCTIONS, person__is_active=True
+            participation_id__in=ids, function__in=REQUIRED_FUNCTIONS, person__is_active=True
         )
         .order_by()
         .values_list("participation_id", "function", "person_id")
@@ -249,60 +257,62 @@ def round_dashboard(
         (participation_id, meeting_id): (pk, status)
         # The organisation-wide assessments: the dashboard's points are that level's.
         for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation__in=on_page, level=ChecklistVersion.Level.ORGANISATION
+            participation_id__in=ids, level=ChecklistVersion.Level.ORGANISATION
         )
         .order_by()
         .values_list("id", "participation_id", "meeting_id", "status")
     }
     attended = defaultdict(set)  # (participation, meeting) → person ids present
     for participation_id, meeting_id, person_id in Attendance.objects.filter(
-        participation__in=on_page, attended=True
+        participation_id__in=ids, attended=True
     ).values_list("participation_id", "meeting_id", "person_id"):
         attended[participation_id, meeting_id].add(person_id)
 
-    def attendance(participation_id: int, meeting: Meeting) -> str:
-        if meeting.starts_at > now:
-            return ""
-        present = attended[participation_id, meeting.pk]
-        held = functions[participation_id]
-        expected = meeting.expected_required_functions
-        covered = [f for f in expected if held[f] & present]
-        if len(covered) == len(expected):
-            return "all"
-        return "partial" if present else "none"
-
-    meetings_by_id = {m.pk: m for m in meetings}
+    # Per meeting: the meeting, whether it is held by now, the functions expected there.
+    schedule = {m.pk: (m, m.starts_at <= now, m.expected_functions) for m in meetings}
     labels = {f: Function(f).label for f in REQUIRED_FUNCTIONS}
     assessment_url = url_maker("checklist:assessment")
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
+    no_meeting = PointCell(None, "", None, "")
     rows = []
     for participation in on_page:
-        by_point = {point: mid for mid, point in points_by_participation[participation.pk].items()}
+        pk = participation.pk
+        held_by = functions[pk]
+        by_point = schedules[participation.group_id]
         cells = []
         for point in points:
-            meeting = meetings_by_id.get(by_point.get(point))
-            if meeting is None:
-                cells.append(PointCell(None, "", None, ""))
+            meeting_id = by_point.get(point)
+            if meeting_id is None:
+                cells.append(no_meeting)
                 continue
+            meeting, held, expected = schedule[meeting_id]
             # Missing only once the meeting is held; before it, it is still to be done.
-            absent = "missing" if meeting.starts_at <= now else "due"
-            assessment_id, status = statuses.get((participation.pk, meeting.pk), (None, absent))
+            assessment_id, status = statuses.get(
+                (pk, meeting_id), (None, "missing" if held else "due")
+            )
+            if not held:
+                attendance = ""
+            else:
+                present = attended.get((pk, meeting_id), frozenset())
+                if all(held_by[f] & present for f in expected):
+                    attendance = "all"
+                else:
+                    attendance = "partial" if present else "none"
             cells.append(
                 PointCell(
                     meeting=meeting,
                     status=status,
                     assessment_id=assessment_id,
-                    attendance=attendance(participation.pk, meeting),
+                    attendance=attendance,
                     url=assessment_url(assessment_id) if assessment_id else "",
                 )
             )
-        held = functions[participation.pk]
         rows.append(
             DashboardRow(
                 participation=participation,
                 url=organisation_url(participation.organisation.code),
-                coverage=[(labels[f], len(held[f])) for f in REQUIRED_FUNCTIONS],
-                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held[f]],
+                coverage=[(labels[f], len(held_by[f])) for f in REQUIRED_FUNCTIONS],
+                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held_by[f]],
                 cells=cells,
             )
         )
@@ -318,53 +328,119 @@ def round_dashboard(
         page_range=page_range,
         round_meetings=round_meetings,
         attendance=[(m, complete.get(m.pk, 0), figures.counted) for m in held],
-        mentor_participations=wide.mentor_participations,
-        spread=wide.spread,
+        mentor_organisations=[
+            (organisation_url(code), name) for code, name in wide.mentor_organisations
+        ],
+        spread=ChainSpread(
+            counts=[
+                (step, ImprovementWork.ChainStep(step).label, count) for step, count in wide.spread
+            ],
+            total=sum(count for _step, count in wide.spread),
+        ),
         checklist_versions=wide.checklist_versions,
         committee_checklist_versions=wide.committee_checklist_versions,
         filters=filters,
         groups=wide.groups,
+        result_reports=[
+            (year, wide.result_reports[year], figures.counted)
+            for year in YEARS
+            if year <= round.current_year
+        ],
     )
+
+
+# The name `RoundWide` is kept under: a new name with each change of its fields, so that a
+# process of the new code never reads a value kept by one of the old (they share the cache for
+# a while during a deployment).
+ROUND_WIDE_KEY = "dashboard-3"
 
 
 @dataclass(frozen=True)
 class RoundWide:
     """What the round dashboard shows alike to every project leader, whatever the page of
     organisations: kept by `modellkoncept.roundvalues` until a service changes the round (an
-    autosave, a remark or a submission does not)."""
+    autosave, a remark or a submission does not). Plain values where the page shows a few
+    fields of many rows (groups, mentor organisations), so that reading it back is cheap too."""
 
     figures: RoundFigures
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
-    mentor_participations: list[Participation]
-    spread: object  # participants.selectors.ChainSpread
+    mentor_organisations: list[tuple[str, str]]  # (code, name) by name
+    # The spread of improvement work, (step, count) in chain order: the counts alone, the
+    # labels in the reader's language come with the page (lazy labels cost to read back).
+    spread: list[tuple[str, int]]
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
     committee_checklist_versions: list[ChecklistVersion]
-    groups: list[BenchmarkingGroup]  # to filter by
+    groups: list[tuple[int, str]]  # (id, name) by name, to filter by
+    # year → result reports submitted by participants that have not withdrawn
+    result_reports: dict[int, int]
 
 
 def round_wide(*, round: Round) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: nine queries when
-    read afresh (`round_dashboard` keeps them)."""
-    figures = round_figures(round=round)
+    """The round's figures and lists that every project leader sees alike: seven queries when
+    read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
+    submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
+    # The participants' figures and the result reports they submitted, in one query: the join
+    # to the reports repeats a participation once per report, so each count is of distinct rows.
+    counts = round.participations.filter(role=Participation.Role.PARTICIPANT).aggregate(
+        n=Count("pk", distinct=True),
+        withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False), distinct=True),
+        ungrouped=Count(
+            "pk", filter=Q(withdrawn_on__isnull=True, group__isnull=True), distinct=True
+        ),
+        **{
+            f"year_{year}": Count(
+                "result_reports", filter=submitted & Q(result_reports__year=year), distinct=True
+            )
+            for year in YEARS
+        },
+    )
+    # The groups with whether each has a primary mentor (at most one, a constraint) and how
+    # many meetings of its own it has: with the common meetings, the round's whole schedule (a
+    # group's meetings are of its round, `Meeting.clean`).
+    groups = list(
+        round.groups.order_by("name", "pk")
+        .values_list("id", "name")
+        .annotate(
+            primary=Count("mentorships", filter=Q(mentorships__is_primary=True), distinct=True),
+            meetings=Count("meetings", distinct=True),
+        )
+    )
     round_meetings = list(
         round.meetings.filter(group__isnull=True)
         .only(*_MEETING_LIST_FIELDS)
         .order_by("starts_at", "pk")
     )
-    # The versions to choose from, each marked whether its level has assessments in the round
-    # already (then that level's checklist is fixed): one query. Starting or recording an
+    # Every version, marked whether its level has assessments in the round already (then that
+    # level's checklist is fixed, nothing to choose from): one query. Starting or recording an
     # assessment goes through a service, which renews the kept value.
-    choosable = list(
+    versions = list(
         ChecklistVersion.objects.annotate(
             fixed=Exists(
                 SelfAssessment.objects.filter(meeting__round=round, level=OuterRef("level"))
             )
         )
-        .filter(fixed=False)
+        .only("id", "slug", "name_sv", "name_en", "level")
         .order_by("slug")
     )
+    mentor_organisations = list(
+        round.participations.filter(role=Participation.Role.MENTOR)
+        .order_by("organisation__name", "pk")
+        .values_list("organisation__code", "organisation__name")
+    )
+    figures = RoundFigures(
+        participants=counts["n"],
+        withdrawn=counts["withdrawn"],
+        mentors=len(mentor_organisations),
+        groups=len(groups),
+        groups_without_mentor=sum(1 for *_, primary, _meetings in groups if not primary),
+        ungrouped=counts["ungrouped"],
+        meetings=len(round_meetings) + sum(meetings for *_, meetings in groups),
+        # An assessment is of one level, and that level's version is fixed by it.
+        assessed=any(v.fixed for v in versions),
+    )
+    choosable = [v for v in versions if not v.fixed]
     return RoundWide(
         figures=figures,
         round_meetings=round_meetings,
@@ -373,22 +449,19 @@ def round_wide(*, round: Round) -> RoundWide:
         complete_attendance=dict(
             _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
         ),
-        mentor_participations=list(
-            round.participations.filter(role=Participation.Role.MENTOR)
-            .select_related("organisation")
-            .only("id", "round_id", "organisation__code", "organisation__name")
-            .order_by("organisation__name")
-        ),
-        spread=chain_spread(
-            ImprovementWork.objects.filter(
-                participation__round=round, participation__withdrawn_on__isnull=True
-            )
-        ),
-        # Once an assessment exists at a level, the round's checklist for that level is fixed:
-        # nothing to choose from.
+        mentor_organisations=mentor_organisations,
+        spread=[
+            (step, count)
+            for step, _label, count in chain_spread(
+                ImprovementWork.objects.filter(
+                    participation__round=round, participation__withdrawn_on__isnull=True
+                )
+            ).counts
+        ],
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
             v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
         ],
-        groups=list(round.groups.only("id", "name", "round_id").order_by("name")),
+        groups=[(pk, name) for pk, name, _primary, _meetings in groups],
+        result_reports={year: counts[f"year_{year}"] for year in YEARS},
     )

@@ -348,9 +348,7 @@ def result_report_reopen(*, report: ResultReport, by, reason: str) -> ResultRepo
     locked.status = ResultReport.Status.DRAFT
     locked.submitted_at = None
     locked.submitted_by = None
-    locked.reopened_at = timezone.now()
-    locked.reopened_by = by
-    locked.reopened_reason = reason
+    locked.mark_reopened(by=by, reason=reason)
     locked.revision += 1
     locked._history_user = by
     locked._change_reason = "reopened"

@@ -1,8 +1,6 @@
 """The round list, a round's page, creating and changing a round, its steps, export and import, its
 log."""
 
-import hashlib
-
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from modellkoncept.mixins import DocumentImportMixin
 from modellkoncept.policy import PolicyRequiredMixin
 from modellkoncept.service_calls import service_call
 from rounds import archive, elections, selectors, services
@@ -74,74 +73,23 @@ class RoundExportView(RoundMixin, View):
         return response
 
 
-class RoundImportView(PolicyRequiredMixin, TemplateView):
+class RoundImportView(DocumentImportMixin, PolicyRequiredMixin, TemplateView):
     """Upload an archive, see what it will create (or every problem, with its JSON path), and
-    import it. The checked document waits in the session between the two steps and is checked
-    again on import, since the database may have changed in between."""
+    import it (`DocumentImportMixin`)."""
 
     permission_required = "rounds.manage_rounds"
     template_name = "rounds/archive_import.html"
     session_key = "rounds:archive_upload"
+    upload_url_name = "rounds:round_import"
+    document_module = archive
+    document_error = archive.ArchiveError
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            max_megabytes=archive.MAX_DOCUMENT_BYTES // (1024 * 1024), **kwargs
-        )
+    def import_document(self, parsed):
+        return archive.import_document(parsed, by=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm(request)
-        upload = request.FILES.get("file")
-        if upload is None:
-            return self.problems([_("Choose a file to upload.")], status=400)
-        if upload.size > archive.MAX_DOCUMENT_BYTES:
-            return self.problems(
-                [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": archive.MAX_DOCUMENT_BYTES // (1024 * 1024)}
-                ],
-                filename=upload.name,
-            )
-        data = upload.read()
-        try:
-            document = archive.parse_document(data)
-        except archive.ArchiveError as error:
-            return self.problems(error.problems, filename=upload.name)
-        preview = archive.preview(document)
-        if not preview.is_valid:
-            return self.problems(preview.problems, filename=upload.name)
-        text = archive.document_to_json(document)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        request.session[self.session_key] = {
-            "digest": digest,
-            "filename": upload.name,
-            "document": text,
-        }
-        return self.render_to_response(
-            self.get_context_data(preview=preview, filename=upload.name, digest=digest)
-        )
-
-    def confirm(self, request):
-        held = request.session.get(self.session_key)
-        if not held or held.get("digest") != request.POST.get("digest"):
-            messages.error(
-                request, _("The checked file is no longer at hand; upload it again, please.")
-            )
-            return redirect("rounds:round_import")
-        try:
-            summary = archive.import_document(
-                archive.parse_document(held["document"]), by=request.user
-            )
-        except archive.ArchiveError as error:
-            request.session.pop(self.session_key, None)
-            return self.problems(error.problems, filename=held.get("filename", ""))
-        request.session.pop(self.session_key, None)
-        messages.success(request, summary.describe())
-        return redirect("rounds:round_detail", slug=summary.round.slug)
-
-    def problems(self, problems, *, filename="", status=422):
-        context = self.get_context_data(problems=problems, filename=filename)
-        return self.render_to_response(context, status=status)
+    def imported(self, result):
+        messages.success(self.request, result.describe())
+        return redirect("rounds:round_detail", slug=result.round.slug)
 
 
 # Round administration: the project leader's work in the browser

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 
 from checklist.models import SelfAssessment
 from checklist.statistics import round_scores
+from modellkoncept.roundvalues import renew_on_commit
 from participants import services as participant_services
-from participants.models import Organisation, Participation
+from participants.models import ImprovementWork, Organisation, Participation
 from rounds import services
 from rounds.models import Meeting
 from rounds.selectors import (
@@ -36,8 +37,11 @@ pytestmark = pytest.mark.django_db
 # common meetings and their attendance, the checklist versions still to choose from at each
 # level; the checklist's items, kept by the level's version id); the national round must stay
 # within the same numbers. Measured after merging the levels and the result reports
-# (2026-12-07): 11, 5 and 15.
-ROUND_PAGE = 11  # the kept values aside: 25 organisations, and the result reports submitted
+# (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
+# figures.
+ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
+# The round page after a change to the round, its kept values read afresh: seven more.
+ROUND_PAGE_AFTER_A_CHANGE = 17
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports.
@@ -185,6 +189,38 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
     assert reverse("rounds:meeting_list", args=[small.round.slug]) in html
     assert "Grupp 1" in html  # the organisations' table names their groups
     assert "<article" not in html  # but lists no group cards
+
+
+def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
+    first, second, third = (small.participations[code] for code in sorted(small.plan)[:3])
+    for participation, step in (
+        (first, ImprovementWork.ChainStep.ACTIVITY),
+        (second, ImprovementWork.ChainStep.ACTIVITY),
+        (third, ImprovementWork.ChainStep.OUTCOME),
+    ):
+        participant_services.improvement_work_create(
+            participation=participation, title="Arbete", chain_step=step
+        )
+    # Work of an organisation that withdrew is not counted.
+    participant_services.participation_withdraw(
+        participation=third, on=timezone.localdate(), reason="Budget"
+    )
+    en.force_login(leader)
+
+    spread = en.get(_round_url(small)).context["dashboard"].spread
+    swedish = en.get(_round_url(small), headers={"accept-language": "sv"})
+
+    assert spread.total == 2
+    assert [(step, count) for step, _label, count in spread.counts] == [
+        (step.value, 2 if step == ImprovementWork.ChainStep.ACTIVITY else 0)
+        for step in ImprovementWork.ChainStep
+    ]
+    html = main_of(en.get(_round_url(small)).content.decode())
+    assert "New or changed outcome" in html  # every step of the chain, with its count
+    with translation.override("sv"):
+        activity = str(ImprovementWork.ChainStep.ACTIVITY.label)
+    assert activity != "activity"
+    assert activity.capitalize() in main_of(swedish.content.decode())
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
@@ -379,6 +415,16 @@ def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
 
     for page in BOUNDS:
         assert counts["national", page] == counts["small", page], counts
+    # After a change to the round (any service renews its kept values on commit).
+    for name, world in (("small", small), ("national", national)):
+        renew_on_commit(world.round.pk, "rounds.round.updated")
+        with (
+            django_assert_max_num_queries(ROUND_PAGE_AFTER_A_CHANGE),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.get(_round_url(world)).status_code == 200
+        counts[name, "round after a change"] = len(queries)
+    assert counts["national", "round after a change"] == counts["small", "round after a change"]
     # The national pages do show the national round, a page at a time.
     dashboard = client.get(_round_url(national)).context["dashboard"]
     assert dashboard.page.paginator.count == 311
