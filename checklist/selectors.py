@@ -107,7 +107,9 @@ def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:
         .values("pk")[:1]
     )
     return dict(
-        Answer.objects.filter(assessment_id=Subquery(previous)).values_list("item__number", "score")
+        Answer.objects.filter(assessment_id=Subquery(previous))
+        .values_list("item__number", "score")
+        .order_by()  # a dict: the answers' own ordering would only join three tables more
     )
 
 
@@ -153,14 +155,24 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     save: two queries the first time a process reads a version, none after (the assessment
     comes with its round's versions, as `assessment_for_page` fetches it). An autosave needs no
     more of the page. Kept by the version's id: the levels' versions never mix."""
-    version = assessment.checklist_version
+    return checklist_form(assessment.checklist_version)
+
+
+def checklist_form(version: ChecklistVersion | None) -> AssessmentForm:
+    """A checklist version's items (with their parts, in order) and scale, kept in the process
+    (`_FORM_PARTS`); none for no version."""
     if version is None:  # no checklist at the level: nothing to answer
         return AssessmentForm(items=(), scale_steps=())
     key = (version.pk, version.updated_at)
     parts = _FORM_PARTS.get(key)
     if parts is None:
         parts = AssessmentForm(
-            items=tuple(ChecklistItem.objects.filter(version_id=version.pk).order_by("number")),
+            # With their parts, which the page shows as headings.
+            items=tuple(
+                ChecklistItem.objects.filter(version_id=version.pk)
+                .select_related("part")
+                .order_by("number")
+            ),
             scale_steps=tuple(ScaleStep.objects.filter(version_id=version.pk)),
         )
         if len(_FORM_PARTS) >= _FORM_PARTS_KEPT:
@@ -169,8 +181,25 @@ def assessment_form(*, assessment: SelfAssessment) -> AssessmentForm:
     return parts
 
 
+def _answers(assessment: SelfAssessment, form: AssessmentForm) -> list[Answer]:
+    """The assessment's answers in item order, with their items (and parts): the items are
+    the kept ones of the assessment's checklist (`assessment_form`), so only the scores and
+    comments are read; should an answer's item not be among them, all are read with theirs."""
+    items = {item.pk: item for item in form.items}
+    values = list(assessment.answers.values_list("pk", "item_id", "score", "comment").order_by())
+    if any(item_id not in items for _, item_id, _, _ in values):
+        return list(assessment.answers.select_related("item__part").order_by("item__number"))
+    answers = [
+        Answer(pk=pk, assessment=assessment, item=items[item_id], score=score, comment=comment)
+        for pk, item_id, score, comment in values
+    ]
+    answers.sort(key=lambda answer: answer.item.number)
+    return answers
+
+
 def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
-    answers = list(assessment.answers.select_related("item__part").order_by("item__number"))
+    form = assessment_form(assessment=assessment)
+    answers = _answers(assessment, form)
     own = user.has_perm("checklist.comment_assessment", assessment)  # its organisation's
     if assessment.is_reopened and own:
         # Its own people see the changes under way (the working copy).
@@ -187,7 +216,10 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     # A submitted assessment has an answer to every item: no answers, no earlier assessment.
     earlier = previous_scores(assessment)
     remarks = list(
-        AssessmentComment.objects.filter(assessment=assessment).select_related("author", "item")
+        AssessmentComment.objects.filter(assessment=assessment)
+        .select_related("author", "item")
+        # Their order within one assessment, without the joins of the model's ordering.
+        .order_by("created_at", "pk")
     )
     by_item: dict[int | None, list] = {}
     functions = _functions_held(assessment, {r.author_id for r in remarks if r.author_id})
@@ -207,7 +239,7 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
             )
             for answer in answers
         ],
-        scale_steps=list(assessment_form(assessment=assessment).scale_steps),
+        scale_steps=list(form.scale_steps),
         version=version,
         has_previous=bool(earlier),
         general_remarks=by_item.get(None, []),
@@ -281,6 +313,20 @@ class RoundHistory:
     item_movement: list[tuple]  # (item, first, latest, delta)
 
 
+@dataclass(frozen=True)
+class _ScheduledMeeting:
+    """A meeting of an organisation's schedule, as `assessment_points` reads it, and its title.
+    The fields are the columns read, in their order."""
+
+    pk: int
+    round_id: int
+    group_id: int | None
+    starts_at: object
+    assessment_due: bool
+    year: int | None
+    title: str
+
+
 # `organisation_history` without a user: every round, for readers the caller has checked.
 _ALL_ROUNDS = object()
 
@@ -337,6 +383,8 @@ def organisation_history(
         if committee
         else {"round__checklist_version_id": version_id}
     )
+    # The same organisation in every round: read again only if the caller has not.
+    known = Participation.organisation.is_cached(participation)
     rounds = list(
         Participation.objects.filter(
             organisation_id=participation.organisation_id,
@@ -344,23 +392,33 @@ def organisation_history(
             round__starts_on__lte=participation.round.starts_on,
             **same_version,
         )
+        # The level's version only: every round here uses the same one.
         .select_related(
-            "round__checklist_version", "round__committee_checklist_version", "organisation"
+            "round__committee_checklist_version" if committee else "round__checklist_version",
+            *(() if known else ("organisation",)),
         )
         .order_by("-round__starts_on")
     )
+    if known:
+        for own in rounds:
+            own.organisation = participation.organisation
     if user is not _ALL_ROUNDS:
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
         return []
     items = version_items(version_id)
-    schedules = Q()
-    for own in rounds:  # each round's own meetings and the organisation's group's
-        schedules |= Q(round_id=own.round_id) & (Q(group__isnull=True) | Q(group_id=own.group_id))
+    # Each round's own meetings and the organisation's group's there (a group is of one round);
+    # in no order: `assessment_points` puts them in theirs.
+    schedules = Q(round_id__in={own.round_id for own in rounds}) & (
+        Q(group__isnull=True) | Q(group_id__in={own.group_id for own in rounds} - {None})
+    )
     meetings_by_round = defaultdict(list)
-    for meeting in Meeting.objects.filter(schedules, assessment_due=True).only(
-        "id", "round_id", "starts_at", "group_id", "assessment_due", "title", "year"
+    for values in (
+        Meeting.objects.filter(schedules, assessment_due=True)
+        .values_list(*_ScheduledMeeting.__dataclass_fields__)
+        .order_by()
     ):
+        meeting = _ScheduledMeeting(*values)
         meetings_by_round[meeting.round_id].append(meeting)
     point_of_meeting = {}  # participation id → meeting id → point
     for own in rounds:

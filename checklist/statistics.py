@@ -339,12 +339,21 @@ def submitted_scores(
         p.pk: OrganisationScores(p.pk, p.organisation.code, p.organisation.name)
         for p in participations
     }
-    answers = Answer.objects.filter(
-        Q(assessment__participation__in=[p.pk for p in participations])
-        & Q(assessment__status=SelfAssessment.Status.SUBMITTED)
-        & Q(assessment__level=level)
-    ).values_list(
-        "assessment__participation_id", "assessment__meeting_id", "item__number", "score", "comment"
+    answers = (
+        Answer.objects.filter(
+            Q(assessment__participation__in=[p.pk for p in participations])
+            & Q(assessment__status=SelfAssessment.Status.SUBMITTED)
+            & Q(assessment__level=level)
+        )
+        .values_list(
+            "assessment__participation_id",
+            "assessment__meeting_id",
+            "item__number",
+            "score",
+            "comment",
+        )
+        # Put in order below: the answers' own ordering would join three tables more.
+        .order_by()
     )
     scored: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
     commented: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
@@ -357,11 +366,11 @@ def submitted_scores(
         if comment:
             commented[participation_id, point][number] = comment
     item_count = len(items)
-    for (participation_id, point), scores in scored.items():
+    for (participation_id, point), scores in sorted(scored.items()):
         if len(scores) == item_count:  # a submitted assessment has every item; be sure
             scores_by_org[participation_id].points[point] = dict(sorted(scores.items()))
-            scores_by_org[participation_id].comments[point] = commented.get(
-                (participation_id, point), {}
+            scores_by_org[participation_id].comments[point] = dict(
+                sorted(commented.get((participation_id, point), {}).items())
             )
     return scores_by_org
 

@@ -1,9 +1,12 @@
 """The self-assessment: filled in by the organisation's strategists before a meeting, read by
 everyone of the organisation, and by the group and its mentors once submitted."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.forms import BoundField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,13 +81,44 @@ class AssessmentMixin(PolicyRequiredMixin):
                 "remark_form": RemarkForm(items=[row.item for row in page.rows]),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": [
-                    (row, form[f"score_{row.item.number}"], form[f"comment_{row.item.number}"])
-                    for row in page.rows
-                ],
+                "fields": [_field_row(row, form, page.scale_steps) for row in page.rows],
             },
             status=status,
         )
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One item of the answers' form as the page writes it out: what its template would
+    otherwise look up again for every step of the scale."""
+
+    row: selectors.ItemRow
+    number: int
+    score: BoundField
+    score_name: str
+    comment: BoundField
+    comment_name: str
+    comment_id: str
+    comment_value: str
+    choices: list[tuple[object, str, bool]]  # (value, label, chosen) per step of the scale
+
+
+def _field_row(row, form, scale_steps) -> FieldRow:
+    number = row.item.number
+    score, comment = form[f"score_{number}"], form[f"comment_{number}"]
+    chosen = str(score.value())  # as posted (a string) or as stored (a number): compare as text
+    value = comment.value()
+    return FieldRow(
+        row=row,
+        number=number,
+        score=score,
+        score_name=score.html_name,
+        comment=comment,
+        comment_name=comment.html_name,
+        comment_id=comment.id_for_label,
+        comment_value="" if value is None else value,
+        choices=[(step.value, step.label, str(step.value) == chosen) for step in scale_steps],
+    )
 
 
 def _progress(form) -> dict:

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
+from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Application,
@@ -59,63 +60,44 @@ PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
 def participation_page(*, participation: Participation, user) -> dict:
-    """What the organisation's page in a round shows."""
-    assignments = list(
-        # An erased person (whose account is closed) no longer holds the function.
-        FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
-        .select_related("person")
-        .order_by("person__full_name", "person__email")
-    )
+    """What the organisation's page in a round shows, in five queries of its own (the parts
+    the apps above add aside). What the page only names (its group's members and mentors) is
+    read as names, and the organisation's improvement work and what its group shares with it
+    come in one query."""
+    assignments = [
+        Holder(function, PersonLine(pk, full_name, email))
+        for function, pk, full_name, email in (
+            # An erased person (whose account is closed) no longer holds the function.
+            FunctionAssignment.objects.filter(participation=participation, person__is_active=True)
+            .order_by("person__full_name", "person__email")
+            .values_list("function", "person_id", "person__full_name", "person__email")
+        )
+    ]
     own = standing(user)
-    assessments = SelfAssessment.objects.filter(participation=participation).select_related(
-        "meeting"
-    )
+    assessments = SelfAssessment.objects.filter(participation=participation)
     if not (own.is_project_leader or participation.pk in own.participation_ids):
         assessments = assessments.filter(status=SelfAssessment.Status.SUBMITTED)
-    mentors = (
-        GroupMentor.objects.filter(group_id=participation.group_id)
-        .select_related("participation__organisation")
-        .order_by("-is_primary")
-        if participation.group_id
-        else GroupMentor.objects.none()
-    )
+    statuses = dict(SelfAssessment.Status.choices)
     invitations = (
         Invitation.objects.filter(participation=participation).select_related("person")
         if own.is_project_leader
         else Invitation.objects.none()
     )
-    # Each list through the policy: a mentor sees what the organisation shares with its group.
-    works = list(
-        visible(ImprovementWork, user)
-        .filter(participation=participation)
-        .select_related("origin_meeting")
-    )
-    group_works = (
-        list(
-            visible(ImprovementWork, user)
-            .filter(
-                participation__group_id=participation.group_id,
-                sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
-            )
-            .exclude(participation=participation)
-            .select_related("participation__organisation")
-            .order_by("participation__organisation__name", "title")
-        )
-        if participation.group_id
-        else []
-    )
+    members, mentors = group_names(participation)
+    works, group_works = improvement_works(participation=participation, user=user)
     return {
         "participation": participation,
         "people": people_by_function(assignments),
-        "assessments": list(assessments.order_by("meeting__starts_at")),
-        "mentors": list(mentors),
-        "members": list(
-            Participation.objects.filter(group_id=participation.group_id)
-            .exclude(pk=participation.pk)
-            .select_related("organisation")
-        )
-        if participation.group_id
-        else [],
+        "assessments": [
+            AssessmentLine(
+                pk, title, level == ChecklistVersion.Level.COMMITTEE, statuses.get(status, status)
+            )
+            for pk, title, level, status in assessments.order_by("meeting__starts_at").values_list(
+                "pk", "meeting__title", "level", "status"
+            )
+        ],
+        "mentors": mentors,
+        "members": members,
         "invitations": list(invitations),
         "works": works,
         "group_works": group_works,
@@ -128,6 +110,129 @@ def participation_page(*, participation: Participation, user) -> dict:
             "participants.change_improvement_work", ImprovementWork(participation=participation)
         ),
     }
+
+
+def group_names(participation: Participation) -> tuple[list[str], list[str]]:
+    """The names of the other members of the organisation's group and of its mentors (the
+    primary mentor first); none without a group. The same for everyone who sees the page:
+    kept until a service changes the round (`modellkoncept.roundvalues`), read in one query."""
+    if participation.group_id is None:
+        return [], []
+    return round_value(
+        f"group-names-{participation.pk}",
+        participation.round,
+        lambda: _group_names(participation),
+    )
+
+
+def _group_names(participation: Participation) -> tuple[list[str], list[str]]:
+    group_id = participation.group_id
+    rows = (
+        Participation.objects.filter(
+            (Q(group_id=group_id) & ~Q(pk=participation.pk)) | Q(mentorships__group_id=group_id)
+        )
+        .order_by("organisation__name", "pk")
+        .values_list(
+            "pk",
+            "organisation__name",
+            "group_id",
+            "mentorships__group_id",
+            "mentorships__is_primary",
+        )
+    )
+    members, mentors, seen = [], [], set()
+    for pk, name, member_of, mentor_of, primary in rows:
+        if mentor_of == group_id:
+            mentors.append((not primary, name))
+        if member_of == group_id and pk != participation.pk and pk not in seen:
+            members.append(name)
+        seen.add(pk)  # one row per mentorship: a member that mentors elsewhere is named once
+    return members, [name for _, name in sorted(mentors, key=lambda m: m[0])]
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """A person as the organisation's page names them (as `User.__str__` does)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self):
+        return self.full_name or self.email
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A function and the person who holds it, for `people_by_function`."""
+
+    function: str
+    person: PersonLine
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    """A self-assessment as the organisation's page lists it."""
+
+    pk: int
+    meeting_title: str
+    is_committee_level: bool
+    status_label: str
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    """An improvement work as the organisation's page lists it."""
+
+    pk: int
+    title: str
+    organisation_name: str
+    chain_step: str
+    chain_step_label: str
+    phase_label: str
+    sharing_label: str
+
+
+def improvement_works(*, participation: Participation, user) -> tuple[list, list]:
+    """The organisation's improvement work (by title), and what the other members of its group
+    share with the group (by organisation, then title), as the policy lets `user` see each
+    (a mentor sees what the organisation shares with its group): one query."""
+    wanted = Q(participation_id=participation.pk)
+    if participation.group_id is not None:
+        wanted |= Q(
+            participation__group_id=participation.group_id,
+            sharing__in=(ImprovementWork.Sharing.GROUP, ImprovementWork.Sharing.PROGRAMME),
+        )
+    rows = (
+        visible(ImprovementWork, user)
+        .filter(wanted)
+        .order_by("participation__organisation__name", "title", "pk")
+        .values_list(
+            "pk",
+            "participation_id",
+            "title",
+            "participation__organisation__name",
+            "chain_step",
+            "phase",
+            "sharing",
+        )
+    )
+    steps = dict(ImprovementWork.ChainStep.choices)
+    phases = dict(ImprovementWork.Phase.choices)
+    sharings = dict(ImprovementWork.Sharing.choices)
+    own, shared = [], []
+    for pk, participation_id, title, organisation, step, phase, sharing in rows:
+        work = WorkLine(
+            pk=pk,
+            title=title,
+            organisation_name=organisation,
+            chain_step=step,
+            chain_step_label=steps.get(step, step),
+            phase_label=phases.get(phase, phase),
+            sharing_label=sharings.get(sharing, sharing),
+        )
+        (own if participation_id == participation.pk else shared).append(work)
+    return own, shared
 
 
 def participation_for(user, *, round_slug: str, code: str) -> Participation:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 
 from modellkoncept.policy import visible
+from modellkoncept.roundvalues import round_value
 from participants.models import ImprovementWork, Participation
 from rounds.models import ResultReport, ResultReportComment, ResultReportDue, Round
 from rounds.services.result_reports import CHAIN_STEPS, YEARS, missing_for_submission
@@ -142,8 +143,17 @@ def organisation_reports(*, participation: Participation, user) -> list[dict]:
     if not participation.is_participant:
         return []
     round_ = participation.round
-    reports = {r.year: r for r in visible(ResultReport, user).filter(participation=participation)}
-    dues = {d.year: d for d in ResultReportDue.objects.filter(round_id=round_.pk)}
+    # By year: without the models' ordering, which would join the round and organisation.
+    reports = {
+        r.year: r
+        for r in visible(ResultReport, user).filter(participation=participation).order_by()
+    }
+    # The same for every reader: kept until a service changes the round (`roundvalues`).
+    dues = round_value(
+        "result-report-dues",
+        round_,
+        lambda: {d.year: d for d in ResultReportDue.objects.filter(round_id=round_.pk).order_by()},
+    )
     return [
         {"year": year, "report": reports.get(year), "due": dues.get(year)}
         for year in YEARS

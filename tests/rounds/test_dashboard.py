@@ -44,8 +44,9 @@ ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
 # The round page after a change to the round, its kept values read afresh: seven more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
-# 12, the improvement work its group shares with it, its result reports with their due dates
-ORGANISATION_PAGE = 15
+# Its improvement work and what its group shares with it in one query, its group's members and
+# mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports.
+ORGANISATION_PAGE = 11
 GROUP_LIST_PAGE = 7
 MEETING_LIST_PAGE = 5
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from checklist.models import Answer, SelfAssessment
-from participants.models import REQUIRED_FUNCTIONS, Organisation, Participation
+from participants.models import REQUIRED_FUNCTIONS, ImprovementWork, Organisation, Participation
 from rounds.demo import (
     ACTIVE_SLUG,
     DEMO_PASSWORD,
@@ -264,3 +264,17 @@ def test_demo_accounts_can_sign_in_with_the_demo_password(demo, client):
     client.logout()
     assert client.login(username="sara.lindgren@ronneby.se", password=DEMO_PASSWORD)
     assert not client.login(username=PROJECT_LEADER_EMAIL, password="wrong-password")
+
+
+def test_the_active_round_shows_work_shared_with_a_group_and_work_in_the_library(demo):
+    """The demo shows both kinds of sharing: a work its group's other members read, and an
+    approved good example in the library."""
+    works = ImprovementWork.objects.filter(participation__round__slug=ACTIVE_SLUG)
+    for_group = works.get(sharing=ImprovementWork.Sharing.GROUP)
+    peers = Participation.objects.filter(group=for_group.participation.group).exclude(
+        pk=for_group.participation.pk
+    )
+    assert for_group.participation.group is not None
+    assert peers.exists()
+    example = works.get(sharing=ImprovementWork.Sharing.PROGRAMME)
+    assert example.approved_on is not None

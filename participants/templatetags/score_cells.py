@@ -1,0 +1,31 @@
+"""`{% score_cells scores %}` or `{% score_cells first latest %}`: a row's figures as table
+cells, "–" where there is none.
+
+An organisation's history shows a few hundred figures (items × assessments, per round); one
+tag per row costs a fraction of a variable, a filter and a loop per figure. Whole numbers and
+text only, written as they are (no localisation, as the history writes them)."""
+
+from django import template
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _text(value) -> str:
+    if value is None:
+        return "–"
+    if type(value) is int:  # most of them: nothing to escape
+        return str(value)
+    return conditional_escape(value)
+
+
+@register.simple_tag
+def score_cells(*values, css_class="text-end"):
+    """`<td class="…">figure</td>` for each value (or each of one list), "–" for None."""
+    if len(values) == 1 and isinstance(values[0], list | tuple):
+        values = values[0]
+    start = f'<td class="{escape(css_class)}">'
+    return mark_safe(  # noqa: S308 - the class and every figure are escaped above
+        "".join(f"{start}{_text(value)}</td>" for value in values)
+    )
