@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 
+import time_machine
 from hypothesis import strategies as st
 
 from tests.hostile import hostile_text, hostile_value, valid
@@ -46,7 +48,30 @@ def csv_bytes(draw) -> bytes:
     return out.getvalue().encode(encoding, errors="replace")
 
 
+# The instant every generated workbook is made and saved at. openpyxl writes the time into the
+# file's properties, and its zip entries carry the time (the worksheet's that of a temporary
+# file), so a workbook saved a second later is other bytes, may compress to another length, and
+# Hypothesis, replaying an example, would draw positions in another file.
+WORKBOOK_SAVED_AT = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
+
+
 def xlsx_bytes(draw) -> bytes:
+    """A workbook of hostile cells, the same bytes for the same draws whenever it is made."""
+    with time_machine.travel(WORKBOOK_SAVED_AT, tick=False):
+        return _xlsx_bytes(draw)
+
+
+def _entries_dated(data: bytes, when: dt.datetime) -> bytes:
+    """The zip `data` with every entry dated `when`."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as copy:
+        for info in source.infolist():
+            info.date_time = when.timetuple()[:6]
+            copy.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def _xlsx_bytes(draw) -> bytes:
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -70,7 +95,7 @@ def xlsx_bytes(draw) -> bytes:
         workbook.save(out)
     except Exception:  # openpyxl refuses some characters in cells; the file is then random
         return draw(st.binary(max_size=200))
-    data = out.getvalue()
+    data = _entries_dated(out.getvalue(), WORKBOOK_SAVED_AT)
     cut = draw(st.sampled_from([None, None, len(data) // 2, 100]))
     return data if cut is None else data[:cut]
 

@@ -3,10 +3,12 @@ a domain error, and write all or nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,6 +83,22 @@ def test_reading_damaged_workbooks_gives_rows_or_a_domain_error(data):
     rows, error = _outcome(lambda: importing.parse_rows(io.BytesIO(bytes(content)), "trasig.xlsx"))
 
     assert (error is not None and error.messages) or all(isinstance(r.score, str) for r in rows)
+
+
+def test_a_generated_workbook_is_the_same_bytes_whenever_it_is_made():
+    """Hypothesis replays an example by drawing again: the workbook drawn must not depend on
+    the time it is saved at (openpyxl dates its properties and its zip entries)."""
+
+    def same_draws():  # two rows, then nothing cut off
+        draws = iter([[["Åby", 3, None], ["=1+1", 2.5, True]], None])
+        return lambda strategy: next(draws)
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        first = xlsx_bytes(same_draws())
+    with time_machine.travel(dt.datetime(2027, 9, 30, 17, 45, tzinfo=dt.UTC), tick=False):
+        again = xlsx_bytes(same_draws())
+
+    assert first == again
 
 
 @PROPERTY
