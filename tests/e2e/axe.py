@@ -4,7 +4,7 @@ axe-core is the copy the `axe-playwright-python` package ships (`axe_playwright_
 MPL-2.0, by Deque Systems); `pip install` brings it with the `dev` extra, so nothing is
 downloaded at test time. `AXE_VERSION` says which axe-core it is.
 
-The journeys (`test_journeys.py`) call `Journey.check` on every page they reach: axe runs on the
+The journeys (`test_journeys*.py`) call `Journey.check` on every page they reach: axe runs on the
 page as it is at that moment (signed in as that person, with that data, errors shown), in a
 desktop window and on a 360 px wide screen, and the page's width is measured at 360 CSS pixels
 and at 200 % zoom. When a journey ends, what it found is written to a file of the run

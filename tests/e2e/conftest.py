@@ -90,7 +90,9 @@ def _is_page_check(item) -> bool:
 
 
 def _is_journey(item) -> bool:
-    return item.path.name == "test_journeys.py" and "journey" in getattr(item, "fixturenames", ())
+    return item.path.name.startswith("test_journeys") and "journey" in getattr(
+        item, "fixturenames", ()
+    )
 
 
 @pytest.hookimpl(trylast=True)

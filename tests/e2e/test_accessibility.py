@@ -64,7 +64,7 @@ def _found(findings: axe.Findings, key: str) -> list[axe.PageCheck]:
             + ", ".join(sorted(findings.missing))
         )
     if not findings.ran:
-        skip_or_fail("the journeys (tests/e2e/test_journeys.py) did not run in this session")
+        skip_or_fail("the journeys (tests/e2e/test_journeys*.py) did not run in this session")
     pytest.fail(
         f"No journey reached {key} ({axe.JOURNEY_PAGES[key]}); the journeys that ran: "
         f"{', '.join(sorted(findings.ran))}. See their failures."
