@@ -103,3 +103,46 @@ def test_the_compiled_swedish_catalogue_is_used():
     with translation.override("sv"):
         assert translation.gettext("Page not found") == "Sidan finns inte"
         assert translation.gettext("Sign in") != "Sign in"
+
+
+# The calls that mark a string for translation in the project's Python code.
+GETTEXT_KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "npgettext_lazy": ((1, "c"), 2, 3),
+}
+APPS = ("accounts", "checklist", "modellkoncept", "participants", "reports", "rounds")
+
+
+def test_every_string_the_code_marks_is_in_the_swedish_catalogue():
+    """A string marked in the code but missing from the catalogue is shown in English to a
+    Swedish reader: run `make messages` and translate it."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle)
+    missing = []
+    for app in APPS:
+        for filename, line, message, _comments, context in extract_from_dir(
+            Path(settings.BASE_DIR) / app,
+            method_map=[("**/migrations/**", "ignore"), ("**.py", "python")],
+            keywords=GETTEXT_KEYWORDS,
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            if not msgid:
+                continue
+            entry = catalogue.get(msgid, context=context)
+            translated = entry is not None and (
+                all(entry.string) if isinstance(entry.string, tuple) else entry.string
+            )
+            if not translated:
+                missing.append(f"{app}/{filename}:{line}: {msgid}")
+    assert missing == []
