@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from modellkoncept.policy import visible
 from modellkoncept.roundvalues import round_value
@@ -235,25 +235,3 @@ def round_chapters(*, round: Round) -> list[Chapter]:
             )
         )
     return chapters
-
-
-def round_report_figures(*, round: Round) -> list[tuple[int, int, int]]:
-    """(year, submitted, expected) for each year of the round so far, in one query."""
-    years = [y for y in YEARS if y <= round.current_year]
-    counts = Participation.objects.filter(
-        round=round, role=Participation.Role.PARTICIPANT, withdrawn_on__isnull=True
-    ).aggregate(
-        expected=Count("pk", distinct=True),
-        **{
-            f"year_{y}": Count(
-                "result_reports",
-                filter=Q(
-                    result_reports__year=y,
-                    result_reports__status=ResultReport.Status.SUBMITTED,
-                ),
-                distinct=True,
-            )
-            for y in years
-        },
-    )
-    return [(y, counts[f"year_{y}"], counts["expected"]) for y in years]

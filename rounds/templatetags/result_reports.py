@@ -4,7 +4,7 @@ it (rounds/selectors/result_reports.py)."""
 
 from django import template
 
-from rounds.selectors.result_reports import organisation_reports, round_report_figures
+from rounds.selectors.result_reports import organisation_reports
 
 register = template.Library()
 
@@ -16,10 +16,3 @@ def organisation_result_reports(context, participation):
         "participation": participation,
         "years": organisation_reports(participation=participation, user=user),
     }
-
-
-@register.simple_tag
-def round_result_report_figures(round_) -> list[tuple[int, int, int]]:
-    """(year, submitted, expected) for each year of the round so far, in one query: for the
-    round page's key figures."""
-    return round_report_figures(round=round_)
