@@ -43,15 +43,6 @@ def _stored(assessment) -> dict[int, int | None]:
     )
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 # Read-only once submitted
 
 
