@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -189,32 +191,35 @@ def eager_tasks():
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 
 
-@pytest.fixture(autouse=True)
-def _migration_data(request):
-    """Give transactional tests the rows the data migrations create.
+# The rows the data migrations create (the classic checklist, its guidance as the site's help,
+# the default evaluation statements): a transactional test empties every table when it ends, and
+# `flush` restores only content types and permissions. Made again right after such a test, so
+# that every test, whatever ran before it in its process, starts from the database as migrated;
+# the browser tests can then run first (tests/e2e/conftest.py), not only after all the others.
+_MIGRATION_DATA = (
+    ("checklist.migrations.0003_classic_checklist", "create_classic_checklist"),
+    ("checklist.migrations.0004_checklist_parts", "mark_classic_guidance_as_site_help"),
+    ("rounds.migrations.0007_default_evaluation_statements", "add_defaults"),
+)
 
-    A transactional test empties every table when it ends, and the next one starts from an
-    empty database apart from what `flush` restores (content types and permissions). The
-    classic checklist comes from a data migration, so it is created again here (the migration's
-    function is idempotent). Tests in a transaction that is rolled back still have it.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(
-        _TRANSACTIONAL_FIXTURES & set(request.fixturenames)
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
+
+def _restore_migration_data(config) -> None:
     from importlib import import_module
 
     from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
 
-    import_module("checklist.migrations.0003_classic_checklist").create_classic_checklist(
-        apps, None
-    )
-    import_module("checklist.migrations.0004_checklist_parts").mark_classic_guidance_as_site_help(
-        apps, None
-    )
+    with config.stash[blocking_manager_key].unblock():
+        for module, function in _MIGRATION_DATA:
+            getattr(import_module(module), function)(apps, None)  # each is idempotent
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's fixtures are torn down: a transactional test's tables emptied
+    if nextitem is not None and _transactional(item) and "django_db_setup" in item.fixturenames:
+        _restore_migration_data(item.config)
+    return result
 
 
 @pytest.fixture
@@ -587,29 +592,42 @@ def celery_worker(transactional_db, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a process group of its own, the pool's processes with it
     )
     old = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"The Celery worker stopped at start:\n{process.stdout.read()}")
-            if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
-                break
-        else:
-            pytest.fail("The Celery worker did not answer within 60 seconds.")
+        _wait_until_ready(process, timeout=60)
         yield SimpleNamespace(process=process, queue=queue, mail_dir=mail_dir, app=app)
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = old
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        # Killed with its pool: the test is over and the queue was its own, so nothing the
+        # worker still holds is wanted (a warm or cold shutdown waits seconds for the pool).
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         process.stdout.close()
+
+
+def _wait_until_ready(process: subprocess.Popen, timeout: float) -> None:
+    """Read the worker's output until it says it consumes its queue (tests/clocked_worker.py)."""
+    from tests.clocked_worker import READY
+
+    output = []
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                break
+            line = process.stdout.readline()
+            if not line:  # the output closed: the worker stopped
+                process.wait()
+                pytest.fail("The Celery worker stopped at start:\n" + "".join(output))
+            if line.rstrip().endswith(READY):  # Celery logs what the worker prints
+                return
+            output.append(line)
+    pytest.fail(f"The Celery worker was not ready within {timeout:.0f} s:\n" + "".join(output))
 
 
 # Django's file backend ends each message with a line of 79 dashes.

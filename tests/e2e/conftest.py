@@ -97,21 +97,20 @@ def _is_journey(item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """The browser tests stay where pytest-django put them (with the tests that commit, after
-    the others), the crawl, the longest, first; the page checks, which read what every journey
-    found, run last (in whichever process: `findings` waits for journeys still running in
-    another)."""
+    """The browser tests run first, the crawl, the longest, at their head: they are the
+    longest tests, so started first they share the processes evenly, and the page checks,
+    which read what every journey found, run last (in whichever process: `findings` waits for
+    journeys still running in another, which by then is rarely any). A browser test empties
+    the tables when it ends, like every test that commits; the data the migrations made is
+    restored after it (tests/conftest.py), so the tests after it start as from a migrated
+    database."""
     e2e = [item for item in items if _in_e2e(item) and not _is_page_check(item)]
     checks = [item for item in items if _is_page_check(item)]
     if not e2e and not checks:
         return
-    rest = [item for item in items if not _is_page_check(item)]
-    if e2e:
-        first = rest.index(e2e[0])
-        others = [item for item in rest if not _in_e2e(item)]
-        longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
-        rest = others[:first] + longest_first + others[first:]
-    items[:] = rest + checks
+    longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
+    others = [item for item in items if not _in_e2e(item)]
+    items[:] = longest_first + others + checks
 
 
 def findings_directory(config) -> Path:
