@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -192,34 +193,30 @@ _TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 
 
 # The rows the data migrations create (the classic checklist, its guidance as the site's help,
-# the default evaluation statements): a transactional test empties every table when it ends, and
-# `flush` restores only content types and permissions. Made again right after such a test, so
-# that every test, whatever ran before it in its process, starts from the database as migrated;
-# the browser tests can then run first (tests/e2e/conftest.py), not only after all the others.
-_MIGRATION_DATA = (
-    ("checklist.migrations.0003_classic_checklist", "create_classic_checklist"),
-    ("checklist.migrations.0004_checklist_parts", "mark_classic_guidance_as_site_help"),
-    ("rounds.migrations.0007_default_evaluation_statements", "add_defaults"),
-)
+# the default evaluation statements). A transactional test empties every table when it ends,
+# with Django's `flush`, which then sends `post_migrate` as a migration does: content types and
+# permissions are made again on it, and these rows too, here. So every test starts from the
+# database as migrated, whatever ran before it in its process, and the browser tests can run
+# first (tests/e2e/conftest.py), not only after all the others.
+_MIGRATION_DATA = {
+    "checklist": (
+        ("checklist.migrations.0003_classic_checklist", "create_classic_checklist"),
+        ("checklist.migrations.0004_checklist_parts", "mark_classic_guidance_as_site_help"),
+    ),
+    "rounds": (("rounds.migrations.0007_default_evaluation_statements", "add_defaults"),),
+}
 
 
-def _restore_migration_data(config) -> None:
+def _restore_migration_data(sender, **kwargs) -> None:
     from importlib import import_module
 
     from django.apps import apps
-    from pytest_django.plugin import blocking_manager_key
 
-    with config.stash[blocking_manager_key].unblock():
-        for module, function in _MIGRATION_DATA:
-            getattr(import_module(module), function)(apps, None)  # each is idempotent
+    for module, function in _MIGRATION_DATA.get(sender.label, ()):
+        getattr(import_module(module), function)(apps, None)  # each is idempotent
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    result = yield  # the test's fixtures are torn down: a transactional test's tables emptied
-    if nextitem is not None and _transactional(item) and "django_db_setup" in item.fixturenames:
-        _restore_migration_data(item.config)
-    return result
+post_migrate.connect(_restore_migration_data, dispatch_uid="tests-migration-data")
 
 
 @pytest.fixture
