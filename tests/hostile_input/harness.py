@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings as django_settings
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.db import transaction
@@ -161,13 +162,27 @@ def baseline(w) -> dict:
     return w.baseline
 
 
+def session_of(w, user: str) -> str:
+    """The key of a session in which `user` is signed in, made once per test: each example's
+    savepoint is rolled back, which restores the session's row if a post changed it."""
+    sessions = w.__dict__.setdefault("sessions", {})
+    if user not in sessions:
+        client = Client()
+        client.force_login(getattr(w, user))
+        sessions[user] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return sessions[user]
+
+
 def attempt(w, user: str | None, post: Post):
     """Post in a savepoint that is rolled back; the response and the fingerprints."""
     before = baseline(w)
+    session = session_of(w, user) if user is not None else None
     with transaction.atomic():
-        client = Client()
-        if user is not None:
-            client.force_login(getattr(w, user))
+        client = Client()  # a client of its own: no cookie of another example's
+        if session is not None:
+            client.cookies[django_settings.SESSION_COOKIE_NAME] = session
+            # Signed in as the case says (were it not, every post would be refused alike).
+            assert client.session.get("_auth_user_id") == str(getattr(w, user).pk)
         if post.prepare is not None:
             post.prepare(client)
         response = client.post(post.url, post.data, headers=post.headers)

@@ -3,6 +3,7 @@ made here so that the tests carry no binary files."""
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -64,6 +65,7 @@ def html() -> bytes:
     return b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
+@functools.cache  # compressing 50 MB takes a while, and the tests draw it again and again
 def zip_bomb(unpacked: int = 50 * 1024 * 1024) -> bytes:
     """A .docx-looking zip whose one extra part unpacks to `unpacked` bytes of zeros."""
     buffer = io.BytesIO(ooxml("docx"))
