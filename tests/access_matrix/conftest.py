@@ -8,10 +8,11 @@ import hashlib
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,6 +34,7 @@ from tests.access_matrix.targets import (
     NOTE,
     RESULT_A1,
     RESULT_A2,
+    ROLES,
     WORK,
     WORK_AWAITING,
     WORK_GROUP,
@@ -56,8 +58,21 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         world = conftest.build_world()
         _extend(world)
+        world.sessions = _sessions(world)
         yield world
         transaction.set_rollback(True)
+
+
+def _sessions(w) -> dict[str, str]:
+    """A session for each role, signed in once for the module (each test's writes, a session's
+    change included, are rolled back when it ends): the key of each."""
+    sessions = {}
+    for role in ROLES:
+        if role != "anonymous":
+            client = Client()
+            client.force_login(getattr(w, role))
+            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 def _extend(w):
