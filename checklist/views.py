@@ -81,7 +81,13 @@ class AssessmentMixin(PolicyRequiredMixin):
                 "remark_form": RemarkForm(items=[row.item for row in page.rows]),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": [_field_row(row, form, page.scale_steps) for row in page.rows],
+                # The form's items as it writes them out: only a page that may edit shows it.
+                "fields": [
+                    _field_row(row, form, page.scale_steps, has_previous=page.has_previous)
+                    for row in page.rows
+                ]
+                if page.may_edit
+                else [],
             },
             status=status,
         )
@@ -101,9 +107,10 @@ class FieldRow:
     comment_id: str
     comment_value: str
     choices: list[tuple[object, str, bool]]  # (value, label, chosen) per step of the scale
+    last_time: str  # the score of the organisation's previous assessment, or that it has none
 
 
-def _field_row(row, form, scale_steps) -> FieldRow:
+def _field_row(row, form, scale_steps, *, has_previous: bool) -> FieldRow:
     number = row.item.number
     score, comment = form[f"score_{number}"], form[f"comment_{number}"]
     chosen = str(score.value())  # as posted (a string) or as stored (a number): compare as text
@@ -118,6 +125,12 @@ def _field_row(row, form, scale_steps) -> FieldRow:
         comment_id=comment.id_for_label,
         comment_value="" if value is None else value,
         choices=[(step.value, step.label, str(step.value) == chosen) for step in scale_steps],
+        last_time=(
+            _("Last time: %(score)s")
+            % {"score": "–" if row.previous_score is None else row.previous_score}
+            if has_previous
+            else _("No earlier self-assessment.")
+        ),
     )
 
 
