@@ -304,6 +304,7 @@ class RoundHistory:
     round: object
     organisation: OrganisationScores
     points: list[int]
+    point_labels: list[str]  # "Assessment 1", … in the active language
     rows: list[tuple]  # (item, [score at each point])
     totals: list[int | None]  # total at each point
     meetings: dict[int, object]  # point → meeting title
@@ -478,6 +479,7 @@ def organisation_history(
                 round=own.round,
                 organisation=org,
                 points=points,
+                point_labels=labels,
                 rows=[(item, [org.points[p].get(item.number) for p in points]) for item in items],
                 totals=[org.total(p) for p in points],
                 meetings=by_point,
