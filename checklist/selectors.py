@@ -81,15 +81,22 @@ class AssessmentPage:
 
 
 def assessment_for_page(*, pk: int):
-    """The queryset a page fetches its assessment from (then through the policy)."""
+    """The queryset a page fetches its assessment from (then through the policy). Its meeting's
+    round is its own (`SelfAssessment.clean`), read once with its participation: the page
+    gives it to the meeting (`with_meeting_round`)."""
     return SelfAssessment.objects.select_related(
         "meeting",
-        "meeting__round",
         "participation__organisation",
         "participation__round__checklist_version",
         "participation__round__committee_checklist_version",
         "submitted_by",
     ).filter(pk=pk)
+
+
+def with_meeting_round(assessment: SelfAssessment) -> SelfAssessment:
+    """The assessment with its meeting's round, which is its participation's, read already."""
+    assessment.meeting.round = assessment.participation.round
+    return assessment
 
 
 def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:

@@ -43,6 +43,9 @@ class AssessmentMixin(PolicyRequiredMixin):
     def get_policy_queryset(self):
         return selectors.assessment_for_page(pk=self.kwargs["pk"])
 
+    def fetch_policy_object(self):
+        return selectors.with_meeting_round(super().fetch_policy_object())
+
     @property
     def assessment(self) -> SelfAssessment:
         return self.get_policy_object()
@@ -100,10 +103,14 @@ class FieldRow:
 
     row: selectors.ItemRow
     number: int
+    text: str  # the item's, in the active language
+    guidance: str
     score: BoundField
     score_name: str
+    score_errors: list
     comment: BoundField
     comment_name: str
+    comment_label: str
     comment_id: str
     comment_value: str
     choices: list[tuple[object, str, bool]]  # (value, label, chosen) per step of the scale
@@ -118,10 +125,14 @@ def _field_row(row, form, scale_steps, *, has_previous: bool) -> FieldRow:
     return FieldRow(
         row=row,
         number=number,
+        text=row.item.text,
+        guidance=row.item.guidance,
         score=score,
         score_name=score.html_name,
+        score_errors=score.errors,
         comment=comment,
         comment_name=comment.html_name,
+        comment_label=comment.label,
         comment_id=comment.id_for_label,
         comment_value="" if value is None else value,
         choices=[(step.value, step.label, str(step.value) == chosen) for step in scale_steps],
