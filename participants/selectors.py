@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
+from modellkoncept.links import url_maker
 from modellkoncept.policy import get_visible_object_or_404, standing, visible
 from modellkoncept.roundvalues import round_value
 from participants.models import (
@@ -85,12 +86,17 @@ def participation_page(*, participation: Participation, user) -> dict:
     )
     members, mentors = group_names(participation)
     works, group_works = improvement_works(participation=participation, user=user)
+    assessment_url = url_maker("checklist:assessment")
     return {
         "participation": participation,
         "people": people_by_function(assignments),
         "assessments": [
             AssessmentLine(
-                pk, title, level == ChecklistVersion.Level.COMMITTEE, statuses.get(status, status)
+                pk,
+                title,
+                level == ChecklistVersion.Level.COMMITTEE,
+                statuses.get(status, status),
+                assessment_url(pk),
             )
             for pk, title, level, status in assessments.order_by("meeting__starts_at").values_list(
                 "pk", "meeting__title", "level", "status"
@@ -178,6 +184,7 @@ class AssessmentLine:
     meeting_title: str
     is_committee_level: bool
     status_label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -191,6 +198,7 @@ class WorkLine:
     chain_step_label: str
     phase_label: str
     sharing_label: str
+    url: str
 
 
 def improvement_works(*, participation: Participation, user) -> tuple[list, list]:
@@ -220,6 +228,7 @@ def improvement_works(*, participation: Participation, user) -> tuple[list, list
     steps = dict(ImprovementWork.ChainStep.choices)
     phases = dict(ImprovementWork.Phase.choices)
     sharings = dict(ImprovementWork.Sharing.choices)
+    work_url = url_maker("participants:improvement_work")
     own, shared = [], []
     for pk, participation_id, title, organisation, step, phase, sharing in rows:
         work = WorkLine(
@@ -230,6 +239,7 @@ def improvement_works(*, participation: Participation, user) -> tuple[list, list
             chain_step_label=steps.get(step, step),
             phase_label=phases.get(phase, phase),
             sharing_label=sharings.get(sharing, sharing),
+            url=work_url(pk),
         )
         (own if participation_id == participation.pk else shared).append(work)
     return own, shared

@@ -18,11 +18,12 @@ from checklist.statistics import (
     submitted_scores,
     version_items,
 )
+from modellkoncept.links import url_maker
 from modellkoncept.policy import standing, visible
 from modellkoncept.roundvalues import round_value
 from participants.models import Function, FunctionAssignment, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
-from rounds.selectors.lists import _MEETING_LIST_FIELDS, url_maker
+from rounds.selectors.lists import _MEETING_LIST_FIELDS
 
 
 def _group_scores(
