@@ -224,13 +224,16 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     earlier = previous_scores(assessment)
     remarks = list(
         AssessmentComment.objects.filter(assessment=assessment)
-        .select_related("author", "item")
+        .select_related("author")
         # Their order within one assessment, without the joins of the model's ordering.
         .order_by("created_at", "pk")
     )
     by_item: dict[int | None, list] = {}
     functions = _functions_held(assessment, {r.author_id for r in remarks if r.author_id})
+    items = {item.pk: item for item in form.items}  # the checklist's, kept: not read again
     for remark in remarks:
+        if remark.item_id in items:
+            remark.item = items[remark.item_id]
         # What the commenter does for the organisation: "politician", "manager" …
         remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
