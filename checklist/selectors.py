@@ -356,39 +356,24 @@ def _may_see_round_of(user, current, other) -> bool:
     )
 
 
-def committee_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
+def committee_history(
+    *, participation, user=_ALL_ROUNDS, participations=None
+) -> list[RoundHistory]:
     """Year two's committee/department level of the organisation's history, apart from the
     organisation-wide one; nothing while the round has no committee checklist."""
     if not participation.round.committee_checklist_version_id:
         return []
     return organisation_history(
-        participation=participation, user=user, level=ChecklistVersion.Level.COMMITTEE
+        participation=participation,
+        user=user,
+        level=ChecklistVersion.Level.COMMITTEE,
+        participations=participations,
     )
 
 
-def organisation_history(
-    *, participation, user=_ALL_ROUNDS, level: str = ChecklistVersion.Level.ORGANISATION
-) -> list[RoundHistory]:
-    """The organisation's scores over every assessment of the round, its movement from the
-    first to the latest, and earlier rounds it took part in with the same checklist version.
-
-    An organisation's results from another round stay with that round: `user` sees an earlier
-    round's history only as one of the organisation's own people (a function in it, in any
-    round), a project leader, or whom that round's policy lets see it (the organisation's part
-    in it is theirs, or they mentored its group there). A mentor or group peer of this round
-    sees this round only. Without `user`, every round: for the organisation report, which only
-    the organisation's own people and project leaders may read (`reports.rules`).
-
-    `level` chooses the assessments of one level (organisation-wide by default, or
-    committee/department) and that level's checklist version: the levels are never mixed.
-
-    Three queries, however many rounds the organisation has taken part in (the level's
-    version's items are kept, by its id: `version_items`)."""
-    committee = level == ChecklistVersion.Level.COMMITTEE
-    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
-    version_id = participation.round.checklist_id_for(level)
-    if version_id is None:
-        return []
+def _history_rounds(participation, version_id: int, *, committee: bool) -> list:
+    """The organisation's parts in the rounds of its history, latest first (see
+    `organisation_history`), with the level's checklist version."""
     same_version = (
         {"round__committee_checklist_version_id": version_id}
         if committee
@@ -413,6 +398,53 @@ def organisation_history(
     if known:
         for own in rounds:
             own.organisation = participation.organisation
+    return rounds
+
+
+def organisation_history(
+    *,
+    participation,
+    user=_ALL_ROUNDS,
+    level: str = ChecklistVersion.Level.ORGANISATION,
+    participations=None,
+) -> list[RoundHistory]:
+    """The organisation's scores over every assessment of the round, its movement from the
+    first to the latest, and earlier rounds it took part in with the same checklist version.
+
+    An organisation's results from another round stay with that round: `user` sees an earlier
+    round's history only as one of the organisation's own people (a function in it, in any
+    round), a project leader, or whom that round's policy lets see it (the organisation's part
+    in it is theirs, or they mentored its group there). A mentor or group peer of this round
+    sees this round only. Without `user`, every round: for the organisation report, which only
+    the organisation's own people and project leaders may read (`reports.rules`).
+
+    `level` chooses the assessments of one level (organisation-wide by default, or
+    committee/department) and that level's checklist version: the levels are never mixed.
+
+    Three queries, however many rounds the organisation has taken part in (the level's
+    version's items are kept, by its id: `version_items`); two where the caller gives the
+    organisation's `participations` in every round, with their rounds and the rounds' checklist
+    versions (`participants.selectors.participation_with_rounds`)."""
+    committee = level == ChecklistVersion.Level.COMMITTEE
+    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
+    version_id = participation.round.checklist_id_for(level)
+    if version_id is None:
+        return []
+    if participations is not None:  # read by the caller: `_history_rounds`' query, in Python
+        starts_on = participation.round.starts_on
+        rounds = sorted(
+            (
+                own
+                for own in participations
+                if own.role == Participation.Role.PARTICIPANT
+                and own.round.starts_on <= starts_on
+                and own.round.checklist_id_for(level) == version_id
+            ),
+            key=lambda own: own.round.starts_on,
+            reverse=True,
+        )
+    else:
+        rounds = _history_rounds(participation, version_id, committee=committee)
     if user is not _ALL_ROUNDS:
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:

@@ -188,6 +188,24 @@ def get_visible_object_or_404(model_or_queryset, user, **lookup):
     return obj
 
 
+def visible_or_404(user, obj):
+    """`obj`, read already by a page that needed more of its kind than the one, if the user may
+    see it; 404 when it is missing (None) or hidden, as from `get_visible_object_or_404`."""
+    if obj is None:
+        raise Http404(_("No such page, or it is not yours to see."))
+    if standing(user).is_project_leader:
+        return obj
+    model = type(obj)
+    permission = _decided_by_row.get(model)
+    if permission is not None:
+        seen = user.has_perm(permission, obj)
+    else:
+        seen = visible(model, user).filter(pk=obj.pk).exists()
+    if not seen:
+        raise Http404(_("No such page, or it is not yours to see."))
+    return obj
+
+
 def require(user, permission: str, obj=None) -> None:
     """Raise 403 unless the user has `permission` (on `obj`)."""
     if not user.has_perm(permission, obj):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.links import url_maker
-from modellkoncept.policy import get_visible_object_or_404, standing, visible
+from modellkoncept.policy import get_visible_object_or_404, standing, visible, visible_or_404
 from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -56,15 +56,20 @@ def people_by_function(assignments) -> PeopleByFunction:
 
 # Parts of the organisation's page in a round that the apps above participants add (the
 # checklist: the organisation's history of scores), by the name the template reads. Each app
-# registers its part from its AppConfig.ready(), so participants imports none of them.
+# registers its part from its AppConfig.ready(), so participants imports none of them. A part
+# is called with the participation, the user and the organisation's participations in every
+# round, or None where the page has not read them.
 PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
-def participation_page(*, participation: Participation, user) -> dict:
+def participation_page(
+    *, participation: Participation, user, participations: list[Participation] | None = None
+) -> dict:
     """What the organisation's page in a round shows, in five queries of its own (the parts
     the apps above add aside). What the page only names (its group's members and mentors) is
     read as names, and the organisation's improvement work and what its group shares with it
-    come in one query."""
+    come in one query. `participations`, the organisation's part in every round where the
+    caller has read them (`participation_with_rounds`), go to the parts."""
     assignments = [
         Holder(function, PersonLine(pk, full_name, email))
         for function, pk, full_name, email in (
@@ -109,7 +114,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         "group_works": group_works,
         "spread": chain_spread(works),
         **{
-            name: part(participation=participation, user=user)
+            name: part(participation=participation, user=user, participations=participations)
             for name, part in PARTICIPATION_PAGE_PARTS.items()
         },
         "may_add_work": user.has_perm(
@@ -254,6 +259,27 @@ def participation_for(user, *, round_slug: str, code: str) -> Participation:
         round__slug=round_slug,
         organisation__code=code,
     )
+
+
+def participation_with_rounds(
+    user, *, round_slug: str, code: str
+) -> tuple[Participation, list[Participation]]:
+    """`participation_for`, with the organisation's part in every round (this one included)
+    read in the same query, for its page, whose history goes through them: each with its
+    round, the round's checklist versions and its group, and the one organisation."""
+    rows = list(
+        Participation.objects.filter(organisation__code=code).select_related(
+            "organisation",
+            "round__checklist_version",
+            "round__committee_checklist_version",
+            "group",
+        )
+    )
+    participation = next((p for p in rows if p.round.slug == round_slug), None)
+    visible_or_404(user, participation)
+    for own in rows:
+        own.organisation = participation.organisation
+    return participation, rows
 
 
 def meetings_for(participation: Participation) -> QuerySet[Meeting]:
