@@ -266,19 +266,22 @@ def participation_with_rounds(
 ) -> tuple[Participation, list[Participation]]:
     """`participation_for`, with the organisation's part in every round (this one included)
     read in the same query, for its page, whose history goes through them: each with its
-    round, the round's checklist versions and its group, and the one organisation."""
+    round, the round's organisation-wide checklist version and its group, and the one
+    organisation. Where this round has a committee/department checklist too, that version is
+    read once, for every round that uses it."""
     rows = list(
         Participation.objects.filter(organisation__code=code).select_related(
-            "organisation",
-            "round__checklist_version",
-            "round__committee_checklist_version",
-            "group",
+            "organisation", "round__checklist_version", "group"
         )
     )
     participation = next((p for p in rows if p.round.slug == round_slug), None)
     visible_or_404(user, participation)
+    committee_id = participation.round.committee_checklist_version_id
+    committee = participation.round.committee_checklist_version if committee_id else None
     for own in rows:
         own.organisation = participation.organisation
+        if committee is not None and own.round.committee_checklist_version_id == committee_id:
+            own.round.committee_checklist_version = committee
     return participation, rows
 
 
