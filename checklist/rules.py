@@ -70,7 +70,7 @@ rules.add_perm("checklist.view_history", is_project_leader)
 rules.add_perm("checklist.manage_versions", is_project_leader)
 
 
-@visibility(SelfAssessment)
+@visibility(SelfAssessment, permission="checklist.view_assessment")
 def visible_assessments(user):
     own = standing(user)
     if own.is_project_leader:

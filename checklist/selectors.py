@@ -81,15 +81,22 @@ class AssessmentPage:
 
 
 def assessment_for_page(*, pk: int):
-    """The queryset a page fetches its assessment from (then through the policy)."""
+    """The queryset a page fetches its assessment from (then through the policy). Its meeting's
+    round is its own (`SelfAssessment.clean`), read once with its participation: the page
+    gives it to the meeting (`with_meeting_round`)."""
     return SelfAssessment.objects.select_related(
         "meeting",
-        "meeting__round",
         "participation__organisation",
         "participation__round__checklist_version",
         "participation__round__committee_checklist_version",
         "submitted_by",
     ).filter(pk=pk)
+
+
+def with_meeting_round(assessment: SelfAssessment) -> SelfAssessment:
+    """The assessment with its meeting's round, which is its participation's, read already."""
+    assessment.meeting.round = assessment.participation.round
+    return assessment
 
 
 def previous_scores(assessment: SelfAssessment) -> dict[int, int | None]:
@@ -217,13 +224,16 @@ def assessment_page(*, assessment: SelfAssessment, user) -> AssessmentPage:
     earlier = previous_scores(assessment)
     remarks = list(
         AssessmentComment.objects.filter(assessment=assessment)
-        .select_related("author", "item")
+        .select_related("author")
         # Their order within one assessment, without the joins of the model's ordering.
         .order_by("created_at", "pk")
     )
     by_item: dict[int | None, list] = {}
     functions = _functions_held(assessment, {r.author_id for r in remarks if r.author_id})
+    items = {item.pk: item for item in form.items}  # the checklist's, kept: not read again
     for remark in remarks:
+        if remark.item_id in items:
+            remark.item = items[remark.item_id]
         # What the commenter does for the organisation: "politician", "manager" …
         remark.author_functions = ", ".join(functions.get(remark.author_id, []))
         by_item.setdefault(remark.item.number if remark.item else None, []).append(remark)
@@ -304,6 +314,7 @@ class RoundHistory:
     round: object
     organisation: OrganisationScores
     points: list[int]
+    point_labels: list[str]  # "Assessment 1", … in the active language
     rows: list[tuple]  # (item, [score at each point])
     totals: list[int | None]  # total at each point
     meetings: dict[int, object]  # point → meeting title
@@ -345,39 +356,24 @@ def _may_see_round_of(user, current, other) -> bool:
     )
 
 
-def committee_history(*, participation, user=_ALL_ROUNDS) -> list[RoundHistory]:
+def committee_history(
+    *, participation, user=_ALL_ROUNDS, participations=None
+) -> list[RoundHistory]:
     """Year two's committee/department level of the organisation's history, apart from the
     organisation-wide one; nothing while the round has no committee checklist."""
     if not participation.round.committee_checklist_version_id:
         return []
     return organisation_history(
-        participation=participation, user=user, level=ChecklistVersion.Level.COMMITTEE
+        participation=participation,
+        user=user,
+        level=ChecklistVersion.Level.COMMITTEE,
+        participations=participations,
     )
 
 
-def organisation_history(
-    *, participation, user=_ALL_ROUNDS, level: str = ChecklistVersion.Level.ORGANISATION
-) -> list[RoundHistory]:
-    """The organisation's scores over every assessment of the round, its movement from the
-    first to the latest, and earlier rounds it took part in with the same checklist version.
-
-    An organisation's results from another round stay with that round: `user` sees an earlier
-    round's history only as one of the organisation's own people (a function in it, in any
-    round), a project leader, or whom that round's policy lets see it (the organisation's part
-    in it is theirs, or they mentored its group there). A mentor or group peer of this round
-    sees this round only. Without `user`, every round: for the organisation report, which only
-    the organisation's own people and project leaders may read (`reports.rules`).
-
-    `level` chooses the assessments of one level (organisation-wide by default, or
-    committee/department) and that level's checklist version: the levels are never mixed.
-
-    Three queries, however many rounds the organisation has taken part in (the level's
-    version's items are kept, by its id: `version_items`)."""
-    committee = level == ChecklistVersion.Level.COMMITTEE
-    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
-    version_id = participation.round.checklist_id_for(level)
-    if version_id is None:
-        return []
+def _history_rounds(participation, version_id: int, *, committee: bool) -> list:
+    """The organisation's parts in the rounds of its history, latest first (see
+    `organisation_history`), with the level's checklist version."""
     same_version = (
         {"round__committee_checklist_version_id": version_id}
         if committee
@@ -402,6 +398,53 @@ def organisation_history(
     if known:
         for own in rounds:
             own.organisation = participation.organisation
+    return rounds
+
+
+def organisation_history(
+    *,
+    participation,
+    user=_ALL_ROUNDS,
+    level: str = ChecklistVersion.Level.ORGANISATION,
+    participations=None,
+) -> list[RoundHistory]:
+    """The organisation's scores over every assessment of the round, its movement from the
+    first to the latest, and earlier rounds it took part in with the same checklist version.
+
+    An organisation's results from another round stay with that round: `user` sees an earlier
+    round's history only as one of the organisation's own people (a function in it, in any
+    round), a project leader, or whom that round's policy lets see it (the organisation's part
+    in it is theirs, or they mentored its group there). A mentor or group peer of this round
+    sees this round only. Without `user`, every round: for the organisation report, which only
+    the organisation's own people and project leaders may read (`reports.rules`).
+
+    `level` chooses the assessments of one level (organisation-wide by default, or
+    committee/department) and that level's checklist version: the levels are never mixed.
+
+    Three queries, however many rounds the organisation has taken part in (the level's
+    version's items are kept, by its id: `version_items`); two where the caller gives the
+    organisation's `participations` in every round, with their rounds and the rounds' checklist
+    versions (`participants.selectors.participation_with_rounds`)."""
+    committee = level == ChecklistVersion.Level.COMMITTEE
+    suffix = "-committee" if committee else ""  # the charts' ids, unique on a page
+    version_id = participation.round.checklist_id_for(level)
+    if version_id is None:
+        return []
+    if participations is not None:  # read by the caller: `_history_rounds`' query, in Python
+        starts_on = participation.round.starts_on
+        rounds = sorted(
+            (
+                own
+                for own in participations
+                if own.role == Participation.Role.PARTICIPANT
+                and own.round.starts_on <= starts_on
+                and own.round.checklist_id_for(level) == version_id
+            ),
+            key=lambda own: own.round.starts_on,
+            reverse=True,
+        )
+    else:
+        rounds = _history_rounds(participation, version_id, committee=committee)
     if user is not _ALL_ROUNDS:
         rounds = [own for own in rounds if _may_see_round_of(user, participation, own)]
     if not rounds:
@@ -478,6 +521,7 @@ def organisation_history(
                 round=own.round,
                 organisation=org,
                 points=points,
+                point_labels=labels,
                 rows=[(item, [org.points[p].get(item.number) for p in points]) for item in items],
                 totals=[org.total(p) for p in points],
                 meetings=by_point,

@@ -43,6 +43,9 @@ class AssessmentMixin(PolicyRequiredMixin):
     def get_policy_queryset(self):
         return selectors.assessment_for_page(pk=self.kwargs["pk"])
 
+    def fetch_policy_object(self):
+        return selectors.with_meeting_round(super().fetch_policy_object())
+
     @property
     def assessment(self) -> SelfAssessment:
         return self.get_policy_object()
@@ -81,7 +84,13 @@ class AssessmentMixin(PolicyRequiredMixin):
                 "remark_form": RemarkForm(items=[row.item for row in page.rows]),
                 "conflict": conflict,
                 "missing": missing,
-                "fields": [_field_row(row, form, page.scale_steps) for row in page.rows],
+                # The form's items as it writes them out: only a page that may edit shows it.
+                "fields": [
+                    _field_row(row, form, page.scale_steps, has_previous=page.has_previous)
+                    for row in page.rows
+                ]
+                if page.may_edit
+                else [],
             },
             status=status,
         )
@@ -94,16 +103,21 @@ class FieldRow:
 
     row: selectors.ItemRow
     number: int
+    text: str  # the item's, in the active language
+    guidance: str
     score: BoundField
     score_name: str
+    score_errors: list
     comment: BoundField
     comment_name: str
+    comment_label: str
     comment_id: str
     comment_value: str
     choices: list[tuple[object, str, bool]]  # (value, label, chosen) per step of the scale
+    last_time: str  # the score of the organisation's previous assessment, or that it has none
 
 
-def _field_row(row, form, scale_steps) -> FieldRow:
+def _field_row(row, form, scale_steps, *, has_previous: bool) -> FieldRow:
     number = row.item.number
     score, comment = form[f"score_{number}"], form[f"comment_{number}"]
     chosen = str(score.value())  # as posted (a string) or as stored (a number): compare as text
@@ -111,13 +125,23 @@ def _field_row(row, form, scale_steps) -> FieldRow:
     return FieldRow(
         row=row,
         number=number,
+        text=row.item.text,
+        guidance=row.item.guidance,
         score=score,
         score_name=score.html_name,
+        score_errors=score.errors,
         comment=comment,
         comment_name=comment.html_name,
+        comment_label=comment.label,
         comment_id=comment.id_for_label,
         comment_value="" if value is None else value,
         choices=[(step.value, step.label, str(step.value) == chosen) for step in scale_steps],
+        last_time=(
+            _("Last time: %(score)s")
+            % {"score": "–" if row.previous_score is None else row.previous_score}
+            if has_previous
+            else _("No earlier self-assessment.")
+        ),
     )
 
 

@@ -118,7 +118,7 @@ def visible_organisations(user):
     ).distinct()
 
 
-@visibility(Participation)
+@visibility(Participation, permission="participants.view_participation")
 def visible_participations(user):
     own = standing(user)
     if own.is_project_leader:

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
-from modellkoncept.policy import get_visible_object_or_404, standing, visible
+from modellkoncept.links import url_maker
+from modellkoncept.policy import get_visible_object_or_404, standing, visible, visible_or_404
 from modellkoncept.roundvalues import round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -55,15 +56,20 @@ def people_by_function(assignments) -> PeopleByFunction:
 
 # Parts of the organisation's page in a round that the apps above participants add (the
 # checklist: the organisation's history of scores), by the name the template reads. Each app
-# registers its part from its AppConfig.ready(), so participants imports none of them.
+# registers its part from its AppConfig.ready(), so participants imports none of them. A part
+# is called with the participation, the user and the organisation's participations in every
+# round, or None where the page has not read them.
 PARTICIPATION_PAGE_PARTS: dict[str, Callable[..., object]] = {}
 
 
-def participation_page(*, participation: Participation, user) -> dict:
+def participation_page(
+    *, participation: Participation, user, participations: list[Participation] | None = None
+) -> dict:
     """What the organisation's page in a round shows, in five queries of its own (the parts
     the apps above add aside). What the page only names (its group's members and mentors) is
     read as names, and the organisation's improvement work and what its group shares with it
-    come in one query."""
+    come in one query. `participations`, the organisation's part in every round where the
+    caller has read them (`participation_with_rounds`), go to the parts."""
     assignments = [
         Holder(function, PersonLine(pk, full_name, email))
         for function, pk, full_name, email in (
@@ -85,12 +91,17 @@ def participation_page(*, participation: Participation, user) -> dict:
     )
     members, mentors = group_names(participation)
     works, group_works = improvement_works(participation=participation, user=user)
+    assessment_url = url_maker("checklist:assessment")
     return {
         "participation": participation,
         "people": people_by_function(assignments),
         "assessments": [
             AssessmentLine(
-                pk, title, level == ChecklistVersion.Level.COMMITTEE, statuses.get(status, status)
+                pk,
+                title,
+                level == ChecklistVersion.Level.COMMITTEE,
+                statuses.get(status, status),
+                assessment_url(pk),
             )
             for pk, title, level, status in assessments.order_by("meeting__starts_at").values_list(
                 "pk", "meeting__title", "level", "status"
@@ -103,7 +114,7 @@ def participation_page(*, participation: Participation, user) -> dict:
         "group_works": group_works,
         "spread": chain_spread(works),
         **{
-            name: part(participation=participation, user=user)
+            name: part(participation=participation, user=user, participations=participations)
             for name, part in PARTICIPATION_PAGE_PARTS.items()
         },
         "may_add_work": user.has_perm(
@@ -178,6 +189,7 @@ class AssessmentLine:
     meeting_title: str
     is_committee_level: bool
     status_label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,7 @@ class WorkLine:
     chain_step_label: str
     phase_label: str
     sharing_label: str
+    url: str
 
 
 def improvement_works(*, participation: Participation, user) -> tuple[list, list]:
@@ -220,6 +233,7 @@ def improvement_works(*, participation: Participation, user) -> tuple[list, list
     steps = dict(ImprovementWork.ChainStep.choices)
     phases = dict(ImprovementWork.Phase.choices)
     sharings = dict(ImprovementWork.Sharing.choices)
+    work_url = url_maker("participants:improvement_work")
     own, shared = [], []
     for pk, participation_id, title, organisation, step, phase, sharing in rows:
         work = WorkLine(
@@ -230,6 +244,7 @@ def improvement_works(*, participation: Participation, user) -> tuple[list, list
             chain_step_label=steps.get(step, step),
             phase_label=phases.get(phase, phase),
             sharing_label=sharings.get(sharing, sharing),
+            url=work_url(pk),
         )
         (own if participation_id == participation.pk else shared).append(work)
     return own, shared
@@ -244,6 +259,30 @@ def participation_for(user, *, round_slug: str, code: str) -> Participation:
         round__slug=round_slug,
         organisation__code=code,
     )
+
+
+def participation_with_rounds(
+    user, *, round_slug: str, code: str
+) -> tuple[Participation, list[Participation]]:
+    """`participation_for`, with the organisation's part in every round (this one included)
+    read in the same query, for its page, whose history goes through them: each with its
+    round, the round's organisation-wide checklist version and its group, and the one
+    organisation. Where this round has a committee/department checklist too, that version is
+    read once, for every round that uses it."""
+    rows = list(
+        Participation.objects.filter(organisation__code=code).select_related(
+            "organisation", "round__checklist_version", "group"
+        )
+    )
+    participation = next((p for p in rows if p.round.slug == round_slug), None)
+    visible_or_404(user, participation)
+    committee_id = participation.round.committee_checklist_version_id
+    committee = participation.round.committee_checklist_version if committee_id else None
+    for own in rows:
+        own.organisation = participation.organisation
+        if committee is not None and own.round.committee_checklist_version_id == committee_id:
+            own.round.committee_checklist_version = committee
+    return participation, rows
 
 
 def meetings_for(participation: Participation) -> QuerySet[Meeting]:

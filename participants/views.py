@@ -175,10 +175,21 @@ class ParticipationDetailView(ParticipationMixin, DetailView):
     template_name = "participants/participation_detail.html"
     context_object_name = "participation"
 
+    def fetch_policy_object(self):
+        # The organisation's part in every round, read with this one, for its history.
+        participation, self.participations = selectors.participation_with_rounds(
+            self.request.user, round_slug=self.kwargs["round_slug"], code=self.kwargs["code"]
+        )
+        return participation
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            selectors.participation_page(participation=self.object, user=self.request.user)
+            selectors.participation_page(
+                participation=self.object,
+                user=self.request.user,
+                participations=self.participations,
+            )
         )
         return context
 

@@ -95,7 +95,7 @@ rules.add_perm("rounds.view_meeting", is_project_leader | may_attend_meeting)
 rules.add_perm("rounds.change_meeting", is_project_leader)
 
 
-@visibility(Round)
+@visibility(Round, permission="rounds.view_round")
 def visible_rounds(user):
     own = standing(user)
     if own.is_project_leader:
@@ -103,7 +103,7 @@ def visible_rounds(user):
     return Round.objects.filter(pk__in=own.round_ids)
 
 
-@visibility(BenchmarkingGroup)
+@visibility(BenchmarkingGroup, permission="rounds.view_group")
 def visible_groups(user):
     own = standing(user)
     if own.is_project_leader:
@@ -111,7 +111,7 @@ def visible_groups(user):
     return BenchmarkingGroup.objects.filter(pk__in=own.visible_group_ids)
 
 
-@visibility(Meeting)
+@visibility(Meeting, permission="rounds.view_meeting")
 def visible_meetings(user):
     own = standing(user)
     if own.is_project_leader:

@@ -474,6 +474,21 @@ def test_hidden_and_missing_objects_look_the_same(w):
     assert own == w.a1
 
 
+@pytest.mark.parametrize("model", [Participation, Organisation])  # decided by the row, or not
+def test_an_object_read_already_is_hidden_as_a_missing_one(w, model):
+    from django.http import Http404
+
+    theirs, own = (w.a2, w.a1) if model is Participation else (w.a2.organisation, w.a1.organisation)
+    with pytest.raises(Http404) as hidden:
+        policy.visible_or_404(w.strategist_a1, theirs)
+    with pytest.raises(Http404) as missing:
+        policy.visible_or_404(w.strategist_a1, None)
+
+    assert str(hidden.value) == str(missing.value)
+    assert policy.visible_or_404(w.strategist_a1, own) is own
+    assert policy.visible_or_404(w.leader, theirs) is theirs
+
+
 # Report jobs: the report predicate reads the subject the kind names, so the two must agree.
 
 
@@ -624,6 +639,7 @@ def test_organisation_history_of_another_round_is_for_the_organisation_and_leade
     w, user_name, sees_earlier, django_assert_num_queries
 ):
     from checklist.selectors import organisation_history
+    from participants.selectors import participation_with_rounds
 
     earlier = _earlier_round_of_aby(w)
     aby = Participation.objects.select_related("round").get(pk=w.a1.pk)
@@ -632,6 +648,14 @@ def test_organisation_history_of_another_round_is_for_the_organisation_and_leade
     with django_assert_num_queries(4):
         rounds = {h.round.pk for h in organisation_history(participation=aby, user=user)}
     assert rounds == ({earlier.pk} if sees_earlier else set())  # round A has no submission yet
+    # The organisation page reads the organisation's part in every round with its own: the
+    # history goes through those, to the same rounds, without reading them again.
+    aby, participations = participation_with_rounds(
+        w.leader, round_slug=w.a1.round.slug, code=w.a1.organisation.code
+    )
+    with django_assert_num_queries(2):  # the meetings and the scores (the items are kept)
+        history = organisation_history(participation=aby, user=user, participations=participations)
+    assert {h.round.pk for h in history} == rounds
     # The organisation report shows every round; only its own people and leaders read it.
     assert user.has_perm("reports.view_report", w.report_org_a1) == (
         user_name in {"leader", "superuser", "politician_a1", "manager_a1", "strategist_a1"}

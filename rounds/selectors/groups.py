@@ -18,11 +18,12 @@ from checklist.statistics import (
     submitted_scores,
     version_items,
 )
+from modellkoncept.links import url_maker
 from modellkoncept.policy import standing, visible
 from modellkoncept.roundvalues import round_value
-from participants.models import FunctionAssignment, Participation
+from participants.models import Function, FunctionAssignment, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
-from rounds.selectors.lists import _MEETING_LIST_FIELDS, url_maker
+from rounds.selectors.lists import _MEETING_LIST_FIELDS
 
 
 def _group_scores(
@@ -133,6 +134,11 @@ def group_page(*, group: BenchmarkingGroup, user, point=None, level=None) -> dic
         meeting.round = round_
         if meeting.group_id is not None:
             meeting.group = group
+    # Each function's label looked up once (`get_function_display` hashes every choice).
+    labels = dict(Function.choices)
+    for member in members:
+        for assignment in member.function_assignments.all():
+            assignment.function_label = labels.get(assignment.function, assignment.function)
     # The assessments the user may open, tied to the members already read.
     members_by_id = {m.pk: m for m in members}
     assessments = list(

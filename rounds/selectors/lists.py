@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 
+from modellkoncept.links import url_maker as url_maker  # as the dashboard imports it
 from modellkoncept.policy import standing, visible
 from participants.models import Participation
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
@@ -78,32 +75,6 @@ _MEETING_LIST_FIELDS = (
     "audience",
     "year",
 )
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def url_maker(viewname: str, key: str = "pk", **kwargs) -> Callable[[object], str]:
-    """`reverse(viewname, kwargs={**kwargs, key: value})` for many values at the cost of one
-    reverse, for pages that link a few hundred objects of one kind, where reversing each would
-    cost more than the rest of the page. A value that would need quoting is reversed."""
-    marker = "2147483647"  # fits the int, str and slug converters alike
-    url = reverse(viewname, kwargs={**kwargs, key: marker})
-    head, found, tail = url.partition(marker)
-    if not found or marker in tail:  # the marker is part of another argument too
-
-        def make(value) -> str:
-            return reverse(viewname, kwargs={**kwargs, key: value})
-
-    else:
-
-        def make(value) -> str:
-            text = str(value)
-            if _PLAIN.fullmatch(text):
-                return f"{head}{text}{tail}"
-            return reverse(viewname, kwargs={**kwargs, key: value})
-
-    return make
 
 
 def _page(queryset, *, per_page: int, number, count: int | None = None):

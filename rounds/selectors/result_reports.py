@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from modellkoncept.policy import visible
 from modellkoncept.roundvalues import round_value
 from participants.models import ImprovementWork, Participation
 from rounds.models import ResultReport, ResultReportComment, ResultReportDue, Round
@@ -144,10 +143,13 @@ def organisation_reports(*, participation: Participation, user) -> list[dict]:
         return []
     round_ = participation.round
     # By year: without the models' ordering, which would join the round and organisation.
-    reports = {
-        r.year: r
-        for r in visible(ResultReport, user).filter(participation=participation).order_by()
-    }
+    # Each is asked of the policy as it is read (the view rule reads the report and its
+    # participation, the page's), rather than filtered by the visible reports in SQL.
+    reports = {}
+    for report in ResultReport.objects.filter(participation=participation).order_by():
+        report.participation = participation
+        if user.has_perm("rounds.view_result_report", report):
+            reports[report.year] = report
     # The same for every reader: kept until a service changes the round (`roundvalues`).
     dues = round_value(
         "result-report-dues",

@@ -378,9 +378,9 @@ QUERY_BOUNDS = {
     # The start page of a participant or mentor also lists meetings to evaluate: one query.
     ("strategist_a1", "start"): 8,
     ("mentor_m1", "start"): 9,
-    ("leader", "participation"): 16,
-    ("strategist_a1", "participation"): 18,
-    ("mentor_m1", "participation"): 19,
+    ("leader", "participation"): 15,
+    ("strategist_a1", "participation"): 17,
+    ("mentor_m1", "participation"): 18,
 }
 
 

@@ -45,8 +45,9 @@ ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
 ROUND_PAGE_AFTER_A_CHANGE = 17
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
-# mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports.
-ORGANISATION_PAGE = 11
+# mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports;
+# the organisation's part in every round read with its own, for its history (11 before).
+ORGANISATION_PAGE = 10
 GROUP_LIST_PAGE = 7
 MEETING_LIST_PAGE = 5
 
