@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
+from modellkoncept.roundvalues import IMPROVEMENT_WORK, PARTICIPANTS, PEOPLE, changes_round_values
 
 ORGANISATION_CREATED = "participants.organisation.created"
 ORGANISATION_DECISION = "participants.organisation.decision_recorded"
@@ -31,6 +32,36 @@ PARTICIPATION_FEE_SET = "participants.participation.fee_set"
 
 ORG = "participants.Organisation"
 PERSON = "accounts.User"
+
+# What each action changes of a round's kept values (`modellkoncept.roundvalues`).
+changes_round_values(
+    {
+        ORGANISATION_CREATED: [PARTICIPANTS],
+        ORGANISATION_DECISION: [PARTICIPANTS],
+        ORGANISATION_UPDATED: [PARTICIPANTS],
+        PARTICIPATION_ADDED: [PARTICIPANTS],
+        PARTICIPATION_WITHDRAWN: [PARTICIPANTS],
+        PARTICIPATION_FEE_SET: [PARTICIPANTS],
+        APPLICATION_SUBMITTED: [PARTICIPANTS],
+        # The organisation enrolled and its people invited (each part logs its own too).
+        APPLICATION_ACCEPTED: [PARTICIPANTS, PEOPLE],
+        APPLICATION_DECLINED: [PARTICIPANTS],
+        FUNCTION_ASSIGNED: [PEOPLE],
+        PERSON_INVITED: [PEOPLE],
+        INVITATION_CREATED: [PEOPLE],
+        INVITATION_SENT: [PEOPLE],
+        INVITATION_ACCEPTED: [PEOPLE],
+        INVITATION_RESENT: [PEOPLE],
+        INVITATION_REVOKED: [PEOPLE],
+        # A title, a step on the result chain, the sharing: whatever shows the work reads it.
+        WORK_CREATED: [IMPROVEMENT_WORK],
+        WORK_UPDATED: [IMPROVEMENT_WORK],
+        PROGRESS_NOTED: [IMPROVEMENT_WORK],
+        WORK_SHARED: [IMPROVEMENT_WORK],
+        WORK_APPROVED: [IMPROVEMENT_WORK],
+        WORK_APPROVAL_WITHDRAWN: [IMPROVEMENT_WORK],
+    }
+)
 
 
 def _functions(keys) -> str:

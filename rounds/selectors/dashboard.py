@@ -11,7 +11,18 @@ from django.utils import timezone
 
 from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import group_assessment_points
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import (
+    ASSESSMENTS,
+    ATTENDANCE,
+    CHECKLISTS,
+    GROUPS,
+    IMPROVEMENT_WORK,
+    MEETINGS,
+    PARTICIPANTS,
+    PEOPLE,
+    RESULT_REPORTS,
+    round_value,
+)
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Function,
@@ -186,7 +197,10 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    wide = round_value(ROUND_WIDE_KEY, round, lambda: round_wide(round=round))
+    wide = round_value(
+        ROUND_WIDE_KEY, round, lambda: round_wide(round=round), reads=ROUND_WIDE_READS
+    )
+    spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
     figures = wide.figures
     next_meeting = (
         round.meetings.filter(ends_at__gte=now)
@@ -332,10 +346,8 @@ def round_dashboard(
             (organisation_url(code), name) for code, name in wide.mentor_organisations
         ],
         spread=ChainSpread(
-            counts=[
-                (step, ImprovementWork.ChainStep(step).label, count) for step, count in wide.spread
-            ],
-            total=sum(count for _step, count in wide.spread),
+            counts=[(step, ImprovementWork.ChainStep(step).label, count) for step, count in spread],
+            total=sum(count for _step, count in spread),
         ),
         checklist_versions=wide.checklist_versions,
         committee_checklist_versions=wide.committee_checklist_versions,
@@ -349,26 +361,38 @@ def round_dashboard(
     )
 
 
-# The name `RoundWide` is kept under: a new name with each change of its fields, so that a
-# process of the new code never reads a value kept by one of the old (they share the cache for
-# a while during a deployment).
-ROUND_WIDE_KEY = "dashboard-3"
+# The names `RoundWide` and the spread are kept under: a new name with each change of their
+# fields, so that a process of the new code never reads a value kept by one of the old (they
+# share the cache for a while during a deployment). Each is read afresh after an action that
+# changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
+# editing their improvement work leaves the rest kept.
+ROUND_WIDE_KEY = "dashboard-4"
+ROUND_WIDE_READS = (
+    PARTICIPANTS,
+    GROUPS,
+    MEETINGS,
+    PEOPLE,  # the functions whose attendance counts
+    ATTENDANCE,
+    ASSESSMENTS,
+    CHECKLISTS,
+    RESULT_REPORTS,
+)
+SPREAD_KEY = "dashboard-spread-1"
+SPREAD_READS = (IMPROVEMENT_WORK, PARTICIPANTS)  # the work of those that have not withdrawn
 
 
 @dataclass(frozen=True)
 class RoundWide:
     """What the round dashboard shows alike to every project leader, whatever the page of
-    organisations: kept by `modellkoncept.roundvalues` until a service changes the round (an
-    autosave, a remark or a submission does not). Plain values where the page shows a few
+    organisations, the spread of improvement work aside (`work_spread`): kept by
+    `modellkoncept.roundvalues` until a service changes what it reads (an autosave, a remark or
+    a submission does not, nor improvement work). Plain values where the page shows a few
     fields of many rows (groups, mentor organisations), so that reading it back is cheap too."""
 
     figures: RoundFigures
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
     mentor_organisations: list[tuple[str, str]]  # (code, name) by name
-    # The spread of improvement work, (step, count) in chain order: the counts alone, the
-    # labels in the reader's language come with the page (lazy labels cost to read back).
-    spread: list[tuple[str, int]]
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
     committee_checklist_versions: list[ChecklistVersion]
@@ -378,7 +402,7 @@ class RoundWide:
 
 
 def round_wide(*, round: Round) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: seven queries when
+    """The round's figures and lists that every project leader sees alike: six queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -450,14 +474,6 @@ def round_wide(*, round: Round) -> RoundWide:
             _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
         ),
         mentor_organisations=mentor_organisations,
-        spread=[
-            (step, count)
-            for step, _label, count in chain_spread(
-                ImprovementWork.objects.filter(
-                    participation__round=round, participation__withdrawn_on__isnull=True
-                )
-            ).counts
-        ],
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
             v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
@@ -465,3 +481,13 @@ def round_wide(*, round: Round) -> RoundWide:
         groups=[(pk, name) for pk, name, _primary, _meetings in groups],
         result_reports={year: counts[f"year_{year}"] for year in YEARS},
     )
+
+
+def work_spread(*, round: Round) -> list[tuple[str, int]]:
+    """The spread of the round's improvement work over the result chain, of the participants
+    that have not withdrawn: (step, count) in chain order, one query. The counts alone: the
+    labels in the reader's language come with the page (lazy labels cost to read back)."""
+    works = ImprovementWork.objects.filter(
+        participation__round=round, participation__withdrawn_on__isnull=True
+    )
+    return [(step, count) for step, _label, count in chain_spread(works).counts]

@@ -43,6 +43,8 @@ pytestmark = pytest.mark.django_db
 ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
 # The round page after a change to the round, its kept values read afresh: seven more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
+# After a change of improvement work, the spread of it alone read afresh: one more.
+ROUND_PAGE_AFTER_A_WORK_CHANGE = 11
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports.
@@ -225,6 +227,36 @@ def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(
         activity = str(ImprovementWork.ChainStep.ACTIVITY.label)
     assert activity != "activity"
     assert activity.capitalize() in main_of(swedish.content.decode())
+
+
+def test_the_kept_spread_follows_the_work_while_the_rest_stays_kept(
+    en, leader, small, django_assert_max_num_queries
+):
+    first, second = (small.participations[code] for code in sorted(small.plan)[:2])
+    work = participant_services.improvement_work_create(
+        participation=first, title="Arbete", chain_step=ImprovementWork.ChainStep.ACTIVITY
+    )
+    participant_services.improvement_work_create(
+        participation=second, title="Arbete", chain_step=ImprovementWork.ChainStep.ACTIVITY
+    )
+    en.force_login(leader)
+
+    def counts():
+        spread = en.get(_round_url(small)).context["dashboard"].spread
+        return {step: count for step, _label, count in spread.counts if count}
+
+    assert counts() == {"activity": 2}
+    participant_services.improvement_work_update(
+        work=work, chain_step=ImprovementWork.ChainStep.OUTCOME
+    )
+    with django_assert_max_num_queries(ROUND_PAGE_AFTER_A_WORK_CHANGE):
+        assert counts() == {"activity": 1, "outcome": 1}
+    participant_services.participation_withdraw(
+        participation=second, on=timezone.localdate(), reason="Budget"
+    )
+    assert counts() == {"outcome": 1}
+    withdrawn = en.get(_round_url(small)).context["dashboard"].figures.withdrawn
+    assert withdrawn == 1
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
