@@ -79,7 +79,14 @@ class PointCell:
 
 @dataclass(frozen=True)
 class DashboardRow:
-    participation: Participation
+    """An organisation of the round, read as the few values its row shows."""
+
+    participation_id: int
+    organisation_code: str
+    organisation_name: str
+    group_id: int | None
+    group_name: str  # "" in no group
+    withdrawn: bool
     url: str  # the organisation's page in the round
     coverage: list[tuple[str, int]]  # (function label, people) for the three required
     missing: list[str]
@@ -212,33 +219,30 @@ def round_dashboard(
     round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
-    participations = (
-        round.participations.filter(role=Participation.Role.PARTICIPANT)
-        .select_related("organisation", "group")
-        .only(
-            "id",
-            "round_id",
-            "group_id",
-            "withdrawn_on",
-            "organisation__code",
-            "organisation__name",
-            "group__name",
-        )
-        .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
+    participations = round.participations.filter(role=Participation.Role.PARTICIPANT).order_by(
+        F("group__name").asc(nulls_last=True), "organisation__name", "pk"
     )
     filters = filters or DashboardFilters()
     if filters.active:
         participations = filters.apply(participations, round=round, now=now)
+    # As values: a row shows a few of them, and model instances cost more to make than the rest.
     page, page_range = _page(
-        participations,
+        participations.values_list(
+            "id",
+            "organisation__code",
+            "organisation__name",
+            "group_id",
+            "group__name",
+            "withdrawn_on",
+        ),
         per_page=DASHBOARD_PAGE_SIZE,
         number=page_number,
         count=None if filters.active else figures.participants,
     )
     on_page = list(page.object_list)
-    ids = [p.pk for p in on_page]
+    ids = [pk for pk, *_ in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
-    group_ids = {p.group_id for p in on_page if p.group_id is not None}
+    group_ids = {group_id for *_, group_id, _name, _withdrawn in on_page if group_id is not None}
     # The groups' meetings as values (a page's groups have some fifty); whose attendance
     # counts is the `Meeting`'s to say, asked once for each kind and audience.
     expected = {}
@@ -254,7 +258,7 @@ def round_dashboard(
     schedules = {  # group id → {point: meeting id}
         group_id: {n: mid for mid, n in own.items()}
         for group_id, own in group_assessment_points(
-            meetings, {p.group_id for p in on_page}
+            meetings, {group_id for *_, group_id, _name, _withdrawn in on_page}
         ).items()
     }
     points = sorted({n for own in schedules.values() for n in own})
@@ -289,10 +293,9 @@ def round_dashboard(
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     no_meeting = PointCell(None, "", None, "")
     rows = []
-    for participation in on_page:
-        pk = participation.pk
+    for pk, code, name, group_id, group_name, withdrawn_on in on_page:
         held_by = functions[pk]
-        by_point = schedules[participation.group_id]
+        by_point = schedules[group_id]
         cells = []
         for point in points:
             meeting_id = by_point.get(point)
@@ -323,8 +326,13 @@ def round_dashboard(
             )
         rows.append(
             DashboardRow(
-                participation=participation,
-                url=organisation_url(participation.organisation.code),
+                participation_id=pk,
+                organisation_code=code,
+                organisation_name=name,
+                group_id=group_id,
+                group_name=group_name or "",
+                withdrawn=withdrawn_on is not None,
+                url=organisation_url(code),
                 coverage=[(labels[f], len(held_by[f])) for f in REQUIRED_FUNCTIONS],
                 missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held_by[f]],
                 cells=cells,
