@@ -39,6 +39,9 @@ from rounds.selectors.meetings import _complete_attendance
 
 
 DASHBOARD_PAGE_SIZE = 25
+# The meetings to come kept for the next meeting: more than end within the few minutes a value
+# is kept, as a rule (when all of them have, the next one is read from the database).
+UPCOMING = 10
 # The years a result report is written for: the round's years.
 YEARS = tuple(Round.Year.values)
 
@@ -205,17 +208,11 @@ def round_dashboard(
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
     wide = round_value(
-        ROUND_WIDE_KEY, round, lambda: round_wide(round=round), reads=ROUND_WIDE_READS
+        ROUND_WIDE_KEY, round, lambda: round_wide(round=round, now=now), reads=ROUND_WIDE_READS
     )
     spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
     figures = wide.figures
-    next_meeting = (
-        round.meetings.filter(ends_at__gte=now)
-        .select_related("group")
-        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "group__name")
-        .order_by("starts_at", "pk")
-        .first()
-    )
+    next_meeting = _next_meeting(round, wide, now)
     round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
@@ -369,12 +366,37 @@ def round_dashboard(
     )
 
 
+def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
+    """The round's meetings (its groups' too) not over at `since`, in time order."""
+    meetings = (
+        round.meetings.filter(ends_at__gte=since)
+        .select_related("group")
+        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "group__name")
+        .order_by("starts_at", "pk")
+    )
+    return list(meetings[:limit])
+
+
+def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | None:
+    """The first meeting not over by `now`, found among the first few that were not over when
+    `wide` was read: a meeting over then is over now, so the first of those still to come is
+    the first of all. Read from the database when every one of them is over by now, or when
+    `now` is earlier than the reading."""
+    if now >= wide.upcoming_since:
+        for meeting in wide.upcoming:
+            if meeting.ends_at >= now:
+                return meeting
+        if len(wide.upcoming) < UPCOMING:
+            return None  # every meeting the round had to come is over
+    return next(iter(_upcoming(round, now, 1)), None)
+
+
 # The names `RoundWide` and the spread are kept under: a new name with each change of their
 # fields, so that a process of the new code never reads a value kept by one of the old (they
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-4"
+ROUND_WIDE_KEY = "dashboard-5"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -400,6 +422,10 @@ class RoundWide:
     figures: RoundFigures
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
+    # The first `UPCOMING` meetings (the groups' too) not over at `upcoming_since`, in time
+    # order, for the next meeting (`_next_meeting`).
+    upcoming: list[Meeting]
+    upcoming_since: datetime
     mentor_organisations: list[tuple[str, str]]  # (code, name) by name
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
@@ -409,8 +435,8 @@ class RoundWide:
     result_reports: dict[int, int]
 
 
-def round_wide(*, round: Round) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: six queries when
+def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
+    """The round's figures and lists that every project leader sees alike: seven queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -473,14 +499,17 @@ def round_wide(*, round: Round) -> RoundWide:
         assessed=any(v.fixed for v in versions),
     )
     choosable = [v for v in versions if not v.fixed]
+    now = now or timezone.now()
     return RoundWide(
         figures=figures,
         round_meetings=round_meetings,
         # Of the common meetings held by now; attendance recorded later goes through a
         # service, which renews the value.
         complete_attendance=dict(
-            _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
+            _complete_attendance([m for m in round_meetings if m.starts_at <= now])
         ),
+        upcoming=_upcoming(round, now, UPCOMING),
+        upcoming_since=now,
         mentor_organisations=mentor_organisations,
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[

@@ -5,6 +5,8 @@ organisations as for a round of ten."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -24,7 +26,9 @@ from rounds.selectors import (
     GROUP_LIST_PAGE_SIZE,
     MEETING_LIST_PAGE_SIZE,
     RoundFigures,
+    round_dashboard,
 )
+from rounds.selectors.dashboard import UPCOMING
 from rounds.selectors.groups import _group_scores
 from tests.accounts.factories import UserFactory
 from tests.conftest import module_data
@@ -39,12 +43,12 @@ pytestmark = pytest.mark.django_db
 # level; the checklist's items, kept by the level's version id); the national round must stay
 # within the same numbers. Measured after merging the levels and the result reports
 # (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
-# figures.
-ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
-# The round page after a change to the round, its kept values read afresh: seven more.
+# figures, 9 since the meetings to come are kept with them (the next meeting found among them).
+ROUND_PAGE = 9  # the kept values aside: 25 organisations
+# The round page after a change to the round, its kept values read afresh: eight more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
 # After a change of improvement work, the spread of it alone read afresh: one more.
-ROUND_PAGE_AFTER_A_WORK_CHANGE = 11
+ROUND_PAGE_AFTER_A_WORK_CHANGE = 10
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports.
@@ -258,6 +262,22 @@ def test_the_kept_spread_follows_the_work_while_the_rest_stays_kept(
     assert counts() == {"outcome": 1}
     withdrawn = en.get(_round_url(small)).context["dashboard"].figures.withdrawn
     assert withdrawn == 1
+
+
+def test_the_next_meeting_moves_on_as_meetings_end_while_the_values_are_kept(small):
+    """The next meeting is found among the meetings to come kept with the round's values: as
+    each meeting ends (the values kept, nothing changed), when the kept ones are all over, and
+    for an instant before they were read."""
+    meetings = Meeting.objects.filter(round=small.round).order_by("starts_at", "pk")
+    assert meetings.filter(ends_at__gte=timezone.now()).count() > UPCOMING  # some not kept
+    round_dashboard(round=small.round)  # the values read and kept now
+    instants = [timezone.now() - dt.timedelta(days=400)]
+    for meeting in meetings:
+        instants += [meeting.ends_at, meeting.ends_at + dt.timedelta(seconds=1)]
+
+    for now in instants:
+        expected = meetings.filter(ends_at__gte=now).first()
+        assert round_dashboard(round=small.round, now=now).next_meeting == expected, now
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
