@@ -49,7 +49,7 @@ def _round_created(entry, names):
     return _("Round %(name)s created") % {"name": entry.data.get("name", "–")}
 
 
-@action(ROUND_UPDATED)
+@action(ROUND_UPDATED, refs={"contacts": PERSON})
 def _round_updated(entry, names):
     return _("Round changed: %(changes)s") % {"changes": changes_text(entry, names, _round_model())}
 

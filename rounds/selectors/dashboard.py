@@ -30,7 +30,7 @@ from participants.models import (
     ImprovementWork,
     Participation,
 )
-from participants.selectors import ChainSpread, chain_spread
+from participants.selectors import ChainSpread, PersonLine, chain_spread
 from rounds.models import Attendance, Meeting, ResultReport, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
 from rounds.selectors.meetings import _complete_attendance
@@ -132,6 +132,7 @@ class RoundDashboard:
     groups: list[tuple[int, str]] = ()  # (id, name) to filter by
     # (year, submitted, expected) for each year of the round so far
     result_reports: list[tuple[int, int, int]] = ()
+    contacts: list[PersonLine] = ()  # the round's SKR contacts, by name
 
 
 DASHBOARD_STATUSES = ("missing", "draft", "submitted")
@@ -363,6 +364,7 @@ def round_dashboard(
             for year in YEARS
             if year <= round.current_year
         ],
+        contacts=wide.contacts,
     )
 
 
@@ -433,10 +435,11 @@ class RoundWide:
     groups: list[tuple[int, str]]  # (id, name) by name, to filter by
     # year → result reports submitted by participants that have not withdrawn
     result_reports: dict[int, int]
+    contacts: list[PersonLine]  # the round's SKR contacts, by name
 
 
 def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: seven queries when
+    """The round's figures and lists that every project leader sees alike: eight queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -517,6 +520,12 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         ],
         groups=[(pk, name) for pk, name, _primary, _meetings in groups],
         result_reports={year: counts[f"year_{year}"] for year in YEARS},
+        contacts=[
+            PersonLine(*person)
+            for person in round.contacts.order_by("full_name", "email", "pk").values_list(
+                "pk", "full_name", "email"
+            )
+        ],
     )
 
 

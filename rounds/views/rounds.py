@@ -47,13 +47,15 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
         # The policy's rule alone: Django's model permissions are the admin's business, and
         # asking them costs two queries for everyone else.
         if rules.has_perm("rounds.change_round", self.request.user, self.object):
-            context["dashboard"] = selectors.round_dashboard(
+            context["dashboard"] = dashboard = selectors.round_dashboard(
                 round=self.object,
                 page_number=self.request.GET.get("page", 1),
                 filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
+            context["contacts"] = dashboard.contacts
         else:
             context.update(selectors.round_page(round=self.object, user=self.request.user))
+            context["contacts"] = self.object.contacts.all()
         return context
 
 
