@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -220,26 +220,14 @@ def round_dashboard(
     round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
-    participations = round.participations.filter(role=Participation.Role.PARTICIPANT).order_by(
-        F("group__name").asc(nulls_last=True), "organisation__name", "pk"
-    )
     filters = filters or DashboardFilters()
+    # Every organisation, as kept, or those the filters let through, read now.
+    participations = wide.participants
     if filters.active:
-        participations = filters.apply(participations, round=round, now=now)
-    # As values: a row shows a few of them, and model instances cost more to make than the rest.
-    page, page_range = _page(
-        participations.values_list(
-            "id",
-            "organisation__code",
-            "organisation__name",
-            "group_id",
-            "group__name",
-            "withdrawn_on",
-        ),
-        per_page=DASHBOARD_PAGE_SIZE,
-        number=page_number,
-        count=None if filters.active else figures.participants,
-    )
+        participations = _participant_rows(
+            filters.apply(_participants(round), round=round, now=now)
+        )
+    page, page_range = _page(participations, per_page=DASHBOARD_PAGE_SIZE, number=page_number)
     on_page = list(page.object_list)
     ids = [pk for pk, *_ in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
@@ -366,6 +354,21 @@ def round_dashboard(
     )
 
 
+def _participants(round: Round):
+    """The round's participants in the dashboard's order: by group, then name."""
+    return round.participations.filter(role=Participation.Role.PARTICIPANT).order_by(
+        F("group__name").asc(nulls_last=True), "organisation__name", "pk"
+    )
+
+
+def _participant_rows(participations):
+    """What a row of the dashboard shows of each organisation, as values: model instances
+    would cost more to make than the rest of the row."""
+    return participations.values_list(
+        "id", "organisation__code", "organisation__name", "group_id", "group__name", "withdrawn_on"
+    )
+
+
 def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
     """The round's meetings (its groups' too) not over at `since`, in time order."""
     meetings = (
@@ -396,7 +399,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-6"
+ROUND_WIDE_KEY = "dashboard-7"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -437,10 +440,12 @@ class RoundWide:
     # year → result reports submitted by participants that have not withdrawn
     result_reports: dict[int, int]
     contacts: list[PersonLine]  # the round's SKR contacts, by name
+    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
+    participants: list[tuple[int, str, str, int | None, str | None, date | None]]
 
 
 def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: nine queries when
+    """The round's figures and lists that every project leader sees alike: ten queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -527,6 +532,7 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         upcoming=_upcoming(round, now, UPCOMING),
         upcoming_since=now,
         group_meetings=dict(group_meetings),
+        participants=list(_participant_rows(_participants(round))),
         mentor_organisations=mentor_organisations,
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
