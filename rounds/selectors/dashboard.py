@@ -247,14 +247,9 @@ def round_dashboard(
     }
     points = sorted({n for own in schedules.values() for n in own})
     functions = defaultdict(lambda: defaultdict(set))
-    for participation_id, function, person_id in (
-        FunctionAssignment.objects.filter(
-            participation_id__in=ids, function__in=REQUIRED_FUNCTIONS, person__is_active=True
-        )
-        .order_by()
-        .values_list("participation_id", "function", "person_id")
-    ):
-        functions[participation_id][function].add(person_id)
+    for pk in ids:
+        for function, person_id in wide.functions.get(pk, ()):
+            functions[pk][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
         # The organisation-wide assessments: the dashboard's points are that level's.
@@ -369,6 +364,26 @@ def _participant_rows(participations):
     )
 
 
+def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
+    """Who holds each of the three required functions for each participant of the round (an
+    erased person, whose account is closed, holds none)."""
+    functions = defaultdict(list)
+    # One text per function, shared by every pair, so that pickling keeps it once.
+    names = {function: function for function in REQUIRED_FUNCTIONS}
+    for participation_id, function, person_id in (
+        FunctionAssignment.objects.filter(
+            participation__round=round,
+            participation__role=Participation.Role.PARTICIPANT,
+            function__in=REQUIRED_FUNCTIONS,
+            person__is_active=True,
+        )
+        .order_by()
+        .values_list("participation_id", "function", "person_id")
+    ):
+        functions[participation_id].append((names[function], person_id))
+    return dict(functions)
+
+
 def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
     """The round's meetings (its groups' too) not over at `since`, in time order."""
     meetings = (
@@ -399,7 +414,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-7"
+ROUND_WIDE_KEY = "dashboard-8"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -442,10 +457,12 @@ class RoundWide:
     contacts: list[PersonLine]  # the round's SKR contacts, by name
     # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
     participants: list[tuple[int, str, str, int | None, str | None, date | None]]
+    # participation id → (function, person id) of the three required, held by active people
+    functions: dict[int, list[tuple[str, int]]]
 
 
 def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: ten queries when
+    """The round's figures and lists that every project leader sees alike: eleven queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -533,6 +550,7 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         upcoming_since=now,
         group_meetings=dict(group_meetings),
         participants=list(_participant_rows(_participants(round))),
+        functions=_functions(round),
         mentor_organisations=mentor_organisations,
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
