@@ -217,6 +217,11 @@ def round_dashboard(
     spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
     figures = wide.figures
     next_meeting = _next_meeting(round, wide, now)
+    # The round's checklists, as kept (read from the database when not, as any foreign key).
+    for field in ("checklist_version", "committee_checklist_version"):
+        version = wide.versions.get(getattr(round, f"{field}_id"))
+        if version is not None:
+            setattr(round, field, version)
     round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
@@ -414,7 +419,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-8"
+ROUND_WIDE_KEY = "dashboard-9"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -448,6 +453,7 @@ class RoundWide:
     # `_EPOCH`, the functions whose attendance counts, year), the page's groups' read of them
     group_meetings: dict[int, list[tuple[int, int, tuple[str, ...], int | None]]]
     mentor_organisations: list[tuple[str, str]]  # (code, name) by name
+    versions: dict[int, ChecklistVersion]  # every one, by id
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
     committee_checklist_versions: list[ChecklistVersion]
@@ -552,6 +558,7 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         participants=list(_participant_rows(_participants(round))),
         functions=_functions(round),
         mentor_organisations=mentor_organisations,
+        versions={v.pk: v for v in versions},
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
             v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
