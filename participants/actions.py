@@ -13,6 +13,7 @@ PARTICIPATION_ADDED = "participants.participation.added"
 PARTICIPATION_WITHDRAWN = "participants.participation.withdrawn"
 FUNCTION_ASSIGNED = "participants.function.assigned"
 PERSON_INVITED = "participants.person.invited"
+PERSON_UPDATED = "participants.person.updated"
 INVITATION_CREATED = "participants.invitation.created"
 INVITATION_SENT = "participants.invitation.sent"
 INVITATION_ACCEPTED = "participants.invitation.accepted"
@@ -48,6 +49,7 @@ changes_round_values(
         APPLICATION_DECLINED: [PARTICIPANTS],
         FUNCTION_ASSIGNED: [PEOPLE],
         PERSON_INVITED: [PEOPLE],
+        PERSON_UPDATED: [PEOPLE],
         INVITATION_CREATED: [PEOPLE],
         INVITATION_SENT: [PEOPLE],
         INVITATION_ACCEPTED: [PEOPLE],
@@ -109,6 +111,15 @@ def _function(entry, names):
         "person": names(entry, "person"),
         "function": _functions([entry.data.get("function")]),
         "organisation": names(entry, "organisation"),
+    }
+
+
+@action(PERSON_UPDATED, refs={"organisation": ORG, "person": PERSON})
+def _person_updated(entry, names):
+    return _("Details of %(person)s for %(organisation)s corrected; functions: %(functions)s") % {
+        "person": names(entry, "person"),
+        "organisation": names(entry, "organisation"),
+        "functions": _functions(entry.data.get("functions")) or "–",
     }
 
 

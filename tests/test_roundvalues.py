@@ -172,6 +172,7 @@ CHANGES = {
     "participants.participation.fee_set": set(),
     "participants.function.assigned": {WIDE, GROUP},  # attendance counts by function
     "participants.person.invited": {WIDE, GROUP},  # with functions
+    "participants.person.updated": {WIDE, GROUP},  # a name corrected, a function taken away
     "participants.invitation.created": set(),
     "participants.invitation.sent": set(),
     "participants.invitation.accepted": set(),
@@ -310,3 +311,25 @@ def test_an_improvement_work_renamed_renews_the_spread_alone(world, computed):
     _read_kept_values(world)
 
     assert computed == {SPREAD}
+
+
+def test_a_function_taken_away_renews_the_dashboards_people(world):
+    from participants.services import function_assign, person_update
+    from rounds.selectors import round_dashboard
+
+    def coverage():
+        rows = round_dashboard(round=world.round_a).page.object_list
+        (row,) = [row for row in rows if row.participation_id == world.a1.pk]
+        return [count for _label, count in row.coverage]
+
+    function_assign(participation=world.a1, person=world.manager_a1, function="strateg")
+    assert coverage() == [1, 1, 2]
+    person_update(
+        participation=world.a1,
+        person=world.manager_a1,
+        full_name="Cecilia Chef",
+        email="chef@aby.se",
+        functions=["chef"],
+    )
+
+    assert coverage() == [1, 1, 1]
