@@ -31,7 +31,7 @@ from participants.models import (
     ImprovementWork,
     Participation,
 )
-from participants.selectors import ChainSpread, PersonLine, chain_spread
+from participants.selectors import ChainSpread, PersonLine
 from rounds.models import Attendance, Meeting, ResultReport, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
 from rounds.selectors.meetings import _complete_attendance
@@ -579,7 +579,12 @@ def work_spread(*, round: Round) -> list[tuple[str, int]]:
     """The spread of the round's improvement work over the result chain, of the participants
     that have not withdrawn: (step, count) in chain order, one query. The counts alone: the
     labels in the reader's language come with the page (lazy labels cost to read back)."""
-    works = ImprovementWork.objects.filter(
-        participation__round=round, participation__withdrawn_on__isnull=True
+    counted = dict(
+        ImprovementWork.objects.filter(
+            participation__round=round, participation__withdrawn_on__isnull=True
+        )
+        .order_by()
+        .values_list("chain_step")
+        .annotate(n=Count("pk"))
     )
-    return [(step, count) for step, _label, count in chain_spread(works).counts]
+    return [(step, counted.get(step, 0)) for step in ImprovementWork.ChainStep.values]
