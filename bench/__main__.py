@@ -233,7 +233,7 @@ def main(argv=None) -> int:
             "change; kept_* the same with no change in between (the round's values kept)",
             "change": "a strategist of another organisation of the round renames its improvement "
             "work (participants.services.improvement_work_update), which renews the round's "
-            "kept values on commit",
+            "kept values that read improvement work on commit",
             "time_target": f"national size, after a change, within {pages.TIME_TARGET:g}× the "
             "bare page",
         },

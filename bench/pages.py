@@ -5,14 +5,16 @@ selectors, templates, against the benchmark database.
 What is measured is the page as a person gets it right after somebody changed the round. The
 values a round's pages show alike to every viewer (the dashboard's figures, the organisation
 page's result-report due dates, group names: `modellkoncept.roundvalues`) are kept for up to
-300 s under a stamp of the round that every service changing the round renews on commit; a
+300 s under stamps of the round that the services changing what they read renew on commit; a
 figure taken with them kept says little about a busy round. So before each measured request of
 a page, untimed, one real change is made to that page's round (`RoundChange`): a strategist of
 another organisation of the round renames its improvement work, toggling the title between two
 values, through `participants.services.improvement_work_update`, committed (the benchmark runs
-outside any transaction, so the commit's hooks renew the round's stamp). An autosave of a
-self-assessment would not do: it changes none of the kept values and is declared so
-(`checklist.actions`), so it leaves them kept.
+outside any transaction, so the commit's hooks renew the stamps). It renews what reads the
+round's improvement work (the dashboard's spread of it) and leaves what reads none kept (the
+round's groups and meetings), as the same change does in a round where people work. An
+autosave of a self-assessment would not do: it changes none of the kept values and is declared
+so (`checklist.actions`), so it leaves them kept.
 
 For each page and size: three warm-up requests; one request after a change whose SQL queries
 are counted (`queries`; by a wrapper around the database cursor's execute, as
@@ -75,8 +77,8 @@ class RoundChange:
     """One real change to a round, as somebody working in it makes one: a strategist of an
     organisation of the round (not `besides`, the measured one, whose pages it would change)
     renames its improvement work, the title toggling between two values, through the service,
-    which logs it and so renews the round's kept values once it commits. Call it outside any
-    transaction, so that it commits."""
+    which logs it and so renews the round's kept values that read improvement work once it
+    commits. Call it outside any transaction, so that it commits."""
 
     def __init__(self, round_, *, besides):
         self.work = (

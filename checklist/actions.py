@@ -4,7 +4,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
-from modellkoncept.roundvalues import leaves_round_values
+from modellkoncept.roundvalues import ASSESSMENTS, CHECKLISTS, changes_round_values
 
 ASSESSMENT_STARTED = "checklist.assessment.started"
 ASSESSMENT_CHANGED = "checklist.assessment.changed"
@@ -16,13 +16,20 @@ ASSESSMENT_REMARKED = "checklist.assessment.remarked"
 VERSION_CREATED = "checklist.version.created"
 ROUND_CHECKLIST_CHOSEN = "checklist.round.checklist_chosen"
 
-# A round's figures count assessments begun (started, recorded), not their answers or states.
-leaves_round_values(
-    ASSESSMENT_CHANGED,
-    ASSESSMENT_SUBMITTED,
-    ASSESSMENT_CLOSED,
-    ASSESSMENT_REOPENED,
-    ASSESSMENT_REMARKED,
+# What each action changes of a round's kept values (`modellkoncept.roundvalues`). A round's
+# figures count assessments begun (started, recorded), not their answers or states.
+changes_round_values(
+    {
+        ASSESSMENT_STARTED: [ASSESSMENTS],
+        ASSESSMENT_RECORDED: [ASSESSMENTS],
+        ASSESSMENT_CHANGED: [],
+        ASSESSMENT_SUBMITTED: [],
+        ASSESSMENT_CLOSED: [],
+        ASSESSMENT_REOPENED: [],
+        ASSESSMENT_REMARKED: [],
+        VERSION_CREATED: [CHECKLISTS],
+        ROUND_CHECKLIST_CHOSEN: [CHECKLISTS],
+    }
 )
 
 

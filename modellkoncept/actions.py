@@ -177,10 +177,12 @@ class Names:
             for key, label in kind.refs.items():
                 value = entry.data.get(key)
                 values = value if isinstance(value, list) else [value]
-                # A change of a field that names an object ({"field": "host", "old": 3, …}).
+                # A change of a field that names an object ({"field": "host", "old": 3, …}),
+                # or several ({"field": "contacts", "old": [3, 5], …}).
                 for change in entry.data.get("changes") or []:
                     if isinstance(change, dict) and change.get("field") == key:
-                        values += [change.get("old"), change.get("new")]
+                        for side in (change.get("old"), change.get("new")):
+                            values += side if isinstance(side, list) else [side]
                 for one in values:
                     if isinstance(one, int) and not isinstance(one, bool):
                         wanted[label].add(one)
@@ -283,6 +285,8 @@ def changes_text(entry: LogEntry, names: Names, model) -> str:
             label, choices = name, {}
 
         def shown(value, name=name, choices=choices):
+            if isinstance(value, list) and value and names.knows(entry, name):
+                return ", ".join(names(entry, name, one) for one in value)
             if value is not None and names.knows(entry, name):
                 return names(entry, name, value)
             if value in choices:

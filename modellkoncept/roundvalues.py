@@ -4,17 +4,27 @@ that the services which change them renew on commit, as pretix keeps its object 
 
 How it stays right: every service that writes logs what it did with `log_action`, in its own
 transaction, with the round it belongs to (`tests/test_action_log.py` holds every service to
-it). `log_action` calls `renew_on_commit`, which renews the round's stamp at once and again once
-the transaction commits (an action of no round renews every round's); a value is kept under its
-name, the round's id and creation time, and both stamps, so a renewed stamp leaves the old value
-unread (it expires). The creation time keeps two databases' rounds of the same id apart (a test
-database made afresh, say).
+it). `log_action` calls `renew_on_commit`, which renews stamps of the round at once and again
+once the transaction commits (an action of no round renews the stamps every round's values read
+too); a value is kept under its name, the round's id and creation time, and the stamps it
+reads, so a renewed stamp leaves the old value unread (it expires). The creation time keeps two
+databases' rounds of the same id apart (a test database made afresh, say).
+
+Which stamps: a round's data comes in a few aspects (`ASPECTS`: who takes part, the groups,
+the meetings, …), each with a stamp per round. An app declares what each of its action types
+changes (`changes_round_values({WORK_UPDATED: [IMPROVEMENT_WORK], ...})` in `<app>/actions.py`)
+and a kept value declares what it reads (`round_value(..., reads=[IMPROVEMENT_WORK,
+PARTICIPANTS])`), so that renaming an improvement work renews the spread of improvement work
+and leaves the round's groups and meetings kept. An action type nobody declared renews every
+aspect, and a value that declares nothing reads every aspect: forgetting a declaration costs a
+fresh read, never a stale page. What a declaration must hold is tested action type by action
+type (`tests/test_roundvalues.py`).
 
 Why not on every write: a national round's strategists autosave every few seconds; an action
 that changes none of these values (an answer, a remark, a submission) is declared by its app
-with `leaves_round_values(...)`, so a burst of autosaves keeps the figures, where the page
-cache this replaces lost everything on every write. What changes outside the services (SKR's
-reference list loaded, the admin) shows when the value expires, after `SECONDS` at most.
+as changing no aspect (`checklist.actions`), so a burst of autosaves keeps the figures, where
+the page cache this replaces lost everything on every write. What changes outside the services
+(SKR's reference list loaded, the admin) shows when the value expires, after `SECONDS` at most.
 
 Never a person's page: only values every viewer of the round sees alike. A value kept is
 read back by whichever code runs next, a new release during a deployment included: give it a
@@ -23,9 +33,10 @@ new name when its shape changes.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -35,13 +46,59 @@ T = TypeVar("T")
 
 SECONDS = 300
 _EVERY_ROUND = "*"
-_quiet: set[str] = set()
+
+# What a round's data is made of, as its kept values read it and its actions change it. The
+# names live here, below every app, so that the app that writes a thing and the app that reads
+# it (the dashboard reads improvement work, the participants' pages read groups) name it alike.
+PARTICIPANTS = "participants"  # who takes part, in which role, withdrawn; organisations' names
+GROUPS = "groups"  # benchmarking groups, their members, their mentors and what is written to them
+MEETINGS = "meetings"  # the schedule: meetings, their agendas and files
+PEOPLE = "people"  # people, their names and the functions they hold; invitations
+ATTENDANCE = "attendance"
+ASSESSMENTS = "assessments"  # which self-assessments exist, of which level (not their answers)
+CHECKLISTS = "checklists"  # checklist versions and the round's choice of them
+IMPROVEMENT_WORK = "improvement_work"  # the work, its sharing, approval and progress
+RESULT_REPORTS = "result_reports"  # which result reports exist, their status, the due dates
+PROGRAMME = "programme"  # what the programme gives every round: the mentor's role, material
+ASPECTS = frozenset(
+    {
+        PARTICIPANTS,
+        GROUPS,
+        MEETINGS,
+        PEOPLE,
+        ATTENDANCE,
+        ASSESSMENTS,
+        CHECKLISTS,
+        IMPROVEMENT_WORK,
+        RESULT_REPORTS,
+        PROGRAMME,
+    }
+)
+
+_changes: dict[str, frozenset[str]] = {}  # action type → the aspects it changes
 _pending = threading.local()
 
 
-def leaves_round_values(*action_types: str) -> None:
-    """Declare action types that change none of a round's kept values."""
-    _quiet.update(action_types)
+def _known(aspects: Iterable[str]) -> frozenset[str]:
+    aspects = frozenset(aspects)
+    if unknown := aspects - ASPECTS:
+        raise ValueError(f"Unknown aspects of a round: {', '.join(sorted(unknown))}")
+    return aspects
+
+
+def changes_round_values(changes: Mapping[str, Collection[str]]) -> None:
+    """Declare what each action type changes of a round's data: {action type: aspects}. An
+    action type declared with no aspects changes none of the kept values."""
+    for action_type, aspects in changes.items():
+        aspects = _known(aspects)
+        if _changes.get(action_type, aspects) != aspects:
+            raise ValueError(f"{action_type} is declared twice, with other aspects.")
+        _changes[action_type] = aspects
+
+
+def renewed_aspects(action_type: str) -> frozenset[str]:
+    """The aspects an action of this type renews: those declared, or every one."""
+    return _changes.get(action_type, ASPECTS)
 
 
 def _prefix() -> str:
@@ -50,48 +107,56 @@ def _prefix() -> str:
     return f"round-values:{connection.settings_dict['NAME']}"
 
 
-def _stamp_key(round_id) -> str:
-    return f"{_prefix()}:stamp:{round_id}"
+def _stamp_keys(round_keys, aspects) -> list[str]:
+    prefix = _prefix()
+    return [f"{prefix}:stamp:{k}:{a}" for a in sorted(aspects) for k in round_keys]
+
+
+def _renew(keys) -> None:
+    cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
 
 
 def _flush() -> None:
-    """Renew the stamps of the rounds changed by what was committed (once per commit: the
-    later callbacks of the same commit find nothing left)."""
-    ids = getattr(_pending, "ids", None)
-    if not ids:
+    """Renew the stamps changed by what was committed (once per commit: the later callbacks of
+    the same commit find nothing left)."""
+    keys = getattr(_pending, "keys", None)
+    if not keys:
         return
-    _pending.ids = set()
-    cache.set_many({_stamp_key(i): secrets.token_hex(4) for i in ids}, timeout=None)
+    _pending.keys = set()
+    _renew(keys)
 
 
 def renew_on_commit(round_id: int | None, action_type: str) -> None:
-    """The round's values (every round's, for an action of no round) are read afresh: at once,
-    for what reads them in the same transaction (a test, a service reading after writing), and
-    again once the transaction commits, since another request may have kept a value read before
-    the commit in between. An action declared quiet changes nothing. A transaction rolled back
-    leaves its rounds to be renewed by the next commit, which costs only a fresh read."""
-    if action_type in _quiet:
+    """The round's values that read what the action changes (every round's, for an action of
+    no round) are read afresh: at once, for what reads them in the same transaction (a test, a
+    service reading after writing), and again once the transaction commits, since another
+    request may have kept a value read before the commit in between. An action declared to
+    change none of them changes nothing. A transaction rolled back leaves its stamps to be
+    renewed by the next commit, which costs only a fresh read."""
+    aspects = renewed_aspects(action_type)
+    if not aspects:
         return
     round_key = _EVERY_ROUND if round_id is None else round_id
-    cache.set(_stamp_key(round_key), secrets.token_hex(4), timeout=None)
-    ids = getattr(_pending, "ids", None)
-    if ids is None:
-        ids = _pending.ids = set()
-    ids.add(round_key)
+    keys = set(_stamp_keys([round_key], aspects))
+    _renew(keys)
+    pending = getattr(_pending, "keys", None)
+    if pending is None:
+        pending = _pending.keys = set()
+    pending |= keys
     transaction.on_commit(_flush)
 
 
-def _stamps(*round_keys) -> list[str]:
-    keys = [_stamp_key(k) for k in round_keys]
+def _stamps(keys: list[str]) -> str:
+    """The stamps under `keys`, as one short text (a key's length is limited)."""
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:  # never renewed, or evicted: a stamp no value was kept under
             cache.add(key, secrets.token_hex(4), timeout=None)
             found[key] = cache.get(key)
-    return [found[key] for key in keys]
+    return hashlib.blake2b("".join(found[key] for key in keys).encode(), digest_size=8).hexdigest()
 
 
-def _kept(key: str, compute: Callable[[], T]) -> T:
+def _kept(name: str, key: str, compute: Callable[[], T]) -> T:
     kept = cache.get(key)  # (value,), so that a value of None is kept too
     if kept is None:
         kept = (compute(),)
@@ -99,15 +164,18 @@ def _kept(key: str, compute: Callable[[], T]) -> T:
     return kept[0]
 
 
-def round_value(name: str, round, compute: Callable[[], T]) -> T:
-    """`compute()`, kept for the round under `name` until a service changes the round."""
-    own, every = _stamps(round.pk, _EVERY_ROUND)
+def round_value(
+    name: str, round, compute: Callable[[], T], *, reads: Collection[str] = ASPECTS
+) -> T:
+    """`compute()`, kept for the round under `name` until an action changes an aspect of the
+    round's data it `reads` (every aspect, unless told)."""
+    keys = _stamp_keys((round.pk, _EVERY_ROUND), _known(reads))
     created = round.created_at.timestamp()
-    return _kept(f"{_prefix()}:{name}:{round.pk}:{created}:{own}:{every}", compute)
+    return _kept(name, f"{_prefix()}:{name}:{round.pk}:{created}:{_stamps(keys)}", compute)
 
 
-def site_value(name: str, compute: Callable[[], T]) -> T:
+def site_value(name: str, compute: Callable[[], T], *, reads: Collection[str] = ASPECTS) -> T:
     """`compute()`, kept for the whole site (the mentor's role, say) until an action of no
-    round."""
-    (every,) = _stamps(_EVERY_ROUND)
-    return _kept(f"{_prefix()}:{name}:site:{every}", compute)
+    round changes an aspect it `reads`."""
+    keys = _stamp_keys([_EVERY_ROUND], _known(reads))
+    return _kept(name, f"{_prefix()}:{name}:site:{_stamps(keys)}", compute)

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, value_text
+from modellkoncept.roundvalues import IMPROVEMENT_WORK, PARTICIPANTS, PEOPLE, changes_round_values
 
 ORGANISATION_CREATED = "participants.organisation.created"
 ORGANISATION_DECISION = "participants.organisation.decision_recorded"
@@ -12,6 +13,7 @@ PARTICIPATION_ADDED = "participants.participation.added"
 PARTICIPATION_WITHDRAWN = "participants.participation.withdrawn"
 FUNCTION_ASSIGNED = "participants.function.assigned"
 PERSON_INVITED = "participants.person.invited"
+PERSON_UPDATED = "participants.person.updated"
 INVITATION_CREATED = "participants.invitation.created"
 INVITATION_SENT = "participants.invitation.sent"
 INVITATION_ACCEPTED = "participants.invitation.accepted"
@@ -31,6 +33,37 @@ PARTICIPATION_FEE_SET = "participants.participation.fee_set"
 
 ORG = "participants.Organisation"
 PERSON = "accounts.User"
+
+# What each action changes of a round's kept values (`modellkoncept.roundvalues`).
+changes_round_values(
+    {
+        ORGANISATION_CREATED: [PARTICIPANTS],
+        ORGANISATION_DECISION: [PARTICIPANTS],
+        ORGANISATION_UPDATED: [PARTICIPANTS],
+        PARTICIPATION_ADDED: [PARTICIPANTS],
+        PARTICIPATION_WITHDRAWN: [PARTICIPANTS],
+        PARTICIPATION_FEE_SET: [PARTICIPANTS],
+        APPLICATION_SUBMITTED: [PARTICIPANTS],
+        # The organisation enrolled and its people invited (each part logs its own too).
+        APPLICATION_ACCEPTED: [PARTICIPANTS, PEOPLE],
+        APPLICATION_DECLINED: [PARTICIPANTS],
+        FUNCTION_ASSIGNED: [PEOPLE],
+        PERSON_INVITED: [PEOPLE],
+        PERSON_UPDATED: [PEOPLE],
+        INVITATION_CREATED: [PEOPLE],
+        INVITATION_SENT: [PEOPLE],
+        INVITATION_ACCEPTED: [PEOPLE],
+        INVITATION_RESENT: [PEOPLE],
+        INVITATION_REVOKED: [PEOPLE],
+        # A title, a step on the result chain, the sharing: whatever shows the work reads it.
+        WORK_CREATED: [IMPROVEMENT_WORK],
+        WORK_UPDATED: [IMPROVEMENT_WORK],
+        PROGRESS_NOTED: [IMPROVEMENT_WORK],
+        WORK_SHARED: [IMPROVEMENT_WORK],
+        WORK_APPROVED: [IMPROVEMENT_WORK],
+        WORK_APPROVAL_WITHDRAWN: [IMPROVEMENT_WORK],
+    }
+)
 
 
 def _functions(keys) -> str:
@@ -78,6 +111,15 @@ def _function(entry, names):
         "person": names(entry, "person"),
         "function": _functions([entry.data.get("function")]),
         "organisation": names(entry, "organisation"),
+    }
+
+
+@action(PERSON_UPDATED, refs={"organisation": ORG, "person": PERSON})
+def _person_updated(entry, names):
+    return _("Details of %(person)s for %(organisation)s corrected; functions: %(functions)s") % {
+        "person": names(entry, "person"),
+        "organisation": names(entry, "organisation"),
+        "functions": _functions(entry.data.get("functions")) or "–",
     }
 
 

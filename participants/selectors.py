@@ -15,7 +15,7 @@ from accounts.models import User
 from checklist.models import ChecklistVersion, SelfAssessment
 from modellkoncept.links import url_maker
 from modellkoncept.policy import get_visible_object_or_404, standing, visible, visible_or_404
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import GROUPS, PARTICIPANTS, round_value
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Application,
@@ -133,6 +133,7 @@ def group_names(participation: Participation) -> tuple[list[str], list[str]]:
         f"group-names-{participation.pk}",
         participation.round,
         lambda: _group_names(participation),
+        reads=(GROUPS, PARTICIPANTS),
     )
 
 

@@ -3,8 +3,13 @@
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action
+from modellkoncept.roundvalues import changes_round_values
 
 NEXT_STEPS_SAVED = "reports.summary.next_steps_saved"
+
+# The one-page summary's own text, which none of a round's kept values reads
+# (`modellkoncept.roundvalues`).
+changes_round_values({NEXT_STEPS_SAVED: []})
 
 
 @action(NEXT_STEPS_SAVED, refs={"organisation": "participants.Organisation"})

@@ -4,6 +4,15 @@
 from django.utils.translation import gettext as _
 
 from modellkoncept.actions import action, changes_text, value_text
+from modellkoncept.roundvalues import (
+    ATTENDANCE,
+    GROUPS,
+    MEETINGS,
+    PARTICIPANTS,
+    PROGRAMME,
+    RESULT_REPORTS,
+    changes_round_values,
+)
 
 ROUND_CREATED = "rounds.round.created"
 ROUND_UPDATED = "rounds.round.updated"
@@ -40,7 +49,7 @@ def _round_created(entry, names):
     return _("Round %(name)s created") % {"name": entry.data.get("name", "–")}
 
 
-@action(ROUND_UPDATED)
+@action(ROUND_UPDATED, refs={"contacts": PERSON})
 def _round_updated(entry, names):
     return _("Round changed: %(changes)s") % {"changes": changes_text(entry, names, _round_model())}
 
@@ -301,3 +310,42 @@ def _result_report_due_set(entry, names):
         "old": value_text(entry.data.get("old")),
         "new": value_text(entry.data.get("new")),
     }
+
+
+# What each action changes of a round's kept values (`modellkoncept.roundvalues`). Not declared,
+# so renewing every one: the round's own changes (its dates, status, completion, schedule made
+# at once) and a group's removal (its meetings and their attendance go with it), rare all.
+changes_round_values(
+    {
+        GROUP_CREATED: [GROUPS],  # its members placed in it too
+        GROUP_UPDATED: [GROUPS],
+        GROUP_MEMBER_PLACED: [GROUPS],
+        GROUP_MEMBER_REMOVED: [GROUPS],
+        # A mentor organisation enrols in the round with its first group and leaves it with
+        # its last (`rounds.services.mentors`), logged as the mentor's.
+        MENTOR_ASSIGNED: [GROUPS, PARTICIPANTS],
+        MENTOR_REMOVED: [GROUPS, PARTICIPANTS],
+        MENTOR_LOCKED: [GROUPS],
+        MENTOR_NOTE_WRITTEN: [GROUPS],
+        MEETING_CREATED: [MEETINGS],
+        MEETING_UPDATED: [MEETINGS],
+        MEETING_DELETED: [MEETINGS, ATTENDANCE],
+        AGENDA_SET: [MEETINGS],
+        MATERIAL_ADDED: [MEETINGS],
+        MATERIAL_REMOVED: [MEETINGS],
+        ATTENDANCE_RECORDED: [ATTENDANCE],
+        MENTOR_ROLE_SET: [PROGRAMME],
+        LIBRARY_ADDED: [PROGRAMME],
+        LIBRARY_REMOVED: [PROGRAMME],
+        EVALUATION_STATEMENTS_SET: [PROGRAMME],
+        RESULT_REPORT_STARTED: [RESULT_REPORTS],
+        # A report's text, saved as it is written, and comments on it: no kept value reads them.
+        RESULT_REPORT_CHANGED: [],
+        RESULT_REPORT_COMMENTED: [],
+        # Submitting says whether the organisation is willing to mentor, on its participation.
+        RESULT_REPORT_SUBMITTED: [RESULT_REPORTS, PARTICIPANTS],
+        RESULT_REPORT_REOPENED: [RESULT_REPORTS],
+        RESULT_REPORT_RECORDED: [RESULT_REPORTS],
+        RESULT_REPORT_DUE_SET: [RESULT_REPORTS],
+    }
+)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from modellkoncept.actions import log_action
 from modellkoncept.errors import DomainError
-from modellkoncept.roundvalues import site_value
+from modellkoncept.roundvalues import PROGRAMME, site_value
 from rounds import actions
 from rounds.material import clean_agenda
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, MentorNote, MentorRole
@@ -78,8 +78,11 @@ def mentor_role_set(*, text: str, by=None) -> MentorRole:
 
 def mentor_role() -> MentorRole | None:
     """The mentor's role, as `mentor_role_set` last wrote it: the same for every mentor, so
-    kept until an action of no round (its own, say) renews it."""
-    return site_value("mentor-role", lambda: MentorRole.objects.filter(pk=1).first())
+    kept until an action of no round that changes what the programme gives (its own, say)
+    renews it."""
+    return site_value(
+        "mentor-role", lambda: MentorRole.objects.filter(pk=1).first(), reads=(PROGRAMME,)
+    )
 
 
 def group_notes(*, group: BenchmarkingGroup) -> list[MentorNote]:

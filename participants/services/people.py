@@ -269,6 +269,11 @@ def person_update(
             {"email": _("Another person already has the address %(email)s.") % {"email": email}}
         )
     person = User.objects.select_for_update().get(pk=person.pk)
+    corrected = [
+        name
+        for name, value in (("full_name", full_name.strip()), ("email", email))
+        if getattr(person, name) != value
+    ]
     person.full_name = full_name.strip()
     person.email = email
     person.full_clean(exclude=["password"])
@@ -278,13 +283,27 @@ def person_update(
             "function", flat=True
         )
     )
+    removed = False
     for assignment in FunctionAssignment.objects.filter(
         participation=participation, person=person
     ).exclude(function__in=functions):
         assignment.delete()  # one at a time, so that the history records each
+        removed = True
     for function in functions:
         if function not in held:
             function_assign(participation=participation, person=person, function=function)
+    # A function given is logged as such; a correction or a function taken away, here.
+    if corrected or removed:
+        log_action(
+            participation,
+            actions.PERSON_UPDATED,
+            data={
+                "person": person.pk,
+                "organisation": participation.organisation_id,
+                "fields": corrected,
+                "functions": functions,
+            },
+        )
     return person
 
 

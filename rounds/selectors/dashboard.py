@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import group_assessment_points
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import (
+    ASSESSMENTS,
+    ATTENDANCE,
+    CHECKLISTS,
+    GROUPS,
+    IMPROVEMENT_WORK,
+    MEETINGS,
+    PARTICIPANTS,
+    PEOPLE,
+    RESULT_REPORTS,
+    round_value,
+)
 from participants.models import (
     REQUIRED_FUNCTIONS,
     Function,
@@ -19,7 +31,7 @@ from participants.models import (
     ImprovementWork,
     Participation,
 )
-from participants.selectors import ChainSpread, chain_spread
+from participants.selectors import ChainSpread, PersonLine
 from rounds.models import Attendance, Meeting, ResultReport, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
 from rounds.selectors.meetings import _complete_attendance
@@ -28,12 +40,19 @@ from rounds.selectors.meetings import _complete_attendance
 
 
 DASHBOARD_PAGE_SIZE = 25
+# The meetings to come kept for the next meeting: more than end within the few minutes a value
+# is kept, as a rule (when all of them have, the next one is read from the database).
+UPCOMING = 10
+# The groups' meetings are kept with their times as microseconds since then: a national round's
+# five hundred read back at a fraction of the cost of as many datetimes.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The years a result report is written for: the round's years.
 YEARS = tuple(Round.Year.values)
 
 
-@dataclass(frozen=True)
-class PointMeeting:
+# Named tuples: a page makes some two hundred of these, and a tuple is made at a fraction of
+# the cost of a frozen dataclass.
+class PointMeeting(NamedTuple):
     """A meeting at an assessment point, with what the dashboard's cells read of it."""
 
     pk: int
@@ -55,8 +74,7 @@ class PointMeeting:
         )
 
 
-@dataclass(frozen=True)
-class PointCell:
+class PointCell(NamedTuple):
     meeting: PointMeeting | None
     # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
     # ahead) or "" (no such meeting)
@@ -68,7 +86,14 @@ class PointCell:
 
 @dataclass(frozen=True)
 class DashboardRow:
-    participation: Participation
+    """An organisation of the round, read as the few values its row shows."""
+
+    participation_id: int
+    organisation_code: str
+    organisation_name: str
+    group_id: int | None
+    group_name: str  # "" in no group
+    withdrawn: bool
     url: str  # the organisation's page in the round
     coverage: list[tuple[str, int]]  # (function label, people) for the three required
     missing: list[str]
@@ -111,6 +136,7 @@ class RoundDashboard:
     groups: list[tuple[int, str]] = ()  # (id, name) to filter by
     # (year, submitted, expected) for each year of the round so far
     result_reports: list[tuple[int, int, int]] = ()
+    contacts: list[PersonLine] = ()  # the round's SKR contacts, by name
 
 
 DASHBOARD_STATUSES = ("missing", "draft", "submitted")
@@ -186,73 +212,50 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    wide = round_value(ROUND_WIDE_KEY, round, lambda: round_wide(round=round))
-    figures = wide.figures
-    next_meeting = (
-        round.meetings.filter(ends_at__gte=now)
-        .select_related("group")
-        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "group__name")
-        .order_by("starts_at", "pk")
-        .first()
+    wide = round_value(
+        ROUND_WIDE_KEY, round, lambda: round_wide(round=round, now=now), reads=ROUND_WIDE_READS
     )
+    spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
+    figures = wide.figures
+    next_meeting = _next_meeting(round, wide, now)
+    # The round's checklists, as kept (read from the database when not, as any foreign key).
+    for field in ("checklist_version", "committee_checklist_version"):
+        version = wide.versions.get(getattr(round, f"{field}_id"))
+        if version is not None:
+            setattr(round, field, version)
     round_meetings = wide.round_meetings
     for meeting in round_meetings:
         meeting.round = round
-    participations = (
-        round.participations.filter(role=Participation.Role.PARTICIPANT)
-        .select_related("organisation", "group")
-        .only(
-            "id",
-            "round_id",
-            "group_id",
-            "withdrawn_on",
-            "organisation__code",
-            "organisation__name",
-            "group__name",
-        )
-        .order_by(F("group__name").asc(nulls_last=True), "organisation__name", "pk")
-    )
     filters = filters or DashboardFilters()
+    # Every organisation, as kept, or those the filters let through, read now.
+    participations = wide.participants
     if filters.active:
-        participations = filters.apply(participations, round=round, now=now)
-    page, page_range = _page(
-        participations,
-        per_page=DASHBOARD_PAGE_SIZE,
-        number=page_number,
-        count=None if filters.active else figures.participants,
-    )
+        participations = _participant_rows(
+            filters.apply(_participants(round), round=round, now=now)
+        )
+    page, page_range = _page(participations, per_page=DASHBOARD_PAGE_SIZE, number=page_number)
     on_page = list(page.object_list)
-    ids = [p.pk for p in on_page]
+    ids = [pk for pk, *_ in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
-    group_ids = {p.group_id for p in on_page if p.group_id is not None}
-    # The groups' meetings as values (a page's groups have some fifty); whose attendance
-    # counts is the `Meeting`'s to say, asked once for each kind and audience.
-    expected = {}
+    group_ids = {group_id for *_, group_id, _name, _withdrawn in on_page if group_id is not None}
+    # The groups' meetings that need a self-assessment, kept with the round's values.
     meetings = [PointMeeting.of(m) for m in round_meetings if m.assessment_due]
-    for pk, group_id, starts_at, kind, audience, year in round.meetings.filter(
-        group_id__in=group_ids, assessment_due=True
-    ).values_list("id", "group_id", "starts_at", "kind", "audience", "year"):
-        key = (kind, tuple(audience))
-        if key not in expected:
-            expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
-        meetings.append(PointMeeting(pk, group_id, starts_at, expected[key], True, year))
+    for group_id in group_ids:
+        for pk, microseconds, expected, year in wide.group_meetings.get(group_id, ()):
+            starts_at = _EPOCH + timedelta(microseconds=microseconds)
+            meetings.append(PointMeeting(pk, group_id, starts_at, expected, True, year))
     # An organisation's schedule is its group's (or the round's alone, in no group).
     schedules = {  # group id → {point: meeting id}
         group_id: {n: mid for mid, n in own.items()}
         for group_id, own in group_assessment_points(
-            meetings, {p.group_id for p in on_page}
+            meetings, {group_id for *_, group_id, _name, _withdrawn in on_page}
         ).items()
     }
     points = sorted({n for own in schedules.values() for n in own})
     functions = defaultdict(lambda: defaultdict(set))
-    for participation_id, function, person_id in (
-        FunctionAssignment.objects.filter(
-            participation_id__in=ids, function__in=REQUIRED_FUNCTIONS, person__is_active=True
-        )
-        .order_by()
-        .values_list("participation_id", "function", "person_id")
-    ):
-        functions[participation_id][function].add(person_id)
+    for pk in ids:
+        for function, person_id in wide.functions.get(pk, ()):
+            functions[pk][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
         # The organisation-wide assessments: the dashboard's points are that level's.
@@ -275,10 +278,9 @@ def round_dashboard(
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     no_meeting = PointCell(None, "", None, "")
     rows = []
-    for participation in on_page:
-        pk = participation.pk
+    for pk, code, name, group_id, group_name, withdrawn_on in on_page:
         held_by = functions[pk]
-        by_point = schedules[participation.group_id]
+        by_point = schedules[group_id]
         cells = []
         for point in points:
             meeting_id = by_point.get(point)
@@ -309,8 +311,13 @@ def round_dashboard(
             )
         rows.append(
             DashboardRow(
-                participation=participation,
-                url=organisation_url(participation.organisation.code),
+                participation_id=pk,
+                organisation_code=code,
+                organisation_name=name,
+                group_id=group_id,
+                group_name=group_name or "",
+                withdrawn=withdrawn_on is not None,
+                url=organisation_url(code),
                 coverage=[(labels[f], len(held_by[f])) for f in REQUIRED_FUNCTIONS],
                 missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held_by[f]],
                 cells=cells,
@@ -332,10 +339,8 @@ def round_dashboard(
             (organisation_url(code), name) for code, name in wide.mentor_organisations
         ],
         spread=ChainSpread(
-            counts=[
-                (step, ImprovementWork.ChainStep(step).label, count) for step, count in wide.spread
-            ],
-            total=sum(count for _step, count in wide.spread),
+            counts=[(step, ImprovementWork.ChainStep(step).label, count) for step, count in spread],
+            total=sum(count for _step, count in spread),
         ),
         checklist_versions=wide.checklist_versions,
         committee_checklist_versions=wide.committee_checklist_versions,
@@ -346,39 +351,125 @@ def round_dashboard(
             for year in YEARS
             if year <= round.current_year
         ],
+        contacts=wide.contacts,
     )
 
 
-# The name `RoundWide` is kept under: a new name with each change of its fields, so that a
-# process of the new code never reads a value kept by one of the old (they share the cache for
-# a while during a deployment).
-ROUND_WIDE_KEY = "dashboard-3"
+def _participants(round: Round):
+    """The round's participants in the dashboard's order: by group, then name."""
+    return round.participations.filter(role=Participation.Role.PARTICIPANT).order_by(
+        F("group__name").asc(nulls_last=True), "organisation__name", "pk"
+    )
+
+
+def _participant_rows(participations):
+    """What a row of the dashboard shows of each organisation, as values: model instances
+    would cost more to make than the rest of the row."""
+    return participations.values_list(
+        "id", "organisation__code", "organisation__name", "group_id", "group__name", "withdrawn_on"
+    )
+
+
+def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
+    """Who holds each of the three required functions for each participant of the round (an
+    erased person, whose account is closed, holds none)."""
+    functions = defaultdict(list)
+    # One text per function, shared by every pair, so that pickling keeps it once.
+    names = {function: function for function in REQUIRED_FUNCTIONS}
+    for participation_id, function, person_id in (
+        FunctionAssignment.objects.filter(
+            participation__round=round,
+            participation__role=Participation.Role.PARTICIPANT,
+            function__in=REQUIRED_FUNCTIONS,
+            person__is_active=True,
+        )
+        .order_by()
+        .values_list("participation_id", "function", "person_id")
+    ):
+        functions[participation_id].append((names[function], person_id))
+    return dict(functions)
+
+
+def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
+    """The round's meetings (its groups' too) not over at `since`, in time order."""
+    meetings = (
+        round.meetings.filter(ends_at__gte=since)
+        .select_related("group")
+        .only("id", "round_id", "group_id", "title", "starts_at", "ends_at", "group__name")
+        .order_by("starts_at", "pk")
+    )
+    return list(meetings[:limit])
+
+
+def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | None:
+    """The first meeting not over by `now`, found among the first few that were not over when
+    `wide` was read: a meeting over then is over now, so the first of those still to come is
+    the first of all. Read from the database when every one of them is over by now, or when
+    `now` is earlier than the reading."""
+    if now >= wide.upcoming_since:
+        for meeting in wide.upcoming:
+            if meeting.ends_at >= now:
+                return meeting
+        if len(wide.upcoming) < UPCOMING:
+            return None  # every meeting the round had to come is over
+    return next(iter(_upcoming(round, now, 1)), None)
+
+
+# The names `RoundWide` and the spread are kept under: a new name with each change of their
+# fields, so that a process of the new code never reads a value kept by one of the old (they
+# share the cache for a while during a deployment). Each is read afresh after an action that
+# changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
+# editing their improvement work leaves the rest kept.
+ROUND_WIDE_KEY = "dashboard-9"
+ROUND_WIDE_READS = (
+    PARTICIPANTS,
+    GROUPS,
+    MEETINGS,
+    PEOPLE,  # the functions whose attendance counts
+    ATTENDANCE,
+    ASSESSMENTS,
+    CHECKLISTS,
+    RESULT_REPORTS,
+)
+SPREAD_KEY = "dashboard-spread-1"
+SPREAD_READS = (IMPROVEMENT_WORK, PARTICIPANTS)  # the work of those that have not withdrawn
 
 
 @dataclass(frozen=True)
 class RoundWide:
     """What the round dashboard shows alike to every project leader, whatever the page of
-    organisations: kept by `modellkoncept.roundvalues` until a service changes the round (an
-    autosave, a remark or a submission does not). Plain values where the page shows a few
+    organisations, the spread of improvement work aside (`work_spread`): kept by
+    `modellkoncept.roundvalues` until a service changes what it reads (an autosave, a remark or
+    a submission does not, nor improvement work). Plain values where the page shows a few
     fields of many rows (groups, mentor organisations), so that reading it back is cheap too."""
 
     figures: RoundFigures
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
+    # The first `UPCOMING` meetings (the groups' too) not over at `upcoming_since`, in time
+    # order, for the next meeting (`_next_meeting`).
+    upcoming: list[Meeting]
+    upcoming_since: datetime
+    # group id → its meetings that need a self-assessment: (id, start in microseconds since
+    # `_EPOCH`, the functions whose attendance counts, year), the page's groups' read of them
+    group_meetings: dict[int, list[tuple[int, int, tuple[str, ...], int | None]]]
     mentor_organisations: list[tuple[str, str]]  # (code, name) by name
-    # The spread of improvement work, (step, count) in chain order: the counts alone, the
-    # labels in the reader's language come with the page (lazy labels cost to read back).
-    spread: list[tuple[str, int]]
+    versions: dict[int, ChecklistVersion]  # every one, by id
     # Each level's versions to choose from while that level has no assessment in the round.
     checklist_versions: list[ChecklistVersion]
     committee_checklist_versions: list[ChecklistVersion]
     groups: list[tuple[int, str]]  # (id, name) by name, to filter by
     # year → result reports submitted by participants that have not withdrawn
     result_reports: dict[int, int]
+    contacts: list[PersonLine]  # the round's SKR contacts, by name
+    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
+    participants: list[tuple[int, str, str, int | None, str | None, date | None]]
+    # participation id → (function, person id) of the three required, held by active people
+    functions: dict[int, list[tuple[str, int]]]
 
 
-def round_wide(*, round: Round) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: seven queries when
+def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
+    """The round's figures and lists that every project leader sees alike: eleven queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -441,27 +532,59 @@ def round_wide(*, round: Round) -> RoundWide:
         assessed=any(v.fixed for v in versions),
     )
     choosable = [v for v in versions if not v.fixed]
+    # Whose attendance counts is the `Meeting`'s to say, asked once for each kind and audience.
+    expected, group_meetings = {}, defaultdict(list)
+    for pk, group_id, starts_at, kind, audience, year in (
+        round.meetings.filter(group__isnull=False, assessment_due=True)
+        .order_by()
+        .values_list("id", "group_id", "starts_at", "kind", "audience", "year")
+    ):
+        key = (kind, tuple(audience))
+        if key not in expected:
+            expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
+        microseconds = (starts_at - _EPOCH) // timedelta(microseconds=1)
+        group_meetings[group_id].append((pk, microseconds, expected[key], year))
+    now = now or timezone.now()
     return RoundWide(
         figures=figures,
         round_meetings=round_meetings,
         # Of the common meetings held by now; attendance recorded later goes through a
         # service, which renews the value.
         complete_attendance=dict(
-            _complete_attendance([m for m in round_meetings if m.starts_at <= timezone.now()])
+            _complete_attendance([m for m in round_meetings if m.starts_at <= now])
         ),
+        upcoming=_upcoming(round, now, UPCOMING),
+        upcoming_since=now,
+        group_meetings=dict(group_meetings),
+        participants=list(_participant_rows(_participants(round))),
+        functions=_functions(round),
         mentor_organisations=mentor_organisations,
-        spread=[
-            (step, count)
-            for step, _label, count in chain_spread(
-                ImprovementWork.objects.filter(
-                    participation__round=round, participation__withdrawn_on__isnull=True
-                )
-            ).counts
-        ],
+        versions={v.pk: v for v in versions},
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],
         committee_checklist_versions=[
             v for v in choosable if v.level == ChecklistVersion.Level.COMMITTEE
         ],
         groups=[(pk, name) for pk, name, _primary, _meetings in groups],
         result_reports={year: counts[f"year_{year}"] for year in YEARS},
+        contacts=[
+            PersonLine(*person)
+            for person in round.contacts.order_by("full_name", "email", "pk").values_list(
+                "pk", "full_name", "email"
+            )
+        ],
     )
+
+
+def work_spread(*, round: Round) -> list[tuple[str, int]]:
+    """The spread of the round's improvement work over the result chain, of the participants
+    that have not withdrawn: (step, count) in chain order, one query. The counts alone: the
+    labels in the reader's language come with the page (lazy labels cost to read back)."""
+    counted = dict(
+        ImprovementWork.objects.filter(
+            participation__round=round, participation__withdrawn_on__isnull=True
+        )
+        .order_by()
+        .values_list("chain_step")
+        .annotate(n=Count("pk"))
+    )
+    return [(step, counted.get(step, 0)) for step in ImprovementWork.ChainStep.values]

@@ -20,7 +20,7 @@ from checklist.statistics import (
 )
 from modellkoncept.links import url_maker
 from modellkoncept.policy import standing, visible
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import GROUPS, MEETINGS, PARTICIPANTS, PEOPLE, round_value
 from participants.models import Function, FunctionAssignment, Participation
 from rounds.models import BenchmarkingGroup, Meeting, Round
 from rounds.selectors.lists import _MEETING_LIST_FIELDS
@@ -128,7 +128,10 @@ def group_page(*, group: BenchmarkingGroup, user, point=None, level=None) -> dic
         level = ChecklistVersion.Level.ORGANISATION
     # The same for everyone who sees the group: kept until a service changes the round.
     members, mentors, meetings = round_value(
-        f"group-{group.pk}", round_, lambda: _group_lists(group)
+        f"group-{group.pk}",
+        round_,
+        lambda: _group_lists(group),
+        reads=(GROUPS, PARTICIPANTS, PEOPLE, MEETINGS),
     )
     for meeting in meetings:  # the page's own round and group: no need to read them again
         meeting.round = round_

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import RESULT_REPORTS, round_value
 from participants.models import ImprovementWork, Participation
 from rounds.models import ResultReport, ResultReportComment, ResultReportDue, Round
 from rounds.services.result_reports import CHAIN_STEPS, YEARS, missing_for_submission
@@ -155,6 +155,7 @@ def organisation_reports(*, participation: Participation, user) -> list[dict]:
         "result-report-dues",
         round_,
         lambda: {d.year: d for d in ResultReportDue.objects.filter(round_id=round_.pk).order_by()},
+        reads=(RESULT_REPORTS,),
     )
     return [
         {"year": year, "report": reports.get(year), "due": dues.get(year)}

@@ -204,7 +204,12 @@ def round_update(*, round: Round, **fields) -> Round:
     round_.full_clean()
     round_.save()
     if contacts is not None:
+        contacts = list(contacts)
+        old = sorted(round_.contacts.values_list("pk", flat=True))
         _contacts_set(round_, contacts)
+        new = sorted({person.pk for person in contacts})
+        if old != new:
+            changes.append({"field": "contacts", "old": old, "new": new})
     if changes:
         log_action(round_, actions.ROUND_UPDATED, round_id=round_.pk, data={"changes": changes})
     return round_

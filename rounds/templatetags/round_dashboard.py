@@ -100,13 +100,11 @@ def dashboard_rows(context, rows) -> SafeString:
     withdrew = " " + cache["fragments"]["withdrew"]
     html = []
     for row in rows:
-        participation = row.participation
-        group = participation.group
         html.append(
             f'<tr><th scope="row"><a href="{escape(row.url)}">'
-            f"{escape(participation.organisation.name)}</a>"
-            f"{withdrew if participation.withdrawn_on else ''}</th>"
-            f"<td>{escape(group.name) if group is not None and group.name else '–'}</td>"
+            f"{escape(row.organisation_name)}</a>"
+            f"{withdrew if row.withdrawn else ''}</th>"
+            f"<td>{escape(row.group_name) if row.group_name else '–'}</td>"
             f"{_coverage(cache, row)}{_cells(cache, row)}</tr>"
         )
     return mark_safe("".join(html))  # noqa: S308 - built of escaped parts above

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from modellkoncept.mixins import DocumentImportMixin
-from modellkoncept.policy import PolicyRequiredMixin
+from modellkoncept.policy import PolicyRequiredMixin, standing
 from modellkoncept.service_calls import service_call
 from rounds import archive, elections, selectors, services
 from rounds.forms import ReopenForm, RoundForm
@@ -40,6 +40,8 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
+        if standing(self.request.user).is_project_leader:
+            return Round.objects.all()  # the dashboard names the checklists from its kept values
         return Round.objects.select_related("checklist_version", "committee_checklist_version")
 
     def get_context_data(self, **kwargs):
@@ -47,13 +49,15 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
         # The policy's rule alone: Django's model permissions are the admin's business, and
         # asking them costs two queries for everyone else.
         if rules.has_perm("rounds.change_round", self.request.user, self.object):
-            context["dashboard"] = selectors.round_dashboard(
+            context["dashboard"] = dashboard = selectors.round_dashboard(
                 round=self.object,
                 page_number=self.request.GET.get("page", 1),
                 filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
+            context["contacts"] = dashboard.contacts
         else:
             context.update(selectors.round_page(round=self.object, user=self.request.user))
+            context["contacts"] = self.object.contacts.all()
         return context
 
 

@@ -6,11 +6,14 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from checklist.models import DEFAULT_CHECKLIST_SLUG, ChecklistVersion
+from modellkoncept.actions import show
 from modellkoncept.errors import DomainError
+from modellkoncept.models import LogEntry
 from participants import services as participant_services
-from rounds import services
+from rounds import actions, services
 from rounds.models import Round, SentNotice
 from tests.accounts.factories import ProjectLeaderFactory
 
@@ -76,6 +79,31 @@ def test_the_round_page_names_its_contacts(client, world):
     html = client.get(reverse("rounds:round_detail", args=[world.round_a.slug])).content.decode()
 
     assert '<a href="mailto:pl@skr.se">Pia Projektledare</a>' in html
+
+
+def test_the_dashboard_names_the_contacts_as_they_are_changed(client, world):
+    """The project leader's page keeps the contacts with the round's values: changing them
+    renews those, and the round's history says who they were and are."""
+    other = ProjectLeaderFactory(email="berit@skr.se", full_name="Berit Projektledare")
+    services.round_update(round=world.round_a, contacts=[world.leader])
+    client.force_login(world.leader)
+    url = reverse("rounds:round_detail", args=[world.round_a.slug])
+    assert '<a href="mailto:pl@skr.se">Pia Projektledare</a>' in client.get(url).content.decode()
+
+    services.round_update(round=world.round_a, contacts=[other, world.leader])
+    html = client.get(url).content.decode()
+    assert (
+        '<a href="mailto:berit@skr.se">Berit Projektledare</a>, '
+        '<a href="mailto:pl@skr.se">Pia Projektledare</a>'
+    ) in html
+    entry = LogEntry.objects.filter(action_type=actions.ROUND_UPDATED).latest("id")
+    with translation.override("en"):
+        assert show([entry])[0].text == (
+            "Round changed: SKR contacts: Pia Projektledare → "
+            "Pia Projektledare, Berit Projektledare"
+        )
+    services.round_update(round=world.round_a, contacts=[world.leader, other])  # the same
+    assert LogEntry.objects.filter(action_type=actions.ROUND_UPDATED).latest("id") == entry
 
 
 def test_the_invitation_names_the_contacts(world):

@@ -5,6 +5,8 @@ organisations as for a round of ten."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -24,7 +26,9 @@ from rounds.selectors import (
     GROUP_LIST_PAGE_SIZE,
     MEETING_LIST_PAGE_SIZE,
     RoundFigures,
+    round_dashboard,
 )
+from rounds.selectors.dashboard import UPCOMING
 from rounds.selectors.groups import _group_scores
 from tests.accounts.factories import UserFactory
 from tests.conftest import module_data
@@ -39,10 +43,14 @@ pytestmark = pytest.mark.django_db
 # level; the checklist's items, kept by the level's version id); the national round must stay
 # within the same numbers. Measured after merging the levels and the result reports
 # (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
-# figures.
-ROUND_PAGE = 10  # the kept values aside: the next meeting and 25 organisations
-# The round page after a change to the round, its kept values read afresh: seven more.
+# figures, 5 since the meetings to come (the next meeting found among them), the groups'
+# meetings, the participants in the dashboard's order with the people in their functions and
+# the round's contacts are kept with them.
+ROUND_PAGE = 5  # the kept values aside: the assessments and attendance of 25 organisations
+# The round page after a change to the round, its kept values read afresh: twelve more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
+# After a change of improvement work, the spread of it alone read afresh: one more.
+ROUND_PAGE_AFTER_A_WORK_CHANGE = 6
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports;
@@ -90,19 +98,19 @@ def test_dashboard_shows_assessments_and_attendance_per_organisation_and_point(e
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     rows = dashboard.page.object_list
-    assert sorted(r.participation.organisation.code for r in rows) == sorted(small.plan)
+    assert sorted(r.organisation_code for r in rows) == sorted(small.plan)
     assert dashboard.points == [1, 2, 3, 4, 5]
     assessments = {(a.participation_id, a.meeting_id): a.pk for a in SelfAssessment.objects.all()}
     for row in rows:
-        plan = small.plan[row.participation.organisation.code]
+        plan = small.plan[row.organisation_code]
         statuses = [cell.status for cell in row.cells]
         # The first two meetings are held; the three to come are due, not yet missing.
         assert statuses == ["submitted", plan.second, "due", "due", "due"]
         # Attendance: taken at the first meeting, none at the second, the rest are to come.
         assert [cell.attendance for cell in row.cells] == [plan.attended, "none", "", "", ""]
         first, second = row.cells[0], row.cells[1]
-        assert first.meeting.group_id == row.participation.group_id
-        assert first.assessment_id == assessments[row.participation.pk, first.meeting.pk]
+        assert first.meeting.group_id == row.group_id
+        assert first.assessment_id == assessments[row.participation_id, first.meeting.pk]
         if plan.second == "missing":
             assert second.assessment_id is None
         assert row.missing == []
@@ -142,7 +150,8 @@ def test_dashboard_shows_function_coverage_and_what_is_missing(en, leader, small
     dashboard = en.get(_round_url(small)).context["dashboard"]
 
     row = dashboard.page.object_list[-1]  # not in a group yet: last
-    assert row.participation == late
+    assert row.participation_id == late.pk
+    assert (row.group_id, row.group_name) == (None, "")
     assert [(_label(label), n) for label, n in row.coverage] == [
         ("politician", 0),
         ("manager", 0),
@@ -226,6 +235,52 @@ def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(
         activity = str(ImprovementWork.ChainStep.ACTIVITY.label)
     assert activity != "activity"
     assert activity.capitalize() in main_of(swedish.content.decode())
+
+
+def test_the_kept_spread_follows_the_work_while_the_rest_stays_kept(
+    en, leader, small, django_assert_max_num_queries
+):
+    first, second = (small.participations[code] for code in sorted(small.plan)[:2])
+    work = participant_services.improvement_work_create(
+        participation=first, title="Arbete", chain_step=ImprovementWork.ChainStep.ACTIVITY
+    )
+    participant_services.improvement_work_create(
+        participation=second, title="Arbete", chain_step=ImprovementWork.ChainStep.ACTIVITY
+    )
+    en.force_login(leader)
+
+    def counts():
+        spread = en.get(_round_url(small)).context["dashboard"].spread
+        return {step: count for step, _label, count in spread.counts if count}
+
+    assert counts() == {"activity": 2}
+    participant_services.improvement_work_update(
+        work=work, chain_step=ImprovementWork.ChainStep.OUTCOME
+    )
+    with django_assert_max_num_queries(ROUND_PAGE_AFTER_A_WORK_CHANGE):
+        assert counts() == {"activity": 1, "outcome": 1}
+    participant_services.participation_withdraw(
+        participation=second, on=timezone.localdate(), reason="Budget"
+    )
+    assert counts() == {"outcome": 1}
+    withdrawn = en.get(_round_url(small)).context["dashboard"].figures.withdrawn
+    assert withdrawn == 1
+
+
+def test_the_next_meeting_moves_on_as_meetings_end_while_the_values_are_kept(small):
+    """The next meeting is found among the meetings to come kept with the round's values: as
+    each meeting ends (the values kept, nothing changed), when the kept ones are all over, and
+    for an instant before they were read."""
+    meetings = Meeting.objects.filter(round=small.round).order_by("starts_at", "pk")
+    assert meetings.filter(ends_at__gte=timezone.now()).count() > UPCOMING  # some not kept
+    round_dashboard(round=small.round)  # the values read and kept now
+    instants = [timezone.now() - dt.timedelta(days=400)]
+    for meeting in meetings:
+        instants += [meeting.ends_at, meeting.ends_at + dt.timedelta(seconds=1)]
+
+    for now in instants:
+        expected = meetings.filter(ends_at__gte=now).first()
+        assert round_dashboard(round=small.round, now=now).next_meeting == expected, now
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
@@ -326,7 +381,7 @@ def test_dashboard_pages_twenty_five_organisations_at_a_time(en, leader):
 
     assert len(first.object_list) == 25
     assert len(second.object_list) == 5
-    seen = [r.participation.organisation.code for r in [*first.object_list, *second.object_list]]
+    seen = [r.organisation_code for r in [*first.object_list, *second.object_list]]
     assert sorted(seen) == sorted(world.plan)
     assert not_a_number.status_code == 200
     assert not_a_number.context["dashboard"].page.number == 1

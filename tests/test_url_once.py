@@ -1,0 +1,44 @@
+"""`{% url_once %}` gives the address `{% url %}` gives, whatever it depends on."""
+
+from django.template import engines
+from django.test import override_settings
+from django.urls import clear_script_prefix, set_script_prefix
+from django.utils import translation
+
+SOURCE = (
+    "{% load url_once %}"
+    "{% url 'rounds:group_list' round_slug=slug %}"
+    " {% url_once 'rounds:group_list' round_slug=slug %}"
+    " {% url 'rounds:meeting_detail' round_slug=slug pk=7 %}"
+    " {% url_once 'rounds:meeting_detail' pk=7 round_slug=slug %}"
+)
+
+
+def _render(slug: str) -> list[str]:
+    return engines["django"].from_string(SOURCE).render({"slug": slug}).split()
+
+
+def test_the_address_is_urls_for_each_round_prefix_and_language():
+    assert _render("omgang-a") == [
+        "/rounds/omgang-a/groups/",
+        "/rounds/omgang-a/groups/",
+        "/rounds/omgang-a/meetings/7/",
+        "/rounds/omgang-a/meetings/7/",
+    ]
+    first, once, *_ = _render("omgang-b")
+    assert first == once == "/rounds/omgang-b/groups/"
+    set_script_prefix("/modellkoncept/")
+    try:
+        first, once, *_ = _render("omgang-a")
+    finally:
+        clear_script_prefix()
+    assert first == once == "/modellkoncept/rounds/omgang-a/groups/"
+    with translation.override("en"):
+        first, once, *_ = _render("omgang-a")
+    assert first == once
+
+
+@override_settings(ROOT_URLCONF="tests.url_once_urls")
+def test_another_urlconf_gives_its_own_address():
+    first, once, *_ = _render("omgang-a")
+    assert first == once == "/elsewhere/rounds/omgang-a/groups/"
