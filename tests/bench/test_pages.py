@@ -3,11 +3,12 @@ values, or the figures `make bench` reports "after a change" are those of a page
 
 import pytest
 
-from bench.pages import RoundChange
+from bench.pages import RoundChange, RoundWideChange
 from modellkoncept.models import LogEntry
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import GROUPS, IMPROVEMENT_WORK, round_value
 from participants import actions as participant_actions
 from participants.services import improvement_work_create
+from rounds import actions as round_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,31 @@ def test_a_round_without_improvement_work_of_another_organisation_is_refused(wor
 
     with pytest.raises(LookupError):
         RoundChange(world.round_a, besides=world.a1)
+
+
+def test_the_round_wide_change_renews_every_kept_value_of_the_round(world):
+    leader = world.leader
+    every, groups, work = Reads(), Reads(), Reads()
+
+    def read():
+        return (
+            round_value("every", world.round_a, every),
+            round_value("groups", world.round_a, groups, reads=[GROUPS]),
+            round_value("work", world.round_a, work, reads=[IMPROVEMENT_WORK]),
+        )
+
+    assert read() == (1, 1, 1)
+    assert read() == (1, 1, 1)  # kept
+    change = RoundWideChange(world.round_a, by=leader)
+    name = world.round_a.name
+
+    change()
+
+    assert read() == (2, 2, 2)  # each read afresh, whatever it reads
+    assert round_value("every", world.round_b, Reads()) == 1  # another round's: its own
+    assert change.round.name == f"{name} (reviderad)"
+    change()
+    assert change.round.name == name
+    entry = LogEntry.objects.filter(action_type=round_actions.ROUND_UPDATED).latest("id")
+    assert entry.user == leader
+    assert entry.round_id == world.round_a.pk
