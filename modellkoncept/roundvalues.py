@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -76,7 +76,6 @@ ASPECTS = frozenset(
 )
 
 _changes: dict[str, frozenset[str]] = {}  # action type → the aspects it changes
-_pending = threading.local()
 
 
 def _known(aspects: Iterable[str]) -> frozenset[str]:
@@ -116,34 +115,22 @@ def _renew(keys) -> None:
     cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
 
 
-def _flush() -> None:
-    """Renew the stamps changed by what was committed (once per commit: the later callbacks of
-    the same commit find nothing left)."""
-    keys = getattr(_pending, "keys", None)
-    if not keys:
-        return
-    _pending.keys = set()
-    _renew(keys)
-
-
 def renew_on_commit(round_id: int | None, action_type: str) -> None:
     """The round's values that read what the action changes (every round's, for an action of
     no round) are read afresh: at once, for what reads them in the same transaction (a test, a
     service reading after writing), and again once the transaction commits, since another
     request may have kept a value read before the commit in between. An action declared to
-    change none of them changes nothing. A transaction rolled back leaves its stamps to be
-    renewed by the next commit, which costs only a fresh read."""
+    change none of them changes nothing. A transaction rolled back renews nothing more: its
+    stamps were renewed at once, which costs only a fresh read."""
     aspects = renewed_aspects(action_type)
     if not aspects:
         return
     round_key = _EVERY_ROUND if round_id is None else round_id
-    keys = set(_stamp_keys([round_key], aspects))
+    keys = frozenset(_stamp_keys([round_key], aspects))
     _renew(keys)
-    pending = getattr(_pending, "keys", None)
-    if pending is None:
-        pending = _pending.keys = set()
-    pending |= keys
-    transaction.on_commit(_flush)
+    # Each action's own callback, which Django drops with the transaction (or savepoint) if it
+    # is rolled back: nothing is left over for a later transaction to renew.
+    transaction.on_commit(partial(_renew, keys))
 
 
 def _stamps(keys: list[str]) -> str:

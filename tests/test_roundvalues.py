@@ -333,3 +333,22 @@ def test_a_function_taken_away_renews_the_dashboards_people(world):
     )
 
     assert coverage() == [1, 1, 1]
+
+
+def test_a_transaction_rolled_back_leaves_nothing_for_a_later_commit_to_renew(
+    world, django_capture_on_commit_callbacks
+):
+    """Its stamps were renewed at once; a commit that follows renews its own alone (renewals
+    left over from rolled-back transactions once piled up in a test process, and one commit
+    wrote them all to the cache, pushing other entries out of a bounded cache)."""
+    reads = Reads()
+    with transaction.atomic():
+        roundvalues.renew_on_commit(world.round_a.pk, "tests.undeclared")
+        transaction.set_rollback(True)
+    assert round_value("figures", world.round_a, reads) == 1
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        roundvalues.renew_on_commit(world.round_b.pk, "tests.undeclared")
+
+    assert len(callbacks) == 1
+    assert round_value("figures", world.round_a, reads) == 1  # still kept
