@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping
-from functools import partial
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -128,9 +127,13 @@ def renew_on_commit(round_id: int | None, action_type: str) -> None:
     round_key = _EVERY_ROUND if round_id is None else round_id
     keys = frozenset(_stamp_keys([round_key], aspects))
     _renew(keys)
+
     # Each action's own callback, which Django drops with the transaction (or savepoint) if it
     # is rolled back: nothing is left over for a later transaction to renew.
-    transaction.on_commit(partial(_renew, keys))
+    def renew_committed():
+        _renew(keys)
+
+    transaction.on_commit(renew_committed)
 
 
 def _stamps(keys: list[str]) -> str:
