@@ -174,36 +174,33 @@ def get_visible_object_or_404(model_or_queryset, user, **lookup):
         model, queryset = model_or_queryset.model, model_or_queryset
     else:
         model, queryset = model_or_queryset, model_or_queryset._default_manager.all()
-    permission = None
-    if not standing(user).is_project_leader:
-        permission = _decided_by_row.get(model)
-        if permission is None:
-            queryset = queryset.filter(pk__in=visible(model, user).values("pk"))
+    by_row = model in _decided_by_row
+    if not by_row and not standing(user).is_project_leader:
+        queryset = queryset.filter(pk__in=visible(model, user).values("pk"))
     try:
         obj = queryset.get(**lookup)
     except model.DoesNotExist:
         obj = None
-    if obj is None or (permission is not None and not user.has_perm(permission, obj)):
-        raise Http404(_("No such page, or it is not yours to see."))
+    if by_row or obj is None:
+        return visible_or_404(user, obj)  # asks the row's permission, or says 404
     return obj
 
 
 def visible_or_404(user, obj):
     """`obj`, read already by a page that needed more of its kind than the one, if the user may
     see it; 404 when it is missing (None) or hidden, as from `get_visible_object_or_404`."""
-    if obj is None:
-        raise Http404(_("No such page, or it is not yours to see."))
-    if standing(user).is_project_leader:
+    if obj is not None and (standing(user).is_project_leader or _sees(user, obj)):
         return obj
-    model = type(obj)
-    permission = _decided_by_row.get(model)
+    raise Http404(_("No such page, or it is not yours to see."))
+
+
+def _sees(user, obj) -> bool:
+    """Whether the policy lets `user` see `obj`: its view permission asked of the row where
+    that decides, else whether it is among the visible objects of its kind."""
+    permission = _decided_by_row.get(type(obj))
     if permission is not None:
-        seen = user.has_perm(permission, obj)
-    else:
-        seen = visible(model, user).filter(pk=obj.pk).exists()
-    if not seen:
-        raise Http404(_("No such page, or it is not yours to see."))
-    return obj
+        return user.has_perm(permission, obj)
+    return visible(type(obj), user).filter(pk=obj.pk).exists()
 
 
 def require(user, permission: str, obj=None) -> None:
