@@ -39,7 +39,6 @@ from rounds.selectors.lists import (
     round_list,
     round_meetings,
     round_page,
-    url_maker,
 )
 from rounds.selectors.matching import (
     GroupProposalPage,
@@ -108,5 +107,4 @@ __all__ = [
     "round_meetings",
     "round_page",
     "round_step_effects",
-    "url_maker",
 ]

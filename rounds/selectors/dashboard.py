@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import group_assessment_points
+from modellkoncept.links import url_maker
 from modellkoncept.roundvalues import (
     ASSESSMENTS,
     ATTENDANCE,
@@ -33,7 +34,7 @@ from participants.models import (
 )
 from participants.selectors import ChainSpread, PersonLine
 from rounds.models import Attendance, Meeting, ResultReport, Round
-from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page, url_maker
+from rounds.selectors.lists import _MEETING_LIST_FIELDS, _page
 from rounds.selectors.meetings import _complete_attendance
 
 # The project leader's round dashboard

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 
-from modellkoncept.links import url_maker as url_maker  # as the dashboard imports it
 from modellkoncept.policy import standing, visible
 from participants.models import Participation
 from rounds.models import BenchmarkingGroup, GroupMentor, Meeting, Round
