@@ -35,7 +35,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from checklist import services as checklist_services
@@ -646,6 +646,28 @@ def _wait_until_ready(process: subprocess.Popen, timeout: float) -> None:
                 return
             output.append(line)
     pytest.fail(f"The Celery worker was not ready within {timeout:.0f} s:\n" + "".join(output))
+
+
+# Signing in once for many requests
+
+
+def new_session(user) -> str:
+    """The key of a new session in which `user` is signed in. A test that sends many requests
+    as one person signs in once (a write: the session, `last_login`) and gives each request's
+    client the key (`client_in`); writes a request makes to the session are rolled back with
+    the test's savepoint, as any other."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def client_in(session_key: str, user, **defaults) -> Client:
+    """A new client (no cookie of an earlier request's) in that session, checked to be
+    `user`'s: were it not, every request would be refused alike, and pass as refused."""
+    client = Client(**defaults)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    return client
 
 
 # Django's file backend ends each message with a line of 79 dashes.

@@ -8,11 +8,10 @@ import hashlib
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -66,13 +65,7 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
 def _sessions(w) -> dict[str, str]:
     """A session for each role, signed in once for the module (each test's writes, a session's
     change included, are rolled back when it ends): the key of each."""
-    sessions = {}
-    for role in ROLES:
-        if role != "anonymous":
-            client = Client()
-            client.force_login(getattr(w, role))
-            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
+    return {role: conftest.new_session(getattr(w, role)) for role in ROLES if role != "anonymous"}
 
 
 def _extend(w):

@@ -7,11 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_matrix.targets import BUGS, FEE_MARKERS, PUBLIC, ROLES, TARGETS
+from tests.conftest import client_in
 from tests.hostile import table_prints
 from tests.pages import assert_not_shown
 
@@ -93,12 +93,9 @@ def _url(key: str, w) -> str:
 
 
 def _client(w, role: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
-    if role != "anonymous":
-        client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[role]
-        # Signed in as the role (were it not, every request would be refused alike).
-        assert client.session.get("_auth_user_id") == str(getattr(w, role).pk)
-    return client
+    if role == "anonymous":
+        return Client(HTTP_ACCEPT_LANGUAGE="sv")
+    return client_in(w.sessions[role], getattr(w, role), HTTP_ACCEPT_LANGUAGE="sv")
 
 
 def _ask(client: Client, w, key: str, method: str):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings as django_settings
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from tests.conftest import client_in, new_session
 from tests.hostile import field as either
 from tests.hostile import fingerprint, hostile_numbers, hostile_text, hostile_value, valid
 
@@ -167,9 +167,7 @@ def session_of(w, user: str) -> str:
     savepoint is rolled back, which restores the session's row if a post changed it."""
     sessions = w.__dict__.setdefault("sessions", {})
     if user not in sessions:
-        client = Client()
-        client.force_login(getattr(w, user))
-        sessions[user] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        sessions[user] = new_session(getattr(w, user))
     return sessions[user]
 
 
@@ -178,11 +176,7 @@ def attempt(w, user: str | None, post: Post):
     before = baseline(w)
     session = session_of(w, user) if user is not None else None
     with transaction.atomic():
-        client = Client()  # a client of its own: no cookie of another example's
-        if session is not None:
-            client.cookies[django_settings.SESSION_COOKIE_NAME] = session
-            # Signed in as the case says (were it not, every post would be refused alike).
-            assert client.session.get("_auth_user_id") == str(getattr(w, user).pk)
+        client = Client() if session is None else client_in(session, getattr(w, user))
         if post.prepare is not None:
             post.prepare(client)
         response = client.post(post.url, post.data, headers=post.headers)
