@@ -90,6 +90,14 @@ class Timing:
 REVISED = " (reviderad)"
 
 
+def _toggled(text: str) -> tuple[str, str]:
+    """The text as found and the other of the two a change toggles between, so that the first
+    change is a real one whatever an earlier run left (on the load test's database, which is
+    kept, say)."""
+    base = text.removesuffix(REVISED)
+    return text, base if text != base else f"{base}{REVISED}"
+
+
 class RoundChange:
     """One real change to a round, as somebody working in it makes one: a strategist of an
     organisation of the round (not `besides`, the measured one, whose pages it would change)
@@ -116,11 +124,7 @@ class RoundChange:
             .first()
             .person
         )
-        # The title as found and the other one: the first change is a real one whatever an
-        # earlier run left (one on the load test's database, which is kept, say).
-        title = self.work.title
-        base = title.removesuffix(REVISED)
-        self.titles = (title, base if title != base else f"{base}{REVISED}")
+        self.titles = _toggled(self.work.title)
         self.made = 0
 
     def __call__(self) -> None:
@@ -138,8 +142,7 @@ class RoundWideChange:
     def __init__(self, round_, *, by):
         self.round = round_
         self.by = by
-        name = round_.name.removesuffix(REVISED)
-        self.names = (round_.name, name if round_.name != name else f"{name}{REVISED}")
+        self.names = _toggled(round_.name)
         self.made = 0
 
     def __call__(self) -> None:
