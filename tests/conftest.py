@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 UNDER_CI = bool(os.environ.get("CI"))
 # Under pytest-xdist (`make test`), the worker this process is ("gw0", …); "main" without it.
 # Each worker has its own test database (pytest-django's test_<name>_gw0, …), media directory,
-# live server port and Celery queues; see `_per_process_media` and `celery_worker`.
+# live server port and Celery queues; see `_per_process_settings` and `celery_worker`.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 # The instant the suite runs at unless told otherwise: mid-way through the demo's active round
@@ -157,11 +157,30 @@ def pytest_runtest_setup(item):
             _missing_service(problem)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database; on PostgreSQL, its commits do not wait for the disk
+    (`synchronous_commit = off`, for every session on it: this process's, the live server's and
+    the workers'). A crash could lose the last commits of a database thrown away anyway; the
+    tests that commit (flushing every table after each) run about a quarter faster."""
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+            cursor.execute("SET synchronous_commit = off")
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _per_process_media(tmp_path_factory):
-    """Files the tests write (reports, uploads) go to a directory of this process's own, not to
-    the repository's media/, which parallel workers (whose rows have the same ids) would share."""
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+def _per_process_settings(tmp_path_factory):
+    """Settings for the whole test process, module-wide data and the live server included:
+    - files the tests write (reports, uploads) go to a directory of this process's own, not to
+      the repository's media/, which parallel workers (whose rows have the same ids) would share;
+    - passwords are hashed with a fast hasher: the production one takes a quarter of a second a
+      password by design, and the tests hash hundreds (Django's advice for test settings)."""
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         yield
 
 
@@ -169,7 +188,6 @@ def _per_process_media(tmp_path_factory):
 def _test_defaults(settings):
     """Tests see the site as users do (Swedish by default) and send mail to memory."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # values kept by an earlier test (their keys name no database)
     # Each test starts in the site's language: a request in English (LocaleMiddleware
     # activates the language and leaves it active) must not carry over to the next test.
@@ -299,7 +317,7 @@ _BUILDS = pytest.StashKey[list]()
 _SHARED_FIXTURE = "_shared_world"
 
 
-def _transactional(item) -> bool:
+def commits(item) -> bool:
     """Whether the test commits (pytest-django's rule, plus the fixtures that need it)."""
     marker = item.get_closest_marker("django_db")
     if marker is not None and (
@@ -330,7 +348,7 @@ def pytest_collection_modifyitems(session, config, items):
 
     for item in items:
         builders = _module_data_of(item)
-        if builders and not _transactional(item):
+        if builders and not commits(item):
             item.stash[_SHARES] = True
             item.stash[_BUILDS] = builders
             # A list of the item's own (parametrized tests share their definition's list).
@@ -343,10 +361,11 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 @pytest.fixture
-def _shared_world(request, django_db_setup, django_db_blocker):
+def _shared_world(request, django_db_setup, django_db_blocker, _per_process_settings):
     """Open the module's shared data unless it is open already, and build what this test uses
     that is not built yet; it is closed after the module's last test that uses it
-    (`pytest_runtest_setup` above), or with the module."""
+    (`pytest_runtest_setup` above), or with the module. It is the test's first fixture, so it
+    asks for the process's settings, which would otherwise come after it."""
     module = _module_of(request.node)
     if _OPEN and _OPEN[0].module == module:
         shared = _OPEN[0]
@@ -373,10 +392,7 @@ def _build_shared(builder: _Builder) -> tuple[object, dt.datetime]:
     try:
         with (
             time_machine.travel(builder.day, tick=True) if builder.day else nullcontext(),
-            override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            ),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
             translation.override(settings.LANGUAGE_CODE),
         ):
             value = builder.build()
@@ -565,6 +581,9 @@ def celery_worker(transactional_db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
         # The worker runs on the tests' clock (tests/clocked_worker.py), from now on.
         "TEST_CLOCK_NOW": timezone.now().isoformat(),
+        # Celery's switch for Django's system checks at worker start: `make test` has run them
+        # (`make lint`), and here they would import every view for each of the suite's workers.
+        "CELERY_SKIP_CHECKS": "1",
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [

@@ -35,6 +35,7 @@ from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting
 from rounds.services import result_reports as rr
 from tests.accounts.factories import PASSWORD
+from tests.conftest import WORLD_DAY, build_world, module_data
 from tests.hostile import changed_tables, fingerprint, post_endpoints
 from tests.rounds import documents
 
@@ -525,11 +526,12 @@ ENDPOINTS: dict[str, Endpoint] = {
 TOKEN_PAGE = {None: "accounts:login"}
 
 
-@pytest.fixture
-def w(world, settings, tmp_path):
-    """The world, with what the requests above need besides (uploaded files in a directory of
-    the test's own)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _csrf_world():
+    """The world, with what the requests above need besides, built once for the module's tests
+    (`module_data`); its files are in the process's media directory, which no test of this
+    module empties (a file is deleted only when its deletion commits, and these tests roll
+    back)."""
+    world = build_world()
     world.round_a = round_services.round_update(round=world.round_a, accepts_applications=True)
     invitation = participant_services.person_invite(
         participation=world.a1, email="ny@aby.se", full_name="Ny Person", functions=["chef"]
@@ -610,6 +612,9 @@ def w(world, settings, tmp_path):
         ends_at=held + dt.timedelta(hours=6),
     )
     return world
+
+
+w = module_data("w", _csrf_world, day=WORLD_DAY)
 
 
 def _client(w, user: str | None) -> Client:

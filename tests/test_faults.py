@@ -49,7 +49,7 @@ from reports.models import ReportJob
 from rounds.demo import DEMO_SLUGS
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.accounts.factories import UserFactory
-from tests.conftest import REPO, wait_for
+from tests.conftest import DEMO_DAY, REPO, module_data, wait_for
 
 # Two concurrent submits of one self-assessment
 
@@ -209,11 +209,14 @@ def _export(slug: str) -> dict:
     return json.loads(out.getvalue())
 
 
+# The demo, seeded once for the module's tests on its day; each test runs in a savepoint.
+demo = module_data("demo", lambda: call_command("seed_demo", stdout=io.StringIO()), day=DEMO_DAY)
+
+
 @pytest.mark.django_db
-@pytest.mark.usefixtures("demo_day")
+@pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("slug", DEMO_SLUGS)
 def test_export_then_import_under_a_new_slug_loses_nothing(tmp_path, slug):
-    call_command("seed_demo", stdout=io.StringIO())
     original = _export(slug)
     copy = json.loads(json.dumps(original))
     copy["round"]["slug"] = f"{slug}-kopia"
@@ -442,6 +445,7 @@ class Workers:
             "TEST_REPORT_DELAY": str(delay),
             "TEST_REPORT_PID_FILE": str(self.pid_file),
             "TEST_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            "CELERY_SKIP_CHECKS": "1",  # as the `celery_worker` fixture's (tests/conftest.py)
         }
         with (self.tmp_path / f"{name}.log").open("w") as log:  # the child keeps its own copy
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and code

@@ -56,7 +56,7 @@ from rounds import demo
 from rounds import services as round_services
 from rounds.models import GroupMentor, Meeting, Round
 from rounds.schedule import default_schedule
-from tests.conftest import UNDER_CI, wait_for
+from tests.conftest import UNDER_CI, commits, wait_for
 from tests.e2e import axe
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -97,20 +97,20 @@ def _is_journey(item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """The browser tests run first, the crawl, the longest, at their head: they are the
-    longest tests, so started first they share the processes evenly, and the page checks,
+    """The longest tests run first, so that pytest-xdist's processes end together: the browser
+    tests, the crawl at their head, then the other tests that commit (most start a Celery
+    worker and wait for it; pytest-django would put them last), then the rest. The page checks,
     which read what every journey found, run last (in whichever process: `findings` waits for
-    journeys still running in another, which by then is rarely any). A browser test empties
-    the tables when it ends, like every test that commits; the data the migrations made is
-    restored after it (tests/conftest.py), so the tests after it start as from a migrated
-    database."""
+    journeys still running in another, which by then is rarely any). A test that commits empties
+    the tables when it ends; the data the migrations made is restored after it
+    (tests/conftest.py), so the tests after it start as from a migrated database."""
     e2e = [item for item in items if _in_e2e(item) and not _is_page_check(item)]
     checks = [item for item in items if _is_page_check(item)]
-    if not e2e and not checks:
-        return
-    longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
     others = [item for item in items if not _in_e2e(item)]
-    items[:] = longest_first + others + checks
+    longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
+    committing = [item for item in others if commits(item)]
+    rest = [item for item in others if not commits(item)]
+    items[:] = longest_first + committing + rest + checks
 
 
 def findings_directory(config) -> Path:
@@ -333,7 +333,7 @@ class Journey:
     pages: dict = field(default_factory=dict)  # who → page
     visited: dict = field(default_factory=dict)  # url → who
     checked: dict = field(default_factory=dict)  # key → PageCheck
-    shots: list = field(default_factory=list)  # (key, PNG bytes)
+    shots: list = field(default_factory=list)  # (key, JPEG bytes)
 
     def person(self, who: str):
         """A browser window of its own for `who` (cookies are not shared), in Swedish."""
@@ -381,7 +381,8 @@ class Journey:
             },
         )
         self.checked[key] = result
-        self.shots.append((key, page.screenshot(full_page=True)))
+        # JPEG: kept only for a failure's artifacts, and Chromium encodes it in half the time.
+        self.shots.append((key, page.screenshot(full_page=True, type="jpeg", quality=80)))
         return result
 
     def assert_every_page_checked(self):
@@ -399,9 +400,9 @@ class Journey:
 
     def save_screenshots(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        for number, (key, png) in enumerate(self.shots, start=1):
+        for number, (key, jpeg) in enumerate(self.shots, start=1):
             slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-            (directory / f"{number:02d}-{slug}.png").write_bytes(png)
+            (directory / f"{number:02d}-{slug}.jpg").write_bytes(jpeg)
         for who, page in self.pages.items():
             if not page.is_closed():
                 try:

@@ -17,17 +17,22 @@ from rounds import archive, evaluations, material
 from rounds import services as round_services
 from rounds.models import Meeting
 from rounds.services import result_reports as rr
+from tests.conftest import WORLD_DAY, build_world, module_data
 from tests.rounds import documents
 
 
-@pytest.fixture
-def arena(world, settings, tmp_path):
+class Arena(SimpleNamespace):
+    def __repr__(self):  # Hypothesis prints the arguments of a failing example
+        return "arena"
+
+
+def _arena() -> Arena:
     """The world, with what some forms need besides: an invitation's link, an application,
     an improvement work, a round with no meetings, a third group, an archive to upload,
-    meeting material hosted by A1 and a library document (files in a directory of the test's
-    own, at most 30 kB)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MATERIAL_MAX_UPLOAD_BYTES = 30_000
+    meeting material hosted by A1 and a library document. Built once for a module's tests
+    (`module_data`); its files are in the process's media directory, which no test empties (a
+    file is deleted only when its deletion commits, and these tests roll back)."""
+    world = build_world()
     world.meeting_ga1 = round_services.meeting_update(
         meeting=world.meeting_ga1, host=world.a1.organisation
     )
@@ -107,9 +112,16 @@ def arena(world, settings, tmp_path):
     return Arena(**vars(world))
 
 
-class Arena(SimpleNamespace):
-    def __repr__(self):  # Hypothesis prints the arguments of a failing example
-        return "arena"
+# The package's `world` is the arena's: a module builds one world, whichever of the two its
+# tests ask for.
+world = module_data("world", _arena, day=WORLD_DAY)
+
+
+@pytest.fixture
+def arena(world, settings):
+    """`_arena`'s world, with uploads of at most 30 kB."""
+    settings.MATERIAL_MAX_UPLOAD_BYTES = 30_000
+    return world
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -36,7 +35,6 @@ def _demo(django_db_setup, django_db_blocker, demo_day_module):
     """The demo, built once for the module inside a transaction rolled back at its end."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
         call_command("seed_demo", stdout=io.StringIO())

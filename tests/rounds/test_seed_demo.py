@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,7 +37,6 @@ def _seeded(django_db_setup, django_db_blocker, demo_day_module):
     that is rolled back when the module is done; each test runs in a savepoint within it."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
         yield _seed()
