@@ -345,6 +345,7 @@ class Journey:
             accept_downloads=True,
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
+        axe.add_axe(context)
         self.contexts.append(context)
         page = context.new_page()
         page.on("framenavigated", lambda frame: self._navigated(who, page, frame))
