@@ -6,6 +6,8 @@ organisations as for a round of ten."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -30,6 +32,7 @@ from rounds.selectors import (
 )
 from rounds.selectors.dashboard import UPCOMING
 from rounds.selectors.groups import _group_scores
+from rounds.views.rounds import ROUND_PAGES
 from tests.accounts.factories import UserFactory
 from tests.conftest import module_data
 from tests.participants.test_views import main_of
@@ -203,6 +206,30 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
     assert reverse("rounds:meeting_list", args=[small.round.slug]) in html
     assert "Grupp 1" in html  # the organisations' table names their groups
     assert "<article" not in html  # but lists no group cards
+
+
+def test_dashboard_links_the_rounds_pages_it_names(en, leader, small):
+    """The round page links the round's pages as `links.<name>`, reversed once per process
+    (`ROUND_PAGES`): every name it uses is one of them, and each address is `reverse`'s."""
+    import rounds
+
+    source = (Path(rounds.__file__).parent / "templates/rounds/round_detail.html").read_text()
+    names = {viewname.rpartition(":")[2]: viewname for viewname in ROUND_PAGES}
+    assert set(re.findall(r"\blinks\.(\w+)", source)) == set(names)
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    links = response.context["links"]
+    assert links == {
+        name: reverse(viewname, kwargs={"round_slug": small.round.slug})
+        for name, viewname in names.items()
+    }
+    html = main_of(response.content.decode())
+    # The default schedule is offered only to a round without meetings, another checklist only
+    # while the round has no assessment.
+    for name in set(names) - {"schedule_generate", "round_checklist"}:
+        assert f'"{links[name]}' in html, name
 
 
 def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
