@@ -253,10 +253,6 @@ def round_dashboard(
         ).items()
     }
     points = sorted({n for own in schedules.values() for n in own})
-    functions = defaultdict(lambda: defaultdict(set))
-    for pk in ids:
-        for function, person_id in wide.functions.get(pk, ()):
-            functions[pk][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
         # The organisation-wide assessments: the dashboard's points are that level's.
@@ -266,11 +262,6 @@ def round_dashboard(
         .order_by()
         .values_list("id", "participation_id", "meeting_id", "status")
     }
-    attended = defaultdict(set)  # (participation, meeting) → person ids present
-    for participation_id, meeting_id, person_id in Attendance.objects.filter(
-        participation_id__in=ids, attended=True
-    ).values_list("participation_id", "meeting_id", "person_id"):
-        attended[participation_id, meeting_id].add(person_id)
 
     # Per meeting: the meeting, whether it is held by now, the functions expected there.
     schedule = {m.pk: (m, m.starts_at <= now, m.expected_functions) for m in meetings}
@@ -278,9 +269,11 @@ def round_dashboard(
     assessment_url = url_maker("checklist:assessment")
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     no_meeting = PointCell(None, "", None, "")
+    no_one, nowhere = (0,) * len(REQUIRED_FUNCTIONS), {}
     rows = []
     for pk, code, name, group_id, group_name, withdrawn_on in on_page:
-        held_by = functions[pk]
+        held_by = wide.coverage.get(pk, no_one)
+        attended = wide.attendance.get(pk, nowhere)
         by_point = schedules[group_id]
         cells = []
         for point in points:
@@ -295,12 +288,8 @@ def round_dashboard(
             )
             if not held:
                 attendance = ""
-            else:
-                present = attended.get((pk, meeting_id), frozenset())
-                if all(held_by[f] & present for f in expected):
-                    attendance = "all"
-                else:
-                    attendance = "partial" if present else "none"
+            else:  # as kept, where somebody attended; nobody did elsewhere
+                attendance = attended.get(meeting_id) or ("none" if expected else "all")
             cells.append(
                 PointCell(
                     meeting=meeting,
@@ -319,8 +308,10 @@ def round_dashboard(
                 group_name=group_name or "",
                 withdrawn=withdrawn_on is not None,
                 url=organisation_url(code),
-                coverage=[(labels[f], len(held_by[f])) for f in REQUIRED_FUNCTIONS],
-                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held_by[f]],
+                coverage=[(labels[f], n) for f, n in zip(REQUIRED_FUNCTIONS, held_by, strict=True)],
+                missing=[
+                    labels[f] for f, n in zip(REQUIRED_FUNCTIONS, held_by, strict=True) if not n
+                ],
                 cells=cells,
             )
         )
@@ -371,12 +362,15 @@ def _participant_rows(participations):
     )
 
 
-def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
-    """Who holds each of the three required functions for each participant of the round (an
-    erased person, whose account is closed, holds none)."""
-    functions = defaultdict(list)
-    # One text per function, shared by every pair, so that pickling keeps it once.
-    names = {function: function for function in REQUIRED_FUNCTIONS}
+def _people(
+    round: Round, expected: dict[int, tuple[str, ...]]
+) -> tuple[dict[int, tuple[int, ...]], dict[int, dict[int, str]]]:
+    """For each participant of the round: how many people hold each of the three required
+    functions (an erased person, whose account is closed, holds none), and at each meeting
+    that needs a self-assessment (`expected`: its id → the functions whose attendance counts)
+    where somebody of it attended, whether all of those functions did ("all") or not
+    ("partial"), as its row shows them: two queries."""
+    held_by = defaultdict(lambda: {function: set() for function in REQUIRED_FUNCTIONS})
     for participation_id, function, person_id in (
         FunctionAssignment.objects.filter(
             participation__round=round,
@@ -387,8 +381,30 @@ def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
         .order_by()
         .values_list("participation_id", "function", "person_id")
     ):
-        functions[participation_id].append((names[function], person_id))
-    return dict(functions)
+        held_by[participation_id][function].add(person_id)
+    present = defaultdict(set)  # (participation, meeting) → the people who attended
+    for participation_id, meeting_id, person_id in (
+        Attendance.objects.filter(
+            meeting__round=round,
+            meeting__assessment_due=True,
+            participation__role=Participation.Role.PARTICIPANT,
+            attended=True,
+        )
+        .order_by()
+        .values_list("participation_id", "meeting_id", "person_id")
+    ):
+        present[participation_id, meeting_id].add(person_id)
+    attendance = defaultdict(dict)
+    for (participation_id, meeting_id), people in present.items():
+        if meeting_id in expected:
+            held = held_by[participation_id]
+            complete = all(held[f] & people for f in expected[meeting_id])
+            attendance[participation_id][meeting_id] = "all" if complete else "partial"
+    coverage = {
+        participation_id: tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
+        for participation_id, held in held_by.items()
+    }
+    return coverage, dict(attendance)
 
 
 def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
@@ -421,7 +437,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-9"
+ROUND_WIDE_KEY = "dashboard-10"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -465,12 +481,16 @@ class RoundWide:
     contacts: list[PersonLine]  # the round's SKR contacts, by name
     # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
     participants: list[tuple[int, str, str, int | None, str | None, date | None]]
-    # participation id → (function, person id) of the three required, held by active people
-    functions: dict[int, list[tuple[str, int]]]
+    # participation id → how many active people hold each of the three required functions
+    # (none: no key)
+    coverage: dict[int, tuple[int, ...]]
+    # participation id → {meeting id: "all" or "partial"} at the meetings that need a
+    # self-assessment where somebody of it attended (`_people`)
+    attendance: dict[int, dict[int, str]]
 
 
 def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: eleven queries when
+    """The round's figures and lists that every project leader sees alike: twelve queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -545,6 +565,17 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
             expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
         microseconds = (starts_at - _EPOCH) // timedelta(microseconds=1)
         group_meetings[group_id].append((pk, microseconds, expected[key], year))
+    coverage, attendance = _people(
+        round,
+        {
+            **{
+                m.pk: tuple(m.expected_required_functions)
+                for m in round_meetings
+                if m.assessment_due
+            },
+            **{pk: functions for own in group_meetings.values() for pk, _, functions, _ in own},
+        },
+    )
     now = now or timezone.now()
     return RoundWide(
         figures=figures,
@@ -558,7 +589,8 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         upcoming_since=now,
         group_meetings=dict(group_meetings),
         participants=list(_participant_rows(_participants(round))),
-        functions=_functions(round),
+        coverage=coverage,
+        attendance=attendance,
         mentor_organisations=mentor_organisations,
         versions={v.pk: v for v in versions},
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],

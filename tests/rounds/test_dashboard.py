@@ -48,12 +48,12 @@ pytestmark = pytest.mark.django_db
 # (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
 # figures, 5 since the meetings to come (the next meeting found among them), the groups'
 # meetings, the participants in the dashboard's order with the people in their functions and
-# the round's contacts are kept with them.
-ROUND_PAGE = 5  # the kept values aside: the assessments and attendance of 25 organisations
-# The round page after a change to the round, its kept values read afresh: twelve more.
+# the round's contacts are kept with them; 4 since its participants' attendance is kept too.
+ROUND_PAGE = 4  # the kept values aside: the assessments of 25 organisations
+# The round page after a change to the round, its kept values read afresh: thirteen more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
 # After a change of improvement work, the spread of it alone read afresh: one more.
-ROUND_PAGE_AFTER_A_WORK_CHANGE = 6
+ROUND_PAGE_AFTER_A_WORK_CHANGE = 5
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports;
