@@ -23,7 +23,7 @@ from modellkoncept.roundvalues import (
     PARTICIPANTS,
     PEOPLE,
     RESULT_REPORTS,
-    round_value,
+    round_values,
 )
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -213,10 +213,14 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    wide = round_value(
-        ROUND_WIDE_KEY, round, lambda: round_wide(round=round, now=now), reads=ROUND_WIDE_READS
+    kept = round_values(
+        round,
+        {
+            ROUND_WIDE_KEY: (lambda: round_wide(round=round, now=now), ROUND_WIDE_READS),
+            SPREAD_KEY: (lambda: work_spread(round=round), SPREAD_READS),
+        },
     )
-    spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
+    wide, spread = kept[ROUND_WIDE_KEY], kept[SPREAD_KEY]
     figures = wide.figures
     next_meeting = _next_meeting(round, wide, now)
     # The round's checklists, as kept (read from the database when not, as any foreign key).
