@@ -29,6 +29,8 @@ def url_maker(viewname: str, key: str = "pk", **kwargs) -> Callable[[object], st
     else:
 
         def make(value) -> str:
+            if type(value) is int:  # an id, the most common: digits need no quoting
+                return f"{head}{value}{tail}"
             text = str(value)
             if _PLAIN.fullmatch(text):
                 return f"{head}{text}{tail}"

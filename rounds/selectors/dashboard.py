@@ -85,8 +85,7 @@ class PointCell(NamedTuple):
     url: str = ""  # the assessment's page
 
 
-@dataclass(frozen=True)
-class DashboardRow:
+class DashboardRow(NamedTuple):
     """An organisation of the round, read as the few values its row shows."""
 
     participation_id: int
@@ -274,9 +273,16 @@ def round_dashboard(
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     no_meeting = PointCell(None, "", None, "")
     no_one, nowhere = (0,) * len(REQUIRED_FUNCTIONS), {}
+    # Function counts → (function label, people) and the labels of those nobody holds: the
+    # same few for most rows.
+    coverages = {}
     rows = []
     for pk, code, name, group_id, group_name, withdrawn_on in on_page:
         held_by = wide.coverage.get(pk, no_one)
+        if held_by not in coverages:
+            coverage = tuple(zip((labels[f] for f in REQUIRED_FUNCTIONS), held_by, strict=True))
+            coverages[held_by] = coverage, tuple(label for label, n in coverage if not n)
+        coverage, missing = coverages[held_by]
         attended = wide.attendance.get(pk, nowhere)
         by_point = schedules[group_id]
         cells = []
@@ -294,29 +300,21 @@ def round_dashboard(
                 attendance = ""
             else:  # as kept, where somebody attended; nobody did elsewhere
                 attendance = attended.get(meeting_id) or ("none" if expected else "all")
-            cells.append(
-                PointCell(
-                    meeting=meeting,
-                    status=status,
-                    assessment_id=assessment_id,
-                    attendance=attendance,
-                    url=assessment_url(assessment_id) if assessment_id else "",
-                )
-            )
+            url = assessment_url(assessment_id) if assessment_id else ""
+            # Positional: some two hundred cells a page, made at a fraction of the cost.
+            cells.append(PointCell(meeting, status, assessment_id, attendance, url))
         rows.append(
             DashboardRow(
-                participation_id=pk,
-                organisation_code=code,
-                organisation_name=name,
-                group_id=group_id,
-                group_name=group_name or "",
-                withdrawn=withdrawn_on is not None,
-                url=organisation_url(code),
-                coverage=[(labels[f], n) for f, n in zip(REQUIRED_FUNCTIONS, held_by, strict=True)],
-                missing=[
-                    labels[f] for f, n in zip(REQUIRED_FUNCTIONS, held_by, strict=True) if not n
-                ],
-                cells=cells,
+                pk,
+                code,
+                name,
+                group_id,
+                group_name or "",
+                withdrawn_on is not None,
+                organisation_url(code),
+                list(coverage),
+                list(missing),
+                cells,
             )
         )
     page.object_list = rows
@@ -404,10 +402,12 @@ def _people(
             held = held_by[participation_id]
             complete = all(held[f] & people for f in expected[meeting_id])
             attendance[participation_id][meeting_id] = "all" if complete else "partial"
-    coverage = {
-        participation_id: tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
-        for participation_id, held in held_by.items()
-    }
+    # Most participants have the same counts: one tuple of each, which pickling keeps once.
+    counts = {}
+    coverage = {}
+    for participation_id, held in held_by.items():
+        held = tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
+        coverage[participation_id] = counts.setdefault(held, held)
     return coverage, dict(attendance)
 
 
