@@ -12,9 +12,11 @@ lazy strings, made for each of many values).
 from html import escape
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from modellkoncept.templatetags.date_once import date_once
 
 register = template.Library()
 
@@ -84,7 +86,7 @@ def _cells(cache: dict, row) -> str:
             meeting = cell.meeting
             if meeting.pk not in dates:
                 starts = timezone.localtime(meeting.starts_at)
-                day = escape(formats.date_format(starts, "SHORT_DATE_FORMAT"))
+                day = escape(date_once(starts, "SHORT_DATE_FORMAT"))
                 dates[meeting.pk] = f'<span class="text-body-secondary">{day}</span>'
             attendance = dates[meeting.pk]
         cells.append(f'<td class="small">{status}<br>{attendance}</td>')
