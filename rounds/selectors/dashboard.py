@@ -75,6 +75,20 @@ class PointMeeting(NamedTuple):
         )
 
 
+class NextMeeting(NamedTuple):
+    """The first meeting of the round (its groups' too) not over, as the dashboard shows it."""
+
+    pk: int
+    title: str
+    starts_at: datetime
+    group_name: str  # "" for a meeting of the whole round
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> NextMeeting:
+        group = meeting.group.name if meeting.group_id is not None else ""
+        return cls(meeting.pk, meeting.title, meeting.starts_at, group)
+
+
 class PointCell(NamedTuple):
     meeting: PointMeeting | None
     # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
@@ -121,7 +135,7 @@ class RoundFigures:
 class RoundDashboard:
     round: Round
     figures: RoundFigures
-    next_meeting: Meeting | None
+    next_meeting: NextMeeting | None
     points: list[int]
     page: object  # a Page of DashboardRow
     page_range: object
@@ -241,7 +255,7 @@ def round_dashboard(
     on_page = list(page.object_list)
     ids = [pk for pk, *_ in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
-    group_ids = {group_id for *_, group_id, _name, _withdrawn in on_page if group_id is not None}
+    group_ids = {group_id for *_, group_id, _withdrawn in on_page if group_id is not None}
     # The groups' meetings that need a self-assessment, kept with the round's values.
     meetings = [PointMeeting.of(m) for m in round_meetings if m.assessment_due]
     for group_id in group_ids:
@@ -252,7 +266,7 @@ def round_dashboard(
     schedules = {  # group id → {point: meeting id}
         group_id: {n: mid for mid, n in own.items()}
         for group_id, own in group_assessment_points(
-            meetings, {group_id for *_, group_id, _name, _withdrawn in on_page}
+            meetings, {group_id for *_, group_id, _withdrawn in on_page}
         ).items()
     }
     points = sorted({n for own in schedules.values() for n in own})
@@ -277,7 +291,8 @@ def round_dashboard(
     # same few for most rows.
     coverages = {}
     rows = []
-    for pk, code, name, group_id, group_name, withdrawn_on in on_page:
+    group_names = dict(wide.groups)
+    for pk, code, name, group_id, withdrawn_on in on_page:
         held_by = wide.coverage.get(pk, no_one)
         if held_by not in coverages:
             coverage = tuple(zip((labels[f] for f in REQUIRED_FUNCTIONS), held_by, strict=True))
@@ -309,7 +324,7 @@ def round_dashboard(
                 code,
                 name,
                 group_id,
-                group_name or "",
+                group_names.get(group_id, ""),
                 withdrawn_on is not None,
                 organisation_url(code),
                 list(coverage),
@@ -360,7 +375,7 @@ def _participant_rows(participations):
     """What a row of the dashboard shows of each organisation, as values: model instances
     would cost more to make than the rest of the row."""
     return participations.values_list(
-        "id", "organisation__code", "organisation__name", "group_id", "group__name", "withdrawn_on"
+        "id", "organisation__code", "organisation__name", "group_id", "withdrawn_on"
     )
 
 
@@ -422,18 +437,26 @@ def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[M
     return list(meetings[:limit])
 
 
-def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | None:
+def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> NextMeeting | None:
     """The first meeting not over by `now`, found among the first few that were not over when
     `wide` was read: a meeting over then is over now, so the first of those still to come is
     the first of all. Read from the database when every one of them is over by now, or when
     `now` is earlier than the reading."""
     if now >= wide.upcoming_since:
-        for meeting in wide.upcoming:
-            if meeting.ends_at >= now:
-                return meeting
+        since = _microseconds(now)
+        for pk, title, starts_at, ends_at, group_name in wide.upcoming:
+            if ends_at >= since:
+                return NextMeeting(
+                    pk, title, _EPOCH + timedelta(microseconds=starts_at), group_name
+                )
         if len(wide.upcoming) < UPCOMING:
             return None  # every meeting the round had to come is over
-    return next(iter(_upcoming(round, now, 1)), None)
+    return next((NextMeeting.of(m) for m in _upcoming(round, now, 1)), None)
+
+
+def _microseconds(moment: datetime) -> int:
+    """A time as kept: microseconds since `_EPOCH`."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 # The names `RoundWide` and the spread are kept under: a new name with each change of their
@@ -441,7 +464,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-10"
+ROUND_WIDE_KEY = "dashboard-11"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -468,8 +491,10 @@ class RoundWide:
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
     # The first `UPCOMING` meetings (the groups' too) not over at `upcoming_since`, in time
-    # order, for the next meeting (`_next_meeting`).
-    upcoming: list[Meeting]
+    # order, for the next meeting (`_next_meeting`): (id, title, start, end, group's name or
+    # ""), the times in microseconds since `_EPOCH` (model instances cost ten times as much to
+    # read back)
+    upcoming: list[tuple[int, str, int, int, str]]
     upcoming_since: datetime
     # group id → its meetings that need a self-assessment: (id, start in microseconds since
     # `_EPOCH`, the functions whose attendance counts, year), the page's groups' read of them
@@ -483,8 +508,9 @@ class RoundWide:
     # year → result reports submitted by participants that have not withdrawn
     result_reports: dict[int, int]
     contacts: list[PersonLine]  # the round's SKR contacts, by name
-    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
-    participants: list[tuple[int, str, str, int | None, str | None, date | None]]
+    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`;
+    # its group named in `groups`)
+    participants: list[tuple[int, str, str, int | None, date | None]]
     # participation id → how many active people hold each of the three required functions
     # (none: no key)
     coverage: dict[int, tuple[int, ...]]
@@ -567,8 +593,7 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         key = (kind, tuple(audience))
         if key not in expected:
             expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
-        microseconds = (starts_at - _EPOCH) // timedelta(microseconds=1)
-        group_meetings[group_id].append((pk, microseconds, expected[key], year))
+        group_meetings[group_id].append((pk, _microseconds(starts_at), expected[key], year))
     coverage, attendance = _people(
         round,
         {
@@ -589,7 +614,16 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         complete_attendance=dict(
             _complete_attendance([m for m in round_meetings if m.starts_at <= now])
         ),
-        upcoming=_upcoming(round, now, UPCOMING),
+        upcoming=[
+            (
+                m.pk,
+                m.title,
+                _microseconds(m.starts_at),
+                _microseconds(m.ends_at),
+                m.group.name if m.group_id is not None else "",
+            )
+            for m in _upcoming(round, now, UPCOMING)
+        ],
         upcoming_since=now,
         group_meetings=dict(group_meetings),
         participants=list(_participant_rows(_participants(round))),
