@@ -32,6 +32,7 @@ from rounds.selectors import (
 )
 from rounds.selectors.dashboard import UPCOMING
 from rounds.selectors.groups import _group_scores
+from rounds.templatetags.round_dashboard import TASKS
 from rounds.views.rounds import ROUND_PAGES
 from tests.accounts.factories import UserFactory
 from tests.conftest import module_data
@@ -209,13 +210,16 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
 
 
 def test_dashboard_links_the_rounds_pages_it_names(en, leader, small):
-    """The round page links the round's pages as `links.<name>`, reversed once per process
-    (`ROUND_PAGES`): every name it uses is one of them, and each address is `reverse`'s."""
+    """The round page links the round's pages as `links.<name>` and by name in its tasks
+    (`TASKS`), reversed once per process (`ROUND_PAGES`): every name it uses is one of them,
+    and each address is `reverse`'s."""
     import rounds
 
     source = (Path(rounds.__file__).parent / "templates/rounds/round_detail.html").read_text()
     names = {viewname.rpartition(":")[2]: viewname for viewname in ROUND_PAGES}
-    assert set(re.findall(r"\blinks\.(\w+)", source)) == set(names)
+    tasks = {name for stage in TASKS.values() for name, _label in stage}
+    assert set(re.findall(r"\blinks\.(\w+)", source)) | tasks == set(names)
+    assert set(re.findall(r'dashboard_tasks links "(\w+)"', source)) == set(TASKS)
     en.force_login(leader)
 
     response = en.get(_round_url(small))
@@ -230,6 +234,11 @@ def test_dashboard_links_the_rounds_pages_it_names(en, leader, small):
     # while the round has no assessment.
     for name in set(names) - {"schedule_generate", "round_checklist"}:
         assert f'"{links[name]}' in html, name
+    assert f'<a href="{links["round_update"]}">Edit the round</a>' in html
+    assert '<th scope="col">Assessment 1</th>' in html
+    swedish = main_of(en.get(_round_url(small), headers={"accept-language": "sv"}).content.decode())
+    assert f'<a href="{links["round_update"]}">Redigera omgången</a>' in swedish
+    assert '<th scope="col">Skattning 1</th>' in swedish
 
 
 def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
