@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -272,12 +274,7 @@ def round_dashboard(
     points = sorted({n for own in schedules.values() for n in own})
     statuses = {
         (participation_id, meeting_id): (pk, status)
-        # The organisation-wide assessments: the dashboard's points are that level's.
-        for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation_id__in=ids, level=ChecklistVersion.Level.ORGANISATION
-        )
-        .order_by()
-        .values_list("id", "participation_id", "meeting_id", "status")
+        for pk, participation_id, meeting_id, status in _statuses(ids)
     }
 
     # Per meeting: the meeting, whether it is held by now, the functions expected there.
@@ -361,6 +358,37 @@ def round_dashboard(
             if year <= round.current_year
         ],
         contacts=wide.contacts,
+    )
+
+
+def _statuses(ids: list[int]) -> list[tuple[int, int, int, str]]:
+    """(id, participation id, meeting id, status) of the organisation-wide self-assessments of
+    these participants (the dashboard's points are that level's): the one query the dashboard
+    runs for its page on every request, as the ORM would write it. Written out, as the ORM
+    takes longer to build and compile it (an IN of 25 ids) than the database to answer it."""
+    if not ids:
+        return []
+    organisation = ChecklistVersion.Level.ORGANISATION.value
+    with connection.cursor() as cursor:
+        cursor.execute(_statuses_sql(len(ids), connection.vendor), [organisation, *ids])
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=2 * DASHBOARD_PAGE_SIZE)
+def _statuses_sql(count: int, vendor: str) -> str:
+    """`_statuses`' SQL for `count` ids, its names from the model's options (`vendor`, whose
+    quoting it uses, is part of the key only)."""
+    opts, name = SelfAssessment._meta, connection.ops.quote_name
+
+    def column(field: str) -> str:
+        return name(opts.get_field(field).column)
+
+    selected = ", ".join(column(field) for field in ("id", "participation", "meeting", "status"))
+    ids = ", ".join(["%s"] * count)
+    # Names from the model, quoted; the values are the query's parameters.
+    return (
+        f"SELECT {selected} FROM {name(opts.db_table)} "  # noqa: S608
+        f"WHERE {column('level')} = %s AND {column('participation')} IN ({ids})"
     )
 
 

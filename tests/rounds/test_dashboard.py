@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import round_scores
 from modellkoncept.roundvalues import renew_on_commit
 from participants import services as participant_services
@@ -30,11 +30,12 @@ from rounds.selectors import (
     RoundFigures,
     round_dashboard,
 )
-from rounds.selectors.dashboard import UPCOMING
+from rounds.selectors.dashboard import UPCOMING, _statuses
 from rounds.selectors.groups import _group_scores
 from rounds.templatetags.round_dashboard import TASKS
 from rounds.views.rounds import ROUND_PAGES
 from tests.accounts.factories import UserFactory
+from tests.checklist.levels import submit, two_level_round
 from tests.conftest import module_data
 from tests.participants.test_views import main_of
 from tests.rounds.national import build_round, national_round, reference_codes
@@ -239,6 +240,32 @@ def test_dashboard_links_the_rounds_pages_it_names(en, leader, small):
     swedish = main_of(en.get(_round_url(small), headers={"accept-language": "sv"}).content.decode())
     assert f'<a href="{links["round_update"]}">Redigera omgången</a>' in swedish
     assert '<th scope="col">Skattning 1</th>' in swedish
+
+
+def test_the_page_reads_the_organisation_wide_assessments_of_its_organisations():
+    """The dashboard's points are the organisation-wide level's: the one query it runs for its
+    page (`_statuses`, written out) reads that level's assessments of the page's organisations,
+    as the ORM reads them."""
+    w = two_level_round()
+    scores = dict.fromkeys(range(1, 11), 2)
+    submit(w.p1, w.year_one, scores)
+    submit(w.p1, w.year_two, scores)
+    submit(w.p1, w.year_two, scores, level=ChecklistVersion.Level.COMMITTEE)
+    submit(w.p2, w.year_two, scores, level=ChecklistVersion.Level.COMMITTEE)
+
+    read = sorted(_statuses([w.p1.pk, w.p2.pk]))
+
+    assert read == sorted(
+        SelfAssessment.objects.filter(
+            participation__in=[w.p1, w.p2], level=ChecklistVersion.Level.ORGANISATION
+        ).values_list("id", "participation_id", "meeting_id", "status")
+    )
+    assert [(p, m, status) for _pk, p, m, status in read] == [
+        (w.p1.pk, w.year_one.pk, "submitted"),
+        (w.p1.pk, w.year_two.pk, "submitted"),
+    ]
+    assert _statuses([w.p2.pk]) == []
+    assert _statuses([]) == []
 
 
 def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
