@@ -446,11 +446,10 @@ def _people(
             complete = all(held[f] & people for f in expected[meeting_id])
             attendance[participation_id][meeting_id] = "all" if complete else "partial"
     # Most participants have the same counts: one tuple of each, which pickling keeps once.
-    counts = {}
-    coverage = {}
+    alike, coverage = {}, {}
     for participation_id, held in held_by.items():
-        held = tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
-        coverage[participation_id] = counts.setdefault(held, held)
+        counts = tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
+        coverage[participation_id] = alike.setdefault(counts, counts)
     return coverage, dict(attendance)
 
 
@@ -622,17 +621,13 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         if key not in expected:
             expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
         group_meetings[group_id].append((pk, _microseconds(starts_at), expected[key], year))
-    coverage, attendance = _people(
-        round,
-        {
-            **{
-                m.pk: tuple(m.expected_required_functions)
-                for m in round_meetings
-                if m.assessment_due
-            },
-            **{pk: functions for own in group_meetings.values() for pk, _, functions, _ in own},
-        },
-    )
+    # Whose attendance counts at each meeting that needs a self-assessment.
+    expected_at = {
+        m.pk: tuple(m.expected_required_functions) for m in round_meetings if m.assessment_due
+    }
+    for own in group_meetings.values():
+        expected_at.update((pk, functions) for pk, _starts, functions, _year in own)
+    coverage, attendance = _people(round, expected_at)
     now = now or timezone.now()
     return RoundWide(
         figures=figures,
