@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
-from modellkoncept.links import addresses
+from modellkoncept.links import addresses, url_maker
 
 SOURCE = (
     "{% load url_once %}"
@@ -63,3 +63,20 @@ def test_addresses_are_reverses_by_name_for_each_prefix():
         assert addresses(names, round_slug="omgang-a")["group_list"].startswith("/modellkoncept/")
     finally:
         clear_script_prefix()
+
+
+def test_url_maker_gives_reverses_address_for_each_value_and_prefix():
+    def expected(code):
+        return reverse(
+            "participants:participation_detail", kwargs={"round_slug": "omgang-a", "code": code}
+        )
+
+    for prefix in ("/", "/modellkoncept/"):
+        set_script_prefix(prefix)
+        try:
+            make = url_maker("participants:participation_detail", "code", round_slug="omgang-a")
+            for code in (1234, "0180", "2147483647"):
+                assert make(code) == expected(code)
+            assert make(1234).startswith(f"{prefix}rounds/omgang-a/")
+        finally:
+            clear_script_prefix()
