@@ -136,22 +136,55 @@ def renew_on_commit(round_id: int | None, action_type: str) -> None:
     transaction.on_commit(renew_committed)
 
 
-def _stamps(keys: list[str]) -> str:
-    """The stamps under `keys`, as one short text (a key's length is limited)."""
+def _stamps(keys: Collection[str]) -> dict[str, str]:
+    """The stamps under `keys`, read in one request to the cache."""
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:  # never renewed, or evicted: a stamp no value was kept under
             cache.add(key, secrets.token_hex(4), timeout=None)
             found[key] = cache.get(key)
-    return hashlib.blake2b("".join(found[key] for key in keys).encode(), digest_size=8).hexdigest()
+    return found
 
 
-def _kept(name: str, key: str, compute: Callable[[], T]) -> T:
-    kept = cache.get(key)  # (value,), so that a value of None is kept too
-    if kept is None:
-        kept = (compute(),)
-        cache.set(key, kept, timeout=SECONDS)
-    return kept[0]
+def _digest(stamps: dict[str, str], keys: list[str]) -> str:
+    """The stamps under `keys`, as one short text (a key's length is limited)."""
+    return hashlib.blake2b("".join(stamps[key] for key in keys).encode(), digest_size=8).hexdigest()
+
+
+def _kept(values: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """{key: value} of {key: compute}: the values kept, read in one request to the cache, and
+    the others computed and kept, written in another."""
+    kept = cache.get_many(list(values))  # (value,), so that a value of None is kept too
+    result, computed = {}, {}
+    for key, compute in values.items():
+        if key in kept:
+            result[key] = kept[key][0]
+        else:
+            result[key] = compute()
+            computed[key] = (result[key],)
+    if computed:
+        cache.set_many(computed, timeout=SECONDS)
+    return result
+
+
+def round_values(
+    round, values: Mapping[str, tuple[Callable[[], object], Collection[str]]]
+) -> dict[str, object]:
+    """{name: value} of {name: (compute, reads)}: each as `round_value(name, round, compute,
+    reads=reads)` gives it, for a page that shows several, read in two requests to the cache
+    (the stamps, the values) instead of two each."""
+    round_keys = (round.pk, _EVERY_ROUND)
+    stamp_keys = {
+        name: _stamp_keys(round_keys, _known(reads)) for name, (_, reads) in values.items()
+    }
+    stamps = _stamps({key for keys in stamp_keys.values() for key in keys})
+    prefix, created = _prefix(), round.created_at.timestamp()
+    keys = {
+        name: f"{prefix}:{name}:{round.pk}:{created}:{_digest(stamps, stamp_keys[name])}"
+        for name in values
+    }
+    kept = _kept({keys[name]: compute for name, (compute, _) in values.items()})
+    return {name: kept[key] for name, key in keys.items()}
 
 
 def round_value(
@@ -159,13 +192,12 @@ def round_value(
 ) -> T:
     """`compute()`, kept for the round under `name` until an action changes an aspect of the
     round's data it `reads` (every aspect, unless told)."""
-    keys = _stamp_keys((round.pk, _EVERY_ROUND), _known(reads))
-    created = round.created_at.timestamp()
-    return _kept(name, f"{_prefix()}:{name}:{round.pk}:{created}:{_stamps(keys)}", compute)
+    return round_values(round, {name: (compute, reads)})[name]
 
 
 def site_value(name: str, compute: Callable[[], T], *, reads: Collection[str] = ASPECTS) -> T:
     """`compute()`, kept for the whole site (the mentor's role, say) until an action of no
     round changes an aspect it `reads`."""
     keys = _stamp_keys([_EVERY_ROUND], _known(reads))
-    return _kept(name, f"{_prefix()}:{name}:site:{_stamps(keys)}", compute)
+    key = f"{_prefix()}:{name}:site:{_digest(_stamps(keys), keys)}"
+    return _kept({key: compute})[key]

@@ -9,7 +9,7 @@ from django.db import transaction
 from checklist import actions as checklist_actions
 from modellkoncept import roundvalues
 from modellkoncept.actions import ACTION_TYPES, log_action
-from modellkoncept.roundvalues import round_value
+from modellkoncept.roundvalues import round_value, round_values
 from participants import actions as participant_actions
 from participants.services import improvement_work_create, improvement_work_update
 from rounds import actions as round_actions
@@ -100,6 +100,43 @@ def test_a_value_is_kept_through_an_action_that_changes_nothing_it_reads(world):
 
     assert round_value("figures", world.round_a, reads, reads=[roundvalues.MEETINGS]) == 1
     assert round_value("spread", world.round_a, spread, reads=[roundvalues.IMPROVEMENT_WORK]) == 2
+
+
+def test_values_read_together_are_kept_and_renewed_each_by_what_it_reads(world, monkeypatch):
+    figures, spread = Reads(), Reads()
+
+    def together():
+        return round_values(
+            world.round_a,
+            {
+                "figures": (figures, [roundvalues.MEETINGS]),
+                "spread": (spread, [roundvalues.IMPROVEMENT_WORK, roundvalues.PARTICIPANTS]),
+            },
+        )
+
+    assert together() == {"figures": 1, "spread": 1}
+    # Kept as each is alone, and read back in two requests to the cache.
+    assert round_value("figures", world.round_a, figures, reads=[roundvalues.MEETINGS]) == 1
+    requests = []
+    monkeypatch.setattr(roundvalues.cache, "get_many", _counted(roundvalues.cache, requests))
+    assert together() == {"figures": 1, "spread": 1}
+    assert len(requests) == 2
+
+    log_action(world.a1, participant_actions.WORK_UPDATED, data={}, round_id=world.round_a.pk)
+
+    assert together() == {"figures": 1, "spread": 2}
+    log_action(world.round_a, round_actions.MEETING_CREATED, data={}, round_id=world.round_a.pk)
+    assert together() == {"figures": 2, "spread": 2}
+
+
+def _counted(cache, requests):
+    get_many = cache.get_many
+
+    def counted(keys):
+        requests.append(list(keys))
+        return get_many(keys)
+
+    return counted
 
 
 def test_an_action_type_nobody_declared_renews_every_aspect(world):
@@ -268,12 +305,16 @@ def computed(monkeypatch):
     names = set()
     keep = roundvalues._kept
 
-    def spy(name, key, compute):
+    def counted(key, compute):
         def computing():
+            name = key.removeprefix(f"{roundvalues._prefix()}:").split(":", 1)[0]
             names.add(re.sub(r"-\d+$", "", name))
             return compute()
 
-        return keep(name, key, computing)
+        return computing
+
+    def spy(values):  # {key: compute}, a key `<prefix>:<name>:…`
+        return keep({key: counted(key, compute) for key, compute in values.items()})
 
     monkeypatch.setattr(roundvalues, "_kept", spy)
     return names

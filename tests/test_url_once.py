@@ -2,8 +2,10 @@
 
 from django.template import engines
 from django.test import override_settings
-from django.urls import clear_script_prefix, set_script_prefix
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
+
+from modellkoncept.links import addresses, url_maker
 
 SOURCE = (
     "{% load url_once %}"
@@ -42,3 +44,39 @@ def test_the_address_is_urls_for_each_round_prefix_and_language():
 def test_another_urlconf_gives_its_own_address():
     first, once, *_ = _render("omgang-a")
     assert first == once == "/elsewhere/rounds/omgang-a/groups/"
+
+
+def test_addresses_are_reverses_by_name_for_each_prefix():
+    names = ("rounds:group_list", "rounds:meeting_list", "checklist:assessment_import")
+
+    def expected():
+        return {
+            name.rpartition(":")[2]: reverse(name, kwargs={"round_slug": "omgang-a"})
+            for name in names
+        }
+
+    assert addresses(names, round_slug="omgang-a") == expected()
+    assert addresses(names, round_slug="omgang-b")["group_list"] == "/rounds/omgang-b/groups/"
+    set_script_prefix("/modellkoncept/")
+    try:
+        assert addresses(names, round_slug="omgang-a") == expected()
+        assert addresses(names, round_slug="omgang-a")["group_list"].startswith("/modellkoncept/")
+    finally:
+        clear_script_prefix()
+
+
+def test_url_maker_gives_reverses_address_for_each_value_and_prefix():
+    def expected(code):
+        return reverse(
+            "participants:participation_detail", kwargs={"round_slug": "omgang-a", "code": code}
+        )
+
+    for prefix in ("/", "/modellkoncept/"):
+        set_script_prefix(prefix)
+        try:
+            make = url_maker("participants:participation_detail", "code", round_slug="omgang-a")
+            for code in (1234, "0180", "2147483647"):
+                assert make(code) == expected(code)
+            assert make(1234).startswith(f"{prefix}rounds/omgang-a/")
+        finally:
+            clear_script_prefix()

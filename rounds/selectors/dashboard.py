@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from modellkoncept.roundvalues import (
     PARTICIPANTS,
     PEOPLE,
     RESULT_REPORTS,
-    round_value,
+    round_values,
 )
 from participants.models import (
     REQUIRED_FUNCTIONS,
@@ -75,6 +77,20 @@ class PointMeeting(NamedTuple):
         )
 
 
+class NextMeeting(NamedTuple):
+    """The first meeting of the round (its groups' too) not over, as the dashboard shows it."""
+
+    pk: int
+    title: str
+    starts_at: datetime
+    group_name: str  # "" for a meeting of the whole round
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> NextMeeting:
+        group = meeting.group.name if meeting.group_id is not None else ""
+        return cls(meeting.pk, meeting.title, meeting.starts_at, group)
+
+
 class PointCell(NamedTuple):
     meeting: PointMeeting | None
     # "submitted", "draft", "missing" (none by a meeting held), "due" (none yet, the meeting
@@ -85,8 +101,7 @@ class PointCell(NamedTuple):
     url: str = ""  # the assessment's page
 
 
-@dataclass(frozen=True)
-class DashboardRow:
+class DashboardRow(NamedTuple):
     """An organisation of the round, read as the few values its row shows."""
 
     participation_id: int
@@ -122,7 +137,7 @@ class RoundFigures:
 class RoundDashboard:
     round: Round
     figures: RoundFigures
-    next_meeting: Meeting | None
+    next_meeting: NextMeeting | None
     points: list[int]
     page: object  # a Page of DashboardRow
     page_range: object
@@ -213,10 +228,14 @@ def round_dashboard(
     Organisations come a page at a time, ordered by group, so the page stays readable for a
     national round; the number of queries does not grow with the round."""
     now = now or timezone.now()
-    wide = round_value(
-        ROUND_WIDE_KEY, round, lambda: round_wide(round=round, now=now), reads=ROUND_WIDE_READS
+    kept = round_values(
+        round,
+        {
+            ROUND_WIDE_KEY: (lambda: round_wide(round=round, now=now), ROUND_WIDE_READS),
+            SPREAD_KEY: (lambda: work_spread(round=round), SPREAD_READS),
+        },
     )
-    spread = round_value(SPREAD_KEY, round, lambda: work_spread(round=round), reads=SPREAD_READS)
+    wide, spread = kept[ROUND_WIDE_KEY], kept[SPREAD_KEY]
     figures = wide.figures
     next_meeting = _next_meeting(round, wide, now)
     # The round's checklists, as kept (read from the database when not, as any foreign key).
@@ -238,7 +257,7 @@ def round_dashboard(
     on_page = list(page.object_list)
     ids = [pk for pk, *_ in on_page]
     # The schedules of the organisations on the page: the round's meetings and their groups'.
-    group_ids = {group_id for *_, group_id, _name, _withdrawn in on_page if group_id is not None}
+    group_ids = {group_id for *_, group_id, _withdrawn in on_page if group_id is not None}
     # The groups' meetings that need a self-assessment, kept with the round's values.
     meetings = [PointMeeting.of(m) for m in round_meetings if m.assessment_due]
     for group_id in group_ids:
@@ -249,28 +268,14 @@ def round_dashboard(
     schedules = {  # group id → {point: meeting id}
         group_id: {n: mid for mid, n in own.items()}
         for group_id, own in group_assessment_points(
-            meetings, {group_id for *_, group_id, _name, _withdrawn in on_page}
+            meetings, {group_id for *_, group_id, _withdrawn in on_page}
         ).items()
     }
     points = sorted({n for own in schedules.values() for n in own})
-    functions = defaultdict(lambda: defaultdict(set))
-    for pk in ids:
-        for function, person_id in wide.functions.get(pk, ()):
-            functions[pk][function].add(person_id)
     statuses = {
         (participation_id, meeting_id): (pk, status)
-        # The organisation-wide assessments: the dashboard's points are that level's.
-        for pk, participation_id, meeting_id, status in SelfAssessment.objects.filter(
-            participation_id__in=ids, level=ChecklistVersion.Level.ORGANISATION
-        )
-        .order_by()
-        .values_list("id", "participation_id", "meeting_id", "status")
+        for pk, participation_id, meeting_id, status in _statuses(ids)
     }
-    attended = defaultdict(set)  # (participation, meeting) → person ids present
-    for participation_id, meeting_id, person_id in Attendance.objects.filter(
-        participation_id__in=ids, attended=True
-    ).values_list("participation_id", "meeting_id", "person_id"):
-        attended[participation_id, meeting_id].add(person_id)
 
     # Per meeting: the meeting, whether it is held by now, the functions expected there.
     schedule = {m.pk: (m, m.starts_at <= now, m.expected_functions) for m in meetings}
@@ -278,9 +283,19 @@ def round_dashboard(
     assessment_url = url_maker("checklist:assessment")
     organisation_url = url_maker("participants:participation_detail", "code", round_slug=round.slug)
     no_meeting = PointCell(None, "", None, "")
+    no_one, nowhere = (0,) * len(REQUIRED_FUNCTIONS), {}
+    # Function counts → (function label, people) and the labels of those nobody holds: the
+    # same few for most rows.
+    coverages = {}
     rows = []
-    for pk, code, name, group_id, group_name, withdrawn_on in on_page:
-        held_by = functions[pk]
+    group_names = dict(wide.groups)
+    for pk, code, name, group_id, withdrawn_on in on_page:
+        held_by = wide.coverage.get(pk, no_one)
+        if held_by not in coverages:
+            coverage = tuple(zip((labels[f] for f in REQUIRED_FUNCTIONS), held_by, strict=True))
+            coverages[held_by] = coverage, tuple(label for label, n in coverage if not n)
+        coverage, missing = coverages[held_by]
+        attended = wide.attendance.get(pk, nowhere)
         by_point = schedules[group_id]
         cells = []
         for point in points:
@@ -295,33 +310,23 @@ def round_dashboard(
             )
             if not held:
                 attendance = ""
-            else:
-                present = attended.get((pk, meeting_id), frozenset())
-                if all(held_by[f] & present for f in expected):
-                    attendance = "all"
-                else:
-                    attendance = "partial" if present else "none"
-            cells.append(
-                PointCell(
-                    meeting=meeting,
-                    status=status,
-                    assessment_id=assessment_id,
-                    attendance=attendance,
-                    url=assessment_url(assessment_id) if assessment_id else "",
-                )
-            )
+            else:  # as kept, where somebody attended; nobody did elsewhere
+                attendance = attended.get(meeting_id) or ("none" if expected else "all")
+            url = assessment_url(assessment_id) if assessment_id else ""
+            # Positional: some two hundred cells a page, made at a fraction of the cost.
+            cells.append(PointCell(meeting, status, assessment_id, attendance, url))
         rows.append(
             DashboardRow(
-                participation_id=pk,
-                organisation_code=code,
-                organisation_name=name,
-                group_id=group_id,
-                group_name=group_name or "",
-                withdrawn=withdrawn_on is not None,
-                url=organisation_url(code),
-                coverage=[(labels[f], len(held_by[f])) for f in REQUIRED_FUNCTIONS],
-                missing=[labels[f] for f in REQUIRED_FUNCTIONS if not held_by[f]],
-                cells=cells,
+                pk,
+                code,
+                name,
+                group_id,
+                group_names.get(group_id, ""),
+                withdrawn_on is not None,
+                organisation_url(code),
+                list(coverage),
+                list(missing),
+                cells,
             )
         )
     page.object_list = rows
@@ -356,6 +361,37 @@ def round_dashboard(
     )
 
 
+def _statuses(ids: list[int]) -> list[tuple[int, int, int, str]]:
+    """(id, participation id, meeting id, status) of the organisation-wide self-assessments of
+    these participants (the dashboard's points are that level's): the one query the dashboard
+    runs for its page on every request, as the ORM would write it. Written out, as the ORM
+    takes longer to build and compile it (an IN of 25 ids) than the database to answer it."""
+    if not ids:
+        return []
+    organisation = ChecklistVersion.Level.ORGANISATION.value
+    with connection.cursor() as cursor:
+        cursor.execute(_statuses_sql(len(ids), connection.vendor), [organisation, *ids])
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=2 * DASHBOARD_PAGE_SIZE)
+def _statuses_sql(count: int, vendor: str) -> str:
+    """`_statuses`' SQL for `count` ids, its names from the model's options (`vendor`, whose
+    quoting it uses, is part of the key only)."""
+    opts, name = SelfAssessment._meta, connection.ops.quote_name
+
+    def column(field: str) -> str:
+        return name(opts.get_field(field).column)
+
+    selected = ", ".join(column(field) for field in ("id", "participation", "meeting", "status"))
+    ids = ", ".join(["%s"] * count)
+    # Names from the model, quoted; the values are the query's parameters.
+    return (
+        f"SELECT {selected} FROM {name(opts.db_table)} "  # noqa: S608
+        f"WHERE {column('level')} = %s AND {column('participation')} IN ({ids})"
+    )
+
+
 def _participants(round: Round):
     """The round's participants in the dashboard's order: by group, then name."""
     return round.participations.filter(role=Participation.Role.PARTICIPANT).order_by(
@@ -367,16 +403,19 @@ def _participant_rows(participations):
     """What a row of the dashboard shows of each organisation, as values: model instances
     would cost more to make than the rest of the row."""
     return participations.values_list(
-        "id", "organisation__code", "organisation__name", "group_id", "group__name", "withdrawn_on"
+        "id", "organisation__code", "organisation__name", "group_id", "withdrawn_on"
     )
 
 
-def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
-    """Who holds each of the three required functions for each participant of the round (an
-    erased person, whose account is closed, holds none)."""
-    functions = defaultdict(list)
-    # One text per function, shared by every pair, so that pickling keeps it once.
-    names = {function: function for function in REQUIRED_FUNCTIONS}
+def _people(
+    round: Round, expected: dict[int, tuple[str, ...]]
+) -> tuple[dict[int, tuple[int, ...]], dict[int, dict[int, str]]]:
+    """For each participant of the round: how many people hold each of the three required
+    functions (an erased person, whose account is closed, holds none), and at each meeting
+    that needs a self-assessment (`expected`: its id → the functions whose attendance counts)
+    where somebody of it attended, whether all of those functions did ("all") or not
+    ("partial"), as its row shows them: two queries."""
+    held_by = defaultdict(lambda: {function: set() for function in REQUIRED_FUNCTIONS})
     for participation_id, function, person_id in (
         FunctionAssignment.objects.filter(
             participation__round=round,
@@ -387,8 +426,31 @@ def _functions(round: Round) -> dict[int, list[tuple[str, int]]]:
         .order_by()
         .values_list("participation_id", "function", "person_id")
     ):
-        functions[participation_id].append((names[function], person_id))
-    return dict(functions)
+        held_by[participation_id][function].add(person_id)
+    present = defaultdict(set)  # (participation, meeting) → the people who attended
+    for participation_id, meeting_id, person_id in (
+        Attendance.objects.filter(
+            meeting__round=round,
+            meeting__assessment_due=True,
+            participation__role=Participation.Role.PARTICIPANT,
+            attended=True,
+        )
+        .order_by()
+        .values_list("participation_id", "meeting_id", "person_id")
+    ):
+        present[participation_id, meeting_id].add(person_id)
+    attendance = defaultdict(dict)
+    for (participation_id, meeting_id), people in present.items():
+        if meeting_id in expected:
+            held = held_by[participation_id]
+            complete = all(held[f] & people for f in expected[meeting_id])
+            attendance[participation_id][meeting_id] = "all" if complete else "partial"
+    # Most participants have the same counts: one tuple of each, which pickling keeps once.
+    alike, coverage = {}, {}
+    for participation_id, held in held_by.items():
+        counts = tuple(len(held[f]) for f in REQUIRED_FUNCTIONS)
+        coverage[participation_id] = alike.setdefault(counts, counts)
+    return coverage, dict(attendance)
 
 
 def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[Meeting]:
@@ -402,18 +464,26 @@ def _upcoming(round: Round, since: datetime, limit: int | None = None) -> list[M
     return list(meetings[:limit])
 
 
-def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | None:
+def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> NextMeeting | None:
     """The first meeting not over by `now`, found among the first few that were not over when
     `wide` was read: a meeting over then is over now, so the first of those still to come is
     the first of all. Read from the database when every one of them is over by now, or when
     `now` is earlier than the reading."""
     if now >= wide.upcoming_since:
-        for meeting in wide.upcoming:
-            if meeting.ends_at >= now:
-                return meeting
+        since = _microseconds(now)
+        for pk, title, starts_at, ends_at, group_name in wide.upcoming:
+            if ends_at >= since:
+                return NextMeeting(
+                    pk, title, _EPOCH + timedelta(microseconds=starts_at), group_name
+                )
         if len(wide.upcoming) < UPCOMING:
             return None  # every meeting the round had to come is over
-    return next(iter(_upcoming(round, now, 1)), None)
+    return next((NextMeeting.of(m) for m in _upcoming(round, now, 1)), None)
+
+
+def _microseconds(moment: datetime) -> int:
+    """A time as kept: microseconds since `_EPOCH`."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 # The names `RoundWide` and the spread are kept under: a new name with each change of their
@@ -421,7 +491,7 @@ def _next_meeting(round: Round, wide: RoundWide, now: datetime) -> Meeting | Non
 # share the cache for a while during a deployment). Each is read afresh after an action that
 # changes what it reads (`modellkoncept.roundvalues`): the spread apart, so that a strategist
 # editing their improvement work leaves the rest kept.
-ROUND_WIDE_KEY = "dashboard-9"
+ROUND_WIDE_KEY = "dashboard-11"
 ROUND_WIDE_READS = (
     PARTICIPANTS,
     GROUPS,
@@ -448,8 +518,10 @@ class RoundWide:
     round_meetings: list[Meeting]  # the round's common meetings, in time order
     complete_attendance: dict[int, int]  # common meeting id → organisations complete there
     # The first `UPCOMING` meetings (the groups' too) not over at `upcoming_since`, in time
-    # order, for the next meeting (`_next_meeting`).
-    upcoming: list[Meeting]
+    # order, for the next meeting (`_next_meeting`): (id, title, start, end, group's name or
+    # ""), the times in microseconds since `_EPOCH` (model instances cost ten times as much to
+    # read back)
+    upcoming: list[tuple[int, str, int, int, str]]
     upcoming_since: datetime
     # group id → its meetings that need a self-assessment: (id, start in microseconds since
     # `_EPOCH`, the functions whose attendance counts, year), the page's groups' read of them
@@ -463,14 +535,19 @@ class RoundWide:
     # year → result reports submitted by participants that have not withdrawn
     result_reports: dict[int, int]
     contacts: list[PersonLine]  # the round's SKR contacts, by name
-    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`)
-    participants: list[tuple[int, str, str, int | None, str | None, date | None]]
-    # participation id → (function, person id) of the three required, held by active people
-    functions: dict[int, list[tuple[str, int]]]
+    # Every participant, as a row of the dashboard shows it, in its order (`_participant_rows`;
+    # its group named in `groups`)
+    participants: list[tuple[int, str, str, int | None, date | None]]
+    # participation id → how many active people hold each of the three required functions
+    # (none: no key)
+    coverage: dict[int, tuple[int, ...]]
+    # participation id → {meeting id: "all" or "partial"} at the meetings that need a
+    # self-assessment where somebody of it attended (`_people`)
+    attendance: dict[int, dict[int, str]]
 
 
 def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
-    """The round's figures and lists that every project leader sees alike: eleven queries when
+    """The round's figures and lists that every project leader sees alike: twelve queries when
     read afresh (`round_dashboard` keeps them), each asking only for the columns shown."""
     submitted = Q(withdrawn_on__isnull=True, result_reports__status=ResultReport.Status.SUBMITTED)
     # The participants' figures and the result reports they submitted, in one query: the join
@@ -543,8 +620,14 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         key = (kind, tuple(audience))
         if key not in expected:
             expected[key] = tuple(Meeting(kind=kind, audience=audience).expected_required_functions)
-        microseconds = (starts_at - _EPOCH) // timedelta(microseconds=1)
-        group_meetings[group_id].append((pk, microseconds, expected[key], year))
+        group_meetings[group_id].append((pk, _microseconds(starts_at), expected[key], year))
+    # Whose attendance counts at each meeting that needs a self-assessment.
+    expected_at = {
+        m.pk: tuple(m.expected_required_functions) for m in round_meetings if m.assessment_due
+    }
+    for own in group_meetings.values():
+        expected_at.update((pk, functions) for pk, _starts, functions, _year in own)
+    coverage, attendance = _people(round, expected_at)
     now = now or timezone.now()
     return RoundWide(
         figures=figures,
@@ -554,11 +637,21 @@ def round_wide(*, round: Round, now: datetime | None = None) -> RoundWide:
         complete_attendance=dict(
             _complete_attendance([m for m in round_meetings if m.starts_at <= now])
         ),
-        upcoming=_upcoming(round, now, UPCOMING),
+        upcoming=[
+            (
+                m.pk,
+                m.title,
+                _microseconds(m.starts_at),
+                _microseconds(m.ends_at),
+                m.group.name if m.group_id is not None else "",
+            )
+            for m in _upcoming(round, now, UPCOMING)
+        ],
         upcoming_since=now,
         group_meetings=dict(group_meetings),
         participants=list(_participant_rows(_participants(round))),
-        functions=_functions(round),
+        coverage=coverage,
+        attendance=attendance,
         mentor_organisations=mentor_organisations,
         versions={v.pk: v for v in versions},
         checklist_versions=[v for v in choosable if v.level == ChecklistVersion.Level.ORGANISATION],

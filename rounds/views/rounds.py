@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from modellkoncept.links import addresses
 from modellkoncept.mixins import DocumentImportMixin
 from modellkoncept.policy import PolicyRequiredMixin, standing
 from modellkoncept.service_calls import service_call
@@ -31,6 +32,33 @@ class RoundListView(PolicyRequiredMixin, TemplateView):
         return super().get_context_data(
             rounds=selectors.round_list(user=self.request.user), **kwargs
         )
+
+
+# The round's pages its dashboard links, `{{ links.<name> }}` in the template: reversed once per
+# process (`modellkoncept.links.addresses`), at the cost of a dictionary lookup each on every
+# request instead of a template tag each.
+ROUND_PAGES = (
+    "checklist:assessment_import",
+    "checklist:round_checklist",
+    "participants:application_list",
+    "participants:participation_fees",
+    "reports:round_reports",
+    "reports:round_scores_csv",
+    "reports:round_scores_xlsx",
+    "rounds:evaluation_results",
+    "rounds:group_create",
+    "rounds:group_list",
+    "rounds:group_proposal",
+    "rounds:meeting_create",
+    "rounds:meeting_list",
+    "rounds:mentor_proposal",
+    "rounds:result_reports",
+    "rounds:round_audit",
+    "rounds:round_export",
+    "rounds:round_status",
+    "rounds:round_update",
+    "rounds:schedule_generate",
+)
 
 
 class RoundDetailView(PolicyRequiredMixin, DetailView):
@@ -55,6 +83,7 @@ class RoundDetailView(PolicyRequiredMixin, DetailView):
                 filters=selectors.DashboardFilters.from_query(self.request.GET),
             )
             context["contacts"] = dashboard.contacts
+            context["links"] = addresses(ROUND_PAGES, round_slug=self.object.slug)
         else:
             context.update(selectors.round_page(round=self.object, user=self.request.user))
             context["contacts"] = self.object.contacts.all()

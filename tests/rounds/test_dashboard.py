@@ -6,6 +6,8 @@ organisations as for a round of ten."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from checklist.models import SelfAssessment
+from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import round_scores
 from modellkoncept.roundvalues import renew_on_commit
 from participants import services as participant_services
@@ -28,9 +30,12 @@ from rounds.selectors import (
     RoundFigures,
     round_dashboard,
 )
-from rounds.selectors.dashboard import UPCOMING
+from rounds.selectors.dashboard import UPCOMING, _statuses
 from rounds.selectors.groups import _group_scores
+from rounds.templatetags.round_dashboard import TASKS
+from rounds.views.rounds import ROUND_PAGES
 from tests.accounts.factories import UserFactory
+from tests.checklist.levels import submit, two_level_round
 from tests.conftest import module_data
 from tests.participants.test_views import main_of
 from tests.rounds.national import build_round, national_round, reference_codes
@@ -45,12 +50,12 @@ pytestmark = pytest.mark.django_db
 # (2026-12-07): 11, 5 and 15; the round page 10 since its result reports are kept with its
 # figures, 5 since the meetings to come (the next meeting found among them), the groups'
 # meetings, the participants in the dashboard's order with the people in their functions and
-# the round's contacts are kept with them.
-ROUND_PAGE = 5  # the kept values aside: the assessments and attendance of 25 organisations
-# The round page after a change to the round, its kept values read afresh: twelve more.
+# the round's contacts are kept with them; 4 since its participants' attendance is kept too.
+ROUND_PAGE = 4  # the kept values aside: the assessments of 25 organisations
+# The round page after a change to the round, its kept values read afresh: thirteen more.
 ROUND_PAGE_AFTER_A_CHANGE = 17
 # After a change of improvement work, the spread of it alone read afresh: one more.
-ROUND_PAGE_AFTER_A_WORK_CHANGE = 6
+ROUND_PAGE_AFTER_A_WORK_CHANGE = 5
 GROUP_PAGE = 5  # its members, people, mentors and meetings kept; one level's assessments read
 # Its improvement work and what its group shares with it in one query, its group's members and
 # mentors by name and the result reports' due dates kept (2026-12-07: 15 before), its reports;
@@ -191,7 +196,7 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
     )
     assert dashboard.figures.counted == 9
     upcoming = meetings.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk").first()
-    assert dashboard.next_meeting == upcoming
+    assert dashboard.next_meeting == _shown(upcoming)
     html = main_of(response.content.decode())
     assert "Next meeting:" in html
     assert reverse("rounds:meeting_detail", args=[small.round.slug, upcoming.pk]) in html
@@ -203,6 +208,64 @@ def test_dashboard_shows_key_figures_and_the_next_meeting(en, leader, small):
     assert reverse("rounds:meeting_list", args=[small.round.slug]) in html
     assert "Grupp 1" in html  # the organisations' table names their groups
     assert "<article" not in html  # but lists no group cards
+
+
+def test_dashboard_links_the_rounds_pages_it_names(en, leader, small):
+    """The round page links the round's pages as `links.<name>` and by name in its tasks
+    (`TASKS`), reversed once per process (`ROUND_PAGES`): every name it uses is one of them,
+    and each address is `reverse`'s."""
+    import rounds
+
+    source = (Path(rounds.__file__).parent / "templates/rounds/round_detail.html").read_text()
+    names = {viewname.rpartition(":")[2]: viewname for viewname in ROUND_PAGES}
+    tasks = {name for stage in TASKS.values() for name, _label in stage}
+    assert set(re.findall(r"\blinks\.(\w+)", source)) | tasks == set(names)
+    assert set(re.findall(r'dashboard_tasks links "(\w+)"', source)) == set(TASKS)
+    en.force_login(leader)
+
+    response = en.get(_round_url(small))
+
+    links = response.context["links"]
+    assert links == {
+        name: reverse(viewname, kwargs={"round_slug": small.round.slug})
+        for name, viewname in names.items()
+    }
+    html = main_of(response.content.decode())
+    # The default schedule is offered only to a round without meetings, another checklist only
+    # while the round has no assessment.
+    for name in set(names) - {"schedule_generate", "round_checklist"}:
+        assert f'"{links[name]}' in html, name
+    assert f'<a href="{links["round_update"]}">Edit the round</a>' in html
+    assert '<th scope="col">Assessment 1</th>' in html
+    swedish = main_of(en.get(_round_url(small), headers={"accept-language": "sv"}).content.decode())
+    assert f'<a href="{links["round_update"]}">Redigera omgången</a>' in swedish
+    assert '<th scope="col">Skattning 1</th>' in swedish
+
+
+def test_the_page_reads_the_organisation_wide_assessments_of_its_organisations():
+    """The dashboard's points are the organisation-wide level's: the one query it runs for its
+    page (`_statuses`, written out) reads that level's assessments of the page's organisations,
+    as the ORM reads them."""
+    w = two_level_round()
+    scores = dict.fromkeys(range(1, 11), 2)
+    submit(w.p1, w.year_one, scores)
+    submit(w.p1, w.year_two, scores)
+    submit(w.p1, w.year_two, scores, level=ChecklistVersion.Level.COMMITTEE)
+    submit(w.p2, w.year_two, scores, level=ChecklistVersion.Level.COMMITTEE)
+
+    read = sorted(_statuses([w.p1.pk, w.p2.pk]))
+
+    assert read == sorted(
+        SelfAssessment.objects.filter(
+            participation__in=[w.p1, w.p2], level=ChecklistVersion.Level.ORGANISATION
+        ).values_list("id", "participation_id", "meeting_id", "status")
+    )
+    assert [(p, m, status) for _pk, p, m, status in read] == [
+        (w.p1.pk, w.year_one.pk, "submitted"),
+        (w.p1.pk, w.year_two.pk, "submitted"),
+    ]
+    assert _statuses([w.p2.pk]) == []
+    assert _statuses([]) == []
 
 
 def test_dashboard_shows_the_spread_of_improvement_work_in_the_readers_language(en, leader, small):
@@ -280,7 +343,15 @@ def test_the_next_meeting_moves_on_as_meetings_end_while_the_values_are_kept(sma
 
     for now in instants:
         expected = meetings.filter(ends_at__gte=now).first()
-        assert round_dashboard(round=small.round, now=now).next_meeting == expected, now
+        assert round_dashboard(round=small.round, now=now).next_meeting == _shown(expected), now
+
+
+def _shown(meeting):
+    """The next meeting as the dashboard shows it."""
+    if meeting is None:
+        return None
+    group = meeting.group.name if meeting.group_id else ""
+    return (meeting.pk, meeting.title, meeting.starts_at, group)
 
 
 def test_the_round_page_lists_only_the_rounds_own_meetings(en, leader, small):
