@@ -98,8 +98,8 @@ def _is_journey(item) -> bool:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     """The longest tests run first, so that pytest-xdist's processes end together: the browser
-    tests, the crawl at their head, then the others, with the tests that commit among them
-    (`_spread`; pytest-django would put them last). The page checks,
+    tests, the crawl at their head, then the other tests that commit (most start a Celery
+    worker and wait for it; pytest-django would put them last), then the rest. The page checks,
     which read what every journey found, run last (in whichever process: `findings` waits for
     journeys still running in another, which by then is rarely any). A test that commits empties
     the tables when it ends; the data the migrations made is restored after it
@@ -108,28 +108,9 @@ def pytest_collection_modifyitems(session, config, items):
     checks = [item for item in items if _is_page_check(item)]
     others = [item for item in items if not _in_e2e(item)]
     longest_first = sorted(e2e, key=lambda item: item.path.name != "test_crawl.py")
-    items[:] = longest_first + _spread(others) + checks
-
-
-def _spread(items: list) -> list:
-    """The tests that commit (most start a Celery worker and wait for it) spread evenly over
-    the first half of the others, so that the two processes rarely wait at the same time and
-    none of them is left at the end, where a long test keeps one process running alone. Each
-    goes between two modules, never into a module's run of tests that share its data."""
-    committing = [item for item in items if commits(item)]
-    rest = [item for item in items if not commits(item)]
-    if not committing:
-        return rest
-    step = max(1, len(rest) // (2 * len(committing)))
-    spread, waiting = [], list(committing)
-    for index, item in enumerate(rest):
-        if index and waiting and item.module is not rest[index - 1].module:
-            due = len(committing) - len(waiting)  # how many went in so far
-            while waiting and index >= due * step:
-                spread.append(waiting.pop(0))
-                due += 1
-        spread.append(item)
-    return spread + waiting
+    committing = [item for item in others if commits(item)]
+    rest = [item for item in others if not commits(item)]
+    items[:] = longest_first + committing + rest + checks
 
 
 def findings_directory(config) -> Path:
