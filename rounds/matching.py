@@ -14,9 +14,18 @@ from dataclasses import dataclass
 from itertools import chain, combinations, pairwise
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 EARTH_RADIUS_KM = 6371.0088
+
+
+def linear_sum_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SciPy's optimal assignment (rows, columns) of a cost matrix. SciPy's optimiser is
+    imported here, when it is first needed: it takes a third of a second to load, and every
+    process (each web and Celery worker, each command) would otherwise load it at start."""
+    from scipy.optimize import linear_sum_assignment as solve
+
+    return solve(cost)
+
 
 # Improvements smaller than this are rounding noise; ignoring them guarantees termination.
 _EPS_KM = 1e-9
