@@ -15,10 +15,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import selectors
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -162,12 +158,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database; on PostgreSQL, its commits do not wait for the disk
     (`synchronous_commit = off`, for every session on it: this process's, the live server's and
     the workers'). A crash could lose the last commits of a database thrown away anyway; the
-    tests that commit (flushing every table after each) run about a quarter faster."""
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-            cursor.execute("SET synchronous_commit = off")
+    tests that commit (flushing every table after each) run about a quarter faster.
+
+    When the tests are over, every session still open on it is ended, so that the database can
+    be dropped: Django's teardown closes the connection of the context it runs in only, not one
+    opened in another (Django's connections are per context, and Playwright's sync API runs the
+    browser tests' fixtures in greenlets of their own), nor a killed worker's that the server has
+    not noticed yet."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+        cursor.execute("SET synchronous_commit = off")
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -541,12 +552,43 @@ world = module_data("world", build_world, day=WORLD_DAY)
 # A real Celery worker, in its own process, against Redis and the test database.
 
 
+@pytest.fixture(scope="session")
+def _worker_fork_server(django_db_setup):
+    """The process that forks this test process's Celery workers (tests/clocked_worker.py),
+    started when a test first needs a worker, against this process's test database."""
+    from tests.clocked_worker import ForkServer
+
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    else:
+        database_url = f"sqlite:///{db['NAME']}"
+    server = ForkServer(
+        {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
+            # Celery's switch for Django's system checks at worker start: `make test` has run
+            # them (`make lint`), and here they would import every view.
+            "CELERY_SKIP_CHECKS": "1",
+        }
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
+def celery_worker(transactional_db, tmp_path, request):
     """Start `celery worker` on a queue of this test's own, against the test database.
 
     The test must use `transactional_db` (this fixture requests it) so that what it writes is
-    committed and visible to the worker. E-mail the worker sends lands in `worker.mail_dir`.
+    committed and visible to the worker. E-mail the worker sends lands in `worker.mail_dir`;
+    the worker writes files (reports) to this process's `MEDIA_ROOT` as it is when the worker
+    starts, and links in its e-mails point to `SITE_URL` as it is then.
     """
     problem = _redis_reachable()
     if problem:
@@ -560,38 +602,8 @@ def celery_worker(transactional_db, tmp_path):
     queue = f"test-{XDIST_WORKER}-{uuid.uuid4().hex[:12]}"
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        # Named, so that its connections can be told apart when it stops.
-        database_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}?application_name={queue}"
-        )
-    else:
-        database_url = f"sqlite:///{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        # Three slashes: an absolute path (django-environ reads two as a relative one).
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-        # Files the worker writes (reports) go where this test looks for them.
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
-        # The worker runs on the tests' clock (tests/clocked_worker.py), from now on.
-        "TEST_CLOCK_NOW": timezone.now().isoformat(),
-        # Celery's switch for Django's system checks at worker start: `make test` has run them
-        # (`make lint`), and here they would import every view for each of the suite's workers.
-        "CELERY_SKIP_CHECKS": "1",
-    }
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "tests.clocked_worker",
-            "-A",
-            "modellkoncept",
+    worker = request.getfixturevalue("_worker_fork_server").start(
+        argv=[
             "worker",
             "--queues",
             queue,
@@ -604,26 +616,31 @@ def celery_worker(transactional_db, tmp_path):
             "--loglevel",
             "WARNING",
         ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # a process group of its own, the pool's processes with it
+        # The worker runs on the tests' clock, from now on.
+        clock=timezone.now().isoformat(),
+        settings={
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SITE_URL": settings.SITE_URL,
+        },
+        log=tmp_path / "worker.log",
+        application_name=queue,
     )
     old = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     try:
-        _wait_until_ready(process, timeout=60)
-        yield SimpleNamespace(process=process, queue=queue, mail_dir=mail_dir, app=app)
+        try:
+            worker.wait_until_ready(timeout=60)
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        yield SimpleNamespace(pid=worker.pid, queue=queue, mail_dir=mail_dir, app=app)
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = old
         # Killed with its pool: the test is over and the queue was its own, so nothing the
         # worker still holds is wanted (a warm or cold shutdown waits seconds for the pool).
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
+        worker.stop()
         _end_connections(queue)
 
 
@@ -644,27 +661,6 @@ def _end_connections(application_name: str, timeout: float = 10.0) -> None:
             if not cursor.fetchone()[0] or time.monotonic() > deadline:
                 return
             time.sleep(0.05)
-
-
-def _wait_until_ready(process: subprocess.Popen, timeout: float) -> None:
-    """Read the worker's output until it says it consumes its queue (tests/clocked_worker.py)."""
-    from tests.clocked_worker import READY
-
-    output = []
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                break
-            line = process.stdout.readline()
-            if not line:  # the output closed: the worker stopped
-                process.wait()
-                pytest.fail("The Celery worker stopped at start:\n" + "".join(output))
-            if line.rstrip().endswith(READY):  # Celery logs what the worker prints
-                return
-            output.append(line)
-    pytest.fail(f"The Celery worker was not ready within {timeout:.0f} s:\n" + "".join(output))
 
 
 # Signing in once for many requests

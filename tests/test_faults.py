@@ -368,108 +368,58 @@ def test_with_the_broker_down_a_report_job_waits_or_fails_where_it_is_seen(
 
 # A worker that dies while it renders a report
 
-# A worker run as the `celery_worker` fixture runs one (tests/conftest.py), with two hooks for
-# this test: rendering waits a while after it has claimed the job (and writes the rendering
-# process's id to a file), so the test can kill it mid-render; and the broker hands an
-# unacknowledged task out again after a few seconds rather than after the production
-# visibility timeout (twenty minutes), so that a second worker takes the task over in time.
-WORKER = """
-import os, time
-import django
-
-django.setup()
-from modellkoncept.celery import app
-from reports import services
-
-app.conf.broker_transport_options = {
-    "visibility_timeout": float(os.environ["TEST_VISIBILITY_TIMEOUT"]),
-    # Look for unacknowledged tasks every second, not every hundred seconds.
-    "unacked_restore_interval": 1,
-    "unacked_restore_throttle": 1,
-}
-delay = float(os.environ.get("TEST_REPORT_DELAY") or 0)
-if delay:
-    render = services.report_pdf
-
-    def slow_report_pdf(job):
-        pid_file = os.environ["TEST_REPORT_PID_FILE"]
-        with open(pid_file + ".tmp", "w") as handle:
-            handle.write(str(os.getpid()))
-        os.replace(pid_file + ".tmp", pid_file)
-        time.sleep(delay)
-        return render(job)
-
-    services.report_pdf = slow_report_pdf
-app.worker_main(
-    [
-        "worker",
-        "--queues", os.environ["CELERY_TASK_DEFAULT_QUEUE"],
-        "--concurrency", "1",
-        "--hostname", os.environ["TEST_WORKER_NAME"] + "@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel", "WARNING",
-    ]
-)
-"""
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
+# Workers forked as the `celery_worker` fixture's are (tests/conftest.py), with two hooks for
+# these tests (tests/faulty_worker.py): rendering waits a while after it has claimed the job
+# (and writes the rendering process's id to a file), so the test can kill it mid-render; and
+# the broker hands an unacknowledged task out again after a few seconds rather than after the
+# production visibility timeout (twenty minutes), so that a second worker takes the task over
+# in time.
 
 
 class Workers:
     """Celery workers in processes of their own (each its own process group, so that one can
     be killed whole), on a queue of the test's own."""
 
-    def __init__(self, tmp_path: Path, media: Path):
+    def __init__(self, server, tmp_path: Path, media: Path):
+        self.server = server
         self.queue = f"test-faults-{uuid.uuid4().hex[:12]}"
         self.tmp_path = tmp_path
         self.media = media
         self.pid_file = tmp_path / "rendering.pid"
-        self.processes: list[subprocess.Popen] = []
+        self.started = []
 
     def start(self, name: str, *, delay: float = 0, visibility_timeout: float = 600):
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
-            "DJANGO_MEDIA_ROOT": str(self.media),
-            "DJANGO_SETTINGS_MODULE": "modellkoncept.settings",
-            "TEST_WORKER_NAME": f"{self.queue}-{name}",
-            "TEST_REPORT_DELAY": str(delay),
-            "TEST_REPORT_PID_FILE": str(self.pid_file),
-            "TEST_VISIBILITY_TIMEOUT": str(visibility_timeout),
-            "CELERY_SKIP_CHECKS": "1",  # as the `celery_worker` fixture's (tests/conftest.py)
-        }
-        with (self.tmp_path / f"{name}.log").open("w") as log:  # the child keeps its own copy
-            process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
-                [sys.executable, "-c", WORKER],
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.processes.append(process)
-        node = f"{self.queue}-{name}@{os.uname().nodename}"
-        if (
-            not wait_for(
-                lambda: (
-                    process.poll() is not None
-                    or celery_app.control.ping(destination=[node], timeout=0.5)
-                ),
-                timeout=60,
-            )
-            or process.poll() is not None
-        ):
-            pytest.fail(f"The worker {name} did not start:\n{self.log(name)}")
-        return process
+        worker = self.server.start(
+            argv=[
+                "worker",
+                "--queues",
+                self.queue,
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"{self.queue}-{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            clock=None,  # the machine's: the broker's redelivery compares its times
+            settings={"MEDIA_ROOT": str(self.media)},
+            log=self.tmp_path / f"{name}.log",
+            application_name=f"{self.queue}-{name}",
+            prepare="tests.faulty_worker:prepare",
+            options={
+                "delay": delay,
+                "pid_file": str(self.pid_file),
+                "visibility_timeout": visibility_timeout,
+            },
+        )
+        self.started.append(worker)
+        try:
+            worker.wait_until_ready(timeout=60)
+        except RuntimeError as error:
+            pytest.fail(f"The worker {name} did not start: {error}")
+        return worker
 
     def log(self, name: str) -> str:
         return (self.tmp_path / f"{name}.log").read_text()
@@ -481,23 +431,17 @@ class Workers:
             return None
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        for worker in self.started:
+            if not worker.stop(signal.SIGTERM, timeout=20):
+                worker.stop(signal.SIGKILL)
 
 
 @pytest.fixture
-def workers(transactional_db, tmp_path, monkeypatch):
+def workers(transactional_db, tmp_path, monkeypatch, _worker_fork_server):
     media = tmp_path / "media"
     media.mkdir()
     monkeypatch.setattr(settings, "MEDIA_ROOT", media)
-    pool = Workers(tmp_path, media)
+    pool = Workers(_worker_fork_server, tmp_path, media)
     old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = pool.queue
@@ -561,8 +505,7 @@ def test_a_report_whose_worker_is_killed_is_produced_once_by_another(world, work
     assert wait_for(workers.rendering_pid, timeout=60), workers.log("w1")
     assert ReportJob.objects.get(pk=job.pk).status == ReportJob.Status.RUNNING
 
-    os.killpg(first.pid, signal.SIGKILL)  # the whole worker dies; the task is unacknowledged
-    first.wait(timeout=10)
+    assert first.stop(signal.SIGKILL)  # the whole worker dies; the task is unacknowledged
     workers.start("w2", visibility_timeout=5)
 
     _assert_done_once(job.pk, workers.media, workers, ["w1", "w2"])
