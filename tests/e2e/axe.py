@@ -6,7 +6,8 @@ downloaded at test time. `AXE_VERSION` says which axe-core it is.
 
 The journeys (`test_journeys*.py`) call `Journey.check` on every page they reach: axe runs on the
 page as it is at that moment (signed in as that person, with that data, errors shown), in a
-desktop window and on a 360 px wide screen, and the page's width is measured at 360 CSS pixels
+desktop window and on a 360 px wide screen (there every rule but colour contrast, which does
+not change with the width: `AXE_VIEWPORTS`), and the page's width is measured at 360 CSS pixels
 and at 200 % zoom. When a journey ends, what it found is written to a file of the run
 (`journey_ended`), so that the journeys may run in any of pytest-xdist's processes, and
 `test_accessibility.py` turns each page of `JOURNEY_PAGES` into a test of its own (reading every
@@ -41,8 +42,16 @@ DESKTOP = {"width": 1280, "height": 800}
 ZOOM_200 = {"width": 640, "height": 400}
 PHONE = {"width": 360, "height": 800}
 # axe runs at both ends: some problems (a table that scrolls sideways with no way to reach it
-# by keyboard) show only on a narrow screen.
-AXE_VIEWPORTS = {"1280 px": DESKTOP, "360 px": PHONE}
+# by keyboard, a control shown only on a phone) show only on a narrow screen. On the phone it
+# runs every rule but colour contrast, the costliest (more than half of axe's time): the site's
+# style sheets set no colour by width (static/css/site.css; Bootstrap's breakpoints change the
+# layout, not the colours), so the contrast found at 1280 px holds at 360 px.
+WIDTH_INDEPENDENT_RULES = ("color-contrast",)
+NARROW_OPTIONS = {
+    **AXE_OPTIONS,
+    "rules": {rule: {"enabled": False} for rule in WIDTH_INDEPENDENT_RULES},
+}
+AXE_VIEWPORTS = {"1280 px": (DESKTOP, AXE_OPTIONS), "360 px": (PHONE, NARROW_OPTIONS)}
 
 # Every page the journeys reach, by view name (and, after "#", the state it is checked in).
 # test_accessibility.py makes one test of each; a journey that reaches a page missing here, or
@@ -243,15 +252,13 @@ def describe(violation: dict, max_nodes: int = 6) -> str:
     return "\n".join(lines)
 
 
-def _axe(page) -> list[dict]:
+def _axe(page, options: dict = AXE_OPTIONS) -> list[dict]:
     """axe-core, run on the page; put into it first unless it is there (a page keeps it until it
     is left, and a journey's windows have it from the start, `add_axe`). Only the violations
     come back from the browser, not the other results."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
-    return page.evaluate(
-        "options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS
-    )
+    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
 
 
 def add_axe(context) -> None:
@@ -261,24 +268,47 @@ def add_axe(context) -> None:
     context.add_init_script(script=AXE_SCRIPT)
 
 
-def run_axe(page, viewports: dict[str, dict] | None = None) -> list[dict]:
-    """axe-core's WCAG 2.1 A and AA rules on the page as it is now, in the window as it is or
-    in each of `viewports` (name → size; the window is put back); every violation found, with
-    the names of the viewports it was found in."""
-    if not viewports:
-        return _axe(page)
+# The widths the page's reflow is measured at (WCAG 1.4.10): a phone, and 200 % zoom.
+REFLOW_VIEWPORTS = {"360 px wide": PHONE, "200 % zoom": ZOOM_200}
+
+
+def check_widths(
+    page, viewports: dict[str, tuple[dict, dict]], reflow: dict[str, dict]
+) -> tuple[list[dict], dict[str, tuple[int, list[str]]]]:
+    """axe-core's WCAG 2.1 A and AA rules in each of `viewports` (name → (size, axe's
+    options)) and the page's horizontal overflow, with what sticks out, in each of `reflow`
+    (name → size): every violation found, with the names of the viewports it was found in, and
+    the overflow by name. The window is set to each size once, in the order given, and put
+    back at the end: each change of size lays the page out and paints it again."""
+    steps: dict[tuple[int, int], list[tuple[str, str, dict | None]]] = {}
+    for name, (size, options) in viewports.items():
+        steps.setdefault((size["width"], size["height"]), []).append(("axe", name, options))
+    for name, size in reflow.items():
+        steps.setdefault((size["width"], size["height"]), []).append(("reflow", name, None))
     before = page.viewport_size
     found: dict[tuple, dict] = {}
+    overflow: dict[str, tuple[int, list[str]]] = {}
     try:
-        for name, size in viewports.items():
-            page.set_viewport_size(size)
-            for violation in _axe(page):
-                targets = tuple(" ".join(map(str, n.get("target", []))) for n in violation["nodes"])
-                seen = found.setdefault((violation["id"], targets), {**violation, "viewports": []})
-                seen["viewports"].append(name)
+        for (width, height), actions in steps.items():
+            if page.viewport_size != {"width": width, "height": height}:
+                page.set_viewport_size({"width": width, "height": height})
+            for kind, name, options in actions:
+                if kind == "reflow":
+                    pixels = horizontal_overflow(page)
+                    overflow[name] = (pixels, page.evaluate(_TOO_WIDE) if pixels else [])
+                    continue
+                for violation in _axe(page, options):
+                    targets = tuple(
+                        " ".join(map(str, n.get("target", []))) for n in violation["nodes"]
+                    )
+                    seen = found.setdefault(
+                        (violation["id"], targets), {**violation, "viewports": []}
+                    )
+                    seen["viewports"].append(name)
     finally:
-        page.set_viewport_size(before)
-    return list(found.values())
+        if page.viewport_size != before:
+            page.set_viewport_size(before)
+    return list(found.values()), {name: overflow[name] for name in reflow}
 
 
 def horizontal_overflow(page) -> int:

@@ -262,11 +262,10 @@ class Site:
 
 
 @pytest.fixture
-def site(live_server, settings, monkeypatch, request) -> Site:
+def site(live_server, settings, request) -> Site:
     """The live server, with links in e-mails pointing at it, and its tasks run by a worker
     when a broker is configured (see the module's description)."""
-    settings.SITE_URL = live_server.url
-    monkeypatch.setenv("SITE_URL", live_server.url)  # for the worker's own settings
+    settings.SITE_URL = live_server.url  # the worker, started next, takes it from here
     worker = request.getfixturevalue("celery_worker") if settings.CELERY_BROKER_URL else None
     return Site(url=live_server.url, worker=worker)
 
@@ -370,20 +369,18 @@ class Journey:
         key = f"{view}#{state}" if state else view
         assert key in axe.JOURNEY_PAGES, f"{key} is not listed in tests/e2e/axe.JOURNEY_PAGES"
         assert key not in self.checked, f"{key} is checked twice in {self.name}"
+        # JPEG: kept only for a failure's artifacts, and Chromium encodes it in half the time.
+        self.shots.append((key, page.screenshot(full_page=True, type="jpeg", quality=80)))
+        violations, overflow = axe.check_widths(page, axe.AXE_VIEWPORTS, axe.REFLOW_VIEWPORTS)
         result = axe.PageCheck(
             key=key,
             url=page.url.removeprefix(self.base_url),
             title=page.title(),
             journey=self.name,
-            violations=axe.run_axe(page, axe.AXE_VIEWPORTS),
-            overflow={
-                "360 px wide": axe.overflow_at(page, axe.PHONE),
-                "200 % zoom": axe.overflow_at(page, axe.ZOOM_200),
-            },
+            violations=violations,
+            overflow=overflow,
         )
         self.checked[key] = result
-        # JPEG: kept only for a failure's artifacts, and Chromium encodes it in half the time.
-        self.shots.append((key, page.screenshot(full_page=True, type="jpeg", quality=80)))
         return result
 
     def assert_every_page_checked(self):
