@@ -46,6 +46,24 @@ def _ready(**_kwargs):
     print(READY, flush=True)
 
 
+def worker_argv(queue: str, *, hostname: str, concurrency: int) -> list[str]:
+    """Celery's command line for a test's worker: on `queue` alone, named `hostname`, quiet
+    unless something goes wrong, with none of the broadcasts that workers exchange."""
+    return [
+        "worker",
+        "--queues",
+        queue,
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        f"{hostname}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "WARNING",
+    ]
+
+
 def _travel(now: str) -> None:
     time_machine.travel(dt.datetime.fromisoformat(now), tick=True).start()
 

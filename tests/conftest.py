@@ -596,6 +596,7 @@ def celery_worker(transactional_db, tmp_path, request):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
         _missing_service("the worker needs a database file or server, not in-memory SQLite")
     from modellkoncept.celery import app
+    from tests.clocked_worker import worker_argv
 
     # A queue of this test's own (named after the xdist worker too, for the logs): no other
     # test's worker, in this process or another, ever takes its tasks.
@@ -603,19 +604,7 @@ def celery_worker(transactional_db, tmp_path, request):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     worker = request.getfixturevalue("_worker_fork_server").start(
-        argv=[
-            "worker",
-            "--queues",
-            queue,
-            "--concurrency",
-            "2",
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
+        argv=worker_argv(queue, hostname=queue, concurrency=2),
         # The worker runs on the tests' clock, from now on.
         clock=timezone.now().isoformat(),
         settings={

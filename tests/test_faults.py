@@ -49,6 +49,7 @@ from reports.models import ReportJob
 from rounds.demo import DEMO_SLUGS
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.accounts.factories import UserFactory
+from tests.clocked_worker import worker_argv
 from tests.conftest import DEMO_DAY, REPO, module_data, wait_for
 
 # Two concurrent submits of one self-assessment
@@ -390,19 +391,7 @@ class Workers:
 
     def start(self, name: str, *, delay: float = 0, visibility_timeout: float = 600):
         worker = self.server.start(
-            argv=[
-                "worker",
-                "--queues",
-                self.queue,
-                "--concurrency",
-                "1",
-                "--hostname",
-                f"{self.queue}-{name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            ],
+            argv=worker_argv(self.queue, hostname=f"{self.queue}-{name}", concurrency=1),
             clock=None,  # the machine's: the broker's redelivery compares its times
             settings={"MEDIA_ROOT": str(self.media)},
             log=self.tmp_path / f"{name}.log",

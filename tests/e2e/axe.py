@@ -294,8 +294,7 @@ def check_widths(
                 page.set_viewport_size({"width": width, "height": height})
             for kind, name, options in actions:
                 if kind == "reflow":
-                    pixels = horizontal_overflow(page)
-                    overflow[name] = (pixels, page.evaluate(_TOO_WIDE) if pixels else [])
+                    overflow[name] = overflow_now(page)
                     continue
                 for violation in _axe(page, options):
                     targets = tuple(
@@ -344,13 +343,18 @@ _TOO_WIDE = """() => {
 }"""
 
 
+def overflow_now(page) -> tuple[int, list[str]]:
+    """The horizontal overflow in the window as it is, and what sticks out (nothing is
+    looked for when the page does not scroll sideways)."""
+    overflow = horizontal_overflow(page)
+    return overflow, (page.evaluate(_TOO_WIDE) if overflow else [])
+
+
 def overflow_at(page, viewport: dict) -> tuple[int, list[str]]:
-    """The horizontal overflow with the window set to `viewport`, and what sticks out; the
-    window is put back as it was."""
+    """`overflow_now` with the window set to `viewport`; the window is put back as it was."""
     before = page.viewport_size
     page.set_viewport_size(viewport)
     try:
-        overflow = horizontal_overflow(page)
-        return overflow, (page.evaluate(_TOO_WIDE) if overflow else [])
+        return overflow_now(page)
     finally:
         page.set_viewport_size(before)

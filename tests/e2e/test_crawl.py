@@ -332,14 +332,14 @@ class Crawl:
                 self.rules = page.evaluate("tags => axe.getRules(tags).length", axe.WCAG_TAGS)
             found += [f"- contrast: {line}" for line in page.evaluate(_CONTRAST)]
             page.set_viewport_size(NARROW)
-            overflow = axe.horizontal_overflow(page)
+            overflow, elements = axe.overflow_now(page)
             if overflow:
                 found.append(
                     f"- at 320 px the page scrolls sideways by {overflow} px: "
-                    + ", ".join(page.evaluate(axe._TOO_WIDE))
+                    + ", ".join(elements)
                 )
-            narrow = page.evaluate("options => axe.run(document, options)", NARROW_AXE)
-            found += [axe.describe({**v, "viewports": ["320 px"]}) for v in narrow["violations"]]
+            narrow = axe._axe(page, NARROW_AXE)
+            found += [axe.describe({**v, "viewports": ["320 px"]}) for v in narrow]
         finally:
             page.set_viewport_size(axe.DESKTOP)
             self.seconds["checking"] += time.monotonic() - started

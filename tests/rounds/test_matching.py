@@ -3,11 +3,8 @@
 import itertools
 import math
 import random
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from rounds.matching import (
     EARTH_RADIUS_KM,
@@ -21,6 +18,7 @@ from rounds.matching import (
     propose_groups,
     propose_mentors,
 )
+from tests.startup import loads
 
 STOCKHOLM = Place("0180", 59.3293, 18.0686)
 GOTEBORG = Place("1480", 57.7089, 11.9746)
@@ -445,16 +443,9 @@ def test_duplicate_and_empty_mentor_input_is_rejected():
 def test_processes_start_without_scipy():
     """SciPy's optimiser is loaded by the mentor proposal that uses it, not by every process at
     start: the site's URLs and views, the worker's tasks and this module load without it."""
-    code = (
-        "import sys, django; django.setup();"
+    assert not loads(
+        "scipy",
         "from django.urls import get_resolver; get_resolver().url_patterns;"
         "from modellkoncept.celery import app; app.loader.import_default_modules();"
-        "import rounds.matching;"
-        "sys.exit('scipy' in sys.modules)"
+        "import rounds.matching",
     )
-
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, check=False
-    )
-
-    assert result.returncode == 0, result.stderr.decode()[-2000:]
