@@ -13,6 +13,7 @@ untested).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.db import connection
@@ -177,7 +178,12 @@ HOSTILE_CONSTANTS = sorted(
 # Any Unicode text except surrogates (no HTTP request can carry a lone one).
 _characters = st.characters(exclude_categories=("Cs",))
 
+# The strategies below are made once (`functools.cache`) and shared: strategies do not change,
+# and the form cases ask for them on every example they draw, where a new one costs building it
+# and Hypothesis working out its properties again (about a tenth of these tests' time).
 
+
+@functools.cache
 def hostile_text(max_size: int = 40) -> st.SearchStrategy[str]:
     """A hostile value: one of the known troublemakers, random text, or the two joined."""
     constant = st.sampled_from(HOSTILE_CONSTANTS)
@@ -190,6 +196,7 @@ def hostile_text(max_size: int = 40) -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hostile_numbers() -> st.SearchStrategy[str]:
     """Numbers, as a form sends them: out of every range, negative, huge, not whole, not a
     number at all."""
@@ -201,6 +208,7 @@ def hostile_numbers() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hostile_dates() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(DATES),
@@ -215,6 +223,7 @@ def hostile_dates() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hostile_datetimes() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(DATETIMES),
@@ -223,14 +232,17 @@ def hostile_datetimes() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hostile_emails() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(EMAILS), st.emails(), hostile_text())
 
 
+@functools.cache
 def hostile_urls() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(URLS), hostile_text())
 
 
+@functools.cache
 def hostile_value() -> st.SearchStrategy[str]:
     """Any hostile scalar: for a field whose kind does not matter."""
     return st.one_of(
@@ -238,6 +250,7 @@ def hostile_value() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hostile_path_segment() -> st.SearchStrategy[str]:
     """A path segment (no "/", which would change the route): unicode, very long, encoded."""
     return st.one_of(

@@ -3,6 +3,7 @@ registry of form cases and the strategies they draw from, and posting in a savep
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -129,10 +130,12 @@ def some_pks(objects) -> st.SearchStrategy:
     )
 
 
+@functools.cache  # made once, as the strategies of tests/hostile.py
 def boolean() -> st.SearchStrategy:
     return either(valid("on", "true", "1"), hostile_text())
 
 
+@functools.cache
 def anything() -> st.SearchStrategy[dict]:
     """For a POST view that reads no form: any hostile fields at all."""
     return st.dictionaries(
