@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, TimeStampedModel
 
 
-class Organisation(TimeStampedModel):
+class Organisation(ChecksInOneQuery, TimeStampedModel):
     """A municipality, a region, or another body such as a federation of municipalities."""
 
     class Kind(models.TextChoices):
@@ -99,7 +99,7 @@ class Organisation(TimeStampedModel):
         return self.political_decision_on is not None
 
 
-class Participation(TimeStampedModel):
+class Participation(ChecksInOneQuery, TimeStampedModel):
     """An organisation's part in one round: as a participant, or as a mentor of groups."""
 
     class Role(models.TextChoices):
@@ -501,7 +501,7 @@ class ProgressNote(models.Model):
         return f"{self.work}: {self.noted_on:%Y-%m-%d}"
 
 
-class Application(TimeStampedModel):
+class Application(ChecksInOneQuery, TimeStampedModel):
     """An expression of interest (intresseanmälan) for a round, from the public form."""
 
     PROBLEM_NO_DECISION = "no_decision"

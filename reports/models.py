@@ -8,6 +8,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from modellkoncept.models import ChecksInOneQuery
+
 
 class ReportBatch(models.Model):
     """“All reports of a round”: the jobs it started, so the page can show their progress."""
@@ -38,7 +40,7 @@ class ReportBatch(models.Model):
         return _("All reports of %(round)s") % {"round": self.round}
 
 
-class ReportJob(models.Model):
+class ReportJob(ChecksInOneQuery):
     """One PDF report to render: of an organisation, a group or the whole round."""
 
     class Kind(models.TextChoices):

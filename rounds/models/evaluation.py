@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, TimeStampedModel
 
 from .meetings import Meeting
 
@@ -19,7 +19,7 @@ EVALUATED_KINDS = (
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
-class EvaluationStatement(TimeStampedModel):
+class EvaluationStatement(ChecksInOneQuery, TimeStampedModel):
     """A statement the people invited to a meeting of this kind score from 1 to 5 afterwards.
     A statement taken out of the set stays (inactive) for the answers already given."""
 

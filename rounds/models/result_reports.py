@@ -7,12 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from modellkoncept.models import Submittable, TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, Submittable, TimeStampedModel
 
 from .rounds import Round
 
 
-class ResultReport(TimeStampedModel, Submittable):
+class ResultReport(ChecksInOneQuery, TimeStampedModel, Submittable):
     """An organisation's report of its results to SKR at the end of a year of a round
     (resultatredovisning): its aims, how the work was organised, its results placed on the
     result chain, its lessons and advice, and whether it is willing to mentor. Its strategists
