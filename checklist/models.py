@@ -6,10 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from modellkoncept.i18n import localized
-from modellkoncept.models import Submittable, TimeStampedModel
+from modellkoncept.models import HistoricalRecords, Submittable, TimeStampedModel
 
 DEFAULT_CHECKLIST_SLUG = "skr-10-1-3"
 

@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from modellkoncept.models import ChecksInOneQuery, TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, HistoricalRecords, TimeStampedModel
 
 
 class Organisation(ChecksInOneQuery, TimeStampedModel):

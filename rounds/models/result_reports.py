@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from modellkoncept.models import ChecksInOneQuery, Submittable, TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, HistoricalRecords, Submittable, TimeStampedModel
 
 from .rounds import Round
 
