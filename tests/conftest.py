@@ -39,6 +39,7 @@ from participants import services as participant_services
 from participants.models import Participation
 from rounds import services as round_services
 from rounds.models import Meeting
+from tests import snapshot
 from tests.accounts.factories import ProjectLeaderFactory, UserFactory
 from tests.participants.factories import OrganisationFactory
 
@@ -160,6 +161,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     the workers'). A crash could lose the last commits of a database thrown away anyway; the
     tests that commit (flushing every table after each) run about a quarter faster.
 
+    The flush after a test that commits deletes the rows, table by table, instead of Django's
+    `TRUNCATE`, which makes every table and its indexes anew on disk: 0.02 s instead of 0.35 s
+    for the hundred small tables. Django makes every foreign key `DEFERRABLE INITIALLY
+    DEFERRED` and flushes in one transaction, so the order of the tables does not matter; a
+    flush that resets the sequences or cascades is left to Django.
+
     When the tests are over, every session still open on it is ended, so that the database can
     be dropped: Django's teardown closes the connection of the context it runs in only, not one
     opened in another (Django's connections are per context, and Playwright's sync API runs the
@@ -168,10 +175,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         yield
         return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(
+                ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Names from the models, quoted.
+        return ["; ".join(f"DELETE FROM {ops.quote_name(table)}" for table in tables)]  # noqa: S608
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield from _postgresql_test_database(django_db_blocker)
+
+
+def _postgresql_test_database(django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
         cursor.execute("SET synchronous_commit = off")
+    with django_db_blocker.unblock():
+        snapshot.remember_migrated()
     yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(

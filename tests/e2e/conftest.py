@@ -61,6 +61,7 @@ from rounds.models import GroupMentor, Meeting, Round
 from rounds.schedule import default_schedule
 from tests.conftest import UNDER_CI, commits, wait_for
 from tests.e2e import axe
+from tests.snapshot import Snapshots
 
 E2E_DIR = Path(__file__).resolve().parent
 ARTIFACTS = E2E_DIR.parent / "artifacts"
@@ -562,10 +563,19 @@ def round_names(starts: dt.date, ends: dt.date) -> tuple[str, str]:
     )
 
 
+_MENTOR_POOLS = Snapshots()
+
+
 def mentor_pool() -> User:
     """The reference organisations, SKR's project leader, and the demo's completed round
     2019–2020, whose willing participants (Olofström, Östra Göinge, Örnsköldsvik) may mentor
-    new groups."""
+    new groups. Built through the services by the first test of a process that asks, and put
+    back from its snapshot in the later ones (tests/snapshot.py): call it before the test
+    writes anything, as the journeys do, or it is built again."""
+    return _MENTOR_POOLS.keep(_mentor_pool_build)
+
+
+def _mentor_pool_build() -> User:
     participant_services.organisations_load()
     builder = demo._Builder({o.code: o for o in Organisation.objects.all()})
     leader = builder.person(demo.PROJECT_LEADER_NAME, is_project_leader=True)
