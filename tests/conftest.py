@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
 from django.test import Client, override_settings
+from django.test.testcases import QuietWSGIRequestHandler
 from django.utils import timezone, translation
 
 from checklist import services as checklist_services
@@ -205,6 +206,19 @@ def _postgresql_test_database(django_db_blocker):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
     connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_answers_at_once():
+    """The live server (pytest-django's `live_server`, Django's `LiveServerThread`) sends each
+    response as soon as it is written. Its request handler writes the head and the body of a
+    response separately and leaves Nagle's algorithm on, so on a connection kept alive the body
+    waits for the browser's delayed acknowledgement of the head: 40 ms on every request
+    (measured on loopback: a static file 44 ms, the sign-in page 48 ms; 1.2 ms and 3.7 ms with
+    the option of Python's `socketserver` that turns the algorithm off)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QuietWSGIRequestHandler, "disable_nagle_algorithm", True)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
