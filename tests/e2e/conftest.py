@@ -37,7 +37,6 @@ import email.policy
 import re
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -140,17 +139,22 @@ FINDINGS_TIMEOUT = 30 * 60
 @pytest.fixture(scope="session")
 def findings(request) -> axe.Findings:
     """What every journey of this run found (`axe.findings`)."""
-    _forget_old_runs()
+    directory = findings_directory(request.config)
+    forget_old_runs(directory)
     journeys = {item.nodeid for item in request.session.items if _is_journey(item)}
-    return axe.findings(findings_directory(request.config), journeys, FINDINGS_TIMEOUT)
+    return axe.findings(directory, journeys, FINDINGS_TIMEOUT)
 
 
-def _forget_old_runs() -> None:
-    root = Path(tempfile.gettempdir()) / "modellkoncept-e2e"
-    if root.is_dir():
-        for run in root.iterdir():
-            if run.stat().st_mtime < time.time() - 24 * 3600:
-                shutil.rmtree(run, ignore_errors=True)
+def forget_old_runs(current: Path) -> None:
+    """Remove what the runs before this one found, a day after they ran. Their age is read on
+    the file system's clock (the time this run's directory was last written), never from
+    `time.time()`, which the suite's clock moves: with `--clock` a year ahead, every run would
+    look old, this one too, and the page checks would wait for journeys whose files were gone."""
+    current.mkdir(parents=True, exist_ok=True)
+    now = current.stat().st_mtime
+    for run in current.parent.iterdir():
+        if run != current and run.stat().st_mtime < now - 24 * 3600:
+            shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
