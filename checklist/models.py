@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modellkoncept.i18n import localized
-from modellkoncept.models import HistoricalRecords, Submittable, TimeStampedModel
+from modellkoncept.models import HistoricalRecords, KeysInOneQuery, Submittable, TimeStampedModel
 
 DEFAULT_CHECKLIST_SLUG = "skr-10-1-3"
 
@@ -137,7 +137,7 @@ class ChecklistPart(models.Model):
         return localized(self, "title")
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(KeysInOneQuery):
     """One item (moment) of a checklist version."""
 
     version = models.ForeignKey(
@@ -190,7 +190,7 @@ class ChecklistItem(models.Model):
         return localized(self, "guidance")
 
 
-class SelfAssessment(TimeStampedModel, Submittable):
+class SelfAssessment(KeysInOneQuery, TimeStampedModel, Submittable):
     """An organisation's rating of the checklist before one meeting of its round. Its status,
     submission, reopening and revision are `Submittable`'s."""
 
@@ -317,7 +317,7 @@ class SelfAssessment(TimeStampedModel, Submittable):
         return opens is None or opens <= timezone.localdate()
 
 
-class Answer(models.Model):
+class Answer(KeysInOneQuery):
     """The score and comment for one item of one self-assessment."""
 
     assessment = models.ForeignKey(
@@ -363,7 +363,7 @@ class Answer(models.Model):
             )
 
 
-class AssessmentComment(models.Model):
+class AssessmentComment(KeysInOneQuery):
     """A remark on an assessment from someone of the organisation (the politician or the
     manager, say), on one item or on the whole."""
 

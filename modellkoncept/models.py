@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldError, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q, Value
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
@@ -125,6 +126,99 @@ def _check_conditions(instance, model_class, constraints, exclude, using) -> dic
     return {number: bool(value) for (number, _), value in zip(checks, row, strict=True)}
 
 
+class KeysInOneQuery(models.Model):
+    """A model whose foreign keys `full_clean` looks up in one query, not one each.
+
+    Django's `ForeignKey.validate` asks the database whether the row each key points at
+    exists, one `exists()` query per key that is set (a self-assessment's participation and
+    meeting at every autosave). Here those keys are one `EXISTS` column each of one `SELECT`,
+    and the errors are Django's: the same messages, codes and parameters, a field's first error
+    only, the fields in the model's order. Everything else of `clean_fields` is Django's own
+    (the other fields, and each key's conversion, null, blank and choices checks and
+    validators); a key whose model another database holds (a router) is looked up alone."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        keys = [
+            field
+            for field in self._meta.fields
+            if field.many_to_one
+            and not field.remote_field.parent_link
+            and not field.generated
+            and field.name not in exclude
+        ]
+        if len(keys) < 2:
+            return super().clean_fields(exclude=exclude)
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude | {field.name for field in keys})
+        except ValidationError as error:
+            errors = error.error_dict
+        values = {}
+        for field in keys:  # Field.clean up to ForeignKey.validate's query, as Django skips
+            raw = getattr(self, field.attname)
+            if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
+                continue
+            try:
+                value = field.to_python(raw)
+                models.Field.validate(field, value, self)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+            else:
+                values[field] = value
+        found = _keys_found(self, [(f, v) for f, v in values.items() if v is not None])
+        for field, value in values.items():
+            try:
+                if value is not None and not found[field]:
+                    raise ValidationError(
+                        field.error_messages["invalid"],
+                        code="invalid",
+                        params={
+                            "model": field.remote_field.model._meta.verbose_name,
+                            "pk": value,
+                            "field": field.remote_field.field_name,
+                            "value": value,
+                        },
+                    )
+                field.run_validators(value)
+                setattr(self, field.attname, value)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(
+                {
+                    field.name: errors[field.name]
+                    for field in self._meta.fields
+                    if field.name in errors
+                }
+            )
+
+
+def _keys_found(instance, keys: list) -> dict:
+    """Whether the row each (foreign key, value) of `keys` points at exists (with the key's
+    `limit_choices_to`), as Django's `ForeignKey.validate` asks: one query for them all where
+    they are read from one database, one each otherwise."""
+    lookups = {
+        field: field.remote_field.model._base_manager.using(
+            router.db_for_read(field.remote_field.model, instance=instance)
+        )
+        .filter(**{field.remote_field.field_name: value})
+        .complex_filter(field.get_limit_choices_to())
+        for field, value in keys
+    }
+    databases = {lookup.db for lookup in lookups.values()}
+    if len(lookups) < 2 or len(databases) > 1:
+        return {field: lookup.exists() for field, lookup in lookups.items()}
+    query = Query(None)
+    for number, lookup in enumerate(lookups.values()):
+        query.add_annotation(Exists(lookup), f"_key_{number}")
+    row = query.get_compiler(using=databases.pop()).execute_sql(SINGLE)
+    return {field: bool(value) for field, value in zip(lookups, row, strict=True)}
+
+
 class Submittable(models.Model):
     """What an organisation writes and submits (a self-assessment, a result report): a draft
     until it is submitted, then reopened for changes with a reason, and a revision that goes
@@ -174,7 +268,7 @@ class Submittable(models.Model):
         self.reopened_reason = reason
 
 
-class LogEntry(models.Model):
+class LogEntry(KeysInOneQuery):
     """One thing that happened, as the action log records it (see `modellkoncept.actions`).
 
     It lives in the core, below every app, so that every app's services can write it: the object

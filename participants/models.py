@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import ChecksInOneQuery, HistoricalRecords, TimeStampedModel
+from modellkoncept.models import (
+    ChecksInOneQuery,
+    HistoricalRecords,
+    KeysInOneQuery,
+    TimeStampedModel,
+)
 
 
 class Organisation(ChecksInOneQuery, TimeStampedModel):
@@ -98,7 +103,7 @@ class Organisation(ChecksInOneQuery, TimeStampedModel):
         return self.political_decision_on is not None
 
 
-class Participation(ChecksInOneQuery, TimeStampedModel):
+class Participation(ChecksInOneQuery, KeysInOneQuery, TimeStampedModel):
     """An organisation's part in one round: as a participant, or as a mentor of groups."""
 
     class Role(models.TextChoices):
@@ -252,7 +257,7 @@ class Function(models.TextChoices):
 REQUIRED_FUNCTIONS = (Function.POLITICIAN, Function.MANAGER, Function.STRATEGIST)
 
 
-class FunctionAssignment(TimeStampedModel):
+class FunctionAssignment(KeysInOneQuery, TimeStampedModel):
     """A person holds a function for an organisation in a round; a person may hold several."""
 
     participation = models.ForeignKey(
@@ -291,7 +296,7 @@ class FunctionAssignment(TimeStampedModel):
         }
 
 
-class Invitation(models.Model):
+class Invitation(KeysInOneQuery):
     """A one-time link that lets a person set a password and reach their start page.
 
     Only a hash of the token is stored, so a leaked database does not leak working links.
@@ -372,7 +377,7 @@ class Invitation(models.Model):
         return self.State(self.state).label
 
 
-class ImprovementWork(TimeStampedModel):
+class ImprovementWork(KeysInOneQuery, TimeStampedModel):
     """An improvement (förbättringsarbete) an organisation runs at home between meetings."""
 
     class Phase(models.TextChoices):
@@ -471,7 +476,7 @@ class ImprovementWork(TimeStampedModel):
             raise ValidationError({"origin_meeting": _("The meeting belongs to another round.")})
 
 
-class ProgressNote(models.Model):
+class ProgressNote(KeysInOneQuery):
     """A dated note of how an improvement work is going."""
 
     work = models.ForeignKey(
@@ -500,7 +505,7 @@ class ProgressNote(models.Model):
         return f"{self.work}: {self.noted_on:%Y-%m-%d}"
 
 
-class Application(ChecksInOneQuery, TimeStampedModel):
+class Application(ChecksInOneQuery, KeysInOneQuery, TimeStampedModel):
     """An expression of interest (intresseanmälan) for a round, from the public form."""
 
     PROBLEM_NO_DECISION = "no_decision"

@@ -8,10 +8,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import ChecksInOneQuery
+from modellkoncept.models import ChecksInOneQuery, KeysInOneQuery
 
 
-class ReportBatch(models.Model):
+class ReportBatch(KeysInOneQuery):
     """“All reports of a round”: the jobs it started, so the page can show their progress."""
 
     round = models.ForeignKey(
@@ -40,7 +40,7 @@ class ReportBatch(models.Model):
         return _("All reports of %(round)s") % {"round": self.round}
 
 
-class ReportJob(ChecksInOneQuery):
+class ReportJob(ChecksInOneQuery, KeysInOneQuery):
     """One PDF report to render: of an organisation, a group or the whole round."""
 
     class Kind(models.TextChoices):

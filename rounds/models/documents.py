@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import KeysInOneQuery, TimeStampedModel
 
 from .meetings import Meeting
 
@@ -66,7 +66,7 @@ CONTENT_TYPES = {
 }
 
 
-class MeetingMaterial(StoredDocument):
+class MeetingMaterial(KeysInOneQuery, StoredDocument):
     """A file of a meeting (presentation, handout, notes), kept after the round ends. A row
     imported from a round archive lists the file without holding it (`file` is empty)."""
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import ChecksInOneQuery, TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, KeysInOneQuery, TimeStampedModel
 
 from .meetings import Meeting
 
@@ -44,7 +44,7 @@ class EvaluationStatement(ChecksInOneQuery, TimeStampedModel):
         return self.text
 
 
-class MeetingEvaluation(TimeStampedModel):
+class MeetingEvaluation(KeysInOneQuery, TimeStampedModel):
     """One person's evaluation of one meeting: a score per statement and a free text."""
 
     meeting = models.ForeignKey(
@@ -73,7 +73,7 @@ class MeetingEvaluation(TimeStampedModel):
         return f"{self.meeting} – {self.person}"
 
 
-class EvaluationScore(models.Model):
+class EvaluationScore(KeysInOneQuery):
     evaluation = models.ForeignKey(
         MeetingEvaluation,
         on_delete=models.CASCADE,

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import HistoricalRecords, TimeStampedModel
+from modellkoncept.models import HistoricalRecords, KeysInOneQuery, TimeStampedModel
 
 from .rounds import Round
 
@@ -42,7 +42,7 @@ class BenchmarkingGroup(TimeStampedModel):
         return self.name
 
 
-class GroupMentor(TimeStampedModel):
+class GroupMentor(KeysInOneQuery, TimeStampedModel):
     """A mentor organisation attached to a group: one primary, any number supporting."""
 
     group = models.ForeignKey(

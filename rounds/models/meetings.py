@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import KeysInOneQuery, TimeStampedModel
 from participants.models import REQUIRED_FUNCTIONS, Function
 
 from .groups import BenchmarkingGroup
@@ -42,7 +42,7 @@ def normalise_audience(kind: str, audience) -> list[str]:
     return [] if chosen == default_audience(kind) else chosen
 
 
-class Meeting(TimeStampedModel):
+class Meeting(KeysInOneQuery, TimeStampedModel):
     """A meeting of the round: for the whole round or for one group."""
 
     class Kind(models.TextChoices):
@@ -205,7 +205,7 @@ def _year_unset(year) -> bool:
     return year is None or year == "" or isinstance(year, DatabaseDefault)
 
 
-class Attendance(models.Model):
+class Attendance(KeysInOneQuery):
     """Whether a person attended a meeting, for their organisation."""
 
     meeting = models.ForeignKey(
@@ -245,7 +245,7 @@ class Attendance(models.Model):
             raise ValidationError(_("The meeting belongs to another round."))
 
 
-class SentNotice(models.Model):
+class SentNotice(KeysInOneQuery):
     """An e-mail about a meeting that has gone to a person, so that it is sent only once."""
 
     class Kind(models.TextChoices):

@@ -6,13 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import TimeStampedModel
+from modellkoncept.models import KeysInOneQuery, TimeStampedModel
 
 from .groups import BenchmarkingGroup
 from .meetings import Meeting
 
 
-class MentorNote(TimeStampedModel):
+class MentorNote(KeysInOneQuery, TimeStampedModel):
     """A mentor's note to the group it mentors, such as advice after a meeting. The group's
     organisations, its mentors and project leaders read it."""
 

@@ -6,12 +6,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import ChecksInOneQuery, HistoricalRecords, Submittable, TimeStampedModel
+from modellkoncept.models import (
+    ChecksInOneQuery,
+    HistoricalRecords,
+    KeysInOneQuery,
+    Submittable,
+    TimeStampedModel,
+)
 
 from .rounds import Round
 
 
-class ResultReport(ChecksInOneQuery, TimeStampedModel, Submittable):
+class ResultReport(ChecksInOneQuery, KeysInOneQuery, TimeStampedModel, Submittable):
     """An organisation's report of its results to SKR at the end of a year of a round
     (resultatredovisning): its aims, how the work was organised, its results placed on the
     result chain, its lessons and advice, and whether it is willing to mentor. Its strategists
@@ -79,7 +85,7 @@ class ResultReport(ChecksInOneQuery, TimeStampedModel, Submittable):
         return self.status == self.Status.SUBMITTED
 
 
-class ResultReportComment(models.Model):
+class ResultReportComment(KeysInOneQuery):
     """A comment on a result report from someone of the organisation (the politician or the
     manager, say)."""
 
@@ -135,7 +141,7 @@ class ResultReportDue(TimeStampedModel):
         return f"{self.round}, {self.year}: {self.due_on:%Y-%m-%d}"
 
 
-class ResultReportReminder(models.Model):
+class ResultReportReminder(KeysInOneQuery):
     """A reminder of a due result report that has gone to a strategist, so that it is sent
     once (as `SentNotice` for meetings)."""
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from modellkoncept.models import ChecksInOneQuery, TimeStampedModel
+from modellkoncept.models import ChecksInOneQuery, KeysInOneQuery, TimeStampedModel
 from participants.models import Organisation
 
 # The levels a round works at (the values of checklist.ChecklistVersion.Level, which this
@@ -19,7 +19,7 @@ def default_reminder_days() -> list[int]:
     return [7, 2]
 
 
-class Round(ChecksInOneQuery, TimeStampedModel):
+class Round(ChecksInOneQuery, KeysInOneQuery, TimeStampedModel):
     """One round of the programme, about one year (until 2020) or two years (from 2020 on)."""
 
     class Kind(models.TextChoices):
