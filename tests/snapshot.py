@@ -3,7 +3,8 @@ later tests that need the same rows.
 
 A test that commits (`transactional_db`, every browser test) ends by emptying every table, so a
 world it built is gone for the next one, and the browser tests each build the same one first
-(the demo's completed round, whose organisations mentor the new groups: 2–3 s of services).
+(the demo's completed round, whose organisations mentor the new groups: 2–3 s of services),
+and several modules seed the whole demo (2.5–3.5 s; `tests.conftest.seed_demo`).
 `Snapshots.keep` builds it the first time and copies every table of the database as it is then
 (`COPY … TO STDOUT`, binary); a later call deletes the rows the migrations made and copies the
 snapshot's back in one transaction, which takes 0.04 s instead of the 1–2.5 s of building, and
@@ -16,7 +17,10 @@ but what the migrations made (the same rows in every table as right after migrat
 `remember_migrated`): at the start of a test, before it writes anything. Anywhere else (a test
 that has written rows first, or SQLite) the builder simply runs again. Sequences are not set
 back: ids go on rising, as after a flush, so a value kept under an earlier id is never taken
-for a restored row (the caches are emptied besides).
+for a restored row (the caches are emptied besides). Inside a transaction that the test rolls
+back (a test with `db`, a module's shared data), a snapshot is put back only where the
+migrations' rows are the very rows it holds (`Snapshot.fits`): after the rollback the database
+has the rows of before, and the content types Django keeps by id must still be theirs.
 
 The restored rows keep the times they were made at, a few minutes of the suite's clock earlier
 than a fresh build would give; a snapshot is kept per day of that clock, so that a build whose
@@ -81,9 +85,24 @@ def _sequences() -> list[tuple[str, str]]:
     ]
 
 
+def _migrated_print() -> str:
+    """A digest of every row the migrations made (ids included), taken by PostgreSQL."""
+    quote = connection.ops.quote_name
+    tables = [table for table, count in (_migrated or {}).items() if count]
+    prints = " UNION ALL ".join(
+        f"SELECT {number} AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS p "  # noqa: S608 - a model's table
+        f"FROM {quote(table)} AS t"
+        for number, table in enumerate(tables)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(string_agg(p, ',' ORDER BY n)) FROM ({prints}) AS prints")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     tables: dict[str, bytes]  # table → its rows, as COPY's binary format writes them (none: empty)
+    migrated_print: str  # the migrations' rows when it was taken (`_migrated_print`)
 
     @classmethod
     def take(cls) -> Snapshot:
@@ -96,7 +115,15 @@ class Snapshot:
                     buffer = io.BytesIO()
                     raw.copy_expert(f"COPY {quote(table)} TO STDOUT (FORMAT binary)", buffer)
                     copied[table] = buffer.getvalue()
-        return cls(tables=copied)
+        return cls(tables=copied, migrated_print=_migrated_print())
+
+    def fits(self) -> bool:
+        """Whether putting it back leaves the migrations' rows as they are now, ids included.
+        Inside a transaction that the test rolls back, only such a snapshot may be put back:
+        after the rollback the database has the rows it had before, and what Django keeps in
+        the process about them (the content types by id) must still hold; a flush since the
+        snapshot was taken (a test that committed) made them anew under new ids."""
+        return _migrated_print() == self.migrated_print
 
     def restore(self) -> None:
         """Delete the rows the migrations made and copy the snapshot's rows in, in one
@@ -139,8 +166,9 @@ class Snapshots:
         day = timezone.localdate()
         if day in self._kept:
             snapshot, model, pk = self._kept[day]
-            snapshot.restore()
-            return model._default_manager.get(pk=pk)
+            if not connection.in_atomic_block or snapshot.fits():
+                snapshot.restore()
+                return model._default_manager.get(pk=pk)
         built = build()
         self._kept[day] = (Snapshot.take(), type(built), built.pk)
         return built

@@ -50,7 +50,7 @@ from rounds.demo import DEMO_SLUGS
 from rounds.models import Attendance, BenchmarkingGroup, GroupMentor, Meeting, Round
 from tests.accounts.factories import UserFactory
 from tests.clocked_worker import worker_argv
-from tests.conftest import DEMO_DAY, REPO, module_data, wait_for
+from tests.conftest import DEMO_DAY, REPO, module_data, seed_demo, wait_for
 
 # Two concurrent submits of one self-assessment
 
@@ -211,7 +211,7 @@ def _export(slug: str) -> dict:
 
 
 # The demo, seeded once for the module's tests on its day; each test runs in a savepoint.
-demo = module_data("demo", lambda: call_command("seed_demo", stdout=io.StringIO()), day=DEMO_DAY)
+demo = module_data("demo", seed_demo, day=DEMO_DAY)
 
 
 @pytest.mark.django_db

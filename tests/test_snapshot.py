@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import User
 from checklist.models import ChecklistVersion
@@ -78,3 +79,30 @@ def test_a_database_written_to_builds_again_and_keeps_nothing():
     _flush(reset_sequences=False)
     snapshots.keep(build)
     assert build.builds == 2  # nothing was kept the first time
+
+
+def test_inside_a_transaction_it_is_put_back_only_over_the_same_migrated_rows():
+    """A test that runs in a transaction rolled back at its end (`db`, a module's shared data)
+    gets the snapshot only where the migrations' rows have the ids they had when it was taken:
+    after the rollback they are the rows of before, and Django's content types, kept in the
+    process by id, must still be theirs."""
+    snapshots, build = snapshot.Snapshots(), Builder()
+    snapshots.keep(build)  # taken; the test commits, as a browser test does
+    _flush(reset_sequences=False)  # the migrations' rows made again, under new ids
+    user_type = ContentType.objects.get_for_model(User).pk
+
+    with transaction.atomic():  # as a test in a transaction
+        snapshots.keep(build)
+        assert build.builds == 2  # built: the snapshot's content types have other ids
+        assert ContentType.objects.get_for_model(User).pk == user_type
+        transaction.set_rollback(True)
+    assert not Organisation.objects.exists()
+    assert ContentType.objects.get_for_model(User).pk == user_type
+
+    with transaction.atomic():  # the snapshot taken the second time fits
+        snapshots.keep(build)
+        assert build.builds == 2
+        assert Organisation.objects.filter(code="9999").exists()
+        transaction.set_rollback(True)
+    assert ContentType.objects.get_for_model(User).pk == user_type
+    assert ContentType.objects.filter(pk=user_type, model="user").exists()

@@ -47,7 +47,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from accounts.forms import SignInForm
 from rounds import demo
-from tests.conftest import DEMO_DAY
+from tests.conftest import DEMO_DAY, seed_demo
 from tests.e2e import axe
 
 pytestmark = pytest.mark.e2e
@@ -385,7 +385,7 @@ def demo_data(transactional_db):
     """The demo, built on the day it was written for (its attendance and submissions lie
     before that day); the crawl itself runs at the suite's clock, whatever it says."""
     with time_machine.travel(DEMO_DAY, tick=True):
-        demo.demo_create()
+        seed_demo()
     return {row.role: row.email for row in demo.demo_sign_ins()}
 
 

@@ -3,14 +3,12 @@ figures `checklist.statistics` computes, the cover date, page numbers and the na
 typed is escaped; WeasyPrint reads nothing but the project's own static files."""
 
 import datetime as dt
-import io
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -25,6 +23,7 @@ from reports.models import ReportJob
 from rounds import services as round_services
 from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG
 from rounds.models import BenchmarkingGroup, Meeting, Round
+from tests.conftest import seed_demo
 from tests.reports.factories import job, pdf_fonts, pdf_pages, pdf_text, record, squeeze
 
 HOSTILE = '<img src="file:///etc/passwd"><script>alert("x")</script> & “citat”'
@@ -37,7 +36,7 @@ def _demo(django_db_setup, django_db_blocker, demo_day_module):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        call_command("seed_demo", stdout=io.StringIO())
+        seed_demo()
         yield
         transaction.set_rollback(True)
 

@@ -26,6 +26,7 @@ from rounds import archive, selectors
 from rounds import services as round_services
 from rounds.demo import ACTIVE_SLUG, EARLIER_SLUG, SECOND_SLUG
 from rounds.models import Meeting, Round
+from tests.conftest import seed_demo
 from tests.rounds.archives import (
     IMPORT_URL,
     _counts,
@@ -81,7 +82,7 @@ def test_export_import_export_gives_the_same_document(world, tmp_path):
 
 @pytest.mark.usefixtures("demo_day")
 def test_the_demo_rounds_round_trip_and_follow_the_schema(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     validator = Draft202012Validator(archive.schema())
     firsts = {}
     for slug in (EARLIER_SLUG, SECOND_SLUG, ACTIVE_SLUG):
