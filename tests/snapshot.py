@@ -85,24 +85,23 @@ def _sequences() -> list[tuple[str, str]]:
     ]
 
 
-def _migrated_print() -> str:
-    """A digest of every row the migrations made (ids included), taken by PostgreSQL."""
-    quote = connection.ops.quote_name
-    tables = [table for table, count in (_migrated or {}).items() if count]
-    prints = " UNION ALL ".join(
-        f"SELECT {number} AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS p "  # noqa: S608 - a model's table
-        f"FROM {quote(table)} AS t"
-        for number, table in enumerate(tables)
+def _migrated_print() -> dict[str, tuple[int, str]]:
+    """The rows the migrations made (ids included), as `tests.hostile.table_prints` digests
+    them (imported here: that module brings Hypothesis, which a snapshot otherwise needs not)."""
+    from tests.hostile import table_prints
+
+    tables = {table for table, count in (_migrated or {}).items() if count}
+    return table_prints(
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table in tables
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT md5(string_agg(p, ',' ORDER BY n)) FROM ({prints}) AS prints")  # noqa: S608
-        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
 class Snapshot:
     tables: dict[str, bytes]  # table → its rows, as COPY's binary format writes them (none: empty)
-    migrated_print: str  # the migrations' rows when it was taken (`_migrated_print`)
+    migrated_print: dict  # the migrations' rows when it was taken (`_migrated_print`)
 
     @classmethod
     def take(cls) -> Snapshot:
