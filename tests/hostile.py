@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import weakref
+from dataclasses import dataclass
 
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -382,10 +384,10 @@ def fingerprint() -> dict[str, tuple[int, str]]:
 def table_prints(models, *, unwatched=frozenset()) -> dict[str, tuple[int, str]]:
     """Each model's table, by its label ("rounds.Round"), as (row count, digest of its rows in
     primary-key order, every column but the `unwatched` ones). On PostgreSQL the server
-    digests them all in one query (thousands of requests take a print before and after);
-    elsewhere they are read and hashed here, one query per table."""
+    digests them, and only those whose rows may have changed since a print this transaction
+    took (`_PRINTS`); elsewhere they are read and hashed here, one query per table."""
     columns = {
-        model: [f for f in model._meta.concrete_fields if f.attname not in unwatched]
+        model: tuple(f for f in model._meta.concrete_fields if f.attname not in unwatched)
         for model in models
     }
     if connection.vendor != "postgresql":
@@ -397,6 +399,70 @@ def table_prints(models, *, unwatched=frozenset()) -> dict[str, tuple[int, str]]
             digest = hashlib.sha256(repr(rows).encode()).hexdigest()
             result[model._meta.label] = (len(rows), digest)
         return result
+    transaction_key, writes = _written(columns)
+    savepoints = tuple(connection.savepoint_ids)
+    kept = _PRINTS.get(connection.connection)
+    if kept is None or kept[0] != transaction_key:
+        kept = _PRINTS[connection.connection] = (transaction_key, {})
+    result, stale = {}, {}
+    for model, fields in columns.items():
+        prints = kept[1].setdefault((model, fields), [])
+        prints[:] = [p for p in prints if savepoints[: len(p.savepoints)] == p.savepoints]
+        found = [p.value for p in prints if p.writes == writes[model._meta.label]]
+        if found:
+            result[model._meta.label] = found[0]
+        else:
+            stale[model] = fields
+    for model, value in _digests(stale).items():
+        kept[1][model, stale[model]].append(_Print(savepoints, writes[model._meta.label], value))
+        result[model._meta.label] = value
+    return {model._meta.label: result[model._meta.label] for model in columns}
+
+
+@dataclass(frozen=True)
+class _Print:
+    savepoints: tuple  # the savepoints open when it was taken (Django's, innermost last)
+    writes: int  # the rows of the table this transaction had written then
+    value: tuple[int, str]
+
+
+# The prints this connection took in its current transaction: DB-API connection → (the
+# transaction, {(model, columns): [_Print, …]}). When one still holds, its table need not be
+# digested again. The thousands of requests that take prints before and after run in the
+# test's transaction on the test's connection (Django's test client), and PostgreSQL counts
+# the rows this transaction inserted, updated and deleted in each table, in savepoints rolled
+# back too (`pg_stat_get_xact_tuples_*`, `_written`). Rows change by a write, which the count
+# shows, or by rolling a savepoint back, which it does not: so a print holds while its table's
+# count has not moved and every savepoint open when it was taken is still open (Django names
+# each savepoint of a transaction anew and closes the blocks it opens in order). Not seen:
+# another connection's writes (a live server's, a worker's) and TRUNCATE (Django's flush,
+# between tests), which no request of these tests makes. Outside a transaction each statement
+# is one, so every print there is taken anew.
+_PRINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _written(columns: dict) -> tuple[str, dict[str, int]]:
+    """The transaction this connection is in, and how many rows of each table it has written
+    in it (`_PRINTS`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_backend_pid() || ' ' || transaction_timestamp(), array_agg("
+            "pg_stat_get_xact_tuples_inserted(t.oid) + pg_stat_get_xact_tuples_updated(t.oid)"
+            " + pg_stat_get_xact_tuples_deleted(t.oid) ORDER BY t.n) "
+            "FROM unnest(%s::regclass[]) WITH ORDINALITY AS t(oid, n)",
+            [[connection.ops.quote_name(model._meta.db_table) for model in columns]],
+        )
+        transaction_key, counts = cursor.fetchone()
+    return transaction_key, dict(
+        zip((model._meta.label for model in columns), counts or (), strict=True)
+    )
+
+
+def _digests(columns: dict) -> dict[object, tuple[int, str]]:
+    """Each model's table as (row count, md5 of its rows in primary-key order, the given
+    columns only), all in one query."""
+    if not columns:
+        return {}
     quote = connection.ops.quote_name
     selects = [
         # A row of the subquery as text is every column's value: its digest changes with any.
@@ -407,7 +473,8 @@ def table_prints(models, *, unwatched=frozenset()) -> dict[str, tuple[int, str]]
     ]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), [model._meta.label for model in columns])
-        return {name: (count, digest) for name, count, digest in cursor.fetchall()}
+        printed = {name: (count, digest) for name, count, digest in cursor.fetchall()}
+    return {model: printed[model._meta.label] for model in columns}
 
 
 def changed_tables(before: dict, after: dict) -> set[str]:

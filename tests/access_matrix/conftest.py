@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -40,6 +41,7 @@ from tests.access_matrix.targets import (
     WORK_LIBRARY,
 )
 from tests.accounts.factories import UserFactory
+from tests.hostile import table_prints
 from tests.participants.factories import OrganisationFactory
 from tests.rounds import documents
 
@@ -58,8 +60,20 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         world = conftest.build_world()
         _extend(world)
         world.sessions = _sessions(world)
+        # A print of every table as built, outside the tests' savepoints: each test's prints
+        # digest again only the tables written since (`tests.hostile.table_prints`).
+        prints()
         yield world
         transaction.set_rollback(True)
+
+
+def prints() -> dict[str, tuple[int, str]]:
+    """Every row of the project's own tables, digested per table."""
+    return table_prints(
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in ("accounts", "participants", "rounds", "checklist", "reports")
+    )
 
 
 def _sessions(w) -> dict[str, str]:

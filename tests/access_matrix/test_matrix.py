@@ -6,13 +6,12 @@ from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.access_matrix.conftest import prints
 from tests.access_matrix.targets import BUGS, FEE_MARKERS, PUBLIC, ROLES, TARGETS
 from tests.conftest import client_in
-from tests.hostile import table_prints
 from tests.pages import assert_not_shown
 
 pytestmark = pytest.mark.django_db
@@ -61,15 +60,6 @@ MINIMUM_CASES = 1561
 # Asking.
 
 
-def _fingerprint() -> dict[str, tuple[int, str]]:
-    """Every row of the project's own tables, digested per table."""
-    return table_prints(
-        model
-        for model in apps.get_models()
-        if model._meta.app_label in ("accounts", "participants", "rounds", "checklist", "reports")
-    )
-
-
 def _body(response) -> str:
     # Reading a streamed response to the end closes it; closing it again here would fire
     # request_finished and close the database connection the module's data lives in.
@@ -112,7 +102,7 @@ def test_access(w, key, method, role):
     target = TARGETS[key]
     allowed = role in target.who_may(method)
     client = _client(w, role)
-    before = _fingerprint() if method != "GET" and not allowed else None
+    before = prints() if method != "GET" and not allowed else None
 
     url, response = _ask(client, w, key, method)
     status = response.status_code
@@ -143,7 +133,7 @@ def test_access(w, key, method, role):
     # A marker as words of the page, not letters inside a random token or nonce of its <head>.
     assert_not_shown(body, *target.markers, where=f"{role} on {method} {url}: the denial")
     if before is not None:
-        after = _fingerprint()
+        after = prints()
         changed = sorted(label for label in before if before[label] != after[label])
         assert not changed, f"{role} on {method} {url} changed {changed}"
 
@@ -153,7 +143,7 @@ def test_put_and_delete(w, key, method, role):
     target = TARGETS[key]
     may_write = "POST" in target.methods and role in target.who_may("POST")
     client = _client(w, role)
-    before = _fingerprint()
+    before = prints()
     url = _url(key, w)
     headers = {"HTTP_HX_REQUEST": "true"} if target.htmx else {}
     response = getattr(client, method.lower())(url, **headers)
@@ -172,7 +162,7 @@ def test_put_and_delete(w, key, method, role):
             f"{role} on {method} {url}: expected 403/404/405, got {status}"
         )
     assert_not_shown(body, *target.markers, where=f"{role} on {method} {url}")
-    after = _fingerprint()
+    after = prints()
     changed = sorted(label for label in before if before[label] != after[label])
     assert not changed, f"{role} on {method} {url} changed {changed}"
 
