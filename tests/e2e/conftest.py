@@ -14,8 +14,9 @@
   test database: the invitations and the PDF reports are then sent and rendered by the worker
   as in production, the progress bar really moves, and the worker's e-mail lands in files that
   `Site.inbox` reads. Nothing is forced eager under CI.
-- **Failures** leave screenshots of the journey's key pages, and of every open page as it was
-  when the test failed, in `tests/artifacts/<test>/` (ignored by git).
+- **Failures** leave the HTML of every page the journey checked, as the browser had it then
+  (its DOM, `page.content()`), and a screenshot of every open page as it was when the test
+  failed, in `tests/artifacts/<test>/` (ignored by git).
 
 Playwright's sync API keeps an asyncio loop marked as running in this thread while it is
 started, which makes Django refuse ORM calls from the test ("async unsafe"). The browser is
@@ -159,7 +160,7 @@ def forget_old_runs(current: Path) -> None:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item, for the screenshots on failure; when a journey
+    """Keep each phase's report on the item, for the artifacts of a failure; when a journey
     has ended, whatever its outcome, write what it found for the page checks."""
     report = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
@@ -351,7 +352,8 @@ class Journey:
     pages: dict = field(default_factory=dict)  # who → page
     visited: dict = field(default_factory=dict)  # url → who
     checked: dict = field(default_factory=dict)  # key → PageCheck
-    shots: list = field(default_factory=list)  # (key, JPEG bytes)
+    # (key, the page's HTML as the browser had it when it was checked), for a failure's artifacts
+    seen: list = field(default_factory=list)
 
     def person(self, who: str):
         """A browser window of its own for `who` (cookies are not shared), in Swedish."""
@@ -382,14 +384,16 @@ class Journey:
             return urlsplit(url).path
 
     def check(self, page, state: str = "") -> axe.PageCheck:
-        """Run the accessibility checks on the page as it is now, and keep a screenshot."""
+        """Run the accessibility checks on the page as it is now, and keep its HTML."""
         page.wait_for_load_state("load")
         view = self.view_name(page.url)
         key = f"{view}#{state}" if state else view
         assert key in axe.JOURNEY_PAGES, f"{key} is not listed in tests/e2e/axe.JOURNEY_PAGES"
         assert key not in self.checked, f"{key} is checked twice in {self.name}"
-        # JPEG: kept only for a failure's artifacts, and Chromium encodes it in half the time.
-        self.shots.append((key, page.screenshot(full_page=True, type="jpeg", quality=80)))
+        # Kept only for a failure's artifacts: the DOM as text costs Chromium 1–3 ms, where a
+        # screenshot of the whole page (laid out at its full height, painted, encoded) cost
+        # 50–200 ms on every page checked, failure or not.
+        self.seen.append((key, page.content()))
         violations, overflow = axe.check_widths(page, axe.AXE_VIEWPORTS, axe.REFLOW_VIEWPORTS)
         result = axe.PageCheck(
             key=key,
@@ -415,11 +419,13 @@ class Journey:
             + ", ".join(f"{view} ({url})" for view, url in missed.items())
         )
 
-    def save_screenshots(self, directory: Path) -> None:
+    def save_artifacts(self, directory: Path) -> None:
+        """The HTML of each page checked, numbered in the journey's order, and a screenshot of
+        each person's page as it is now."""
         directory.mkdir(parents=True, exist_ok=True)
-        for number, (key, jpeg) in enumerate(self.shots, start=1):
+        for number, (key, html) in enumerate(self.seen, start=1):
             slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-            (directory / f"{number:02d}-{slug}.jpg").write_bytes(jpeg)
+            (directory / f"{number:02d}-{slug}.html").write_text(html, encoding="utf-8")
         for who, page in self.pages.items():
             if not page.is_closed():
                 try:
@@ -440,7 +446,7 @@ def _journey(browser, base_url, request):
         if _went_wrong(request.node):
             directory = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
             shutil.rmtree(directory, ignore_errors=True)
-            current.save_screenshots(directory)
+            current.save_artifacts(directory)
         current.close()
 
 

@@ -64,7 +64,10 @@ ROLES = (("anonymous", None, None), *demo.SIGN_INS)
 # Never followed: the admin has its own (Django's) interface.
 SKIPPED_PREFIXES = ("/admin/",)
 SKIPPED_VIEWS = {"accounts:logout", "set_language"}
-NARROW_AXE = {"runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]}}
+NARROW_AXE = {
+    "runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]},
+    "preload": axe.AXE_OPTIONS["preload"],
+}
 
 # Every visible text node's contrast against the background composed from its ancestors'
 # background colours (with their alpha) over white; elements with a background image are
