@@ -406,11 +406,16 @@ def table_prints(models, *, unwatched=frozenset()) -> dict[str, tuple[int, str]]
         kept = _PRINTS[connection.connection] = (transaction_key, {})
     result, stale = {}, {}
     for model, fields in columns.items():
+        # The counts only grow within a transaction: a print of another count never holds again.
+        count = writes[model._meta.label]
         prints = kept[1].setdefault((model, fields), [])
-        prints[:] = [p for p in prints if savepoints[: len(p.savepoints)] == p.savepoints]
-        found = [p.value for p in prints if p.writes == writes[model._meta.label]]
-        if found:
-            result[model._meta.label] = found[0]
+        prints[:] = [
+            p
+            for p in prints
+            if p.writes == count and savepoints[: len(p.savepoints)] == p.savepoints
+        ]
+        if prints:
+            result[model._meta.label] = prints[0].value
         else:
             stale[model] = fields
     for model, value in _digests(stale).items():
