@@ -1,11 +1,11 @@
 """Benchmark of the PDF reports at national scale: `python -m bench.reports`.
 
 Builds a throwaway database (a PostgreSQL database `modellkoncept_bench_reports` on the server
-DATABASE_URL names, or an SQLite file in a temporary directory), loads Sweden's 290
-municipalities and 21 regions, and makes a round in which all 311 take part, in geographic groups
-of two or three, each organisation with a politician, a manager and a strategist, two pieces of
-improvement work, and six submitted self-assessments (one before each of its group's six learning
-meetings). Then it measures:
+DATABASE_URL names, or an SQLite file in a temporary directory) and builds in it the national
+round of the page benchmark (`bench/build.py`): all 290 municipalities and 21 regions in groups
+of two or three, each with three to five people, a piece of improvement work and six learning
+meetings, the first five with submitted self-assessments and the sixth three weeks ahead
+(submitted by a third, started by a third). Then it measures:
 
 - WeasyPrint's time for a plain one-page document (bare, and with the reports' stylesheet and
   fonts), the yardstick for the rest;
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "reports-results.json"
 # Its own name: it never meets the page benchmark's `modellkoncept_bench` on a shared server.
 BENCH_DATABASE = "modellkoncept_bench_reports"
-SLUG = "nationell-bench"
+SLUG = "bench-nationell"  # bench.build.NATIONAL_SLUG (that module needs Django set up)
 
 
 # Setting up the throwaway database, before Django reads its settings.
@@ -102,118 +102,30 @@ def _cleanup(cleanup: dict) -> None:
     shutil.rmtree(cleanup["workdir"], ignore_errors=True)
 
 
-# Building the national round through the services.
-
-
-def _scores(rng: random.Random) -> list[dict[int, int]]:
-    """Six assessments that move up a little at a time, as the 2018–2020 report describes."""
-    current = {n: rng.choice((1, 1, 1, 2, 2, 3)) for n in range(1, 11)}
-    result = [dict(current)]
-    for _ in range(5):
-        for n in rng.sample(range(1, 11), k=rng.randint(0, 3)):
-            current[n] = min(3, current[n] + 1)
-        result.append(dict(current))
-    return result
+# The national round: the page benchmark's (bench/build.py), without its earlier rounds.
 
 
 def build_national_round() -> dict:
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
+    from bench import build
+    from participants.models import Organisation
 
-    from checklist import services as checklist_services
-    from participants import services as participant_services
-    from participants.models import Function, ImprovementWork, Organisation
-    from rounds import services as round_services
-    from rounds.models import Meeting, Round
-
-    user_model = get_user_model()
-    rng = random.Random(2026)  # noqa: S311 - reproducible made-up scores
     started = time.perf_counter()
-    with transaction.atomic():
-        participant_services.organisations_load()
-        round_ = round_services.round_create(
-            name="Nationell omgång (benchmark)",
-            slug=SLUG,
-            kind=Round.Kind.MIXED,
-            starts_on=date(2025, 1, 13),
-            ends_on=date(2026, 12, 18),
+    builder = build.Builder()
+    builder.reference()
+    national = builder.national()
+    assert national.round.slug == SLUG
+    kinds = list(
+        national.round.participations.filter(role="participant").values_list(
+            "organisation__kind", flat=True
         )
-        organisations = list(Organisation.objects.order_by("county_code", "latitude", "code"))
-        participations = [
-            participant_services.participation_add(round=round_, organisation=o)
-            for o in organisations
-        ]
-        for participation in participations:
-            for function in (Function.POLITICIAN, Function.MANAGER, Function.STRATEGIST):
-                person = user_model.objects.create_user(
-                    email=f"{function}.{participation.organisation.code}@bench.example",
-                    full_name=f"{function.label.capitalize()} {participation.organisation.name}",
-                )
-                participant_services.function_assign(
-                    participation=participation, person=person, function=function
-                )
-        # Geographic groups of three (two where the count does not divide): neighbours in code
-        # order within each county, as a project leader would start from.
-        sizes = [3] * (len(participations) // 3)
-        if len(participations) % 3 == 2:
-            sizes.append(2)
-        elif len(participations) % 3 == 1:
-            sizes[-1:] = [2, 2]
-        groups, start = [], 0
-        for number, size in enumerate(sizes, start=1):
-            members = participations[start : start + size]
-            start += size
-            groups.append(
-                round_services.group_create(
-                    round=round_, name=f"Grupp {number:03d}", members=members
-                )
-            )
-        round_ = round_services.round_activate(round=round_)
-        first_day = timezone.make_aware(datetime(2025, 2, 4, 9, 0))
-        assessments = 0
-        for offset, group in enumerate(groups):
-            members = list(group.members.select_related("organisation"))
-            series = {m.pk: _scores(rng) for m in members}
-            for number in range(1, 7):
-                starts = first_day + timedelta(weeks=12 * (number - 1), days=offset % 20)
-                meeting = round_services.meeting_create(
-                    round=round_,
-                    group=group,
-                    kind=Meeting.Kind.LEARNING_MEETING,
-                    number=number,
-                    title=f"Lärandeträff {number} – {group.name}",
-                    starts_at=starts,
-                    ends_at=starts + timedelta(hours=7),
-                    assessment_due=True,
-                )
-                for member in members:
-                    checklist_services.assessment_record(
-                        participation=member,
-                        meeting=meeting,
-                        scores=series[member.pk][number - 1],
-                        comments={7: "Mallen för beslutsunderlag används ännu inte överallt."}
-                        if number == 6
-                        else None,
-                        submitted_at=starts - timedelta(days=5),
-                    )
-                    assessments += 1
-        steps = list(ImprovementWork.ChainStep)
-        for participation in participations:
-            for k in range(2):
-                participant_services.improvement_work_create(
-                    participation=participation,
-                    title=f"Förbättringsarbete {k + 1} i {participation.organisation.name}",
-                    description="Könsuppdelad uppföljning av verksamhetens resultat.",
-                    chain_step=rng.choice(steps[:4]),
-                )
+    )
     return {
-        "organisations": len(participations),
-        "municipalities": sum(1 for o in organisations if o.kind == "kommun"),
-        "regions": sum(1 for o in organisations if o.kind == "region"),
-        "groups": len(groups),
-        "meetings": len(groups) * 6,
-        "assessments": assessments,
+        "organisations": len(kinds),
+        "municipalities": kinds.count(Organisation.Kind.MUNICIPALITY),
+        "regions": kinds.count(Organisation.Kind.REGION),
+        "groups": national.counts["groups"],
+        "meetings": national.counts["meetings"],
+        "assessments": national.counts["self_assessments"],
         "build_seconds": round(time.perf_counter() - started, 1),
     }
 

@@ -1,13 +1,17 @@
-"""A national-scale round for the tests that must show a page does not grow with the data.
+"""Rounds of the reference list's organisations, built through the services, for the tests
+that compare what the pages show with what was recorded.
 
-All of Sweden's 290 municipalities and 21 regions (`data/sweden_orgs.csv`) take part, in groups
-of two or three, with a politician, a manager and a strategist each; a handful of federations
-mentor the groups; the default schedule is generated; the first two learning meetings are
-over, with self-assessments recorded (submitted, drafts and missing) and attendance taken at
-the first. Everything goes through the services, as it would in the browser, except that
-people are made directly with `create_user` (no invitation e-mails for a thousand people).
+A round of the first organisations of Sweden's 290 municipalities and 21 regions
+(`data/sweden_orgs.csv`), in groups of two or three, with a politician, a manager and a
+strategist each; a handful of federations mentor the groups; the default schedule is
+generated; the first two learning meetings are over, with self-assessments recorded
+(submitted, drafts and missing) and attendance taken at the first. Everything goes through
+the services, as it would in the browser, except that people are made directly with
+`create_user` (no invitation e-mails). `plan` records what each organisation did.
 
-The national build takes about ten seconds on SQLite; a test that needs it builds it once.
+The round of national size is the benchmark's (`bench/build.py`, imported as round archives):
+the tests that hold the pages to as many queries for 311 organisations as for ten build it with
+`bench.build.national_and_small`.
 """
 
 from __future__ import annotations
@@ -171,8 +175,3 @@ def build_round(
         meetings=meetings,
         plan=plan,
     )
-
-
-def national_round(*, slug: str = "nationell", today: dt.date | None = None) -> SimpleNamespace:
-    """All 311 municipalities and regions."""
-    return build_round(slug=slug, today=today)

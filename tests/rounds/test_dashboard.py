@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bench.build import national_and_small
 from checklist.models import ChecklistVersion, SelfAssessment
 from checklist.statistics import round_scores
 from modellkoncept.roundvalues import renew_on_commit
@@ -38,7 +39,7 @@ from tests.accounts.factories import UserFactory
 from tests.checklist.levels import submit, two_level_round
 from tests.conftest import module_data
 from tests.participants.test_views import main_of
-from tests.rounds.national import build_round, national_round, reference_codes
+from tests.rounds.national import build_round, reference_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -496,18 +497,18 @@ def test_the_group_page_reads_the_same_figures_as_the_rounds_statistics(en, lead
 # Queries do not grow with the round
 
 
-def _pages(world) -> dict[str, str]:
-    group = next(g for g in world.groups if g.members.count() == 3)
-    member = group.members.select_related("organisation").order_by("organisation__code").first()
+def _pages(built) -> dict[str, str]:
+    """The pages of a round the benchmark builds (bench/build.py), at the organisation it
+    measures (Lund, in a group of three)."""
+    slug = built.round.slug
     return {
-        "round": _round_url(world),
-        "group": reverse("rounds:group_detail", args=[world.round.slug, group.pk]),
+        "round": reverse("rounds:round_detail", args=[slug]),
+        "group": reverse("rounds:group_detail", args=[slug, built.group.pk]),
         "organisation": reverse(
-            "participants:participation_detail",
-            args=[world.round.slug, member.organisation.code],
+            "participants:participation_detail", args=[slug, built.measured.organisation.code]
         ),
-        "groups": reverse("rounds:group_list", args=[world.round.slug]),
-        "meetings": reverse("rounds:meeting_list", args=[world.round.slug]),
+        "groups": reverse("rounds:group_list", args=[slug]),
+        "meetings": reverse("rounds:meeting_list", args=[slug]),
     }
 
 
@@ -521,21 +522,25 @@ BOUNDS = {
 
 
 def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
-    client, leader, small, django_assert_max_num_queries
+    client, django_assert_max_num_queries
 ):
-    national = national_round()
-    assert len(national.participations) == 311
-    assert len(national.groups) == 104
-    client.force_login(leader)
+    """The benchmark's two rounds (`make bench` times these pages on the same data): all 311
+    municipalities and regions, and ten of them that take part in both rounds."""
+    builder, rounds = national_and_small()
+    national, small = rounds["national"], rounds["small"]
+    assert (national.counts["organisations"], national.counts["groups"]) == (311, 104)
+    assert (small.counts["organisations"], small.counts["groups"]) == (10, 4)
+    assert national.group.members.count() == small.group.members.count() == 3
+    client.force_login(builder.leader)
     # Warm the process-wide caches and each round's kept values (its figures, lists and the
     # checklist's items, read once until a service changes the round) first.
-    for world in (small, national):
-        for url in _pages(world).values():
-            client.get(url)
+    for built in (small, national):
+        for url in _pages(built).values():
+            assert client.get(url).status_code == 200
 
     counts = {}
-    for name, world in (("small", small), ("national", national)):
-        for page, url in _pages(world).items():
+    for name, built in (("small", small), ("national", national)):
+        for page, url in _pages(built).items():
             with (
                 django_assert_max_num_queries(BOUNDS[page]),
                 CaptureQueriesContext(connection) as queries,
@@ -547,13 +552,13 @@ def test_pages_run_as_many_queries_for_a_national_round_as_for_ten(
     for page in BOUNDS:
         assert counts["national", page] == counts["small", page], counts
     # After a change to the round (any service renews its kept values on commit).
-    for name, world in (("small", small), ("national", national)):
-        renew_on_commit(world.round.pk, "rounds.round.updated")
+    for name, built in (("small", small), ("national", national)):
+        renew_on_commit(built.round.pk, "rounds.round.updated")
         with (
             django_assert_max_num_queries(ROUND_PAGE_AFTER_A_CHANGE),
             CaptureQueriesContext(connection) as queries,
         ):
-            assert client.get(_round_url(world)).status_code == 200
+            assert client.get(_round_url(built)).status_code == 200
         counts[name, "round after a change"] = len(queries)
     assert counts["national", "round after a change"] == counts["small", "round after a change"]
     # The national pages do show the national round, a page at a time.
