@@ -337,9 +337,21 @@ def _person(email, name):
 class _Builder:
     build: Callable[[], object]
     day: dt.datetime | None  # the instant it is built at and its tests run from; None: the clock
+    # Where the rows are put back from in the later modules of the process (`snapshot=True`).
+    snapshots: snapshot.Snapshots | None = None
 
 
-def module_data(name: str, build: Callable[[], object], *, day: dt.datetime | None = None):
+def _snapshots() -> snapshot.Snapshots:
+    return snapshot.Snapshots()  # `module_data`'s argument hides the module's name
+
+
+def module_data(
+    name: str,
+    build: Callable[[], object],
+    *,
+    day: dt.datetime | None = None,
+    snapshot: bool = False,
+):
     """A fixture `name` whose rows `build()` makes once per test module, as `world`'s are.
 
     The rows are made before the module's first test that uses the fixture, in the transaction
@@ -347,8 +359,14 @@ def module_data(name: str, build: Callable[[], object], *, day: dt.datetime | No
     own, rolled back after it, and gets its own copy of the objects. With `day`, the data is
     built on that day and each test runs from the instant the build ended; without, on the
     suite's clock. A transactional test gets data built for it alone. Assign the fixture to a
-    module attribute: `small = module_data("small", lambda: build_round(...))`."""
-    builder = _Builder(build, day)
+    module attribute: `small = module_data("small", lambda: build_round(...))`.
+
+    With `snapshot`, for data many modules use (`world`): the first module of a process that
+    asks builds it and takes a snapshot of the database (tests/snapshot.py, PostgreSQL); a
+    later module gets the same rows back from it, and a copy of the first build's objects,
+    where the database holds only what the migrations made (else it builds anew), and its
+    tests run from the instant the first build ended."""
+    builder = _Builder(build, day, _snapshots() if snapshot else None)
 
     def fixture(db, request):
         shared = request.node.stash.get(_SHARED, None)
@@ -473,14 +491,16 @@ def _shared_world(request, django_db_setup, django_db_blocker, _per_process_sett
 
 
 def _build_shared(builder: _Builder) -> tuple[object, dt.datetime]:
+    def build() -> tuple[object, dt.datetime]:
+        return builder.build(), timezone.now()
+
     try:
         with (
             time_machine.travel(builder.day, tick=True) if builder.day else nullcontext(),
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
             translation.override(settings.LANGUAGE_CODE),
         ):
-            value = builder.build()
-            built_at = timezone.now()
+            value, built_at = builder.snapshots.keep_value(build) if builder.snapshots else build()
         cache.clear()
     except BaseException:
         _close_shared_world()
@@ -619,7 +639,7 @@ def build_world() -> SimpleNamespace:
 # `WORLD_DAY`, whatever `--clock` says; its meetings are a few weeks later. Built once per module
 # (`module_data`); a transactional test (`transaction=True`, `live_server`, `celery_worker`)
 # commits what it writes, so it gets a world built for it alone.
-world = module_data("world", build_world, day=WORLD_DAY)
+world = module_data("world", build_world, day=WORLD_DAY, snapshot=True)
 
 
 # A real Celery worker, in its own process, against Redis and the test database.

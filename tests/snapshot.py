@@ -29,6 +29,7 @@ rows depend on the day is never put back on another.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 Built = TypeVar("Built", bound=models.Model)
+T = TypeVar("T")
 
 # Each table's row count right after migrating (`remember_migrated`), in this process.
 _migrated: dict[str, int] | None = None
@@ -124,11 +126,13 @@ class Snapshot:
         snapshot was taken (a test that committed) made them anew under new ids."""
         return _migrated_print() == self.migrated_print
 
-    def restore(self) -> None:
+    def restore(self, *, fitted: bool = False) -> None:
         """Delete the rows the migrations made and copy the snapshot's rows in, in one
         transaction (the foreign keys are deferred, so the order of the tables does not
         matter; the other tables are empty, as `as_migrated` found); then make sure no sequence
-        hands out an id that is already taken, and forget what was kept under the old rows."""
+        hands out an id that is already taken, and forget what was kept under the old rows
+        (the content types Django keeps by id stay when the snapshot `fits`, `fitted`: they
+        are the same rows)."""
         quote = connection.ops.quote_name
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
@@ -148,7 +152,8 @@ class Snapshot:
                 ),
                 [value for table, column in keys for value in (quote(table), column)],
             )
-        ContentType.objects.clear_cache()
+        if not fitted:
+            ContentType.objects.clear_cache()
         cache.clear()
 
 
@@ -160,14 +165,28 @@ class Snapshots:
 
     def keep(self, build: Callable[[], Built]) -> Built:
         """`build()`'s result: built, or put back from the snapshot taken after building it."""
+        return self._keep(
+            build,
+            remember=lambda built: (type(built), built.pk),
+            revive=lambda kept: kept[0]._default_manager.get(pk=kept[1]),
+        )
+
+    def keep_value(self, build: Callable[[], T]) -> T:
+        """The same for a builder that returns more than one model instance (a namespace of
+        them, say): put back, it gives a deep copy of what the first build returned, whose
+        objects stand for the restored rows (the same rows, under the same ids)."""
+        return self._keep(build, remember=copy.deepcopy, revive=copy.deepcopy)
+
+    def _keep(self, build: Callable[[], T], *, remember, revive) -> T:
         if not as_migrated():
             return build()
         day = timezone.localdate()
         if day in self._kept:
-            snapshot, model, pk = self._kept[day]
-            if not connection.in_atomic_block or snapshot.fits():
-                snapshot.restore()
-                return model._default_manager.get(pk=pk)
+            snapshot, kept = self._kept[day]
+            fitted = connection.in_atomic_block
+            if not fitted or snapshot.fits():
+                snapshot.restore(fitted=fitted)
+                return revive(kept)
         built = build()
-        self._kept[day] = (Snapshot.take(), type(built), built.pk)
+        self._kept[day] = (Snapshot.take(), remember(built))
         return built
