@@ -199,7 +199,7 @@ def main(argv=None) -> int:
 
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     try:
-        print(f"Benchmark database: {database}, throwaway. Building (a minute or a few)…")
+        print(f"Benchmark database: {database}, throwaway. Building (ten seconds or so)…")
         call_command("migrate", verbosity=0)
         rounds, summary = build.build()
         analyze()

@@ -125,7 +125,7 @@ def prepare(rebuild: bool) -> None:
     if Round.objects.filter(slug=build.NATIONAL_SLUG).exists():
         print(f"Using the national round already built in {LOAD_DATABASE}.")
     else:
-        print(f"Building the national round in {LOAD_DATABASE} (a few minutes)…", flush=True)
+        print(f"Building the national round in {LOAD_DATABASE} (ten seconds or so)…", flush=True)
         _, summary = build.build()
         print(f"Built in {summary['build_seconds']} s.")
     _analyze()
