@@ -726,6 +726,23 @@ def celery_worker(transactional_db, tmp_path, request):
         _end_connections(queue)
 
 
+def tasks_ended(worker, name: str, count: int, timeout: float = 30.0) -> bool:
+    """Whether the test's worker (`celery_worker`) has run `count` tasks called `name` to their
+    end within `timeout` seconds: it has started that many (its own count of the tasks it took,
+    `inspect().stats()`) and runs none now (`inspect().active()`). A test that must show that a
+    task did nothing more waits for this rather than for a while."""
+    node = f"{worker.queue}@{os.uname().nodename}"
+    inspect = worker.app.control.inspect(destination=[node], timeout=2.0)
+
+    def ended() -> bool:
+        stats = (inspect.stats() or {}).get(node)
+        if not stats or stats.get("total", {}).get(name, 0) < count:
+            return False
+        return (inspect.active() or {}).get(node) == []
+
+    return bool(wait_for(ended, timeout=timeout, interval=0.1))
+
+
 def _end_connections(application_name: str, timeout: float = 10.0) -> None:
     """End the database sessions of a worker killed (the server notices a closed connection
     only when it next reads from it): the tables can then be emptied, and the test database

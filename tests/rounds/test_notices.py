@@ -4,7 +4,6 @@ daily Celery task, in-process and through Redis to a real worker."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from email import message_from_string
 from email.header import decode_header, make_header
 from email.message import Message
@@ -24,7 +23,7 @@ from participants import services as participant_services
 from rounds import services
 from rounds.models import Meeting, Round, SentNotice
 from rounds.tasks import send_notices
-from tests.conftest import wait_for
+from tests.conftest import tasks_ended
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 REMINDER = SentNotice.Kind.ASSESSMENT_REMINDER
@@ -405,13 +404,7 @@ def test_real_worker_sends_reminders_and_invitations_once(world, celery_worker):
 
     send_notices.delay()
 
-    def arrived():
-        messages = _messages_in(celery_worker.mail_dir)
-        return messages if len(messages) >= len(expected) else None
-
-    messages = wait_for(arrived, timeout=60)
-    assert messages, "the worker sent no notices within 60 seconds"
-    time.sleep(1)  # anything more would be a duplicate
+    assert tasks_ended(celery_worker, send_notices.name, 1, timeout=60), "the task never ended"
     messages = _messages_in(celery_worker.mail_dir)
     received = [
         ("invitation" if message.is_multipart() else "reminder", message["To"])
@@ -419,15 +412,12 @@ def test_real_worker_sends_reminders_and_invitations_once(world, celery_worker):
     ]
     assert sorted(received) == sorted(expected)  # each exactly once
     assert all(meeting.title in str(make_header(decode_header(m["Subject"]))) for m in messages)
-    # Each e-mail's row commits just after the e-mail is written.
-    assert wait_for(lambda: SentNotice.objects.count() == len(expected), timeout=10)
+    # Each e-mail's row committed just after the e-mail was written.
     rows = SentNotice.objects.count()
+    assert rows == len(expected)
 
-    send_notices.delay()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        assert len(_messages_in(celery_worker.mail_dir)) == len(expected)
-        time.sleep(0.25)
+    send_notices.delay()  # again: everything is sent already
 
+    assert tasks_ended(celery_worker, send_notices.name, 2, timeout=60), "the task never ended"
     assert len(_messages_in(celery_worker.mail_dir)) == len(expected)
     assert SentNotice.objects.count() == rows
