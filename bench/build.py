@@ -159,20 +159,32 @@ class Builder:
     def __init__(self, today: dt.date | None = None):
         self.today = today or timezone.localdate()
         self.codes: list[str] = []  # the municipalities and regions, in code order
+        self.names: dict[str, str] = {}
+        self._name_order: dict[str, int] = {}
         self.leader: User | None = None
 
     def reference(self) -> None:
         participant_services.organisations_load()
-        self.codes = list(
-            Organisation.objects.filter(
-                kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION]
-            )
-            .order_by("code")
-            .values_list("code", flat=True)
+        organisations = Organisation.objects.filter(
+            kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION]
         )
+        self.codes = list(organisations.order_by("code").values_list("code", flat=True))
+        self.names = dict(organisations.values_list("code", "name"))
+        # By name, in the database's collation: the order a group lists its members in.
+        self._name_order = {
+            code: position
+            for position, code in enumerate(
+                organisations.order_by("name", "code").values_list("code", flat=True)
+            )
+        }
         self.leader = User.objects.create_user(
             email=LEADER_EMAIL, full_name="Pia Projektledare", is_project_leader=True
         )
+
+    def _by_name(self, codes: list[str]) -> list[str]:
+        """A group's members in the order its pages list them (by name): a member's position
+        there gives its scores, which meetings it hosts and who of it attends the first."""
+        return sorted(codes, key=self._name_order.__getitem__)
 
     def _import(self, document: dict) -> Round:
         document = {"format": archive.FORMAT, **document}
@@ -195,7 +207,7 @@ class Builder:
                     day = dt.date(year, month, 5 + offset % 20)
                     key = f"lt{point}-{offset + 1:02d}"
                     meetings.append(_learning_meeting(key, name, point, day))
-                    for index, code in enumerate(chunk):
+                    for index, code in enumerate(self._by_name(chunk)):
                         assessments.append(
                             {
                                 "organisation": code,
@@ -233,7 +245,12 @@ class Builder:
         days = [sixth - dt.timedelta(days=90 * (LEARNING_MEETINGS - n)) for n in range(1, 7)]
         starts_on = days[0] - dt.timedelta(days=60)
         groups = {f"Grupp {i:03d}": chunk for i, chunk in enumerate(_chunks(list(codes)), start=1)}
-        mentors = [f"{prefix}{number + 1:02d}" for number in range(min(federations, len(groups)))]
+        # The federations of municipalities that mentor the groups: code → name.
+        federation_names = {
+            f"{prefix}{number:02d}": f"Kommunförbund {prefix}{number}"
+            for number in range(1, min(federations, len(groups)) + 1)
+        }
+        mentors = list(federation_names)
         functions = {
             code: [*REQUIRED_FUNCTIONS, *EXTRA_FUNCTIONS[: int(code[-1]) % 3]] for code in codes
         }
@@ -241,7 +258,7 @@ class Builder:
         mentor_people = {
             code: {
                 "email": f"mentor.{code.lower()}@bench.example",
-                "name": f"Mentor Kommunförbund {code}",
+                "name": f"Mentor {federation_names[code]}",
                 "organisation": code,
                 "functions": [Function.STRATEGIST],
             }
@@ -264,7 +281,8 @@ class Builder:
             ),
         ]
         assessments = []
-        for offset, (group, members) in enumerate(groups.items()):
+        for offset, (group, chunk) in enumerate(groups.items()):
+            members = self._by_name(chunk)
             mentor = mentors[offset % len(mentors)]
             for point, day in enumerate(days, start=1):
                 day = day + dt.timedelta(days=offset % 10)
@@ -335,7 +353,7 @@ class Builder:
             + [
                 {
                     "code": code,
-                    "name": f"Kommunförbund {code}",
+                    "name": federation_names[code],
                     "kind": Organisation.Kind.OTHER,
                     "role": Participation.Role.MENTOR,
                 }
@@ -351,7 +369,7 @@ class Builder:
             "improvement_work": [
                 {
                     "organisation": code,
-                    "title": f"Jämställd resursfördelning i {code}",
+                    "title": f"Jämställd resursfördelning i {self.names[code]}",
                     "description": "Könsuppdelad uppföljning av verksamhetens resultat.",
                     "chain_step": steps[index % 4],
                 }
