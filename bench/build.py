@@ -73,8 +73,9 @@ class Built:
     counts: dict = field(default_factory=dict)
 
 
-def _chunks(items: list) -> list[list]:
-    """Groups of three in order, the last ones of two."""
+def in_groups_of_three(items: list) -> list[list]:
+    """Groups of three in order, the last ones of two (neighbours in code order, as a project
+    leader would start from; the tests' rounds built through the services are grouped so too)."""
     twos = (3 - len(items) % 3) % 3
     threes = (len(items) - 2 * twos) // 3
     groups = [items[3 * i : 3 * i + 3] for i in range(threes)]
@@ -199,7 +200,10 @@ class Builder:
         for number in range(EARLIER_ROUNDS):
             year = first_year + number
             codes = self.codes[number::EARLIER_ROUNDS]
-            groups = {f"Grupp {i:02d}": chunk for i, chunk in enumerate(_chunks(codes), start=1)}
+            groups = {
+                f"Grupp {i:02d}": chunk
+                for i, chunk in enumerate(in_groups_of_three(codes), start=1)
+            }
             group_of = {code: name for name, chunk in groups.items() for code in chunk}
             meetings, assessments = [], []
             for offset, (name, chunk) in enumerate(groups.items()):
@@ -244,13 +248,17 @@ class Builder:
         sixth = self.today + dt.timedelta(days=21)
         days = [sixth - dt.timedelta(days=90 * (LEARNING_MEETINGS - n)) for n in range(1, 7)]
         starts_on = days[0] - dt.timedelta(days=60)
-        groups = {f"Grupp {i:03d}": chunk for i, chunk in enumerate(_chunks(list(codes)), start=1)}
+        groups = {
+            f"Grupp {i:03d}": chunk
+            for i, chunk in enumerate(in_groups_of_three(list(codes)), start=1)
+        }
         # The federations of municipalities that mentor the groups: code → name.
         federation_names = {
             f"{prefix}{number:02d}": f"Kommunförbund {prefix}{number}"
             for number in range(1, min(federations, len(groups)) + 1)
         }
         mentors = list(federation_names)
+        mentor_of = {group: mentors[number % len(mentors)] for number, group in enumerate(groups)}
         functions = {
             code: [*REQUIRED_FUNCTIONS, *EXTRA_FUNCTIONS[: int(code[-1]) % 3]] for code in codes
         }
@@ -283,7 +291,7 @@ class Builder:
         assessments = []
         for offset, (group, chunk) in enumerate(groups.items()):
             members = self._by_name(chunk)
-            mentor = mentors[offset % len(mentors)]
+            mentor = mentor_of[group]
             for point, day in enumerate(days, start=1):
                 day = day + dt.timedelta(days=offset % 10)
                 key = f"lt{point}-{offset + 1:03d}"
@@ -297,10 +305,12 @@ class Builder:
                 )
                 meetings.append(meeting)
                 for index, code in enumerate(members):
-                    state = "submitted" if point < LEARNING_MEETINGS else "by-index"
-                    if state == "by-index":
+                    # Before the sixth meeting a third submitted, a third started, a third not
+                    # yet; the measured organisation has a draft.
+                    state = "submitted"
+                    if point == LEARNING_MEETINGS:
                         state = ("submitted", "draft", "none")[
-                            (int(code) + index) % 3 if code != MEASURED_CODE else 1
+                            1 if code == MEASURED_CODE else (int(code) + index) % 3
                         ]
                     if state == "none":
                         continue
@@ -359,10 +369,7 @@ class Builder:
                 }
                 for code in mentors
             ],
-            "groups": [
-                {"name": group, "mentors": [mentors[number % len(mentors)]]}
-                for number, group in enumerate(groups)
-            ],
+            "groups": [{"name": group, "mentors": [mentor]} for group, mentor in mentor_of.items()],
             "people": people,
             "meetings": meetings,
             "assessments": assessments,

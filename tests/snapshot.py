@@ -183,8 +183,9 @@ class Snapshots:
         day = timezone.localdate()
         if day in self._kept:
             snapshot, kept = self._kept[day]
-            fitted = connection.in_atomic_block
-            if not fitted or snapshot.fits():
+            in_transaction = connection.in_atomic_block
+            fitted = in_transaction and snapshot.fits()
+            if fitted or not in_transaction:
                 snapshot.restore(fitted=fitted)
                 return revive(kept)
         built = build()

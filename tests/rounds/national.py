@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from bench.build import in_groups_of_three
 from checklist import services as checklist_services
 from participants import services as participant_services
 from participants.models import Organisation
@@ -49,16 +50,6 @@ def reference_codes(count: int | None = None) -> list[str]:
     if Organisation.objects.filter(code__in=codes).count() < len(codes):
         participant_services.organisations_load()
     return codes if count is None else codes[:count]
-
-
-def _chunks(codes: list[str]) -> list[list[str]]:
-    """Groups of three in code order (neighbours in a county), the last ones of two."""
-    twos = (3 - len(codes) % 3) % 3  # how many groups of two make the sizes fit
-    threes = (len(codes) - 2 * twos) // 3
-    groups = [codes[3 * i : 3 * i + 3] for i in range(threes)]
-    rest = codes[3 * threes :]
-    groups += [rest[2 * i : 2 * i + 2] for i in range(twos)]
-    return groups
 
 
 def build_round(
@@ -91,7 +82,7 @@ def build_round(
         for o in organisations
     }
     groups = round_services.group_proposal_accept(
-        round=round_, groups=_chunks(sorted(participations))
+        round=round_, groups=in_groups_of_three(sorted(participations))
     )
 
     # Federations outside the reference list mentor the groups, a few groups each.
